@@ -1,0 +1,73 @@
+package io.proactivecare.npc;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.ingest.ExtractLoader;
+import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.jobs.JobSpec;
+import io.proactivecare.npc.jobs.StepRegistry;
+import io.proactivecare.npc.warehouse.Sensitivity;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+/** The engine's wiring: the step kinds jobs may use, single-command jobs, and the default as-of date. */
+public final class Engine {
+  private Engine() {}
+
+  /** Every step kind a job file may name. Later stages register theirs here. */
+  public static StepRegistry standardSteps() {
+    return new StepRegistry().register(new IngestStep.Kind());
+  }
+
+  /** The one-step job behind {@code npc ingest}. */
+  public static JobSpec ingestJob(Optional<Path> extract) {
+    return new JobSpec("ingest", "ingest one extract", "(command)",
+        List.of(new JobSpec.StepSpec("ingest", IngestStep.KIND, List.of(), new IngestStep(extract),
+            List.of(new JobSpec.OutputSpec("conformed/*", Sensitivity.PATIENT_LEVEL),
+                new JobSpec.OutputSpec(IngestStep.QUARANTINE, Sensitivity.PATIENT_LEVEL)))));
+  }
+
+  /**
+   * The as-of date of a run: the flag when given; else the extract date of the job's first ingest
+   * step (so a run on the bundled sample data is reproducible on any day); else the newest
+   * published extract.
+   */
+  public static LocalDate asOf(NpcConfig config, JobSpec job, Optional<LocalDate> asOfFlag, Optional<LocalDate> extractDateFlag) {
+    if (asOfFlag.isPresent()) {
+      return asOfFlag.get();
+    }
+    for (JobSpec.StepSpec s : job.steps()) {
+      if (s.step() instanceof IngestStep ingest) {
+        return ExtractLoader.load(ingest.extractDir(config), config.mappings(), extractDateFlag).extractDate();
+      }
+    }
+    return new Warehouse(config.warehouse()).catalog()
+        .entry(IngestStep.conformed("gp_registrations"))
+        .flatMap(e -> e.latestKey())
+        .map(LocalDate::parse)
+        .orElseThrow(() -> Errors.usage("No as-of date: the job ingests nothing and the warehouse has no published extract",
+            "pass --as-of yyyy-MM-dd or run an ingest first"));
+  }
+
+  /** "0.1.0 (abc1234)": the engine version and the commit it was built from. */
+  public static String version() {
+    Properties p = new Properties();
+    try (InputStream in = Engine.class.getResourceAsStream("/npc-version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    String version = p.getProperty("version", "unknown");
+    String commit = p.getProperty("commit", "");
+    return commit.isBlank() || commit.startsWith("$") ? version : version + " (" + commit + ")";
+  }
+}

@@ -1,0 +1,61 @@
+package io.proactivecare.npc.cli;
+
+import io.proactivecare.npc.config.ExitCode;
+import io.proactivecare.npc.config.NpcException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import picocli.CommandLine;
+
+/**
+ * Builds the command line and maps every failure to the exit-code contract: a user or data error
+ * prints one line and no stack trace (unless {@code --verbose}); anything else is exit code 1.
+ */
+public final class Cli {
+  private Cli() {}
+
+  public static int execute(String... args) {
+    return commandLine(args).execute(args);
+  }
+
+  /** The configured command line; tests call {@code setOut}/{@code setErr} on it to capture output. */
+  public static CommandLine commandLine(String... args) {
+    boolean verbose = Arrays.asList(args).contains("--verbose");
+    CommandLine cmd = new CommandLine(new NpcCommand());
+    cmd.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          if (e instanceof NpcException npc) {
+            err.println("npc: " + npc.getMessage());
+            if (verbose) {
+              e.printStackTrace(err);
+            }
+            err.flush();
+            return npc.exitCode().code();
+          }
+          err.println("npc: unexpected failure: " + e.getClass().getName() + ": " + firstLine(e.getMessage())
+              + (verbose ? "" : " (run again with --verbose for details)"));
+          if (verbose) {
+            e.printStackTrace(err);
+          }
+          err.flush();
+          return ExitCode.UNEXPECTED.code();
+        });
+    cmd.setParameterExceptionHandler(
+        (ex, a) -> {
+          CommandLine c = ex.getCommandLine();
+          c.getErr().println("npc: " + ex.getMessage());
+          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+          c.getErr().flush();
+          return ExitCode.USAGE.code();
+        });
+    return cmd;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+}

@@ -1,0 +1,121 @@
+package io.proactivecare.npc.cli;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.warehouse.Json;
+import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code npc runs list|show}: past runs and their manifests. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List past runs, or show one run's manifest.",
+    subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
+final class RunsCommand implements Runnable {
+  @Spec CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "list", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+  static final class ListRuns implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Option(names = "--limit", defaultValue = "20", description = "Show at most this many runs (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Warehouse w = new Warehouse(common.load().config().warehouse());
+      List<RunManifest> runs = w.runs();
+      if (runs.isEmpty()) {
+        out.println("no runs yet in " + w.root());
+      } else {
+        long current = w.catalog().version();
+        out.printf("%-40s %-10s %-10s %-9s %-20s %9s  %s%n", "RUN", "JOB", "AS OF", "STATUS", "STARTED", "SECONDS", "PUBLISHED");
+        for (int i = runs.size() - 1; i >= 0 && i >= runs.size() - limit; i--) {
+          RunManifest m = runs.get(i);
+          out.printf("%-40s %-10s %-10s %-9s %-20s %9.1f  %s%n", m.runId(), m.job(), m.asOf(), m.status(),
+              m.startedAt().length() > 19 ? m.startedAt().substring(0, 19) : m.startedAt(), m.durationMs() / 1000.0,
+              m.catalogVersion() == 0 ? "-" : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""));
+        }
+      }
+      out.flush();
+      return 0;
+    }
+  }
+
+  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run's manifest: inputs, steps, reconciliation, quarantine reasons.")
+  static final class ShowRun implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Mixin CommonOptions common;
+
+    @Parameters(index = "0", paramLabel = "RUN", description = "Run id, or 'latest'.")
+    String runId;
+
+    @Option(names = "--json", description = "Print the manifest as JSON.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      Warehouse w = new Warehouse(common.load().config().warehouse());
+      List<RunManifest> runs = w.runs();
+      RunManifest m = "latest".equals(runId)
+          ? (runs.isEmpty() ? null : runs.get(runs.size() - 1))
+          : w.manifest(runId).orElse(null);
+      if (m == null) {
+        throw Errors.usage("No run '" + runId + "' in warehouse " + w.root(), "list runs with: bin/npc runs list");
+      }
+      if (json) {
+        out.println(Json.MAPPER.writeValueAsString(m));
+        out.flush();
+        return 0;
+      }
+      out.printf("run        %s%njob        %s (%s)%nstatus     %s%s%nas of      %s%ncode       %s%nconfig     sha256 %s%nstarted    %s%nduration   %.1f s%npublished  %s%n",
+          m.runId(), m.job(), m.jobFile(), m.status(), m.error().isEmpty() ? "" : " (exit " + m.exitCode() + "): " + m.error(),
+          m.asOf(), m.codeVersion(), m.configHash(), m.startedAt(), m.durationMs() / 1000.0,
+          m.catalogVersion() == 0 ? "no" : "catalog version " + m.catalogVersion());
+      if (!m.inputs().isEmpty()) {
+        out.println("\ninputs");
+        for (RunManifest.Input i : m.inputs()) {
+          out.printf("  %-18s %-45s %-10s %,12d bytes  sha256 %s  extract %s%n", i.table(), i.file(), i.mapping(), i.bytes(),
+              i.sha256().substring(0, 16), i.extractDate());
+        }
+      }
+      out.println("\nsteps");
+      for (RunManifest.StepRecord s : m.steps()) {
+        out.printf("  %-20s %-10s %-9s %,12d rows %8.1f s%n", s.name(), s.kind(), s.status(), s.rows(), s.durationMs() / 1000.0);
+        for (RunManifest.Output o : s.outputs()) {
+          out.printf("    -> %-32s %-13s %,12d rows  %s%n", o.name(), o.sensitivity().label(), o.rows(), o.path());
+        }
+        if (!s.tables().isEmpty()) {
+          out.printf("    %-18s %12s %12s %12s %8s %8s  %s%n", "table", "read", "accepted", "quarantined", "share", "limit", "gate");
+          for (RunManifest.TableCount t : s.tables()) {
+            out.printf("    %-18s %,12d %,12d %,12d %7.2f%% %7.2f%%  %s%n", t.table(), t.read(), t.accepted(), t.quarantined(),
+                100 * t.quarantineShare(), 100 * t.limit(), t.gatePassed() ? "passed" : "FAILED");
+          }
+        }
+        if (!s.quarantineReasons().isEmpty()) {
+          out.println("    quarantined rows by first reason");
+          for (RunManifest.ReasonCount r : s.quarantineReasons()) {
+            out.printf("      %-18s %-16s %-24s %,10d%n", r.table(), r.reasonCode(), r.column(), r.rows());
+          }
+        }
+        s.notes().forEach(n -> out.println("    note: " + n));
+      }
+      out.flush();
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+package io.proactivecare.npc.cli;
+
+import io.proactivecare.npc.Engine;
+import io.proactivecare.npc.config.ConfigLoader;
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.ingest.Extract;
+import io.proactivecare.npc.ingest.ExtractLoader;
+import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.ingest.SourceReader;
+import io.proactivecare.npc.jobs.JobLoader;
+import io.proactivecare.npc.jobs.JobSpec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code npc validate}: checks the configuration, job files and inputs without running anything
+ * and without starting Spark: every key and value, every step, and for every extract its
+ * descriptor, mappings, files and CSV headers.
+ */
+@Command(name = "validate", mixinStandardHelpOptions = true,
+    description = {
+      "Check the configuration, job files and the inputs they read, without running anything:",
+      "unknown keys, bad values, step graphs, extract descriptors, mappings, files and CSV headers."
+    })
+final class ValidateCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+
+  @Parameters(paramLabel = "JOB", arity = "0..*", description = "Job files to check (default: every jobs/*.yaml).")
+  List<Path> jobs = new ArrayList<>();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    ConfigLoader.Loaded loaded = common.load();
+    NpcConfig config = loaded.config();
+    out.printf("ok  configuration (%s)%n", ConfigLoader.locate(common.config).map(Path::toString).orElse("built-in defaults"));
+    Set<Path> extracts = new LinkedHashSet<>();
+    for (Path jobFile : jobFiles()) {
+      JobSpec job = JobLoader.load(jobFile, Engine.standardSteps());
+      out.printf("ok  job %s: %d step%s (%s)%n", jobFile, job.steps().size(), job.steps().size() == 1 ? "" : "s",
+          String.join(", ", job.steps().stream().map(JobSpec.StepSpec::name).toList()));
+      for (JobSpec.StepSpec s : job.steps()) {
+        if (s.step() instanceof IngestStep ingest) {
+          extracts.add(ingest.extractDir(config));
+        }
+      }
+    }
+    if (extracts.isEmpty()) {
+      extracts.add(config.extract());
+    }
+    for (Path dir : extracts) {
+      Extract extract = ExtractLoader.load(dir, config.mappings(), Optional.empty());
+      for (Extract.SourceFile f : extract.files()) {
+        List<String> needed = f.mapping().table(f.table()).orElseThrow().values().stream()
+            .flatMap(c -> c.sourceColumns().stream()).distinct().toList();
+        if (!Files.exists(f.path())) {
+          throw Errors.inputFile(f.path(), "no such file", "check the file name under 'tables' in " + dir.resolve(ExtractLoader.DESCRIPTOR));
+        }
+        if (!f.isParquet()) {
+          SourceReader.csvHeader(f, needed);
+        }
+      }
+      out.printf("ok  extract %s: %d file%s, extract date %s%n", dir, extract.files().size(),
+          extract.files().size() == 1 ? "" : "s", extract.extractDate());
+    }
+    out.flush();
+    return 0;
+  }
+
+  private List<Path> jobFiles() {
+    if (!jobs.isEmpty()) {
+      return jobs;
+    }
+    Path dir = Path.of("jobs");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

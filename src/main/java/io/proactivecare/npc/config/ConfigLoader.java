@@ -1,0 +1,164 @@
+package io.proactivecare.npc.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Builds the one {@link NpcConfig} of an invocation. Precedence, lowest first, and nowhere else:
+ *
+ * <ol>
+ *   <li>built-in defaults ({@code npc-defaults.yaml} on the classpath, identical to the shipped
+ *       {@code conf/npc.yaml});
+ *   <li>the configuration file: {@code --config}, else {@code $NPC_CONFIG}, else {@code
+ *       conf/npc.yaml} in the working directory when it exists;
+ *   <li>command-line flags ({@code --warehouse}, {@code --extract}, {@code --spark-master} and any
+ *       {@code --set key=value}).
+ * </ol>
+ *
+ * Unknown keys and bad values are refused naming the dotted key and the file it came from.
+ */
+public final class ConfigLoader {
+  public static final Path DEFAULT_FILE = Path.of("conf", "npc.yaml");
+  static final String DEFAULTS_RESOURCE = "/npc-defaults.yaml";
+
+  private static final Set<String> TOP = Set.of("warehouse", "extract", "mappings", "spark", "quality", "ingest");
+
+  private ConfigLoader() {}
+
+  /** The configuration file chosen by the precedence rules, if any. */
+  public static Optional<Path> locate(Path explicit) {
+    if (explicit != null) {
+      return Optional.of(explicit);
+    }
+    String env = System.getenv("NPC_CONFIG");
+    if (env != null && !env.isBlank()) {
+      return Optional.of(Path.of(env));
+    }
+    return Files.isRegularFile(DEFAULT_FILE) ? Optional.of(DEFAULT_FILE) : Optional.empty();
+  }
+
+  /**
+   * Loads the configuration.
+   *
+   * @param file the configuration file, or empty for defaults only
+   * @param overrides dotted keys to YAML scalar text, applied last (flags)
+   */
+  public static Loaded load(Optional<Path> file, Map<String, String> overrides) {
+    ObjectNode tree = defaults();
+    String source = "built-in defaults";
+    if (file.isPresent()) {
+      YamlNode fromFile = YamlNode.read(file.get());
+      checkKeys(fromFile);
+      tree = YamlNode.merge(tree, fromFile.raw());
+      source = file.get().toString();
+    }
+    if (!overrides.isEmpty()) {
+      ObjectNode flags = JsonNodeFactory.instance.objectNode();
+      overrides.forEach((k, v) -> put(flags, k, YamlNode.scalar(v)));
+      checkKeys(YamlNode.of(flags, "command-line flags"));
+      tree = YamlNode.merge(tree, flags);
+      source = source + " + command-line flags";
+    }
+    NpcConfig config = bind(YamlNode.of(tree, source));
+    return new Loaded(config, hash(tree), tree);
+  }
+
+  /** A loaded configuration, its effective tree and the SHA-256 of that tree (for manifests). */
+  public record Loaded(NpcConfig config, String hash, JsonNode effective) {}
+
+  static ObjectNode defaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("missing classpath resource " + DEFAULTS_RESOURCE);
+      }
+      return (ObjectNode) YamlNode.YAML.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void put(ObjectNode root, String dotted, JsonNode value) {
+    String[] parts = dotted.split("\\.");
+    ObjectNode at = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      JsonNode next = at.get(parts[i]);
+      if (next == null || !next.isObject()) {
+        next = at.putObject(parts[i]);
+      }
+      at = (ObjectNode) next;
+    }
+    at.set(parts[parts.length - 1], value);
+  }
+
+  /** Refuses unknown keys before merging, so the error names the file they came from. */
+  private static void checkKeys(YamlNode n) {
+    n.rejectUnknown(TOP);
+    n.child("spark").rejectUnknown(Set.of("master", "shuffle_partitions", "settings"));
+    n.child("quality").rejectUnknown(Set.of("max_quarantine_share", "per_table"));
+    n.child("ingest")
+        .rejectUnknown(
+            Set.of("check_person_references", "check_practice_references", "earliest_date"));
+  }
+
+  private static NpcConfig bind(YamlNode n) {
+    YamlNode spark = n.child("spark");
+    Map<String, String> sparkSettings = new LinkedHashMap<>(spark.stringMap("settings"));
+    for (String key : sparkSettings.keySet()) {
+      if (!key.startsWith("spark.")) {
+        throw Errors.config(
+            n.source(), "spark.settings." + key, "is not a Spark setting", "Spark settings start with 'spark.'");
+      }
+    }
+    YamlNode quality = n.child("quality");
+    Map<String, Double> perTable = quality.numberMap("per_table", 0, 1);
+    for (String table : perTable.keySet()) {
+      if (!io.proactivecare.npc.schema.Contracts.names().contains(table)) {
+        throw Errors.config(
+            n.source(),
+            "quality.per_table." + table,
+            "unknown table",
+            "tables are: " + String.join(", ", io.proactivecare.npc.schema.Contracts.names()));
+      }
+    }
+    YamlNode ingest = n.child("ingest");
+    return new NpcConfig(
+        Path.of(n.string("warehouse")),
+        Path.of(n.string("extract")),
+        Path.of(n.string("mappings")),
+        new SparkSettings(spark.string("master"), spark.integer("shuffle_partitions", 1, 100_000), sparkSettings),
+        new QualitySettings(quality.number("max_quarantine_share", 0, 1), perTable),
+        new IngestSettings(
+            ingest.bool("check_person_references"),
+            ingest.bool("check_practice_references"),
+            ingest.date("earliest_date")));
+  }
+
+  private static String hash(JsonNode tree) {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      // Jackson writes object fields in insertion order; sort for a stable hash.
+      byte[] canonical =
+          YamlNode.YAML
+              .copy()
+              .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+              .writeValueAsBytes(YamlNode.YAML.convertValue(tree, java.util.TreeMap.class));
+      return HexFormat.of().formatHex(md.digest(canonical));
+    } catch (NoSuchAlgorithmException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

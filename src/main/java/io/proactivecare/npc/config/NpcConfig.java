@@ -1,0 +1,22 @@
+package io.proactivecare.npc.config;
+
+import java.nio.file.Path;
+
+/**
+ * The whole configuration of one {@code npc} invocation, immutable and validated. Built only by
+ * {@link ConfigLoader}: built-in defaults, then the configuration file, then command-line flags.
+ *
+ * @param warehouse root folder of the warehouse (runs, catalog)
+ * @param extract folder holding {@code extract.yaml} and the extract files it names
+ * @param mappings folder of per-source column mappings ({@code <name>.yaml})
+ * @param spark Spark session settings
+ * @param quality data-quality gates
+ * @param ingest ingest validation options
+ */
+public record NpcConfig(
+    Path warehouse,
+    Path extract,
+    Path mappings,
+    SparkSettings spark,
+    QualitySettings quality,
+    IngestSettings ingest) {}

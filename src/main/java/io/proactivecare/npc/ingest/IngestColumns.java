@@ -1,0 +1,61 @@
+package io.proactivecare.npc.ingest;
+
+import static org.apache.spark.sql.functions.array_compact;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.isnan;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.split;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.try_to_timestamp;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.types.DataTypes;
+
+/** Column expressions shared by the ingest stage: strict parsing of text into typed values. */
+final class IngestColumns {
+  /** Separator of list values in canonical CSV (and inside the engine before typing). */
+  static final String LIST_SEPARATOR = ";";
+
+  private IngestColumns() {}
+
+  /**
+   * A date in {@code pattern}, or null when the text is not exactly of that shape or not a real
+   * date (2025-02-30). Strict: "2025-2-3" does not pass "yyyy-MM-dd".
+   */
+  static Column parseDate(Column text, String pattern) {
+    Column parsed = try_to_timestamp(text, lit(pattern)).cast(DataTypes.DateType);
+    return when(text.rlike(shapeOf(pattern)), parsed);
+  }
+
+  /** A whole number, or null when the text is not one. */
+  static Column parseInteger(Column text) {
+    return when(text.rlike("^[+-]?[0-9]{1,9}$"), text.try_cast(DataTypes.IntegerType));
+  }
+
+  /** A finite decimal number, or null when the text is not one. */
+  static Column parseDouble(Column text) {
+    Column d = text.try_cast(DataTypes.DoubleType);
+    return when(text.rlike("^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$").and(d.isNotNull()).and(isnan(d).equalTo(false)), d);
+  }
+
+  /** A list column's elements: split on ';', trimmed, empty elements dropped. */
+  static Column parseList(Column text) {
+    Column parts = transform(split(text, LIST_SEPARATOR), x -> trim(x));
+    return array_compact(filter(parts, x -> x.notEqual(lit(""))));
+  }
+
+  /** The regular expression of the exact shape of a numeric date pattern: yyyy-MM-dd → \d{4}-\d{2}-\d{2}. */
+  static String shapeOf(String pattern) {
+    StringBuilder re = new StringBuilder("^");
+    for (char ch : pattern.toCharArray()) {
+      if (ch == 'y' || ch == 'M' || ch == 'd') {
+        re.append("[0-9]");
+      } else {
+        re.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
+      }
+    }
+    return re.append('$').toString();
+  }
+}

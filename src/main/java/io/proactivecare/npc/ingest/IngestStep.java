@@ -1,0 +1,215 @@
+package io.proactivecare.npc.ingest;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.config.YamlNode;
+import io.proactivecare.npc.io.Checksums;
+import io.proactivecare.npc.jobs.Step;
+import io.proactivecare.npc.jobs.StepContext;
+import io.proactivecare.npc.jobs.StepKind;
+import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Contracts;
+import io.proactivecare.npc.schema.TableContract;
+import io.proactivecare.npc.warehouse.RunManifest;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The ingest stage. For each table of the extract, in contract order: read with the mapping,
+ * refuse identifiable data, validate every row, write accepted rows to {@code conformed/<table>}
+ * and rejected rows to {@code quarantine} (partition {@code table=<table>}), reconcile {@code read
+ * = accepted + quarantined} from the written files, then apply the quality gate.
+ *
+ * <p>Outputs (version key: the extract date): {@code conformed/<table>} with the contract's schema;
+ * {@code quarantine} with {@link Contracts#QUARANTINE}.
+ */
+public final class IngestStep implements Step {
+  public static final String KIND = "ingest";
+  public static final String QUARANTINE = "quarantine";
+
+  private final Optional<Path> extractDir;
+  private final List<RunManifest.ReasonCount> reasons = new ArrayList<>();
+
+  public IngestStep(Optional<Path> extractDir) {
+    this.extractDir = extractDir;
+  }
+
+  /** The output name of a conformed table. */
+  public static String conformed(String table) {
+    return "conformed/" + table;
+  }
+
+  /** The extract folder this step reads: its own option, else the configured one. */
+  public Path extractDir(NpcConfig config) {
+    return extractDir.orElse(config.extract());
+  }
+
+  /** The {@code run: ingest} step kind; option {@code extract}: the extract folder. */
+  public static final class Kind implements StepKind {
+    @Override
+    public String name() {
+      return KIND;
+    }
+
+    @Override
+    public String description() {
+      return "validate an extract and write conformed tables and a quarantine table";
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of("extract");
+    }
+
+    @Override
+    public Step create(YamlNode with) {
+      return new IngestStep(with.optionalString("extract").map(Path::of));
+    }
+  }
+
+  @Override
+  public void run(StepContext ctx) {
+    reasons.clear();
+    NpcConfig config = ctx.config();
+    Extract extract = ExtractLoader.load(extractDir(config), config.mappings(), ctx.extractDateOverride());
+    String key = extract.extractDate().toString();
+    SparkSession spark = ctx.spark();
+    Set<String> present = new LinkedHashSet<>();
+    extract.files().forEach(f -> present.add(f.table()));
+    if (!present.contains(Contracts.GP_REGISTRATIONS.name()) && config.ingest().checkPersonReferences()) {
+      ctx.note("person references not checked: the extract has no gp_registrations");
+    }
+    if (!present.contains(Contracts.PRACTICE_PCN.name()) && config.ingest().checkPracticeReferences()) {
+      ctx.note("practice and PCN references not checked: the extract has no practice_pcn");
+    }
+    for (Extract.SourceFile f : extract.files()) {
+      ctx.input(new RunManifest.Input(f.table(), f.path().toString(), f.mapping().name(), Checksums.size(f.path()),
+          Checksums.sha256(f.path()), key));
+    }
+    RowValidator.References refs = RowValidator.References.none();
+    List<RunManifest.TableCount> counts = new ArrayList<>();
+    for (Extract.SourceFile f : extract.files()) {
+      TableContract contract = Contracts.byName(f.table()).orElseThrow();
+      RunManifest.TableCount count = ingestTable(ctx, spark, f, contract, extract, refs);
+      counts.add(count);
+      ctx.reconciled(count);
+      refs = updateReferences(spark, ctx, contract, refs);
+    }
+    writeQuarantine(ctx, spark, key);
+    for (RunManifest.TableCount c : counts) {
+      if (!c.gatePassed()) {
+        throw gateFailure(ctx, c, counts);
+      }
+    }
+  }
+
+  private RunManifest.TableCount ingestTable(StepContext ctx, SparkSession spark, Extract.SourceFile f,
+      TableContract contract, Extract extract, RowValidator.References refs) {
+    Map<String, ColumnMapping> columns = f.mapping().table(f.table()).orElseThrow();
+    List<String> needed = new ArrayList<>(new LinkedHashSet<>(columns.values().stream().flatMap(c -> c.sourceColumns().stream()).toList()));
+    Map<String, String> dateFormats = new LinkedHashMap<>();
+    columns.forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
+
+    Dataset<Row> mapped = RowValidator.map(SourceReader.read(spark, f, needed), contract, f.mapping())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      refuseIdentifiable(f, mapped);
+      long read = mapped.count();
+      Dataset<Row> validated = RowValidator.validate(mapped, contract, dateFormats, extract.extractDate(), ctx.config().ingest(), refs)
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        Path conformedDir = ctx.outputDir(conformed(f.table()));
+        Path quarantineDir = quarantineDir(ctx, f.table());
+        Dataset<Row> accepted = RowValidator.accepted(validated, contract, dateFormats);
+        Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
+        accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
+        RowValidator.quarantine(validated, f.path().toString())
+            .write().mode(SaveMode.ErrorIfExists).parquet(quarantineDir.toString());
+        long acceptedRows = spark.read().parquet(conformedDir.toString()).count();
+        Dataset<Row> quarantined = spark.read().parquet(quarantineDir.toString());
+        long quarantinedRows = quarantined.count();
+        if (read != acceptedRows + quarantinedRows) {
+          throw new IllegalStateException(String.format("%s: rows read %d != accepted %d + quarantined %d", f.table(), read, acceptedRows, quarantinedRows));
+        }
+        for (Row r : quarantined.groupBy(Cols.REASON_CODE, Cols.REASON_COLUMN).count().orderBy(col("count").desc(), col(Cols.REASON_CODE)).collectAsList()) {
+          RunManifest.ReasonCount reason = new RunManifest.ReasonCount(f.table(), r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2));
+          reasons.add(reason);
+          ctx.quarantined(reason);
+        }
+        ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
+        double share = read == 0 ? 0 : (double) quarantinedRows / read;
+        double limit = ctx.config().quality().limitFor(f.table());
+        return new RunManifest.TableCount(f.table(), read, acceptedRows, quarantinedRows, share, limit, share <= limit);
+      } finally {
+        validated.unpersist();
+      }
+    } finally {
+      mapped.unpersist();
+    }
+  }
+
+  private static Path quarantineDir(StepContext ctx, String table) {
+    return ctx.outputDir(QUARANTINE).resolve(Cols.TABLE + "=" + table);
+  }
+
+  /** The quarantine output holds every table's partition; written even when empty. */
+  private static void writeQuarantine(StepContext ctx, SparkSession spark, String key) {
+    Path dir = ctx.outputDir(QUARANTINE);
+    long rows = 0;
+    if (java.nio.file.Files.isDirectory(dir)) {
+      rows = spark.read().parquet(dir.toString()).count();
+    } else {
+      spark.createDataFrame(List.of(), Contracts.QUARANTINE).write().partitionBy(Cols.TABLE).parquet(dir.toString());
+    }
+    ctx.produced(QUARANTINE, key, rows);
+  }
+
+  private static void refuseIdentifiable(Extract.SourceFile f, Dataset<Row> mapped) {
+    List<Row> hit = mapped.filter(NhsNumber.looksLikeNhsNumber(col(Cols.PERSON_ID)))
+        .select(col(SourceReader.ROW)).orderBy(col(SourceReader.ROW)).limit(1).collectAsList();
+    if (!hit.isEmpty()) {
+      String source = f.mapping().table(f.table()).orElseThrow().get(Cols.PERSON_ID).sourceColumns().get(0);
+      throw Errors.inputRow(f.path(), hit.get(0).getLong(0), source,
+          "the person key is a valid NHS number, so the file holds identifiable data and is refused whole",
+          "ask the data platform for the pseudonymised extract; nothing from this file was stored");
+    }
+  }
+
+  private static RowValidator.References updateReferences(SparkSession spark, StepContext ctx, TableContract contract, RowValidator.References refs) {
+    String path = ctx.outputDir(conformed(contract.name())).toString();
+    if (contract == Contracts.GP_REGISTRATIONS) {
+      return new RowValidator.References(Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID)), refs.practices(), refs.pcns());
+    }
+    if (contract == Contracts.PRACTICE_PCN) {
+      Dataset<Row> ref = spark.read().parquet(path);
+      return new RowValidator.References(refs.persons(), Optional.of(ref.select(Cols.PRACTICE_CODE)), Optional.of(ref.select(Cols.PCN_CODE)));
+    }
+    return refs;
+  }
+
+  private RuntimeException gateFailure(StepContext ctx, RunManifest.TableCount c, List<RunManifest.TableCount> all) {
+    long failing = all.stream().filter(t -> !t.gatePassed()).count();
+    String top = reasons.stream().filter(r -> r.table().equals(c.table())).findFirst()
+        .map(r -> "; most often " + r.reasonCode() + (r.column().isEmpty() ? "" : " on " + r.column()) + String.format(" (%,d rows)", r.rows()))
+        .orElse("");
+    return Errors.qualityGate(
+        String.format("Quality gate failed for %s: %.1f%% of rows quarantined (%,d of %,d), above the limit of %.1f%%%s%s",
+            c.table(), 100 * c.quarantineShare(), c.quarantined(), c.read(), 100 * c.limit(), top,
+            failing > 1 ? " (and " + (failing - 1) + " more table(s))" : ""),
+        "nothing was published; inspect the quarantine of run " + ctx.runId() + " (bin/npc runs show " + ctx.runId()
+            + "), fix the extract, or raise quality.per_table." + c.table() + " in conf/npc.yaml");
+  }
+}

@@ -1,0 +1,52 @@
+package io.proactivecare.npc.ingest;
+
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.regexp_replace;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.when;
+
+import org.apache.spark.sql.Column;
+
+/**
+ * The identifiable-data guard: does a value look like a real NHS number? Ten digits (spaces or
+ * dashes allowed, as in "943 476 5919") whose tenth digit is the modulus-11 check digit of the
+ * first nine (weights 10 down to 2; 11 - remainder, 11 becomes 0, 10 is never valid).
+ */
+public final class NhsNumber {
+  private NhsNumber() {}
+
+  /** Plain Java version, the reference for {@link #looksLikeNhsNumber(Column)}. */
+  public static boolean isValid(String value) {
+    if (value == null) {
+      return false;
+    }
+    String digits = value.replaceAll("[ -]", "");
+    if (!digits.matches("[0-9]{10}")) {
+      return false;
+    }
+    int sum = 0;
+    for (int i = 0; i < 9; i++) {
+      sum += (digits.charAt(i) - '0') * (10 - i);
+    }
+    int check = 11 - (sum % 11);
+    if (check == 11) {
+      check = 0;
+    }
+    return check != 10 && check == digits.charAt(9) - '0';
+  }
+
+  /** True where the value is a valid NHS number; false (never null) otherwise. */
+  public static Column looksLikeNhsNumber(Column value) {
+    Column digits = regexp_replace(value, "[ -]", "");
+    Column sum = lit(0);
+    for (int i = 0; i < 9; i++) {
+      sum = sum.plus(substring(digits, i + 1, 1).try_cast("int").multiply(10 - i));
+    }
+    Column remainder = sum.mod(11);
+    Column check = when(remainder.equalTo(0), lit(0)).otherwise(lit(11).minus(remainder));
+    Column last = substring(digits, 10, 1).try_cast("int");
+    return when(value.isNull(), lit(false))
+        .when(digits.rlike("^[0-9]{10}$"), check.notEqual(10).and(check.equalTo(last)))
+        .otherwise(lit(false));
+  }
+}

@@ -1,0 +1,330 @@
+package io.proactivecare.npc.ingest;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.exists;
+import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.year;
+
+import io.proactivecare.npc.config.IngestSettings;
+import io.proactivecare.npc.schema.ColumnSpec;
+import io.proactivecare.npc.schema.ColumnType;
+import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Contracts;
+import io.proactivecare.npc.schema.TableContract;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Row validation of one input table, as pure functions from Datasets to a Dataset.
+ *
+ * <ol>
+ *   <li>{@link #map}: provider columns to canonical text columns, plus {@value #RECORD} (the
+ *       original fields as JSON) and the row number;
+ *   <li>{@link #validate}: adds {@value #REASONS}, every failed rule of the row in rule order;
+ *   <li>{@link #accepted} and {@link #quarantine}: the two disjoint outputs.
+ * </ol>
+ */
+public final class RowValidator {
+  /** array of struct(code, column, detail): every rule the row fails; empty when accepted. */
+  public static final String REASONS = "_reasons";
+  /** The row's original provider fields, as JSON text. */
+  public static final String RECORD = "_record";
+
+  private static final String VALID = "_valid";
+  private static final String REF = "_ref";
+
+  private RowValidator() {}
+
+  /**
+   * Accepted keys of the reference tables, read from the same extract; empty when the extract
+   * does not hold that table (the check is then skipped and the manifest says so).
+   */
+  public record References(
+      Optional<Dataset<Row>> persons, Optional<Dataset<Row>> practices, Optional<Dataset<Row>> pcns) {
+    public static References none() {
+      return new References(Optional.empty(), Optional.empty(), Optional.empty());
+    }
+  }
+
+  /** Provider columns to canonical text columns (trimmed; the mapping's null values become null). */
+  public static Dataset<Row> map(Dataset<Row> raw, TableContract contract, SourceMapping mapping) {
+    Map<String, ColumnMapping> columns = mapping.table(contract.name()).orElseThrow();
+    Set<String> providerColumns = new LinkedHashSet<>();
+    columns.values().forEach(c -> providerColumns.addAll(c.sourceColumns()));
+    List<Column> out = new ArrayList<>();
+    for (ColumnSpec spec : contract.columns()) {
+      ColumnMapping m = columns.get(spec.name());
+      out.add((m == null ? lit(null).cast(DataTypes.StringType) : expression(m, mapping)).as(spec.name()));
+    }
+    Column record =
+        when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
+            .otherwise(to_json(struct(providerColumns.stream().map(c -> col(quote(c)).as(c)).toArray(Column[]::new))));
+    out.add(record.as(RECORD));
+    out.add(col(SourceReader.CORRUPT));
+    out.add(col(SourceReader.ROW));
+    return raw.select(out.toArray(Column[]::new));
+  }
+
+  private static Column expression(ColumnMapping m, SourceMapping mapping) {
+    if (m.constant().isPresent()) {
+      return lit(m.constant().get());
+    }
+    if (!m.join().isEmpty()) {
+      List<Column> parts = new ArrayList<>();
+      for (String source : m.join()) {
+        Column v = clean(col(quote(source)), mapping.nullValues());
+        for (String s : m.skip()) {
+          v = when(v.equalTo(lit(s)), lit(null).cast(DataTypes.StringType)).otherwise(v);
+        }
+        parts.add(v);
+      }
+      Column joined = concat_ws(IngestColumns.LIST_SEPARATOR, parts.toArray(Column[]::new));
+      return when(joined.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(joined);
+    }
+    Column v = clean(col(quote(m.from().orElseThrow())), mapping.nullValues());
+    for (Map.Entry<String, String> e : m.values().entrySet()) {
+      v = when(v.equalTo(lit(e.getKey())), lit(e.getValue())).otherwise(v);
+    }
+    return v;
+  }
+
+  private static Column clean(Column c, List<String> nullValues) {
+    Column t = trim(c);
+    Column isNull = t.isNull().or(t.equalTo(""));
+    if (!nullValues.isEmpty()) {
+      isNull = isNull.or(t.isin(nullValues.toArray()));
+    }
+    return when(isNull, lit(null).cast(DataTypes.StringType)).otherwise(t);
+  }
+
+  /**
+   * Adds {@value #REASONS}: the row rules of the contract, then duplicates among otherwise valid
+   * rows (the first row of a key is kept), then references.
+   */
+  public static Dataset<Row> validate(
+      Dataset<Row> mapped,
+      TableContract contract,
+      Map<String, String> dateFormats,
+      LocalDate extractDate,
+      IngestSettings settings,
+      References refs) {
+    List<Column> rules = new ArrayList<>();
+    rules.add(reason(col(SourceReader.CORRUPT).isNotNull(), ReasonCode.MALFORMED_ROW, null,
+        lit("the row could not be split into the header's fields")));
+    for (ColumnSpec spec : contract.columns()) {
+      rules.addAll(columnRules(spec, dateFormats.getOrDefault(spec.name(), "yyyy-MM-dd"), settings));
+    }
+    for (List<String> pair : contract.dateOrder()) {
+      Column a = typed(contract.column(pair.get(0)), dateFormats);
+      Column b = typed(contract.column(pair.get(1)), dateFormats);
+      rules.add(reason(a.isNotNull().and(b.isNotNull()).and(a.gt(b)), ReasonCode.DATE_ORDER, pair.get(1),
+          concat(lit(pair.get(1) + " "), col(pair.get(1)), lit(" is before " + pair.get(0) + " "), col(pair.get(0)))));
+    }
+    Column exempt = contract.futureExemption()
+        .map(e -> col(e.get(0)).eqNullSafe(lit(e.get(1))))
+        .orElse(lit(false));
+    for (String c : contract.notAfterExtract()) {
+      Column d = typed(contract.column(c), dateFormats);
+      rules.add(reason(d.isNotNull().and(d.gt(lit(java.sql.Date.valueOf(extractDate)))).and(exempt.equalTo(false)),
+          ReasonCode.FUTURE_DATE, c, concat(lit(c + " "), col(c), lit(" is after the extract date " + extractDate))));
+    }
+    if (contract.columnNames().contains(Cols.YEAR_OF_BIRTH)) {
+      // A person cannot be born after the extract, nor register (or die) before being born.
+      Column born = typed(contract.column(Cols.YEAR_OF_BIRTH), dateFormats);
+      rules.add(reason(born.gt(lit(extractDate.getYear())), ReasonCode.FUTURE_DATE, Cols.YEAR_OF_BIRTH,
+          concat(lit("year_of_birth "), col(Cols.YEAR_OF_BIRTH), lit(" is after the extract year " + extractDate.getYear()))));
+      Column start = typed(contract.column(Cols.REGISTRATION_START), dateFormats);
+      rules.add(reason(born.isNotNull().and(start.isNotNull()).and(year(start).lt(born)), ReasonCode.DATE_ORDER,
+          Cols.REGISTRATION_START, concat(lit("registration_start "), col(Cols.REGISTRATION_START), lit(" is before year_of_birth "), col(Cols.YEAR_OF_BIRTH))));
+    }
+    Dataset<Row> checked = mapped.withColumn(REASONS, compact(array(rules.toArray(Column[]::new))));
+
+    // Duplicates: among rows that pass every row rule, the first by row number is kept.
+    List<Column> partition = new ArrayList<>();
+    contract.keyOrAllColumns().forEach(k -> partition.add(col(k)));
+    partition.add(col(VALID));
+    String keyText = contract.key().isEmpty() ? "the whole row" : String.join(", ", contract.key());
+    checked = checked
+        .withColumn(VALID, size(col(REASONS)).equalTo(0))
+        .withColumn("_rank", row_number().over(Window.partitionBy(partition.toArray(Column[]::new)).orderBy(col(SourceReader.ROW))))
+        .withColumn(REASONS, compact(concat(col(REASONS), array(
+            reason(col(VALID).and(col("_rank").gt(1)), ReasonCode.DUPLICATE, contract.key().isEmpty() ? null : contract.key().get(0),
+                lit("repeats an earlier row with the same " + keyText))))))
+        .drop(VALID, "_rank");
+
+    if (contract.personReference() && settings.checkPersonReferences() && refs.persons().isPresent()) {
+      checked = checkReference(checked, refs.persons().get(), Cols.PERSON_ID, Cols.PERSON_ID, false,
+          ReasonCode.UNKNOWN_PERSON, "is not in the accepted gp_registrations");
+    }
+    if (settings.checkPracticeReferences() && refs.practices().isPresent() && contract.practiceReference().isPresent()) {
+      String c = contract.practiceReference().get();
+      checked = checkReference(checked, refs.practices().get(), Cols.PRACTICE_CODE, c, true,
+          ReasonCode.UNKNOWN_PRACTICE, "is not in the practice_pcn reference");
+    }
+    if (settings.checkPracticeReferences() && refs.pcns().isPresent() && contract.pcnReference().isPresent()) {
+      String c = contract.pcnReference().get();
+      checked = checkReference(checked, refs.pcns().get(), Cols.PCN_CODE, c, true,
+          ReasonCode.UNKNOWN_PCN, "is not in the practice_pcn reference");
+    }
+    return checked;
+  }
+
+  private static Dataset<Row> checkReference(Dataset<Row> rows, Dataset<Row> reference, String refColumn, String column,
+      boolean small, ReasonCode code, String problem) {
+    Dataset<Row> keys = reference.select(col(refColumn).as(REF)).distinct().withColumn(REF + "_hit", lit(true));
+    Dataset<Row> joined = rows.join(small ? broadcast(keys) : keys, col(column).equalTo(col(REF)), "left");
+    Column missing = col(column).isNotNull().and(col(REF + "_hit").isNull());
+    return joined
+        .withColumn(REASONS, compact(concat(col(REASONS), array(
+            reason(missing, code, column, concat(lit(column + " "), col(column), lit(" " + problem)))))))
+        .drop(REF, REF + "_hit");
+  }
+
+  private static List<Column> columnRules(ColumnSpec spec, String dateFormat, IngestSettings settings) {
+    List<Column> rules = new ArrayList<>();
+    String name = spec.name();
+    Column v = col(name);
+    if (spec.required()) {
+      rules.add(reason(v.isNull(), ReasonCode.MISSING, name, lit(name + " is required but empty")));
+    }
+    switch (spec.type()) {
+      case DATE -> {
+        Column d = IngestColumns.parseDate(v, dateFormat);
+        rules.add(reason(v.isNotNull().and(d.isNull()), ReasonCode.BAD_DATE, name,
+            concat(lit(name + " '"), v, lit("' is not a date (expected " + dateFormat + ")"))));
+        rules.add(reason(d.lt(lit(java.sql.Date.valueOf(settings.earliestDate()))), ReasonCode.OUT_OF_RANGE, name,
+            concat(lit(name + " "), v, lit(" is before " + settings.earliestDate() + " (ingest.earliest_date)"))));
+      }
+      case INTEGER, DOUBLE -> {
+        Column n = spec.type() == ColumnType.INTEGER ? IngestColumns.parseInteger(v) : IngestColumns.parseDouble(v);
+        rules.add(reason(v.isNotNull().and(n.isNull()), ReasonCode.BAD_NUMBER, name,
+            concat(lit(name + " '"), v, lit("' is not a " + (spec.type() == ColumnType.INTEGER ? "whole number" : "number")))));
+        Column outside = lit(false);
+        String range = "";
+        if (spec.min().isPresent()) {
+          outside = outside.or(n.lt(lit(spec.min().get())));
+          range = "at least " + fmt(spec.min().get());
+        }
+        if (spec.max().isPresent()) {
+          outside = outside.or(n.gt(lit(spec.max().get())));
+          range = spec.min().isPresent() ? "from " + fmt(spec.min().get()) + " to " + fmt(spec.max().get()) : "at most " + fmt(spec.max().get());
+        }
+        if (!range.isEmpty()) {
+          rules.add(reason(n.isNotNull().and(outside), ReasonCode.OUT_OF_RANGE, name,
+              concat(lit(name + " "), v, lit(" is out of range (expected " + range + ")"))));
+        }
+      }
+      case STRING_LIST -> {
+        if (spec.pattern().isPresent()) {
+          String p = spec.pattern().get();
+          Column items = IngestColumns.parseList(v);
+          rules.add(reason(v.isNotNull().and(exists(items, x -> x.rlike(p).equalTo(false))), ReasonCode.BAD_FORMAT, name,
+              concat(lit(name + " element '"), element_at(filter(items, x -> x.rlike(p).equalTo(false)), 1),
+                  lit("' does not match " + p))));
+        }
+      }
+      case STRING -> {
+        if (!spec.codes().isEmpty()) {
+          rules.add(reason(v.isNotNull().and(v.isin(spec.codes().toArray()).equalTo(false)), ReasonCode.BAD_CODE, name,
+              concat(lit(name + " '"), v, lit("' is not a valid code"))));
+        }
+        if (spec.pattern().isPresent()) {
+          rules.add(reason(v.isNotNull().and(v.rlike(spec.pattern().get()).equalTo(false)), ReasonCode.BAD_FORMAT, name,
+              concat(lit(name + " '"), v, lit("' does not match " + spec.pattern().get()))));
+        }
+        if (spec.patternByColumn().isPresent()) {
+          Column by = col(spec.patternByColumn().get());
+          Column wrong = lit(false);
+          for (Map.Entry<String, String> e : spec.patternBy().entrySet()) {
+            wrong = when(by.equalTo(lit(e.getKey())), v.rlike(e.getValue()).equalTo(false)).otherwise(wrong);
+          }
+          rules.add(reason(v.isNotNull().and(wrong), ReasonCode.BAD_FORMAT, name,
+              concat(lit(name + " '"), v, lit("' is not a valid "), by, lit(" code"))));
+        }
+      }
+      default -> throw new IllegalStateException("unhandled type " + spec.type());
+    }
+    return rules;
+  }
+
+  /** A reason struct where {@code failed} holds, else null. */
+  private static Column reason(Column failed, ReasonCode code, String column, Column detail) {
+    return when(failed.equalTo(true),
+        struct(lit(code.name()).as("code"), lit(column).cast(DataTypes.StringType).as("column"), detail.as("detail")));
+  }
+
+  private static Column compact(Column reasons) {
+    return filter(reasons, x -> x.isNotNull());
+  }
+
+  /** The typed value of a canonical column, as written to the conformed table. */
+  static Column typed(ColumnSpec spec, Map<String, String> dateFormats) {
+    Column v = col(spec.name());
+    return switch (spec.type()) {
+      case STRING -> v;
+      case DATE -> IngestColumns.parseDate(v, dateFormats.getOrDefault(spec.name(), "yyyy-MM-dd"));
+      case INTEGER -> IngestColumns.parseInteger(v);
+      case DOUBLE -> IngestColumns.parseDouble(v);
+      case STRING_LIST -> when(v.isNull(), array().cast(spec.type().sparkType())).otherwise(IngestColumns.parseList(v));
+    };
+  }
+
+  /** The accepted rows, typed to the contract's schema. */
+  public static Dataset<Row> accepted(Dataset<Row> validated, TableContract contract, Map<String, String> dateFormats) {
+    return validated
+        .filter(size(col(REASONS)).equalTo(0))
+        .select(contract.columns().stream().map(c -> typed(c, dateFormats).cast(c.type().sparkType()).as(c.name())).toArray(Column[]::new));
+  }
+
+  /** The quarantined rows in the quarantine schema (without the table column, which is the partition). */
+  public static Dataset<Row> quarantine(Dataset<Row> validated, String sourceFile) {
+    Column first = element_at(col(REASONS), 1);
+    return validated
+        .filter(size(col(REASONS)).gt(0))
+        .select(
+            lit(sourceFile).as(Cols.SOURCE_FILE),
+            col(SourceReader.ROW).as(Cols.ROW_NUMBER),
+            first.getField("code").as(Cols.REASON_CODE),
+            first.getField("column").as(Cols.REASON_COLUMN),
+            first.getField("detail").as(Cols.REASON_DETAIL),
+            transform(col(REASONS), r -> when(r.getField("column").isNull(), r.getField("code"))
+                .otherwise(concat(r.getField("code"), lit(":"), r.getField("column")))).as(Cols.REASONS),
+            col(RECORD).as(Cols.RECORD));
+  }
+
+  private static String quote(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
+  }
+
+  /** The schema the conformed output of {@code table} must have. */
+  public static org.apache.spark.sql.types.StructType conformedSchema(String table) {
+    return Contracts.byName(table).orElseThrow().schema();
+  }
+}

@@ -1,0 +1,216 @@
+package io.proactivecare.npc.ingest;
+
+import io.proactivecare.npc.config.Errors;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Reads one input file as text: every provider column as a string, plus the data row number
+ * ({@value #ROW}, 1 = first row after the header) and, for CSV, the raw text of rows that could
+ * not be split into fields ({@value #CORRUPT}). File-level problems (missing, unreadable, empty,
+ * wrong delimiter, a column the mapping needs is absent) are refused here with exit code 3.
+ */
+public final class SourceReader {
+  /** Data row number within the file, 1-based, header excluded. */
+  public static final String ROW = "_row";
+  /** Raw text of a CSV row whose fields could not be parsed. */
+  public static final String CORRUPT = "_corrupt_record";
+
+  private static final String[] OTHER_DELIMITERS = {",", ";", "\t", "|"};
+
+  private SourceReader() {}
+
+  /** Reads {@code file} with all columns as strings plus {@value #ROW} and {@value #CORRUPT}. */
+  public static Dataset<Row> read(SparkSession spark, Extract.SourceFile file, List<String> neededColumns) {
+    Path path = file.path();
+    if (!Files.exists(path)) {
+      throw Errors.inputFile(path, "no such file", "check the file name under 'tables' in extract.yaml");
+    }
+    if (!Files.isReadable(path)) {
+      throw Errors.inputFile(path, "the file is not readable (permissions)", "give the user running npc read access");
+    }
+    Dataset<Row> raw = file.isParquet() ? readParquet(spark, file, neededColumns) : readCsv(spark, file, neededColumns);
+    return withRowNumbers(spark, raw);
+  }
+
+  /** The column names of a CSV file's header, checked for the file-level problems. */
+  public static List<String> csvHeader(Extract.SourceFile file, List<String> neededColumns) {
+    Path path = file.path();
+    String delimiter = file.mapping().delimiter();
+    String header;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(open(path), StandardCharsets.UTF_8))) {
+      header = r.readLine();
+      while (header != null && header.isBlank()) {
+        header = r.readLine();
+      }
+    } catch (ZipException e) {
+      throw Errors.inputFile(path, "not a readable gzip file (" + e.getMessage() + ")", "re-export the file, or drop the .gz ending if it is not compressed");
+    } catch (AccessDeniedException e) {
+      throw Errors.inputFile(path, "the file is not readable (permissions)", "give the user running npc read access");
+    } catch (IOException e) {
+      throw Errors.inputFile(path, "cannot be read (" + e.getMessage() + ")", "check the file is complete and not locked");
+    }
+    if (header == null) {
+      throw Errors.inputFile(path, "the file is empty (no header row)", "re-export it with a header row naming the columns");
+    }
+    if (header.startsWith("\uFEFF")) {
+      header = header.substring(1);
+    }
+    List<String> columns = splitHeader(header, delimiter.charAt(0));
+    if (columns.size() == 1 && neededColumns.size() > 1) {
+      for (String other : OTHER_DELIMITERS) {
+        if (!other.equals(delimiter) && header.contains(other)) {
+          throw Errors.inputFile(
+              path,
+              "the header has one column but contains '" + printable(other) + "': the file looks " + printable(other) + "-separated, not " + printable(delimiter) + "-separated",
+              "set delimiter: '" + printable(other) + "' in " + file.mapping().file() + " or re-export with '" + printable(delimiter) + "'");
+        }
+      }
+    }
+    Set<String> seen = new HashSet<>();
+    for (String c : columns) {
+      if (!seen.add(c)) {
+        throw Errors.inputFile(path, "the header names column '" + c + "' twice", "re-export with unique column names");
+      }
+    }
+    requireColumns(file, columns, neededColumns);
+    return columns;
+  }
+
+  private static Dataset<Row> readCsv(SparkSession spark, Extract.SourceFile file, List<String> needed) {
+    List<String> header = csvHeader(file, needed);
+    StructType schema = new StructType();
+    for (String c : header) {
+      schema = schema.add(c, DataTypes.StringType, true);
+    }
+    schema = schema.add(CORRUPT, DataTypes.StringType, true);
+    return spark
+        .read()
+        .schema(schema)
+        .option("header", "true")
+        .option("sep", file.mapping().delimiter())
+        .option("quote", "\"")
+        .option("escape", "\"")
+        .option("mode", "PERMISSIVE")
+        .option("columnNameOfCorruptRecord", CORRUPT)
+        .option("enforceSchema", "true")
+        .option("encoding", "UTF-8")
+        .csv(file.path().toString());
+  }
+
+  private static Dataset<Row> readParquet(SparkSession spark, Extract.SourceFile file, List<String> needed) {
+    Dataset<Row> df;
+    try {
+      df = spark.read().parquet(file.path().toString());
+    } catch (RuntimeException e) {
+      throw Errors.inputFile(file.path(), "not a readable Parquet file (" + firstLine(e.getMessage()) + ")", "re-export it, or name a CSV file instead");
+    }
+    requireColumns(file, List.of(df.columns()), needed);
+    Dataset<Row> strings =
+        df.select(
+            needed.stream()
+                .distinct()
+                .map(c -> org.apache.spark.sql.functions.col("`" + c + "`").cast(DataTypes.StringType).as(c))
+                .toArray(org.apache.spark.sql.Column[]::new));
+    return strings.withColumn(CORRUPT, org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType));
+  }
+
+  /**
+   * Numbers rows in file order. A single file is read in splits ordered by offset, so {@code
+   * zipWithIndex} gives the position of each row in the file.
+   */
+  private static Dataset<Row> withRowNumbers(SparkSession spark, Dataset<Row> df) {
+    StructType schema = df.schema().add(new StructField(ROW, DataTypes.LongType, false, org.apache.spark.sql.types.Metadata.empty()));
+    JavaRDD<Row> numbered =
+        df.javaRDD()
+            .zipWithIndex()
+            .map(
+                t -> {
+                  Row r = t._1();
+                  Object[] values = new Object[r.length() + 1];
+                  for (int i = 0; i < r.length(); i++) {
+                    values[i] = r.get(i);
+                  }
+                  values[r.length()] = t._2() + 1;
+                  return RowFactory.create(values);
+                });
+    return spark.createDataFrame(numbered, schema);
+  }
+
+  private static void requireColumns(Extract.SourceFile file, List<String> present, List<String> needed) {
+    Set<String> have = new LinkedHashSet<>(present);
+    for (String c : needed) {
+      if (!have.contains(c)) {
+        List<String> shown = present.size() > 12 ? present.subList(0, 12) : present;
+        throw Errors.inputFile(
+            file.path(),
+            "column '" + c + "' named by mapping '" + file.mapping().name() + "' for " + file.table() + " is absent; the file has " + String.join(", ", shown) + (present.size() > 12 ? ", ..." : ""),
+            "fix the mapping in " + file.mapping().file() + " or re-export the file with that column");
+      }
+    }
+  }
+
+  static InputStream open(Path path) throws IOException {
+    InputStream in = Files.newInputStream(path);
+    return path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(in) : in;
+  }
+
+  /** Splits one header line on the delimiter, honouring double quotes. */
+  static List<String> splitHeader(String line, char delimiter) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (ch == '"') {
+        if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else {
+          quoted = !quoted;
+        }
+      } else if (ch == delimiter && !quoted) {
+        out.add(cur.toString().trim());
+        cur.setLength(0);
+      } else {
+        cur.append(ch);
+      }
+    }
+    out.add(cur.toString().trim());
+    return out;
+  }
+
+  private static String printable(String delimiter) {
+    return delimiter.equals("\t") ? "tab" : delimiter;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unknown error";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,152 @@
+package io.proactivecare.npc.jobs;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.YamlNode;
+import io.proactivecare.npc.warehouse.Sensitivity;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads and validates a job file before anything runs. Refused, naming the step: unknown keys,
+ * unknown step kinds or options, needs naming an unknown step, cycles, outputs without a
+ * sensitivity, and the same output declared by two steps.
+ *
+ * <pre>
+ * job: nightly
+ * description: ...
+ * steps:
+ *   ingest:
+ *     run: ingest
+ *     outputs:
+ *       patient_level: [conformed/*, quarantine]
+ *   frailty:
+ *     run: frailty
+ *     needs: [ingest]
+ *     outputs:
+ *       patient_level: [frailty/efi]
+ * </pre>
+ */
+public final class JobLoader {
+  private JobLoader() {}
+
+  public static JobSpec load(Path file, StepRegistry registry) {
+    return parse(YamlNode.read(file), registry);
+  }
+
+  static JobSpec parse(YamlNode n, StepRegistry registry) {
+    String src = n.source();
+    n.rejectUnknown(Set.of("job", "description", "steps"));
+    String name = n.string("job");
+    YamlNode steps = n.child("steps");
+    if (steps.keys().isEmpty()) {
+      throw Errors.config(src, "steps", "the job has no steps", "add at least one step");
+    }
+    Map<String, JobSpec.StepSpec> byName = new LinkedHashMap<>();
+    Map<String, String> outputOwner = new HashMap<>();
+    for (String stepName : steps.keys()) {
+      if (!stepName.matches("[a-z][a-z0-9_-]*")) {
+        throw Errors.config(src, "steps." + stepName, "step names are lower case letters, digits, - and _", "rename the step");
+      }
+      YamlNode s = steps.child(stepName).rejectUnknown(Set.of("run", "needs", "with", "outputs"));
+      String kindName = s.string("run");
+      StepKind kind = registry.kind(kindName).orElseThrow(() -> Errors.config(src, s.keyOf("run"),
+          "unknown step kind '" + kindName + "' in step '" + stepName + "'", "known kinds: " + String.join(", ", registry.names())));
+      YamlNode with = s.child("with").rejectUnknown(kind.options());
+      Step step = kind.create(with);
+      List<JobSpec.OutputSpec> outputs = new ArrayList<>();
+      YamlNode out = s.child("outputs").rejectUnknown(Set.of("patient_level", "aggregate"));
+      for (String label : out.keys()) {
+        Sensitivity sensitivity = Sensitivity.ofLabel(label).orElseThrow();
+        for (String pattern : out.stringList(label)) {
+          if (!pattern.matches("[a-z0-9_*-]+(/[a-z0-9_*-]+)*")) {
+            throw Errors.config(src, out.keyOf(label), "output '" + pattern + "' of step '" + stepName + "' is not a valid name",
+                "use lower-case path segments such as conformed/gp_events");
+          }
+          String previous = outputOwner.putIfAbsent(pattern, stepName);
+          if (previous != null) {
+            throw Errors.config(src, out.keyOf(label), "output '" + pattern + "' of step '" + stepName + "' is also declared by step '" + previous + "'",
+                "each output is written by one step");
+          }
+          outputs.add(new JobSpec.OutputSpec(pattern, sensitivity));
+        }
+      }
+      if (outputs.isEmpty()) {
+        throw Errors.config(src, s.keyOf("outputs"), "step '" + stepName + "' declares no outputs",
+            "list them under outputs.patient_level or outputs.aggregate");
+      }
+      byName.put(stepName, new JobSpec.StepSpec(stepName, kindName, s.stringList("needs"), step, outputs));
+    }
+    checkOverlaps(src, byName);
+    for (JobSpec.StepSpec s : byName.values()) {
+      for (String need : s.needs()) {
+        if (!byName.containsKey(need)) {
+          throw Errors.config(src, "steps." + s.name() + ".needs", "step '" + s.name() + "' needs unknown step '" + need + "'",
+              "steps are: " + String.join(", ", byName.keySet()));
+        }
+        if (need.equals(s.name())) {
+          throw Errors.config(src, "steps." + s.name() + ".needs", "step '" + s.name() + "' needs itself", "remove it from needs");
+        }
+      }
+    }
+    return new JobSpec(name, n.optionalString("description").orElse(""), src, order(src, byName));
+  }
+
+  /** A pattern of one step must not match a name declared by another (e.g. conformed/* and conformed/x). */
+  private static void checkOverlaps(String src, Map<String, JobSpec.StepSpec> steps) {
+    for (JobSpec.StepSpec a : steps.values()) {
+      for (JobSpec.StepSpec b : steps.values()) {
+        if (a == b) {
+          continue;
+        }
+        for (JobSpec.OutputSpec pa : a.outputs()) {
+          for (JobSpec.OutputSpec pb : b.outputs()) {
+            if (pa.pattern().contains("*") && pa.matches(pb.pattern().replace("*", "x"))) {
+              throw Errors.config(src, "steps." + b.name() + ".outputs", "output '" + pb.pattern() + "' of step '" + b.name()
+                  + "' overlaps output '" + pa.pattern() + "' of step '" + a.name() + "'", "each output is written by one step");
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Steps in an order where each follows its needs; file order breaks ties. Refuses cycles. */
+  private static List<JobSpec.StepSpec> order(String src, Map<String, JobSpec.StepSpec> steps) {
+    List<JobSpec.StepSpec> out = new ArrayList<>();
+    Set<String> done = new HashSet<>();
+    Set<String> visiting = new HashSet<>();
+    for (String name : steps.keySet()) {
+      visit(src, name, steps, done, visiting, new ArrayDeque<>(), out);
+    }
+    return out;
+  }
+
+  private static void visit(String src, String name, Map<String, JobSpec.StepSpec> steps, Set<String> done,
+      Set<String> visiting, Deque<String> path, List<JobSpec.StepSpec> out) {
+    if (done.contains(name)) {
+      return;
+    }
+    path.addLast(name);
+    if (!visiting.add(name)) {
+      List<String> cycle = new ArrayList<>(path);
+      cycle = cycle.subList(cycle.indexOf(name), cycle.size());
+      throw Errors.config(src, "steps." + name + ".needs", "steps form a cycle: " + String.join(" -> ", cycle),
+          "remove one of these needs");
+    }
+    for (String need : steps.get(name).needs()) {
+      visit(src, need, steps, done, visiting, path, out);
+    }
+    visiting.remove(name);
+    path.removeLast();
+    done.add(name);
+    out.add(steps.get(name));
+  }
+}

@@ -1,0 +1,156 @@
+package io.proactivecare.npc.jobs;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.ExitCode;
+import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.config.NpcException;
+import io.proactivecare.npc.warehouse.Catalog;
+import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a validated job: a new run folder, the steps in order, a manifest rewritten after each
+ * step, then one atomic publish of every output. A failure at any point leaves the published
+ * state as it was; the run folder and its manifest (status failed, with the error) stay for
+ * inspection.
+ */
+public final class JobRunner {
+  private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+  private final Supplier<SparkSession> spark;
+  private final NpcConfig config;
+  private final String configHash;
+  private final String codeVersion;
+  private final Clock clock;
+
+  public JobRunner(Supplier<SparkSession> spark, NpcConfig config, String configHash, String codeVersion, Clock clock) {
+    this.spark = spark;
+    this.config = config;
+    this.configHash = configHash;
+    this.codeVersion = codeVersion;
+    this.clock = clock;
+  }
+
+  /** The outcome of a run that succeeded. */
+  public record Result(String runId, long catalogVersion, RunManifest manifest) {}
+
+  /**
+   * Runs {@code job} as of {@code asOf}.
+   *
+   * @param extractDate overrides the extract's own date for ingest steps
+   * @throws NpcException for user and data errors (the manifest records it first)
+   */
+  public Result run(JobSpec job, LocalDate asOf, Optional<LocalDate> extractDate, ProgressListener progress) {
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    Instant started = clock.instant();
+    String runId = warehouse.newRun(job.name(), started);
+    Catalog published = warehouse.catalog();
+    Books books = new Books(runId, job, asOf, started);
+    warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
+    progress.runStarted(runId, job.name(), asOf, job.steps().size());
+    LOG.info("run {} started: job {} as of {}", runId, job.name(), asOf);
+    List<RunManifest.Output> outputs = new ArrayList<>();
+    try {
+      int index = 0;
+      for (JobSpec.StepSpec step : job.steps()) {
+        index++;
+        StepContext ctx = new StepContext(spark, config, warehouse, published, runId, asOf, extractDate);
+        Instant stepStart = clock.instant();
+        try {
+          step.step().run(ctx);
+          List<RunManifest.Output> stepOutputs = checkOutputs(step, ctx, warehouse);
+          outputs.addAll(stepOutputs);
+          long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
+          long ms = Duration.between(stepStart, clock.instant()).toMillis();
+          books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
+          warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
+          progress.stepFinished(index, job.steps().size(), step.name(), rows, ms);
+        } catch (RuntimeException e) {
+          books.step(step, ctx, RunManifest.FAILED, stepStart, Duration.between(stepStart, clock.instant()).toMillis(), 0, List.of());
+          throw e;
+        }
+      }
+      long version = warehouse.publish(runId, outputs, clock.instant());
+      RunManifest done = books.manifest(RunManifest.SUCCEEDED, 0, "", version, clock.instant());
+      warehouse.writeManifest(done);
+      progress.runPublished(runId, version, outputs.size());
+      LOG.info("run {} succeeded; published catalog version {}", runId, version);
+      return new Result(runId, version, done);
+    } catch (NpcException e) {
+      warehouse.writeManifest(books.manifest(RunManifest.FAILED, e.exitCode().code(), e.getMessage(), 0, clock.instant()));
+      throw e;
+    } catch (RuntimeException | Error e) {
+      warehouse.writeManifest(books.manifest(RunManifest.FAILED, ExitCode.UNEXPECTED.code(),
+          e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), 0, clock.instant()));
+      throw e;
+    }
+  }
+
+  /** Every produced output must be declared, and every declared output produced. */
+  private static List<RunManifest.Output> checkOutputs(JobSpec.StepSpec step, StepContext ctx, Warehouse warehouse) {
+    List<RunManifest.Output> out = new ArrayList<>();
+    for (StepContext.Produced p : ctx.producedOutputs()) {
+      JobSpec.OutputSpec declared = step.outputs().stream().filter(o -> o.matches(p.name())).findFirst()
+          .orElseThrow(() -> Errors.config(step.name(), "outputs", "step '" + step.name() + "' wrote output '" + p.name()
+              + "' that the job does not declare", "add it under the step's outputs.patient_level or outputs.aggregate"));
+      out.add(new RunManifest.Output(p.name(), declared.sensitivity(), p.versionKey(),
+          warehouse.relativize(ctx.outputDir(p.name())), p.rows()));
+    }
+    for (JobSpec.OutputSpec o : step.outputs()) {
+      if (ctx.producedOutputs().stream().noneMatch(p -> o.matches(p.name()))) {
+        throw Errors.config(step.name(), "outputs", "step '" + step.name() + "' declares output '" + o.pattern() + "' but wrote nothing matching it",
+            "remove it from the job file, or give the step the inputs it needs");
+      }
+    }
+    return out;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl);
+  }
+
+  /** The manifest's running record. */
+  private final class Books {
+    private final String runId;
+    private final JobSpec job;
+    private final LocalDate asOf;
+    private final Instant started;
+    private final List<RunManifest.Input> inputs = new ArrayList<>();
+    private final List<RunManifest.StepRecord> steps = new ArrayList<>();
+
+    Books(String runId, JobSpec job, LocalDate asOf, Instant started) {
+      this.runId = runId;
+      this.job = job;
+      this.asOf = asOf;
+      this.started = started;
+    }
+
+    void step(JobSpec.StepSpec step, StepContext ctx, String status, Instant start, long ms, long rows, List<RunManifest.Output> outputs) {
+      inputs.addAll(ctx.inputs());
+      steps.add(new RunManifest.StepRecord(step.name(), step.kind(), status, start.toString(), ms, rows, outputs,
+          ctx.tables(), ctx.reasons(), ctx.notes()));
+    }
+
+    RunManifest manifest(String status, int exitCode, String error, long version, Instant now) {
+      boolean finished = !RunManifest.RUNNING.equals(status);
+      return new RunManifest(runId, job.name(), job.file(), status, asOf.toString(), codeVersion, configHash,
+          started.toString(), finished ? now.toString() : "", Duration.between(started, now).toMillis(), exitCode, error,
+          inputs, steps, version);
+    }
+  }
+}

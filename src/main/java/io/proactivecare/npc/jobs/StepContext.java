@@ -1,0 +1,122 @@
+package io.proactivecare.npc.jobs;
+
+import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.warehouse.Catalog;
+import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What a running step sees: the session, configuration, dates, where to write, and the books it
+ * keeps for the manifest. A step writes its outputs only under {@link #outputDir(String)}.
+ */
+public final class StepContext {
+  private final Supplier<SparkSession> spark;
+  private final NpcConfig config;
+  private final Warehouse warehouse;
+  private final Catalog published;
+  private final String runId;
+  private final LocalDate asOf;
+  private final Optional<LocalDate> extractDate;
+  private final List<Produced> produced = new ArrayList<>();
+  private final List<RunManifest.Input> inputs = new ArrayList<>();
+  private final List<RunManifest.TableCount> tables = new ArrayList<>();
+  private final List<RunManifest.ReasonCount> reasons = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+
+  StepContext(Supplier<SparkSession> spark, NpcConfig config, Warehouse warehouse, Catalog published,
+      String runId, LocalDate asOf, Optional<LocalDate> extractDate) {
+    this.spark = spark;
+    this.config = config;
+    this.warehouse = warehouse;
+    this.published = published;
+    this.runId = runId;
+    this.asOf = asOf;
+    this.extractDate = extractDate;
+  }
+
+  /** An output written by the step: name, the date keying this version, and its rows. */
+  public record Produced(String name, String versionKey, long rows) {}
+
+  public SparkSession spark() {
+    return spark.get();
+  }
+
+  public NpcConfig config() {
+    return config;
+  }
+
+  public Warehouse warehouse() {
+    return warehouse;
+  }
+
+  /** The catalog as published when the run started. */
+  public Catalog published() {
+    return published;
+  }
+
+  public String runId() {
+    return runId;
+  }
+
+  public LocalDate asOf() {
+    return asOf;
+  }
+
+  /** The extract date given on the command line, overriding the extract's own. */
+  public Optional<LocalDate> extractDateOverride() {
+    return extractDate;
+  }
+
+  /** The folder to write output {@code name} to (inside this run's folder). */
+  public Path outputDir(String name) {
+    return warehouse.outputDir(runId, name);
+  }
+
+  public void produced(String name, String versionKey, long rows) {
+    produced.add(new Produced(name, versionKey, rows));
+  }
+
+  public void input(RunManifest.Input input) {
+    inputs.add(input);
+  }
+
+  public void reconciled(RunManifest.TableCount count) {
+    tables.add(count);
+  }
+
+  public void quarantined(RunManifest.ReasonCount count) {
+    reasons.add(count);
+  }
+
+  /** A one-line note for the manifest (a check skipped, an assumption made); no person-level values. */
+  public void note(String note) {
+    notes.add(note);
+  }
+
+  List<Produced> producedOutputs() {
+    return List.copyOf(produced);
+  }
+
+  List<RunManifest.Input> inputs() {
+    return List.copyOf(inputs);
+  }
+
+  List<RunManifest.TableCount> tables() {
+    return List.copyOf(tables);
+  }
+
+  List<RunManifest.ReasonCount> reasons() {
+    return List.copyOf(reasons);
+  }
+
+  List<String> notes() {
+    return List.copyOf(notes);
+  }
+}

@@ -1,0 +1,80 @@
+package io.proactivecare.npc.schema;
+
+/** Every canonical column name, in one place. No other class spells a column name as a literal. */
+public final class Cols {
+  private Cols() {}
+
+  // People and organisations
+  public static final String PERSON_ID = "person_id";
+  public static final String PRACTICE_CODE = "practice_code";
+  public static final String PRACTICE_NAME = "practice_name";
+  public static final String PCN_CODE = "pcn_code";
+  public static final String PCN_NAME = "pcn_name";
+  public static final String VALID_FROM = "valid_from";
+  public static final String VALID_TO = "valid_to";
+  public static final String LSOA_CODE = "lsoa_code";
+  public static final String IMD_VINTAGE = "imd_vintage";
+  public static final String IMD_DECILE = "imd_decile";
+  public static final String IMD_RANK = "imd_rank";
+
+  // GP registrations
+  public static final String YEAR_OF_BIRTH = "year_of_birth";
+  public static final String SEX = "sex";
+  public static final String ETHNIC_GROUP = "ethnic_group";
+  public static final String REGISTRATION_START = "registration_start";
+  public static final String REGISTRATION_END = "registration_end";
+  public static final String DATE_OF_DEATH = "date_of_death";
+
+  // GP events and medicines
+  public static final String EVENT_DATE = "event_date";
+  public static final String CODE = "code";
+  public static final String CODE_SYSTEM = "code_system";
+  public static final String VALUE = "value";
+  public static final String UNIT = "unit";
+  public static final String ISSUE_DATE = "issue_date";
+  public static final String MEDICINE_CODE = "medicine_code";
+  public static final String BNF_CODE = "bnf_code";
+
+  // Hospital
+  public static final String SPELL_ID = "spell_id";
+  public static final String ADMISSION_DATE = "admission_date";
+  public static final String DISCHARGE_DATE = "discharge_date";
+  public static final String ADMISSION_METHOD = "admission_method";
+  public static final String PATIENT_CLASSIFICATION = "patient_classification";
+  public static final String DISCHARGE_METHOD = "discharge_method";
+  public static final String DISCHARGE_DESTINATION = "discharge_destination";
+  public static final String PROVIDER_CODE = "provider_code";
+  public static final String DIAGNOSES = "diagnoses";
+  public static final String ATTENDANCE_ID = "attendance_id";
+  public static final String ARRIVAL_DATE = "arrival_date";
+  public static final String DEPARTMENT_TYPE = "department_type";
+  public static final String ATTENDANCE_CATEGORY = "attendance_category";
+  public static final String APPOINTMENT_ID = "appointment_id";
+  public static final String APPOINTMENT_DATE = "appointment_date";
+  public static final String ATTENDANCE_STATUS = "attendance_status";
+  public static final String FIRST_ATTENDANCE = "first_attendance";
+  public static final String TREATMENT_SPECIALTY = "treatment_specialty";
+
+  // Adult social care
+  public static final String SERVICE_ID = "service_id";
+  public static final String SERVICE_TYPE = "service_type";
+  public static final String SERVICE_COMPONENT = "service_component";
+  public static final String START_DATE = "start_date";
+  public static final String END_DATE = "end_date";
+  public static final String UNIT_COST = "unit_cost";
+  public static final String COST_FREQUENCY = "cost_frequency";
+  public static final String PLANNED_UNITS_PER_WEEK = "planned_units_per_week";
+
+  // Proactive care enrolments
+  public static final String ENROLMENT_DATE = "enrolment_date";
+
+  // Quarantine
+  public static final String TABLE = "table";
+  public static final String SOURCE_FILE = "source_file";
+  public static final String ROW_NUMBER = "row_number";
+  public static final String REASON_CODE = "reason_code";
+  public static final String REASON_COLUMN = "reason_column";
+  public static final String REASON_DETAIL = "reason_detail";
+  public static final String REASONS = "reasons";
+  public static final String RECORD = "record";
+}
