@@ -14,9 +14,11 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code npc ingest}: validates an extract and publishes conformed tables and the quarantine. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
     description = {
-      "Read an extract (extract.yaml and its CSV, CSV.gz or Parquet files) with its column mappings,",
-      "validate every row, and publish conformed tables and a quarantine table to the warehouse.",
-      "Rows read = accepted + quarantined for every table, checked and written to the run manifest."
+      "Validate an extract and publish conformed tables and a quarantine table.",
+      "",
+      "Reads extract.yaml and its CSV, CSV.gz or Parquet files with their column mappings, validates",
+      "every row, and publishes conformed tables and a quarantine table to the warehouse. For every",
+      "table, rows read = accepted + quarantined, checked and written to the run manifest."
     })
 final class IngestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -17,8 +17,10 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code npc run JOB}: runs a job file's steps in order and publishes their outputs together. */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = {
-      "Run a job file (e.g. jobs/nightly.yaml): validate it, run its steps in order into a new run",
-      "folder, write the run manifest, then publish every output at once. A failed run publishes nothing."
+      "Run a job file, e.g. jobs/nightly.yaml.",
+      "",
+      "Validates the job, runs its steps in order into a new run folder, writes the run manifest,",
+      "then publishes every output at once. A failed run publishes nothing."
     })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -45,7 +45,7 @@ final class RunsCommand implements Runnable {
         out.printf("%-40s %-10s %-10s %-9s %-20s %9s  %s%n", "RUN", "JOB", "AS OF", "STATUS", "STARTED", "SECONDS", "PUBLISHED");
         for (int i = runs.size() - 1; i >= 0 && i >= runs.size() - limit; i--) {
           RunManifest m = runs.get(i);
-          out.printf("%-40s %-10s %-10s %-9s %-20s %9.1f  %s%n", m.runId(), m.job(), m.asOf(), m.status(),
+          out.printf("%-40s %-10s %-10s %-9s %-20s %9.1f  %s%n", m.runId(), m.job(), m.asOf(), m.displayStatus(),
               m.startedAt().length() > 19 ? m.startedAt().substring(0, 19) : m.startedAt(), m.durationMs() / 1000.0,
               m.catalogVersion() == 0 ? "-" : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""));
         }
@@ -83,7 +83,7 @@ final class RunsCommand implements Runnable {
         return 0;
       }
       out.printf("run        %s%njob        %s (%s)%nstatus     %s%s%nas of      %s%ncode       %s%nconfig     sha256 %s%nstarted    %s%nduration   %.1f s%npublished  %s%n",
-          m.runId(), m.job(), m.jobFile(), m.status(), m.error().isEmpty() ? "" : " (exit " + m.exitCode() + "): " + m.error(),
+          m.runId(), m.job(), m.jobFile(), m.displayStatus(), m.error().isEmpty() ? "" : " (exit " + m.exitCode() + "): " + m.error(),
           m.asOf(), m.codeVersion(), m.configHash(), m.startedAt(), m.durationMs() / 1000.0,
           m.catalogVersion() == 0 ? "no" : "catalog version " + m.catalogVersion());
       if (!m.inputs().isEmpty()) {

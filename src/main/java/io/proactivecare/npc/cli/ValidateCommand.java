@@ -35,8 +35,10 @@ import picocli.CommandLine.Model.CommandSpec;
  */
 @Command(name = "validate", mixinStandardHelpOptions = true,
     description = {
-      "Check the configuration, job files and the inputs they read, without running anything:",
-      "unknown keys, bad values, step graphs, extract descriptors, mappings, files and CSV headers."
+      "Check configuration, job files and inputs without running anything.",
+      "",
+      "Checks unknown keys, bad values, step graphs, extract descriptors, mappings, files and CSV",
+      "headers. Starts no Spark session."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

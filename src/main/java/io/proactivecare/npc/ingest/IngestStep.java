@@ -11,6 +11,7 @@ import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.schema.Contracts;
+import io.proactivecare.npc.schema.Schemas;
 import io.proactivecare.npc.schema.TableContract;
 import io.proactivecare.npc.warehouse.RunManifest;
 import java.nio.file.Path;
@@ -126,7 +127,9 @@ public final class IngestStep implements Step {
     Dataset<Row> mapped = RowValidator.map(SourceReader.read(spark, f, needed), contract, f.mapping())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      refuseIdentifiable(f, mapped);
+      if (contract.columnNames().contains(Cols.PERSON_ID)) {
+        refuseIdentifiable(f, mapped);
+      }
       long read = mapped.count();
       Dataset<Row> validated = RowValidator.validate(mapped, contract, dateFormats, extract.extractDate(), ctx.config().ingest(), refs)
           .persist(StorageLevel.MEMORY_AND_DISK());

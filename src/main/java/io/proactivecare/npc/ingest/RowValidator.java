@@ -143,12 +143,14 @@ public final class RowValidator {
       rules.add(reason(a.isNotNull().and(b.isNotNull()).and(a.gt(b)), ReasonCode.DATE_ORDER, pair.get(1),
           concat(lit(pair.get(1) + " "), col(pair.get(1)), lit(" is before " + pair.get(0) + " "), col(pair.get(0)))));
     }
-    Column exempt = contract.futureExemption()
-        .map(e -> col(e.get(0)).eqNullSafe(lit(e.get(1))))
-        .orElse(lit(false));
     for (String c : contract.notAfterExtract()) {
       Column d = typed(contract.column(c), dateFormats);
-      rules.add(reason(d.isNotNull().and(d.gt(lit(java.sql.Date.valueOf(extractDate)))).and(exempt.equalTo(false)),
+      Column future = d.isNotNull().and(d.gt(lit(java.sql.Date.valueOf(extractDate))));
+      if (contract.futureExemption().isPresent()) {
+        List<String> e = contract.futureExemption().get();
+        future = future.and(col(e.get(0)).eqNullSafe(lit(e.get(1))).equalTo(false));
+      }
+      rules.add(reason(future,
           ReasonCode.FUTURE_DATE, c, concat(lit(c + " "), col(c), lit(" is after the extract date " + extractDate))));
     }
     if (contract.columnNames().contains(Cols.YEAR_OF_BIRTH)) {

@@ -76,7 +76,7 @@ public final class JobRunner {
           books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
           warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
           progress.stepFinished(index, job.steps().size(), step.name(), rows, ms);
-        } catch (RuntimeException e) {
+        } catch (Exception | Error e) {
           books.step(step, ctx, RunManifest.FAILED, stepStart, Duration.between(stepStart, clock.instant()).toMillis(), 0, List.of());
           throw e;
         }
@@ -90,7 +90,8 @@ public final class JobRunner {
     } catch (NpcException e) {
       warehouse.writeManifest(books.manifest(RunManifest.FAILED, e.exitCode().code(), e.getMessage(), 0, clock.instant()));
       throw e;
-    } catch (RuntimeException | Error e) {
+    } catch (Exception | Error e) {
+      // Spark's AnalysisException is a checked exception thrown from Scala: catch it too.
       warehouse.writeManifest(books.manifest(RunManifest.FAILED, ExitCode.UNEXPECTED.code(),
           e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), 0, clock.instant()));
       throw e;
@@ -148,7 +149,7 @@ public final class JobRunner {
 
     RunManifest manifest(String status, int exitCode, String error, long version, Instant now) {
       boolean finished = !RunManifest.RUNNING.equals(status);
-      return new RunManifest(runId, job.name(), job.file(), status, asOf.toString(), codeVersion, configHash,
+      return new RunManifest(runId, job.name(), job.file(), status, RunManifest.Host.current(), asOf.toString(), codeVersion, configHash,
           started.toString(), finished ? now.toString() : "", Duration.between(started, now).toMillis(), exitCode, error,
           inputs, steps, version);
     }

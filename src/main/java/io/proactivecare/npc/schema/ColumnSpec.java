@@ -43,7 +43,7 @@ public record ColumnSpec(
         Optional.empty(), Optional.empty());
   }
 
-  ColumnSpec required() {
+  ColumnSpec mandatory() {
     return new ColumnSpec(name, type, true, description, codes, pattern, patternBy, patternByColumn, min, max);
   }
 

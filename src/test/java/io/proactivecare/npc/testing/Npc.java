@@ -1,0 +1,49 @@
+package io.proactivecare.npc.testing;
+
+import io.proactivecare.npc.cli.Cli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Runs the {@code npc} command line in-process, as a user would, with a warehouse and the
+ * repository's mappings, and captures exit code and output. Spark is the shared test session
+ * (the CLI's session builder returns the active one).
+ */
+public final class Npc {
+  /** The repository root (tests run with it as the working directory). */
+  public static final Path HOME = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
+
+  private Npc() {}
+
+  /** What a command did. */
+  public record Result(int exitCode, String out, String err) {
+    /** Standard error without Spark's own log lines. */
+    public List<String> errorLines() {
+      return err.lines().filter(l -> !l.isBlank() && !l.matches("^\\d\\d:\\d\\d:\\d\\d (WARN|INFO|ERROR) .*")).toList();
+    }
+  }
+
+  /** Runs {@code npc ARGS --warehouse W} with the repository's conf/sources mappings. */
+  public static Result run(Path warehouse, String... args) {
+    SparkTestSession.get();
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--warehouse=" + warehouse);
+    all.add("--set=mappings=" + HOME.resolve("conf/sources"));
+    return raw(all.toArray(String[]::new));
+  }
+
+  /** Runs {@code npc ARGS} exactly as given. */
+  public static Result raw(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cmd = Cli.commandLine(args);
+    cmd.setOut(new PrintWriter(out, true));
+    cmd.setErr(new PrintWriter(err, true));
+    int code = cmd.execute(args);
+    return new Result(code, out.toString(), err.toString());
+  }
+}

@@ -1,0 +1,33 @@
+package io.proactivecare.npc.testing;
+
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The one local Spark session shared by every test in the JVM: local[2], two shuffle partitions,
+ * UI off, UTC, ANSI on. Never stopped between test classes; the JVM's exit stops it.
+ */
+public final class SparkTestSession {
+  private static SparkSession session;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (session == null) {
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("npc-tests")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.sql.ansi.enabled", "true")
+              .config("spark.ui.showConsoleProgress", "false")
+              .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+              .getOrCreate();
+      if (!"true".equals(session.conf().get("spark.sql.ansi.enabled"))) {
+        throw new IllegalStateException("tests need ANSI mode so Spark 4's casting rules hold");
+      }
+    }
+    return session;
+  }
+}
