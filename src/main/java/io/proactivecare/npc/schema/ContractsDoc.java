@@ -28,7 +28,7 @@ public final class ContractsDoc {
         .append("(OUT_OF_RANGE); rows that CSV parsing could not split (MALFORMED_ROW); duplicates of the key among rows\n")
         .append("that pass every other rule, keeping the first (DUPLICATE). Table-specific rules are listed per table.\n")
         .append("A person key that is a valid NHS number (10 digits passing the modulus-11 check) refuses the whole file\n")
-        .append("(exit code 3) before anything is written.\n\n");
+        .append("(exit code 3): nothing from that file is written and the run publishes nothing.\n\n");
     md.append("## Reason codes\n\n| Code | Meaning |\n|---|---|\n");
     for (ReasonCode r : ReasonCode.values()) {
       md.append("| `").append(r.name()).append("` | ").append(r.meaning()).append(" |\n");
@@ -85,7 +85,7 @@ public final class ContractsDoc {
   private static String values(ColumnSpec c) {
     StringBuilder v = new StringBuilder();
     if (!c.codes().isEmpty()) {
-      v.append(c.codes().stream().map(x -> "`" + x + "`").collect(Collectors.joining(", ")));
+      v.append(c.codes().stream().sorted().map(x -> "`" + x + "`").collect(Collectors.joining(", ")));
     }
     c.pattern().ifPresent(p -> v.append(v.length() > 0 ? "; " : "").append("`").append(p).append("`"));
     if (!c.patternBy().isEmpty()) {
