@@ -1,5 +1,6 @@
 package io.proactivecare.npc.cli;
 
+import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.ExitCode;
 import io.proactivecare.npc.config.NpcException;
 import java.io.PrintWriter;
@@ -32,7 +33,7 @@ public final class Cli {
             err.flush();
             return npc.exitCode().code();
           }
-          err.println("npc: unexpected failure: " + e.getClass().getName() + ": " + firstLine(e.getMessage())
+          err.println("npc: unexpected failure: " + e.getClass().getName() + ": " + Errors.firstLine(e.getMessage())
               + (verbose ? "" : " (run again with --verbose for details)"));
           if (verbose) {
             e.printStackTrace(err);
@@ -51,11 +52,4 @@ public final class Cli {
     return cmd;
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
 }

@@ -46,4 +46,13 @@ public final class Errors {
   public static NpcException qualityGate(String problem, String fix) {
     return new NpcException(ExitCode.QUALITY_GATE, problem + "; " + fix, null);
   }
+
+  /** The first line of a message, for one-line reports of exceptions. */
+  public static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
 }

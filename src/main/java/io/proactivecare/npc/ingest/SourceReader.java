@@ -125,7 +125,7 @@ public final class SourceReader {
     try {
       df = spark.read().parquet(file.path().toString());
     } catch (RuntimeException e) {
-      throw Errors.inputFile(file.path(), "not a readable Parquet file (" + firstLine(e.getMessage()) + ")", "re-export it, or name a CSV file instead");
+      throw Errors.inputFile(file.path(), "not a readable Parquet file (" + Errors.firstLine(e.getMessage()) + ")", "re-export it, or name a CSV file instead");
     }
     requireColumns(file, List.of(df.columns()), needed);
     Dataset<Row> strings =
@@ -206,11 +206,4 @@ public final class SourceReader {
     return delimiter.equals("\t") ? "tab" : delimiter;
   }
 
-  private static String firstLine(String message) {
-    if (message == null) {
-      return "unknown error";
-    }
-    int nl = message.indexOf('\n');
-    return nl < 0 ? message : message.substring(0, nl);
-  }
 }

@@ -93,7 +93,7 @@ public final class JobRunner {
     } catch (Exception | Error e) {
       // Spark's AnalysisException is a checked exception thrown from Scala: catch it too.
       warehouse.writeManifest(books.manifest(RunManifest.FAILED, ExitCode.UNEXPECTED.code(),
-          e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()), 0, clock.instant()));
+          e.getClass().getSimpleName() + ": " + Errors.firstLine(e.getMessage()), 0, clock.instant()));
       throw e;
     }
   }
@@ -117,13 +117,6 @@ public final class JobRunner {
     return out;
   }
 
-  private static String firstLine(String s) {
-    if (s == null) {
-      return "";
-    }
-    int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl);
-  }
 
   /** The manifest's running record. */
   private final class Books {
