@@ -2,6 +2,7 @@ package io.proactivecare.npc.ingest;
 
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.btrim;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
@@ -14,7 +15,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -54,6 +55,8 @@ public final class RowValidator {
   public static final String RECORD = "_record";
 
   private static final String VALID = "_valid";
+  /** What {@link #clean} trims: Spark's trim() alone removes only spaces, and HES pads some '&' with tabs. */
+  private static final String BLANKS = " \t\r\n";
   private static final String REF = "_ref";
 
   private RowValidator() {}
@@ -105,14 +108,22 @@ public final class RowValidator {
       return when(joined.equalTo(""), lit(null).cast(DataTypes.StringType)).otherwise(joined);
     }
     Column v = clean(col(quote(m.from().orElseThrow())), mapping.nullValues());
-    for (Map.Entry<String, String> e : m.values().entrySet()) {
-      v = when(v.equalTo(lit(e.getKey())), lit(e.getValue())).otherwise(v);
+    if (m.values().isEmpty()) {
+      return v;
     }
-    return v;
+    // One CASE on the provider's value, so translations never chain: with {2: 4, 3: 2} a '3'
+    // becomes '2', not '4'.
+    Column translated = null;
+    for (Map.Entry<String, String> e : new TreeMap<>(m.values()).entrySet()) {
+      Column hit = v.equalTo(lit(e.getKey()));
+      translated = translated == null ? when(hit, lit(e.getValue())) : translated.when(hit, lit(e.getValue()));
+    }
+    return translated.otherwise(v);
   }
 
+  /** Provider text: surrounding blanks (spaces, tabs, line ends) removed; empty and null values become null. */
   private static Column clean(Column c, List<String> nullValues) {
-    Column t = trim(c);
+    Column t = btrim(c, lit(BLANKS));
     Column isNull = t.isNull().or(t.equalTo(""));
     if (!nullValues.isEmpty()) {
       isNull = isNull.or(t.isin(nullValues.toArray()));
