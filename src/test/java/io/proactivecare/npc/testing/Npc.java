@@ -33,6 +33,8 @@ public final class Npc {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--warehouse=" + warehouse);
     all.add("--set=mappings=" + HOME.resolve("conf/sources"));
+    // The CLI applies its SQL settings to the shared session; keep the test session's two partitions.
+    all.add("--set=spark.shuffle_partitions=2");
     return raw(all.toArray(String[]::new));
   }
 
