@@ -43,9 +43,9 @@ public final class Cli {
         });
     cmd.setParameterExceptionHandler(
         (ex, a) -> {
+          // One line, like every other user error: the problem, then where to read the usage.
           CommandLine c = ex.getCommandLine();
-          c.getErr().println("npc: " + ex.getMessage());
-          c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+          c.getErr().println("npc: " + firstLine(ex.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName() + " --help'");
           c.getErr().flush();
           return ExitCode.USAGE.code();
         });

@@ -35,6 +35,7 @@ public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("conf", "npc.yaml");
   static final String DEFAULTS_RESOURCE = "/npc-defaults.yaml";
 
+  private static final String SPARK_SETTINGS = "spark.settings.";
   private static final Set<String> TOP = Set.of("warehouse", "extract", "mappings", "spark", "quality", "ingest");
 
   private ConfigLoader() {}
@@ -92,7 +93,10 @@ public final class ConfigLoader {
   }
 
   private static void put(ObjectNode root, String dotted, JsonNode value) {
-    String[] parts = dotted.split("\\.");
+    // Below spark.settings a key is Spark's own dotted name (spark.driver.maxResultSize), not a path.
+    String[] parts = dotted.startsWith(SPARK_SETTINGS) && dotted.length() > SPARK_SETTINGS.length()
+        ? new String[] {"spark", "settings", dotted.substring(SPARK_SETTINGS.length())}
+        : dotted.split("\\.");
     ObjectNode at = root;
     for (int i = 0; i < parts.length - 1; i++) {
       JsonNode next = at.get(parts[i]);

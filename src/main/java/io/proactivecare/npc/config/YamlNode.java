@@ -49,7 +49,7 @@ public final class YamlNode {
       String where =
           e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw Errors.unreadableConfig(
-          file, "not valid YAML" + where + " (" + e.getOriginalMessage() + ")", e);
+          file, "not valid YAML" + where + " (" + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", "; ") + ")", e);
     } catch (IOException e) {
       throw Errors.unreadableConfig(file, e.getMessage(), e);
     }

@@ -96,6 +96,8 @@ public final class IngestStep implements Step {
     if (!present.contains(Contracts.PRACTICE_PCN.name()) && config.ingest().checkPracticeReferences()) {
       ctx.note("practice and PCN references not checked: the extract has no practice_pcn");
     }
+    // Every file must exist before any is checksummed or read, so a missing one is refused as such.
+    extract.files().forEach(f -> SourceReader.requireReadable(f.path()));
     for (Extract.SourceFile f : extract.files()) {
       ctx.input(new RunManifest.Input(f.table(), f.path().toString(), f.mapping().name(), Checksums.size(f.path()),
           Checksums.sha256(f.path()), key));

@@ -2,9 +2,11 @@ package io.proactivecare.npc.ingest;
 
 import io.proactivecare.npc.config.Errors;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -45,26 +47,42 @@ public final class SourceReader {
   /** Reads {@code file} with all columns as strings plus {@value #ROW} and {@value #CORRUPT}. */
   public static Dataset<Row> read(SparkSession spark, Extract.SourceFile file, List<String> neededColumns) {
     Path path = file.path();
+    requireReadable(path);
+    Dataset<Row> raw = file.isParquet() ? readParquet(spark, file, neededColumns) : readCsv(spark, file, neededColumns);
+    return withRowNumbers(spark, raw);
+  }
+
+  /** Refuses a file that is missing or that this user cannot read. */
+  public static void requireReadable(Path path) {
     if (!Files.exists(path)) {
       throw Errors.inputFile(path, "no such file", "check the file name under 'tables' in extract.yaml");
     }
     if (!Files.isReadable(path)) {
       throw Errors.inputFile(path, "the file is not readable (permissions)", "give the user running npc read access");
     }
-    Dataset<Row> raw = file.isParquet() ? readParquet(spark, file, neededColumns) : readCsv(spark, file, neededColumns);
-    return withRowNumbers(spark, raw);
   }
 
-  /** The column names of a CSV file's header, checked for the file-level problems. */
+  /**
+   * The column names of a CSV file's header, checked for the file-level problems. A gzip file is
+   * decompressed to its end, so that a truncated or damaged one is refused here rather than failing
+   * inside Spark half-way through the read.
+   */
   public static List<String> csvHeader(Extract.SourceFile file, List<String> neededColumns) {
     Path path = file.path();
+    requireReadable(path);
     String delimiter = file.mapping().delimiter();
     String header;
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(open(path), StandardCharsets.UTF_8))) {
+    try (InputStream in = open(path);
+        BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       header = r.readLine();
       while (header != null && header.isBlank()) {
         header = r.readLine();
       }
+      if (in instanceof GZIPInputStream) {
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+    } catch (EOFException e) {
+      throw Errors.inputFile(path, "the gzip file is truncated (its compressed data ends early)", "re-export the file, or copy it again in full");
     } catch (ZipException e) {
       throw Errors.inputFile(path, "not a readable gzip file (" + e.getMessage() + ")", "re-export the file, or drop the .gz ending if it is not compressed");
     } catch (AccessDeniedException e) {

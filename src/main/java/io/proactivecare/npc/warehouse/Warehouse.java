@@ -14,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,7 +101,10 @@ public final class Warehouse {
     return Files.isRegularFile(f) ? Optional.of(Json.read(f, RunManifest.class)) : Optional.empty();
   }
 
-  /** Every run's manifest, oldest first. Folders without a manifest are skipped. */
+  /**
+   * Every run's manifest, oldest first. Folders without a manifest are skipped. Run ids name the
+   * start only to the second, so runs are ordered by their recorded start time, then id.
+   */
   public List<RunManifest> runs() {
     if (!Files.isDirectory(runsDir())) {
       return List.of();
@@ -110,6 +114,7 @@ public final class Warehouse {
           .sorted()
           .map(this::manifest)
           .flatMap(Optional::stream)
+          .sorted(Comparator.comparing((RunManifest m) -> Instant.parse(m.startedAt())).thenComparing(RunManifest::runId))
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

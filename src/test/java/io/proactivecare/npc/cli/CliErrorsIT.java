@@ -1,0 +1,307 @@
+package io.proactivecare.npc.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.proactivecare.npc.testing.Npc;
+import io.proactivecare.npc.testing.TestExtract;
+import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The error contract of {@code npc}, end to end: every user or data error gives its documented exit
+ * code and exactly one line on standard error, starting {@code npc: }, that names the file, column
+ * or key at fault and says how to fix it, with no stack trace unless {@code --verbose}.
+ */
+class CliErrorsIT {
+  private static final String PRACTICE_HEADER = "practice_code,practice_name,pcn_code,pcn_name,valid_from,valid_to";
+  private static final String PRACTICE_ROW = "B86001,Park Surgery,U12345,Central PCN,2019-07-01,";
+  private static final String EVENTS_HEADER = "person_id,event_date,code,code_system,value,unit";
+  private static final String REG_HEADER =
+      "person_id,practice_code,year_of_birth,sex,lsoa_code,ethnic_group,registration_start,registration_end,date_of_death";
+
+  @TempDir Path tmp;
+
+  private Path warehouse() {
+    return tmp.resolve("wh");
+  }
+
+  private Npc.Result ingest(Path extract, String... more) {
+    String[] args = new String[more.length + 3];
+    args[0] = "ingest";
+    args[1] = "--extract";
+    args[2] = extract.toString();
+    System.arraycopy(more, 0, args, 3, more.length);
+    return Npc.run(warehouse(), args);
+  }
+
+  /**
+   * Asserts the exit code and that standard error is one {@code npc: } line with no stack trace,
+   * containing every fragment given; returns that line.
+   */
+  private static String oneLine(Npc.Result r, int exitCode, String... mentions) {
+    List<String> lines = r.errorLines();
+    assertEquals(exitCode, r.exitCode(), () -> "exit code; stderr:\n" + r.err() + "\nstdout:\n" + r.out());
+    assertEquals(1, lines.size(), () -> "one line expected on stderr:\n" + r.err());
+    String line = lines.get(0);
+    assertTrue(line.startsWith("npc: "), line);
+    assertFalse(r.err().contains("\tat "), () -> "no stack trace without --verbose:\n" + r.err());
+    for (String m : mentions) {
+      assertTrue(line.contains(m), () -> "expected '" + m + "' in: " + line);
+    }
+    return line;
+  }
+
+  /** Nothing was published: no catalog version exists. */
+  private void nothingPublished() {
+    assertEquals(0, new Warehouse(warehouse()).catalog().version());
+  }
+
+  @Test
+  void missingInputFile() {
+    Path x = TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv").write();
+    oneLine(ingest(x), 3, x.resolve("practice_pcn.csv").toString(), "no such file", "check the file name", "extract.yaml");
+    nothingPublished();
+  }
+
+  @Test
+  void fileThatIsNotGzip() throws IOException {
+    Path x = TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv.gz").write();
+    Files.writeString(x.resolve("practice_pcn.csv.gz"), PRACTICE_HEADER + "\n" + PRACTICE_ROW + "\n");
+    oneLine(ingest(x), 3, "practice_pcn.csv.gz", "not a readable gzip file", "re-export the file");
+    nothingPublished();
+  }
+
+  @Test
+  void truncatedGzip() throws IOException {
+    // A download cut short: the header decompresses but the stream ends early.
+    StringBuilder text = new StringBuilder(PRACTICE_HEADER).append('\n');
+    for (int i = 0; i < 20_000; i++) {
+      text.append(String.format("B%05d,Practice %d,U12345,Central PCN,2019-07-01,%n", i, i * 7919));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+      gz.write(text.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] whole = bytes.toByteArray();
+    Path x = TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv.gz").write();
+    Files.write(x.resolve("practice_pcn.csv.gz"), Arrays.copyOf(whole, whole.length / 2));
+    oneLine(ingest(x), 3, "practice_pcn.csv.gz", "gzip", "re-export the file");
+    nothingPublished();
+  }
+
+  @Test
+  void emptyFile() {
+    Path x = TestExtract.in(tmp.resolve("x")).file("practice_pcn", "practice_pcn.csv", "").write();
+    oneLine(ingest(x), 3, "practice_pcn.csv", "empty", "re-export it with a header row");
+  }
+
+  @Test
+  void wrongDelimiter() {
+    Path x = TestExtract.in(tmp.resolve("x"))
+        .csv("practice_pcn", PRACTICE_HEADER.replace(',', ';'), PRACTICE_ROW.replace(',', ';')).write();
+    oneLine(ingest(x), 3, "practice_pcn.csv", "looks ;-separated", "set delimiter: ';'", "canonical.yaml");
+  }
+
+  @Test
+  void headerMissingAMappedColumn() {
+    Path x = TestExtract.in(tmp.resolve("x"))
+        .csv("practice_pcn", "practice_code,practice_name,pcn_code,valid_from,valid_to", "B86001,Park Surgery,U12345,2019-07-01,")
+        .write();
+    oneLine(ingest(x), 3, "practice_pcn.csv", "column 'pcn_name'", "mapping 'canonical'", "canonical.yaml",
+        "re-export the file with that column");
+  }
+
+  @Test
+  void customMappingNamingAnAbsentColumn() throws IOException {
+    Path mappings = Files.createDirectories(tmp.resolve("mappings"));
+    Files.writeString(mappings.resolve("ods.yaml"), """
+        description: ODS-style practice list
+        delimiter: ","
+        tables:
+          practice_pcn:
+            practice_code: PRAC_CODE
+            pcn_code: PCN_CODE
+            valid_from: START_DATE
+        """);
+    Path x = TestExtract.in(tmp.resolve("x")).mapping("ods")
+        .csv("practice_pcn", "PRAC_CODE,PCN_CODE,FROM_DATE", "B86001,U12345,2019-07-01").write();
+    Npc.Result r = Npc.raw("ingest", "--extract", x.toString(), "--warehouse", warehouse().toString(),
+        "--set", "mappings=" + mappings);
+    oneLine(r, 3, "practice_pcn.csv", "column 'START_DATE'", "mapping 'ods'", mappings.resolve("ods.yaml").toString(),
+        "PRAC_CODE, PCN_CODE, FROM_DATE");
+  }
+
+  @Test
+  void nhsNumberAsPersonKeyIsRefusedWithoutShowingIt() throws IOException {
+    Path x = TestExtract.in(tmp.resolve("x"))
+        .csv("gp_events", EVENTS_HEADER, "P1,2024-01-01,73211009,SNOMED,,", "9434765919,2024-01-02,73211009,SNOMED,,")
+        .write();
+    Npc.Result r = ingest(x, "--set", "quality.max_quarantine_share=1");
+    String line = oneLine(r, 3, "gp_events.csv", "data row 2", "column person_id", "NHS number", "pseudonymised extract");
+    assertFalse(line.contains("9434765919"), line);
+    assertFalse(r.out().contains("9434765919"), r.out());
+    nothingPublished();
+    // The failed run's manifest records the refusal, again without the value.
+    List<RunManifest> runs = new Warehouse(warehouse()).runs();
+    assertEquals(1, runs.size());
+    assertEquals(RunManifest.FAILED, runs.get(0).status());
+    assertEquals(3, runs.get(0).exitCode());
+    String manifest = Files.readString(new Warehouse(warehouse()).runDir(runs.get(0).runId()).resolve("manifest.json"));
+    assertFalse(manifest.contains("9434765919"));
+  }
+
+  @Test
+  void missingExtractDescriptor() throws IOException {
+    Path x = Files.createDirectories(tmp.resolve("x"));
+    oneLine(ingest(x), 3, x.resolve("extract.yaml").toString(), "no descriptor", "add extract.yaml");
+    assertFalse(Files.exists(warehouse()), "nothing written for an extract refused up front");
+  }
+
+  @Test
+  void missingExtractFolder() {
+    oneLine(ingest(tmp.resolve("nowhere")), 3, "nowhere", "no such extract folder", "--extract");
+  }
+
+  @Test
+  void unknownConfigKeyAsAFlag() {
+    oneLine(ingest(tmp, "--set", "foo.bar=1"), 2, "command-line flags", "foo", "unknown key", "known keys here are");
+    oneLine(ingest(tmp, "--set", "quality.max_share=0.1"), 2, "quality.max_share", "max_quarantine_share");
+  }
+
+  @Test
+  void unknownConfigKeyInAFile() throws IOException {
+    Path conf = tmp.resolve("npc.yaml");
+    Files.writeString(conf, "quality:\n  max_quarantine: 0.1\n");
+    oneLine(ingest(tmp, "--config", conf.toString()), 2, conf.toString(), "quality.max_quarantine", "unknown key");
+    assertFalse(Files.exists(warehouse()));
+  }
+
+  @Test
+  void badConfigValue() {
+    oneLine(ingest(tmp, "--set", "quality.max_quarantine_share=2"), 2, "quality.max_quarantine_share", "'2'",
+        "expected a number from 0.0 to 1.0");
+  }
+
+  @Test
+  void qualityGateFailurePublishesNothing() {
+    Path x = TestExtract.in(tmp.resolve("x"))
+        .csv("gp_registrations", REG_HEADER, "P1,B86001,1950,F,E01024001,A,2010-01-01,,", "P2,B86001,1950,X,E01024001,A,2010-01-01,,")
+        .write();
+    // With a per-table limit raised, the same extract is accepted and published as version 1.
+    Npc.Result ok = ingest(x, "--set", "quality.per_table.gp_registrations=0.5");
+    assertEquals(0, ok.exitCode(), ok.err());
+    Warehouse w = new Warehouse(warehouse());
+    assertEquals(1, w.catalog().version());
+
+    Npc.Result r = ingest(x);
+    String line = oneLine(r, 4, "Quality gate failed for gp_registrations", "50.0% of rows quarantined (1 of 2)",
+        "limit of 5.0%", "BAD_CODE on sex", "nothing was published", "quality.per_table.gp_registrations");
+    assertEquals(1, w.catalog().version(), "catalog version unchanged");
+    RunManifest failed = w.runs().get(w.runs().size() - 1);
+    assertTrue(line.contains(failed.runId()), "names the run to inspect: " + line);
+    assertEquals(RunManifest.FAILED, failed.status());
+    assertEquals(4, failed.exitCode());
+    assertEquals(0, failed.catalogVersion());
+  }
+
+  @Test
+  void unknownSubcommand() {
+    oneLine(Npc.raw("frobnicate"), 2, "frobnicate", "npc --help");
+  }
+
+  @Test
+  void unknownOption() {
+    oneLine(Npc.raw("ingest", "--frob"), 2, "--frob", "npc ingest --help");
+  }
+
+  @Test
+  void missingArgument() {
+    oneLine(Npc.raw("run"), 2, "JOB", "npc run --help");
+  }
+
+  @Test
+  void badDateOption() {
+    oneLine(Npc.raw("ingest", "--extract-date", "31/03/2025"), 2, "--extract-date", "31/03/2025");
+  }
+
+  @Test
+  void verboseShowsTheStackTraceAndTheDefaultDoesNot() throws IOException {
+    Path x = Files.createDirectories(tmp.resolve("x"));
+    Npc.Result quiet = ingest(x);
+    oneLine(quiet, 3, "no descriptor");
+    Npc.Result verbose = ingest(x, "--verbose");
+    assertEquals(3, verbose.exitCode());
+    assertTrue(verbose.err().startsWith(quiet.errorLines().get(0)), verbose.err());
+    assertTrue(verbose.err().contains("\tat io.proactivecare.npc."), verbose.err());
+  }
+
+  @Test
+  void helpListsTheSubcommandsAndExitCodes() {
+    Npc.Result r = Npc.raw("--help");
+    assertEquals(0, r.exitCode(), r.err());
+    for (String sub : List.of("ingest", "run", "validate", "runs", "contracts", "generate-completion")) {
+      assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(sub + " ") || l.strip().equals(sub)), sub + " in:\n" + r.out());
+    }
+    assertTrue(r.out().contains("4  a quality gate failed"), r.out());
+    Npc.Result bare = Npc.raw();
+    assertEquals(0, bare.exitCode());
+    assertTrue(bare.out().contains("ingest"), bare.out());
+  }
+
+  @Test
+  void versionPrintsTheVersion() {
+    Npc.Result r = Npc.raw("--version");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().strip().matches("npc \\d+\\.\\d+\\.\\d+\\S*( \\([0-9a-f]+\\))?"), r.out());
+  }
+
+  @Test
+  void generateCompletionPrintsABashScript() {
+    Npc.Result r = Npc.raw("generate-completion");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().startsWith("#!/usr/bin/env bash"), r.out().lines().findFirst().orElse(""));
+    assertTrue(r.out().contains("complete -F"), "registers a completion function");
+    assertTrue(r.out().contains("ingest") && r.out().contains("--extract-date"));
+  }
+
+  @Test
+  void validateAcceptsGoodInputsWithoutWriting() {
+    Path x = TestExtract.in(tmp.resolve("x")).basics(2).write();
+    Npc.Result r = Npc.run(warehouse(), "validate", "--extract", x.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.out().contains("ok  configuration"), r.out());
+    assertTrue(r.out().contains("ok  job jobs/nightly.yaml"), r.out());
+    assertTrue(r.out().contains("ok  extract " + x + ": 2 files, extract date 2025-03-31"), r.out());
+    assertEquals(List.of(), r.errorLines());
+    assertFalse(Files.exists(warehouse()), "validate writes nothing");
+  }
+
+  @Test
+  void validateRefusesABrokenInputWithoutWriting() {
+    Path x = TestExtract.in(tmp.resolve("x")).basics(2)
+        .csv("gp_events", "person_id,event_date,code,code_system,value", "P1,2024-01-01,73211009,SNOMED,")
+        .write();
+    Npc.Result r = Npc.run(warehouse(), "validate", "--extract", x.toString());
+    oneLine(r, 3, "gp_events.csv", "column 'unit'", "canonical.yaml");
+    assertFalse(Files.exists(warehouse()), "validate writes nothing");
+  }
+
+  @Test
+  void validateRefusesABadJobFile() throws IOException {
+    Path job = tmp.resolve("job.yaml");
+    Files.writeString(job, "job: j\nsteps:\n  a:\n    run: ingest\n    needs: [b]\n    outputs:\n      aggregate: [x]\n");
+    oneLine(Npc.run(warehouse(), "validate", job.toString()), 2, job.toString(), "step 'a' needs unknown step 'b'");
+  }
+}
