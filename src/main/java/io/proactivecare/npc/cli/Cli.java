@@ -45,11 +45,10 @@ public final class Cli {
         (ex, a) -> {
           // One line, like every other user error: the problem, then where to read the usage.
           CommandLine c = ex.getCommandLine();
-          c.getErr().println("npc: " + firstLine(ex.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName() + " --help'");
+          c.getErr().println("npc: " + Errors.firstLine(ex.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName() + " --help'");
           c.getErr().flush();
           return ExitCode.USAGE.code();
         });
     return cmd;
   }
-
 }
