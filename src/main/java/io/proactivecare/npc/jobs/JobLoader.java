@@ -66,9 +66,9 @@ public final class JobLoader {
       for (String label : out.keys()) {
         Sensitivity sensitivity = Sensitivity.ofLabel(label).orElseThrow();
         for (String pattern : out.stringList(label)) {
-          if (!pattern.matches("[a-z0-9_*-]+(/[a-z0-9_*-]+)*")) {
+          if (!pattern.matches("([a-z0-9_-]+|\\*)(/([a-z0-9_-]+|\\*))*")) {
             throw Errors.config(src, out.keyOf(label), "output '" + pattern + "' of step '" + stepName + "' is not a valid name",
-                "use lower-case path segments such as conformed/gp_events");
+                "use lower-case path segments such as conformed/gp_events; '*' stands for one whole segment");
           }
           String previous = outputOwner.putIfAbsent(pattern, stepName);
           if (previous != null) {
@@ -99,16 +99,19 @@ public final class JobLoader {
     return new JobSpec(name, n.optionalString("description").orElse(""), src, order(src, byName));
   }
 
-  /** A pattern of one step must not match a name declared by another (e.g. conformed/* and conformed/x). */
+  /**
+   * No name may match outputs of two steps. With '*' standing for one whole segment, two patterns
+   * overlap exactly when they have as many segments and each pair of segments is equal or a '*'.
+   */
   private static void checkOverlaps(String src, Map<String, JobSpec.StepSpec> steps) {
-    for (JobSpec.StepSpec a : steps.values()) {
-      for (JobSpec.StepSpec b : steps.values()) {
-        if (a == b) {
-          continue;
-        }
+    List<JobSpec.StepSpec> list = new ArrayList<>(steps.values());
+    for (int i = 0; i < list.size(); i++) {
+      for (int j = i + 1; j < list.size(); j++) {
+        JobSpec.StepSpec a = list.get(i);
+        JobSpec.StepSpec b = list.get(j);
         for (JobSpec.OutputSpec pa : a.outputs()) {
           for (JobSpec.OutputSpec pb : b.outputs()) {
-            if (pa.pattern().contains("*") && pa.matches(pb.pattern().replace("*", "x"))) {
+            if (overlap(pa.pattern(), pb.pattern())) {
               throw Errors.config(src, "steps." + b.name() + ".outputs", "output '" + pb.pattern() + "' of step '" + b.name()
                   + "' overlaps output '" + pa.pattern() + "' of step '" + a.name() + "'", "each output is written by one step");
             }
@@ -116,6 +119,20 @@ public final class JobLoader {
         }
       }
     }
+  }
+
+  static boolean overlap(String a, String b) {
+    String[] sa = a.split("/");
+    String[] sb = b.split("/");
+    if (sa.length != sb.length) {
+      return false;
+    }
+    for (int k = 0; k < sa.length; k++) {
+      if (!sa[k].equals(sb[k]) && !sa[k].equals("*") && !sb[k].equals("*")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Steps in an order where each follows its needs; file order breaks ties. Refuses cycles. */

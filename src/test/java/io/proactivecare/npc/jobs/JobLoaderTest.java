@@ -1,6 +1,7 @@
 package io.proactivecare.npc.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,7 +133,28 @@ class JobLoaderTest {
     String wide = step("load", "run: ingest\noutputs:\n  patient_level: [conformed/*]");
     String narrow = step("fix", "run: noop\noutputs:\n  patient_level: [conformed/x]");
     refused(job(wide, narrow), "'conformed/x' of step 'fix' overlaps output 'conformed/*' of step 'load'");
-    refused(job(narrow, wide), "'conformed/x' of step 'fix' overlaps output 'conformed/*' of step 'load'");
+    refused(job(narrow, wide), "'conformed/*' of step 'load' overlaps output 'conformed/x' of step 'fix'");
+  }
+
+  @Test
+  void patternsOverlappingFromBothSides() {
+    String a = step("load", "run: ingest\noutputs:\n  patient_level: [conformed/*]");
+    String b = step("fix", "run: noop\noutputs:\n  patient_level: ['*/gp_events']");
+    refused(job(a, b), "'*/gp_events' of step 'fix' overlaps output 'conformed/*' of step 'load'");
+  }
+
+  @Test
+  void overlapIsDecidedSegmentBySegment() {
+    assertTrue(JobLoader.overlap("conformed/*", "*/gp_events"));
+    assertTrue(JobLoader.overlap("a/b", "a/b"));
+    assertFalse(JobLoader.overlap("conformed/*", "conformed/x/y"));
+    assertFalse(JobLoader.overlap("conformed/*", "frailty/efi"));
+  }
+
+  @Test
+  void aWildcardInsideASegmentIsRefused() {
+    refused(job(step("load", "run: ingest\noutputs:\n  patient_level: ['conformed/gp_*']")),
+        "is not a valid name", "'*' stands for one whole segment");
   }
 
   @Test
