@@ -24,6 +24,14 @@ public record Extract(Path dir, LocalDate extractDate, List<SourceFile> files) {
    * @param mapping the column mapping it is read with
    */
   public record SourceFile(String table, Path path, SourceMapping mapping) {
+    /** The provider columns the mapping reads from this file, each once, in mapping order. */
+    public List<String> sourceColumns() {
+      return mapping.table(table).orElseThrow().values().stream()
+          .flatMap(c -> c.sourceColumns().stream())
+          .distinct()
+          .toList();
+    }
+
     public boolean isParquet() {
       String n = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
       return n.endsWith(".parquet") || java.nio.file.Files.isDirectory(path);

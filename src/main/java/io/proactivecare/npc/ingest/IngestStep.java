@@ -96,8 +96,11 @@ public final class IngestStep implements Step {
     if (!present.contains(Contracts.PRACTICE_PCN.name()) && config.ingest().checkPracticeReferences()) {
       ctx.note("practice and PCN references not checked: the extract has no practice_pcn");
     }
-    // Every file must exist before any is checksummed or read, so a missing one is refused as such.
+    // Every file-level check of every file comes first, so a refused input (exit 3) is refused
+    // before anything is written, and a missing file before any is checksummed.
+    Map<Extract.SourceFile, List<String>> columnsOf = new LinkedHashMap<>();
     extract.files().forEach(f -> SourceReader.requireReadable(f.path()));
+    extract.files().forEach(f -> columnsOf.put(f, SourceReader.check(spark, f)));
     for (Extract.SourceFile f : extract.files()) {
       ctx.input(new RunManifest.Input(f.table(), f.path().toString(), f.mapping().name(), Checksums.size(f.path()),
           Checksums.sha256(f.path()), key));
@@ -106,7 +109,7 @@ public final class IngestStep implements Step {
     List<RunManifest.TableCount> counts = new ArrayList<>();
     for (Extract.SourceFile f : extract.files()) {
       TableContract contract = Contracts.byName(f.table()).orElseThrow();
-      RunManifest.TableCount count = ingestTable(ctx, spark, f, contract, extract, refs);
+      RunManifest.TableCount count = ingestTable(ctx, spark, f, columnsOf.get(f), contract, extract, refs);
       counts.add(count);
       ctx.reconciled(count);
       refs = updateReferences(spark, ctx, contract, refs);
@@ -119,14 +122,13 @@ public final class IngestStep implements Step {
     }
   }
 
-  private RunManifest.TableCount ingestTable(StepContext ctx, SparkSession spark, Extract.SourceFile f,
+  private RunManifest.TableCount ingestTable(StepContext ctx, SparkSession spark, Extract.SourceFile f, List<String> fileColumns,
       TableContract contract, Extract extract, RowValidator.References refs) {
     Map<String, ColumnMapping> columns = f.mapping().table(f.table()).orElseThrow();
-    List<String> needed = new ArrayList<>(new LinkedHashSet<>(columns.values().stream().flatMap(c -> c.sourceColumns().stream()).toList()));
     Map<String, String> dateFormats = new LinkedHashMap<>();
     columns.forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
 
-    Dataset<Row> mapped = RowValidator.map(SourceReader.read(spark, f, needed), contract, f.mapping())
+    Dataset<Row> mapped = RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       if (contract.columnNames().contains(Cols.PERSON_ID)) {

@@ -44,11 +44,24 @@ public final class SourceReader {
 
   private SourceReader() {}
 
-  /** Reads {@code file} with all columns as strings plus {@value #ROW} and {@value #CORRUPT}. */
-  public static Dataset<Row> read(SparkSession spark, Extract.SourceFile file, List<String> neededColumns) {
-    Path path = file.path();
-    requireReadable(path);
-    Dataset<Row> raw = file.isParquet() ? readParquet(spark, file, neededColumns) : readCsv(spark, file, neededColumns);
+  /**
+   * Every file-level check of one input, without Spark jobs: readable, a complete gzip, not empty,
+   * the expected delimiter, unique column names, every column the mapping needs present.
+   *
+   * @return the file's columns, to be passed to {@link #read}
+   */
+  public static List<String> check(SparkSession spark, Extract.SourceFile file) {
+    requireReadable(file.path());
+    return file.isParquet() ? parquetColumns(spark, file) : csvHeader(file);
+  }
+
+  /**
+   * Reads a checked file with all columns as strings plus {@value #ROW} and {@value #CORRUPT}.
+   *
+   * @param columns the file's columns as returned by {@link #check}
+   */
+  public static Dataset<Row> read(SparkSession spark, Extract.SourceFile file, List<String> columns) {
+    Dataset<Row> raw = file.isParquet() ? readParquet(spark, file) : readCsv(spark, file, columns);
     return withRowNumbers(spark, raw);
   }
 
@@ -67,7 +80,8 @@ public final class SourceReader {
    * decompressed to its end, so that a truncated or damaged one is refused here rather than failing
    * inside Spark half-way through the read.
    */
-  public static List<String> csvHeader(Extract.SourceFile file, List<String> neededColumns) {
+  public static List<String> csvHeader(Extract.SourceFile file) {
+    List<String> neededColumns = file.sourceColumns();
     Path path = file.path();
     requireReadable(path);
     String delimiter = file.mapping().delimiter();
@@ -117,8 +131,7 @@ public final class SourceReader {
     return columns;
   }
 
-  private static Dataset<Row> readCsv(SparkSession spark, Extract.SourceFile file, List<String> needed) {
-    List<String> header = csvHeader(file, needed);
+  private static Dataset<Row> readCsv(SparkSession spark, Extract.SourceFile file, List<String> header) {
     StructType schema = new StructType();
     for (String c : header) {
       schema = schema.add(c, DataTypes.StringType, true);
@@ -138,18 +151,23 @@ public final class SourceReader {
         .csv(file.path().toString());
   }
 
-  private static Dataset<Row> readParquet(SparkSession spark, Extract.SourceFile file, List<String> needed) {
-    Dataset<Row> df;
+  private static List<String> parquetColumns(SparkSession spark, Extract.SourceFile file) {
+    List<String> columns;
     try {
-      df = spark.read().parquet(file.path().toString());
-    } catch (RuntimeException e) {
+      columns = List.of(spark.read().parquet(file.path().toString()).columns());
+    } catch (Exception e) {
+      // Spark's AnalysisException is checked in Scala terms: catch every exception here.
       throw Errors.inputFile(file.path(), "not a readable Parquet file (" + Errors.firstLine(e.getMessage()) + ")", "re-export it, or name a CSV file instead");
     }
-    requireColumns(file, List.of(df.columns()), needed);
+    requireColumns(file, columns, file.sourceColumns());
+    return columns;
+  }
+
+  private static Dataset<Row> readParquet(SparkSession spark, Extract.SourceFile file) {
+    Dataset<Row> df = spark.read().parquet(file.path().toString());
     Dataset<Row> strings =
         df.select(
-            needed.stream()
-                .distinct()
+            file.sourceColumns().stream()
                 .map(c -> org.apache.spark.sql.functions.col("`" + c + "`").cast(DataTypes.StringType).as(c))
                 .toArray(org.apache.spark.sql.Column[]::new));
     return strings.withColumn(CORRUPT, org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType));

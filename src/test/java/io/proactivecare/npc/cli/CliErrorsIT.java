@@ -124,6 +124,21 @@ class CliErrorsIT {
   }
 
   @Test
+  void aBrokenLastFileIsRefusedBeforeAnyTableIsWritten() throws IOException {
+    // The first tables are fine; the last one lacks a column. Nothing of the run may be written.
+    Path x = TestExtract.in(tmp.resolve("x")).basics(1)
+        .csv("gp_events", "person_id,event_date,code,code_system,value", "P1,2024-01-01,271649006,SNOMED,")
+        .write();
+    oneLine(ingest(x), 3, "gp_events.csv", "column 'unit'");
+    nothingPublished();
+    try (var runs = Files.list(warehouse().resolve("runs"))) {
+      for (Path run : runs.toList()) {
+        assertFalse(Files.exists(run.resolve("tables")), "no table written in " + run);
+      }
+    }
+  }
+
+  @Test
   void customMappingNamingAnAbsentColumn() throws IOException {
     Path mappings = Files.createDirectories(tmp.resolve("mappings"));
     Files.writeString(mappings.resolve("ods.yaml"), """
