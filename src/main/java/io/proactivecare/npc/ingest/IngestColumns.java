@@ -1,5 +1,6 @@
 package io.proactivecare.npc.ingest;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.isnan;
@@ -34,10 +35,11 @@ final class IngestColumns {
     return when(text.rlike("^[+-]?[0-9]{1,9}$"), text.try_cast(DataTypes.IntegerType));
   }
 
-  /** A finite decimal number, or null when the text is not one. */
+  /** A finite decimal number, or null when the text is not one (nor finite: "1e400" overflows). */
   static Column parseDouble(Column text) {
     Column d = text.try_cast(DataTypes.DoubleType);
-    return when(text.rlike("^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$").and(d.isNotNull()).and(isnan(d).equalTo(false)), d);
+    Column finite = isnan(d).equalTo(false).and(abs(d).notEqual(lit(Double.POSITIVE_INFINITY)));
+    return when(text.rlike("^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$").and(d.isNotNull()).and(finite), d);
   }
 
   /** A list column's elements: split on ';', trimmed, empty elements dropped. */

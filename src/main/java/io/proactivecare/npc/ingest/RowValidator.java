@@ -132,8 +132,8 @@ public final class RowValidator {
   }
 
   /**
-   * Adds {@value #REASONS}: the row rules of the contract, then duplicates among otherwise valid
-   * rows (the first row of a key is kept), then references.
+   * Adds {@value #REASONS}: the row rules of the contract, then references, then duplicates among
+   * otherwise valid rows (the first row of a key is kept).
    */
   public static Dataset<Row> validate(
       Dataset<Row> mapped,
@@ -175,19 +175,6 @@ public final class RowValidator {
     }
     Dataset<Row> checked = mapped.withColumn(REASONS, compact(array(rules.toArray(Column[]::new))));
 
-    // Duplicates: among rows that pass every row rule, the first by row number is kept.
-    List<Column> partition = new ArrayList<>();
-    contract.keyOrAllColumns().forEach(k -> partition.add(col(k)));
-    partition.add(col(VALID));
-    String keyText = contract.key().isEmpty() ? "the whole row" : String.join(", ", contract.key());
-    checked = checked
-        .withColumn(VALID, size(col(REASONS)).equalTo(0))
-        .withColumn("_rank", row_number().over(Window.partitionBy(partition.toArray(Column[]::new)).orderBy(col(SourceReader.ROW))))
-        .withColumn(REASONS, compact(concat(col(REASONS), array(
-            reason(col(VALID).and(col("_rank").gt(1)), ReasonCode.DUPLICATE, contract.key().isEmpty() ? null : contract.key().get(0),
-                lit("repeats an earlier row with the same " + keyText))))))
-        .drop(VALID, "_rank");
-
     if (contract.personReference() && settings.checkPersonReferences() && refs.persons().isPresent()) {
       checked = checkReference(checked, refs.persons().get(), Cols.PERSON_ID, Cols.PERSON_ID, false,
           ReasonCode.UNKNOWN_PERSON, "is not in the accepted gp_registrations");
@@ -202,7 +189,22 @@ public final class RowValidator {
       checked = checkReference(checked, refs.pcns().get(), Cols.PCN_CODE, c, true,
           ReasonCode.UNKNOWN_PCN, "is not in the practice_pcn reference");
     }
-    return checked;
+
+    // Duplicates: among rows that pass every other rule (references included), the first by row
+    // number is kept, so a refused row never makes a later valid one a duplicate.
+    List<Column> partition = new ArrayList<>();
+    contract.keyOrAllColumns().forEach(k -> partition.add(col(k)));
+    partition.add(col(VALID));
+    String problem = contract.key().isEmpty()
+        ? "repeats an earlier identical row"
+        : "repeats an earlier row with the same " + String.join(", ", contract.key());
+    return checked
+        .withColumn(VALID, size(col(REASONS)).equalTo(0))
+        .withColumn("_rank", row_number().over(Window.partitionBy(partition.toArray(Column[]::new)).orderBy(col(SourceReader.ROW))))
+        .withColumn(REASONS, compact(concat(col(REASONS), array(
+            reason(col(VALID).and(col("_rank").gt(1)), ReasonCode.DUPLICATE, contract.key().isEmpty() ? null : contract.key().get(0),
+                lit(problem))))))
+        .drop(VALID, "_rank");
   }
 
   private static Dataset<Row> checkReference(Dataset<Row> rows, Dataset<Row> reference, String refColumn, String column,
@@ -254,8 +256,8 @@ public final class RowValidator {
         if (spec.pattern().isPresent()) {
           String p = spec.pattern().get();
           Column items = IngestColumns.parseList(v);
-          rules.add(reason(v.isNotNull().and(exists(items, x -> x.rlike(p).equalTo(false))), ReasonCode.BAD_FORMAT, name,
-              concat(lit(name + " element '"), element_at(filter(items, x -> x.rlike(p).equalTo(false)), 1),
+          rules.add(reason(v.isNotNull().and(exists(items, x -> matches(x, p).equalTo(false))), ReasonCode.BAD_FORMAT, name,
+              concat(lit(name + " element '"), element_at(filter(items, x -> matches(x, p).equalTo(false)), 1),
                   lit("' does not match " + p))));
         }
       }
@@ -265,14 +267,14 @@ public final class RowValidator {
               concat(lit(name + " '"), v, lit("' is not a valid code"))));
         }
         if (spec.pattern().isPresent()) {
-          rules.add(reason(v.isNotNull().and(v.rlike(spec.pattern().get()).equalTo(false)), ReasonCode.BAD_FORMAT, name,
+          rules.add(reason(v.isNotNull().and(matches(v, spec.pattern().get()).equalTo(false)), ReasonCode.BAD_FORMAT, name,
               concat(lit(name + " '"), v, lit("' does not match " + spec.pattern().get()))));
         }
         if (spec.patternByColumn().isPresent()) {
           Column by = col(spec.patternByColumn().get());
           Column wrong = lit(false);
           for (Map.Entry<String, String> e : spec.patternBy().entrySet()) {
-            wrong = when(by.equalTo(lit(e.getKey())), v.rlike(e.getValue()).equalTo(false)).otherwise(wrong);
+            wrong = when(by.equalTo(lit(e.getKey())), matches(v, e.getValue()).equalTo(false)).otherwise(wrong);
           }
           rules.add(reason(v.isNotNull().and(wrong), ReasonCode.BAD_FORMAT, name,
               concat(lit(name + " '"), v, lit("' is not a valid "), by, lit(" code"))));
@@ -281,6 +283,16 @@ public final class RowValidator {
       default -> throw new IllegalStateException("unhandled type " + spec.type());
     }
     return rules;
+  }
+
+  /**
+   * Whether the whole value matches a contract pattern. Spark's rlike finds the pattern in the
+   * value, and Java's {@code $} also matches before a final line break, so "B86001\n" (a quoted
+   * CSV field; trim removes only spaces) would pass {@code ^[A-Z][0-9]{5}$}: {@code \z} pins the
+   * true end.
+   */
+  private static Column matches(Column value, String pattern) {
+    return value.rlike("(?:" + pattern + ")\\z");
   }
 
   /** A reason struct where {@code failed} holds, else null. */

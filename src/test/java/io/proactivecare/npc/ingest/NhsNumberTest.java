@@ -1,0 +1,106 @@
+package io.proactivecare.npc.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.proactivecare.npc.testing.SparkTestSession;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The NHS number check: weights 10 down to 2 on the first nine digits, check digit = 11 - (sum mod
+ * 11), 11 becomes 0, 10 is never valid.
+ */
+class NhsNumberTest {
+  /** 9*10 + 4*9 + 3*8 + 4*7 + 7*6 + 6*5 + 5*4 + 9*3 + 1*2 = 299; 299 mod 11 = 2; 11 - 2 = 9. */
+  private static final String VALID = "9434765919";
+  /** 4*10 + 0*9 + 1*8 + 0*7 + 2*6 + 3*5 + 2*4 + 1*3 + 3*2 = 92; 92 mod 11 = 4; 11 - 4 = 7. */
+  private static final String VALID_TOO = "4010232137";
+  /** 943476590: 299 - 1*2 = 297 = 27 * 11, remainder 0, so 11 - 0 = 11 becomes check digit 0. */
+  private static final String CHECK_ELEVEN = "9434765900";
+  /** 943476596: 297 + 6*2 = 309; 309 mod 11 = 1; 11 - 1 = 10: no check digit makes it valid. */
+  private static final String CHECK_TEN_PREFIX = "943476596";
+
+  private static final List<String> VALID_NUMBERS =
+      List.of(VALID, "943 476 5919", "943-476-5919", " 9434765919", VALID_TOO, "401 023 2137", CHECK_ELEVEN);
+
+  private static List<String> invalidNumbers() {
+    List<String> out = new ArrayList<>(List.of(
+        "9434765918", // check digit should be 9
+        "9434765910",
+        "4010232136", // check digit should be 7
+        "943476591", // nine digits
+        "94347659190", // eleven digits
+        "94347659A9", // a letter
+        "P000001",
+        "943.476.5919", // dots are not separators
+        ""));
+    for (int last = 0; last <= 9; last++) {
+      out.add(CHECK_TEN_PREFIX + last);
+    }
+    return out;
+  }
+
+  @Test
+  void knownValidNumbersPass() {
+    VALID_NUMBERS.forEach(n -> assertTrue(NhsNumber.isValid(n), n));
+  }
+
+  @Test
+  void invalidNumbersFail() {
+    invalidNumbers().forEach(n -> assertFalse(NhsNumber.isValid(n), n));
+    assertFalse(NhsNumber.isValid(null));
+  }
+
+  @Test
+  void columnAgreesWithTheJavaVersionOnTheFixtures() {
+    List<String> values = new ArrayList<>(VALID_NUMBERS);
+    values.addAll(invalidNumbers());
+    Map<String, Boolean> expected = new HashMap<>();
+    values.forEach(v -> expected.put(v, NhsNumber.isValid(v)));
+    assertEquals(expected, inSpark(values));
+    // null in, false (never null) out
+    Row nullRow = SparkTestSession.get().createDataset(Arrays.asList((String) null), Encoders.STRING()).toDF("v")
+        .select(NhsNumber.looksLikeNhsNumber(col("v"))).first();
+    assertEquals(Boolean.FALSE, nullRow.get(0));
+  }
+
+  @Test
+  void columnAgreesWithTheJavaVersionOnRandomTenDigitStrings() {
+    Random random = new Random(20250331L);
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 400; i++) {
+      StringBuilder s = new StringBuilder();
+      for (int d = 0; d < 10; d++) {
+        s.append((char) ('0' + random.nextInt(10)));
+      }
+      // every fourth one written as "ddd ddd dddd"
+      values.add(i % 4 == 0 ? s.substring(0, 3) + " " + s.substring(3, 6) + " " + s.substring(6) : s.toString());
+    }
+    Map<String, Boolean> expected = new HashMap<>();
+    values.forEach(v -> expected.put(v, NhsNumber.isValid(v)));
+    assertEquals(expected, inSpark(values));
+    // About 1 in 11 random strings is valid (10 of 11 check values are digits, 1 in 10 matches):
+    // make sure the sample holds both kinds.
+    long valid = expected.values().stream().filter(b -> b).count();
+    assertTrue(valid >= 15 && valid <= 60, "valid: " + valid + " of 400");
+  }
+
+  private static Map<String, Boolean> inSpark(List<String> values) {
+    Map<String, Boolean> out = new HashMap<>();
+    SparkTestSession.get().createDataset(values, Encoders.STRING()).toDF("v")
+        .select(col("v"), NhsNumber.looksLikeNhsNumber(col("v")))
+        .collectAsList()
+        .forEach(r -> out.put(r.getString(0), r.getBoolean(1)));
+    return out;
+  }
+}

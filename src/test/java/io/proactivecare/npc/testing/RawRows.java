@@ -1,0 +1,94 @@
+package io.proactivecare.npc.testing;
+
+import io.proactivecare.npc.ingest.SourceReader;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A raw input table in memory, shaped as {@link SourceReader#read} returns it: every header column
+ * as a string, then {@value SourceReader#CORRUPT} and {@value SourceReader#ROW} (1 = the first
+ * line). Lines are split on commas, as the CSV reader does:
+ *
+ * <ul>
+ *   <li>an empty field is null (the CSV reader's default); write {@code " "} for a blank value;
+ *   <li>a field in double quotes may hold commas, and {@code ""} inside it is one quote;
+ *   <li>a line with more or fewer fields than the header is malformed: its fields are filled
+ *       from the left (missing ones null, extra ones dropped) and {@value SourceReader#CORRUPT}
+ *       holds the line, as the reader's PERMISSIVE mode does.
+ * </ul>
+ *
+ * <pre>
+ * Dataset&lt;Row&gt; raw = RawRows.of("person_id,pcn_code,enrolment_date,end_date",
+ *     "P1,U12345,2024-10-28,",
+ *     "P2,U12345");  // malformed
+ * </pre>
+ */
+public final class RawRows {
+  private RawRows() {}
+
+  /** The raw table of a CSV header and its data lines. */
+  public static Dataset<Row> of(String header, String... lines) {
+    return of(header, Arrays.asList(lines));
+  }
+
+  /** The raw table of a CSV header and its data lines. */
+  public static Dataset<Row> of(String header, List<String> lines) {
+    List<String> columns = split(header);
+    StructType schema = new StructType();
+    for (String c : columns) {
+      schema = schema.add(c, DataTypes.StringType, true);
+    }
+    schema = schema.add(SourceReader.CORRUPT, DataTypes.StringType, true).add(SourceReader.ROW, DataTypes.LongType, false);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < lines.size(); i++) {
+      String line = lines.get(i);
+      List<String> fields = split(line);
+      Object[] values = new Object[columns.size() + 2];
+      for (int c = 0; c < columns.size(); c++) {
+        values[c] = c < fields.size() ? fields.get(c) : null;
+      }
+      values[columns.size()] = fields.size() == columns.size() ? null : line;
+      values[columns.size() + 1] = (long) (i + 1);
+      rows.add(RowFactory.create(values));
+    }
+    return SparkTestSession.get().createDataFrame(rows, schema);
+  }
+
+  /** One line's fields: comma-separated, double quotes honoured, empty unquoted fields null. */
+  static List<String> split(String line) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean quoted = false;
+    boolean wasQuoted = false;
+    for (int i = 0; i < line.length(); i++) {
+      char ch = line.charAt(i);
+      if (ch == '"') {
+        if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
+          cur.append('"');
+          i++;
+        } else {
+          quoted = !quoted;
+          wasQuoted = true;
+        }
+      } else if (ch == ',' && !quoted) {
+        out.add(field(cur, wasQuoted));
+        cur.setLength(0);
+        wasQuoted = false;
+      } else {
+        cur.append(ch);
+      }
+    }
+    out.add(field(cur, wasQuoted));
+    return out;
+  }
+
+  private static String field(StringBuilder text, boolean quoted) {
+    return text.length() == 0 && !quoted ? null : text.toString();
+  }
+}
