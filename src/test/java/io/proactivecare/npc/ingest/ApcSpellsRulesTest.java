@@ -92,7 +92,8 @@ class ApcSpellsRulesTest {
         refused("S46,P1,2024-01-10,,21,1,,,,I1", "BAD_FORMAT:diagnoses"),
         accepted("S47,P1,2024-01-10,,21,1,,,,C504111"),
         refused("S48,P1,2024-01-10,,21,1,,,,C5041111", "BAD_FORMAT:diagnoses"),
-        refused("S49,P1,2024-01-10,,21,1,,,,\"N180;I10X\n\"", "BAD_FORMAT:diagnoses"),
+        accepted("S49,P1,2024-01-10,,21,1,,,,\"N180;I10X\n\""),
+        refused("S49X,P1,2024-01-10,,21,1,,,,\"N180;I1\n0X\"", "BAD_FORMAT:diagnoses"),
         // DATE_ORDER: discharge before admission; the same day is fine
         refused("S50,P1,2024-01-10,2024-01-09,21,1,,,,", "DATE_ORDER:discharge_date"),
         accepted("S51,P1,2024-01-10,2024-01-10,21,1,,,,"),

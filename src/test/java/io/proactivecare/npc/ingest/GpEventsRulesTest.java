@@ -59,7 +59,8 @@ class GpEventsRulesTest {
         refused("P2,2024-01-10,1234567890123456789,SNOMED,,", "BAD_FORMAT:code"),
         refused("P2,2024-01-10,022298006,SNOMED,,", "BAD_FORMAT:code"),
         refused("P2,2024-01-10,XE0Uc,SNOMED,,", "BAD_FORMAT:code"),
-        refused("P2,2024-01-10,\"22298006\n\",SNOMED,,", "BAD_FORMAT:code"),
+        accepted("P2,2024-01-10,\"22298006\n\",SNOMED,,"),
+        refused("P2,2024-01-11,\"222\n98006\",SNOMED,,", "BAD_FORMAT:code"),
         // CTV3: exactly five characters of letters, digits and dots
         accepted("P3,2024-01-10,XE0U.,CTV3,,"),
         refused("P3,2024-01-10,22298006,CTV3,,", "BAD_FORMAT:code"),

@@ -48,9 +48,11 @@ class PracticePcnRulesTest {
         refused("B860011,,U12345,,2019-07-01,", "BAD_FORMAT:practice_code"),
         refused("BB6001,,U12345,,2019-07-01,", "BAD_FORMAT:practice_code"),
         accepted("Y02345,,U12345,,2019-07-01,"),
-        // a line break inside a quoted field is not trimmed away, and is not a valid code
-        refused("\"B86013\n\",,U12345,,2019-07-01,", "BAD_FORMAT:practice_code"),
-        refused("B86014,,\"U12345\n\",,2019-07-01,", "BAD_FORMAT:pcn_code"),
+        // white space around a value, line breaks and tabs included, is cleaned away before the rules
+        accepted("\"B86013\n\",,U12345,,2019-07-01,"),
+        accepted("B86014,,\"\tU12345\r\n\",,2019-07-01,"),
+        // a line break inside a value is not white space around it: not a valid code
+        refused("\"B86\n015\",,U12345,,2019-07-01,", "BAD_FORMAT:practice_code"),
         // ODS PCN code: U and five digits
         refused("B86003,,U1234,,2019-07-01,", "BAD_FORMAT:pcn_code"),
         refused("B86004,,V12345,,2019-07-01,", "BAD_FORMAT:pcn_code"),
