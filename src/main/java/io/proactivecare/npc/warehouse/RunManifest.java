@@ -1,0 +1,170 @@
+package io.proactivecare.npc.warehouse;
+
+import java.util.List;
+
+/**
+ * The manifest of one run ({@code runs/<run-id>/manifest.json}): what ran, on what, with which
+ * code and configuration, and what came out. Rewritten atomically after every step, so a run that
+ * is killed shows how far it got. Holds counts only, never person-level values.
+ *
+ * @param runId unique run id, sortable by start time
+ * @param job job name
+ * @param jobFile job file path, or "(command)" for single commands
+ * @param status running, succeeded or failed
+ * @param host the machine and process that ran it, to tell a killed run from a running one
+ * @param asOf the as-of date of the run
+ * @param codeVersion engine version and commit
+ * @param configHash SHA-256 of the effective configuration
+ * @param startedAt start time (UTC)
+ * @param finishedAt end time (UTC), empty while running
+ * @param durationMs run duration
+ * @param exitCode exit code of the run
+ * @param error the one-line error of a failed run
+ * @param inputs input files with checksums
+ * @param steps steps in the order they ran
+ * @param catalogVersion the catalog version this run published, 0 if none
+ */
+public record RunManifest(
+    String runId,
+    String job,
+    String jobFile,
+    String status,
+    Host host,
+    String asOf,
+    String codeVersion,
+    String configHash,
+    String startedAt,
+    String finishedAt,
+    long durationMs,
+    int exitCode,
+    String error,
+    List<Input> inputs,
+    List<StepRecord> steps,
+    long catalogVersion) {
+
+  public static final String RUNNING = "running";
+  public static final String SUCCEEDED = "succeeded";
+  public static final String FAILED = "failed";
+
+  public RunManifest {
+    inputs = List.copyOf(inputs);
+    steps = List.copyOf(steps);
+  }
+
+  /**
+   * The status to show: a run still marked running whose process is gone on this machine was
+   * killed (or its machine stopped) before it could record its end.
+   */
+  public String displayStatus() {
+    if (RUNNING.equals(status) && host != null && host.isThisMachine() && !host.isAlive()) {
+      return "killed";
+    }
+    return status;
+  }
+
+  /**
+   * Where a run ran.
+   *
+   * @param name host name
+   * @param pid process id
+   */
+  public record Host(String name, long pid) {
+    public static Host current() {
+      String name;
+      try {
+        name = java.net.InetAddress.getLocalHost().getHostName();
+      } catch (java.net.UnknownHostException e) {
+        name = "unknown";
+      }
+      return new Host(name, ProcessHandle.current().pid());
+    }
+
+    boolean isThisMachine() {
+      return current().name().equals(name);
+    }
+
+    boolean isAlive() {
+      return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+  }
+
+  /**
+   * One input file.
+   *
+   * @param table canonical table
+   * @param file path as given
+   * @param mapping column mapping used
+   * @param bytes size
+   * @param sha256 checksum of the file's bytes (of all part files, in name order, for a folder)
+   * @param extractDate extract date of the file
+   */
+  public record Input(String table, String file, String mapping, long bytes, String sha256, String extractDate) {}
+
+  /**
+   * One step.
+   *
+   * @param name step name in the job
+   * @param kind what it runs
+   * @param status succeeded or failed
+   * @param startedAt start (UTC)
+   * @param durationMs duration
+   * @param rows total rows written
+   * @param outputs outputs written
+   * @param tables per-table reconciliation (ingest)
+   * @param quarantineReasons quarantined rows by table, reason and column (ingest)
+   * @param notes what the step skipped or assumed, one line each
+   */
+  public record StepRecord(
+      String name,
+      String kind,
+      String status,
+      String startedAt,
+      long durationMs,
+      long rows,
+      List<Output> outputs,
+      List<TableCount> tables,
+      List<ReasonCount> quarantineReasons,
+      List<String> notes) {
+    public StepRecord {
+      outputs = List.copyOf(outputs);
+      tables = List.copyOf(tables);
+      quarantineReasons = List.copyOf(quarantineReasons);
+      notes = List.copyOf(notes);
+    }
+  }
+
+  /**
+   * One output of a step.
+   *
+   * @param name output name, e.g. conformed/gp_events
+   * @param sensitivity patient_level or aggregate
+   * @param versionKey the date keying this version
+   * @param path location relative to the warehouse root
+   * @param rows rows written
+   */
+  public record Output(String name, Sensitivity sensitivity, String versionKey, String path, long rows) {}
+
+  /**
+   * The reconciliation of one ingested table: read = accepted + quarantined, checked by the code.
+   *
+   * @param table canonical table
+   * @param read rows read from the file
+   * @param accepted rows in the conformed table
+   * @param quarantined rows in the quarantine table
+   * @param quarantineShare quarantined / read
+   * @param limit the configured limit of that share
+   * @param gatePassed whether the share is within the limit
+   */
+  public record TableCount(
+      String table, long read, long accepted, long quarantined, double quarantineShare, double limit, boolean gatePassed) {}
+
+  /**
+   * Quarantined rows of one table for one first reason.
+   *
+   * @param table canonical table
+   * @param reasonCode the first failed rule
+   * @param column the column it applies to, if any
+   * @param rows number of rows
+   */
+  public record ReasonCount(String table, String reasonCode, String column, long rows) {}
+}
