@@ -1,6 +1,11 @@
 package io.proactivecare.npc.ingest;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.try_element_at;
+import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
@@ -16,16 +21,19 @@ import io.proactivecare.npc.schema.TableContract;
 import io.proactivecare.npc.warehouse.RunManifest;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -131,10 +139,15 @@ public final class IngestStep implements Step {
     Dataset<Row> mapped = RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      if (contract.columnNames().contains(Cols.PERSON_ID)) {
-        refuseIdentifiable(f, mapped);
+      // One pass over the file: the rows read, and the first row whose person key is an NHS number.
+      Column firstIdentifiable = contract.columnNames().contains(Cols.PERSON_ID)
+          ? min(when(NhsNumber.looksLikeNhsNumber(col(Cols.PERSON_ID)), col(SourceReader.ROW)))
+          : lit(null).cast(DataTypes.LongType);
+      Row facts = mapped.agg(count(lit(1)), firstIdentifiable).first();
+      long read = facts.getLong(0);
+      if (!facts.isNullAt(1)) {
+        throw identifiable(f, facts.getLong(1));
       }
-      long read = mapped.count();
       Dataset<Row> validated = RowValidator.validate(mapped, contract, dateFormats, extract.extractDate(), ctx.config().ingest(), refs)
           .persist(StorageLevel.MEMORY_AND_DISK());
       try {
@@ -145,14 +158,28 @@ public final class IngestStep implements Step {
         accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
         RowValidator.quarantine(validated, f.path().toString())
             .write().mode(SaveMode.ErrorIfExists).parquet(quarantineDir.toString());
-        long acceptedRows = spark.read().parquet(conformedDir.toString()).count();
-        Dataset<Row> quarantined = spark.read().parquet(quarantineDir.toString());
-        long quarantinedRows = quarantined.count();
-        if (read != acceptedRows + quarantinedRows) {
-          throw new IllegalStateException(String.format("%s: rows read %d != accepted %d + quarantined %d", f.table(), read, acceptedRows, quarantinedRows));
+        // What validation decided, by first reason (none = accepted), in one pass over the cached rows...
+        Column first = try_element_at(col(RowValidator.REASONS), lit(1));
+        long decidedAccepted = 0;
+        List<RunManifest.ReasonCount> tableReasons = new ArrayList<>();
+        for (Row r : validated.groupBy(first.getField("code"), first.getField("column")).count().collectAsList()) {
+          if (r.isNullAt(0)) {
+            decidedAccepted = r.getLong(2);
+          } else {
+            tableReasons.add(new RunManifest.ReasonCount(f.table(), r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2)));
+          }
         }
-        for (Row r : quarantined.groupBy(Cols.REASON_CODE, Cols.REASON_COLUMN).count().orderBy(col("count").desc(), col(Cols.REASON_CODE)).collectAsList()) {
-          RunManifest.ReasonCount reason = new RunManifest.ReasonCount(f.table(), r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2));
+        tableReasons.sort(Comparator.comparingLong(RunManifest.ReasonCount::rows).reversed()
+            .thenComparing(RunManifest.ReasonCount::reasonCode).thenComparing(RunManifest.ReasonCount::column));
+        // ...and what the files hold, counted back: nothing may be lost between the two.
+        long acceptedRows = spark.read().parquet(conformedDir.toString()).count();
+        long quarantinedRows = spark.read().parquet(quarantineDir.toString()).count();
+        long decidedQuarantined = tableReasons.stream().mapToLong(RunManifest.ReasonCount::rows).sum();
+        if (read != acceptedRows + quarantinedRows || acceptedRows != decidedAccepted || quarantinedRows != decidedQuarantined) {
+          throw new IllegalStateException(String.format("%s: rows read %d, accepted %d (decided %d), quarantined %d (decided %d)",
+              f.table(), read, acceptedRows, decidedAccepted, quarantinedRows, decidedQuarantined));
+        }
+        for (RunManifest.ReasonCount reason : tableReasons) {
           reasons.add(reason);
           ctx.quarantined(reason);
         }
@@ -184,15 +211,11 @@ public final class IngestStep implements Step {
     ctx.produced(QUARANTINE, key, rows);
   }
 
-  private static void refuseIdentifiable(Extract.SourceFile f, Dataset<Row> mapped) {
-    List<Row> hit = mapped.filter(NhsNumber.looksLikeNhsNumber(col(Cols.PERSON_ID)))
-        .select(col(SourceReader.ROW)).orderBy(col(SourceReader.ROW)).limit(1).collectAsList();
-    if (!hit.isEmpty()) {
-      String source = f.mapping().table(f.table()).orElseThrow().get(Cols.PERSON_ID).sourceColumns().get(0);
-      throw Errors.inputRow(f.path(), hit.get(0).getLong(0), source,
-          "the person key is a valid NHS number, so the file holds identifiable data and is refused whole",
-          "ask the data platform for the pseudonymised extract; nothing from this file was stored");
-    }
+  private static RuntimeException identifiable(Extract.SourceFile f, long row) {
+    String source = f.mapping().table(f.table()).orElseThrow().get(Cols.PERSON_ID).sourceColumns().get(0);
+    return Errors.inputRow(f.path(), row, source,
+        "the person key is a valid NHS number, so the file holds identifiable data and is refused whole",
+        "ask the data platform for the pseudonymised extract; nothing from this file was stored");
   }
 
   private static RowValidator.References updateReferences(SparkSession spark, StepContext ctx, TableContract contract, RowValidator.References refs) {
