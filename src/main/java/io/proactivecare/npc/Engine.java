@@ -17,7 +17,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
-/** The engine's wiring: the step kinds jobs may use, single-command jobs, and the default as-of date. */
+/**
+ * The engine's wiring: the step kinds jobs may use, single-command jobs, and the default as-of
+ * date.
+ */
 public final class Engine {
   private Engine() {}
 
@@ -28,10 +31,19 @@ public final class Engine {
 
   /** The one-step job behind {@code npc ingest}. */
   public static JobSpec ingestJob(Optional<Path> extract) {
-    return new JobSpec("ingest", "ingest one extract", "(command)",
-        List.of(new JobSpec.StepSpec("ingest", IngestStep.KIND, List.of(), new IngestStep(extract),
-            List.of(new JobSpec.OutputSpec("conformed/*", Sensitivity.PATIENT_LEVEL),
-                new JobSpec.OutputSpec(IngestStep.QUARANTINE, Sensitivity.PATIENT_LEVEL)))));
+    return new JobSpec(
+        "ingest",
+        "ingest one extract",
+        "(command)",
+        List.of(
+            new JobSpec.StepSpec(
+                "ingest",
+                IngestStep.KIND,
+                List.of(),
+                new IngestStep(extract),
+                List.of(
+                    new JobSpec.OutputSpec("conformed/*", Sensitivity.PATIENT_LEVEL),
+                    new JobSpec.OutputSpec(IngestStep.QUARANTINE, Sensitivity.PATIENT_LEVEL)))));
   }
 
   /**
@@ -39,21 +51,30 @@ public final class Engine {
    * step (so a run on the bundled sample data is reproducible on any day); else the newest
    * published extract.
    */
-  public static LocalDate asOf(NpcConfig config, JobSpec job, Optional<LocalDate> asOfFlag, Optional<LocalDate> extractDateFlag) {
+  public static LocalDate asOf(
+      NpcConfig config,
+      JobSpec job,
+      Optional<LocalDate> asOfFlag,
+      Optional<LocalDate> extractDateFlag) {
     if (asOfFlag.isPresent()) {
       return asOfFlag.get();
     }
     for (JobSpec.StepSpec s : job.steps()) {
       if (s.step() instanceof IngestStep ingest) {
-        return ExtractLoader.load(ingest.extractDir(config), config.mappings(), extractDateFlag).extractDate();
+        return ExtractLoader.load(ingest.extractDir(config), config.mappings(), extractDateFlag)
+            .extractDate();
       }
     }
-    return new Warehouse(config.warehouse()).catalog()
+    return new Warehouse(config.warehouse())
+        .catalog()
         .entry(IngestStep.conformed("gp_registrations"))
         .flatMap(e -> e.latestKey())
         .map(LocalDate::parse)
-        .orElseThrow(() -> Errors.usage("No as-of date: the job ingests nothing and the warehouse has no published extract",
-            "pass --as-of yyyy-MM-dd or run an ingest first"));
+        .orElseThrow(
+            () ->
+                Errors.usage(
+                    "No as-of date: the job ingests nothing and the warehouse has no published extract",
+                    "pass --as-of yyyy-MM-dd or run an ingest first"));
   }
 
   /** "0.1.0 (abc1234)": the engine version and the commit it was built from. */

@@ -18,7 +18,9 @@ public final class Cli {
     return commandLine(args).execute(args);
   }
 
-  /** The configured command line; tests call {@code setOut}/{@code setErr} on it to capture output. */
+  /**
+   * The configured command line; tests call {@code setOut}/{@code setErr} on it to capture output.
+   */
   public static CommandLine commandLine(String... args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     CommandLine cmd = new CommandLine(new NpcCommand());
@@ -33,8 +35,12 @@ public final class Cli {
             err.flush();
             return npc.exitCode().code();
           }
-          err.println("npc: unexpected failure: " + e.getClass().getName() + ": " + Errors.firstLine(e.getMessage())
-              + (verbose ? "" : " (run again with --verbose for details)"));
+          err.println(
+              "npc: unexpected failure: "
+                  + e.getClass().getName()
+                  + ": "
+                  + Errors.firstLine(e.getMessage())
+                  + (verbose ? "" : " (run again with --verbose for details)"));
           if (verbose) {
             e.printStackTrace(err);
           }
@@ -45,7 +51,13 @@ public final class Cli {
         (ex, a) -> {
           // One line, like every other user error: the problem, then where to read the usage.
           CommandLine c = ex.getCommandLine();
-          c.getErr().println("npc: " + Errors.firstLine(ex.getMessage()) + "; see '" + c.getCommandSpec().qualifiedName() + " --help'");
+          c.getErr()
+              .println(
+                  "npc: "
+                      + Errors.firstLine(ex.getMessage())
+                      + "; see '"
+                      + c.getCommandSpec().qualifiedName()
+                      + " --help'");
           c.getErr().flush();
           return ExitCode.USAGE.code();
         });

@@ -8,21 +8,36 @@ import picocli.CommandLine.Option;
 
 /** Options every working command takes: where the configuration is and flag overrides of it. */
 public final class CommonOptions {
-  @Option(names = {"-c", "--config"}, paramLabel = "FILE",
-      description = "Configuration file (default: $NPC_CONFIG, else conf/npc.yaml if present, else built-in defaults).")
+  @Option(
+      names = {"-c", "--config"},
+      paramLabel = "FILE",
+      description =
+          "Configuration file (default: $NPC_CONFIG, else conf/npc.yaml if present, else built-in defaults).")
   Path config;
 
-  @Option(names = "--warehouse", paramLabel = "DIR", description = "Warehouse folder (overrides 'warehouse').")
+  @Option(
+      names = "--warehouse",
+      paramLabel = "DIR",
+      description = "Warehouse folder (overrides 'warehouse').")
   Path warehouse;
 
-  @Option(names = "--extract", paramLabel = "DIR", description = "Extract folder holding extract.yaml (overrides 'extract').")
+  @Option(
+      names = "--extract",
+      paramLabel = "DIR",
+      description = "Extract folder holding extract.yaml (overrides 'extract').")
   Path extract;
 
-  @Option(names = "--spark-master", paramLabel = "URL", description = "Spark master, e.g. local[2] (overrides 'spark.master').")
+  @Option(
+      names = "--spark-master",
+      paramLabel = "URL",
+      description = "Spark master, e.g. local[2] (overrides 'spark.master').")
   String sparkMaster;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "Override any configuration key, e.g. --set quality.max_quarantine_share=0.1 (repeatable).")
+  @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description =
+          "Override any configuration key, e.g. --set quality.max_quarantine_share=0.1 (repeatable).")
   Map<String, String> set = new LinkedHashMap<>();
 
   @Option(names = "--verbose", description = "Show stack traces of errors.")

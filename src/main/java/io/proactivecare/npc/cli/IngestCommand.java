@@ -7,12 +7,14 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code npc ingest}: validates an extract and publishes conformed tables and the quarantine. */
-@Command(name = "ingest", mixinStandardHelpOptions = true,
+@Command(
+    name = "ingest",
+    mixinStandardHelpOptions = true,
     description = {
       "Validate an extract and publish conformed tables and a quarantine table.",
       "",
@@ -24,13 +26,20 @@ final class IngestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Option(names = "--extract-date", paramLabel = "yyyy-MM-dd", description = "Extract date, overriding extract.yaml's extract_date.")
+  @Option(
+      names = "--extract-date",
+      paramLabel = "yyyy-MM-dd",
+      description = "Extract date, overriding extract.yaml's extract_date.")
   LocalDate extractDate;
 
   @Override
   public Integer call() {
     ConfigLoader.Loaded loaded = common.load();
-    return JobExecution.run(loaded, Engine.ingestJob(Optional.empty()), Optional.ofNullable(extractDate),
-        Optional.ofNullable(extractDate), spec.commandLine().getOut());
+    return JobExecution.run(
+        loaded,
+        Engine.ingestJob(Optional.empty()),
+        Optional.ofNullable(extractDate),
+        Optional.ofNullable(extractDate),
+        spec.commandLine().getOut());
   }
 }

@@ -16,21 +16,31 @@ import org.apache.spark.sql.SparkSession;
 final class JobExecution {
   private JobExecution() {}
 
-  static int run(ConfigLoader.Loaded loaded, JobSpec job, Optional<LocalDate> asOf, Optional<LocalDate> extractDate, PrintWriter out) {
+  static int run(
+      ConfigLoader.Loaded loaded,
+      JobSpec job,
+      Optional<LocalDate> asOf,
+      Optional<LocalDate> extractDate,
+      PrintWriter out) {
     LocalDate date = Engine.asOf(loaded.config(), job, asOf, extractDate);
     SparkSession[] session = new SparkSession[1];
-    JobRunner runner = new JobRunner(
-        () -> {
-          if (session[0] == null) {
-            session[0] = SparkSessions.create(loaded.config().spark());
-          }
-          return session[0];
-        },
-        loaded.config(), loaded.hash(), Engine.version(), Clock.systemUTC());
+    JobRunner runner =
+        new JobRunner(
+            () -> {
+              if (session[0] == null) {
+                session[0] = SparkSessions.create(loaded.config().spark());
+              }
+              return session[0];
+            },
+            loaded.config(),
+            loaded.hash(),
+            Engine.version(),
+            Clock.systemUTC());
     JobRunner.Result result = runner.run(job, date, extractDate, new ConsoleProgress(out));
     for (RunManifest.StepRecord s : result.manifest().steps()) {
       for (RunManifest.TableCount t : s.tables()) {
-        out.printf("  %-18s read %,10d = accepted %,10d + quarantined %,8d (%.2f%%)%n",
+        out.printf(
+            "  %-18s read %,10d = accepted %,10d + quarantined %,8d (%.2f%%)%n",
             t.table(), t.read(), t.accepted(), t.quarantined(), 100 * t.quarantineShare());
       }
       s.notes().forEach(n -> out.println("  note: " + n));

@@ -9,13 +9,15 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code npc run JOB}: runs a job file's steps in order and publishes their outputs together. */
-@Command(name = "run", mixinStandardHelpOptions = true,
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
     description = {
       "Run a job file, e.g. jobs/nightly.yaml.",
       "",
@@ -29,16 +31,26 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "JOB", description = "The job file.")
   Path job;
 
-  @Option(names = "--as-of", paramLabel = "yyyy-MM-dd", description = "As-of date (default: the extract date of the job's input).")
+  @Option(
+      names = "--as-of",
+      paramLabel = "yyyy-MM-dd",
+      description = "As-of date (default: the extract date of the job's input).")
   LocalDate asOf;
 
-  @Option(names = "--extract-date", paramLabel = "yyyy-MM-dd", description = "Extract date, overriding extract.yaml's extract_date.")
+  @Option(
+      names = "--extract-date",
+      paramLabel = "yyyy-MM-dd",
+      description = "Extract date, overriding extract.yaml's extract_date.")
   LocalDate extractDate;
 
   @Override
   public Integer call() {
     ConfigLoader.Loaded loaded = common.load();
-    return JobExecution.run(loaded, JobLoader.load(job, Engine.standardSteps()), Optional.ofNullable(asOf),
-        Optional.ofNullable(extractDate), spec.commandLine().getOut());
+    return JobExecution.run(
+        loaded,
+        JobLoader.load(job, Engine.standardSteps()),
+        Optional.ofNullable(asOf),
+        Optional.ofNullable(extractDate),
+        spec.commandLine().getOut());
   }
 }

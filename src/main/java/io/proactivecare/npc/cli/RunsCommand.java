@@ -9,13 +9,16 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code npc runs list|show}: past runs and their manifests. */
-@Command(name = "runs", mixinStandardHelpOptions = true, description = "List past runs, or show one run's manifest.",
+@Command(
+    name = "runs",
+    mixinStandardHelpOptions = true,
+    description = "List past runs, or show one run's manifest.",
     subcommands = {RunsCommand.ListRuns.class, RunsCommand.ShowRun.class})
 final class RunsCommand implements Runnable {
   @Spec CommandSpec spec;
@@ -30,7 +33,10 @@ final class RunsCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
-    @Option(names = "--limit", defaultValue = "20", description = "Show at most this many runs (default ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--limit",
+        defaultValue = "20",
+        description = "Show at most this many runs (default ${DEFAULT-VALUE}).")
     int limit;
 
     @Override
@@ -42,12 +48,22 @@ final class RunsCommand implements Runnable {
         out.println("no runs yet in " + w.root());
       } else {
         long current = w.catalog().version();
-        out.printf("%-40s %-10s %-10s %-9s %-20s %9s  %s%n", "RUN", "JOB", "AS OF", "STATUS", "STARTED", "SECONDS", "PUBLISHED");
+        out.printf(
+            "%-40s %-10s %-10s %-9s %-20s %9s  %s%n",
+            "RUN", "JOB", "AS OF", "STATUS", "STARTED", "SECONDS", "PUBLISHED");
         for (int i = runs.size() - 1; i >= 0 && i >= runs.size() - limit; i--) {
           RunManifest m = runs.get(i);
-          out.printf("%-40s %-10s %-10s %-9s %-20s %9.1f  %s%n", m.runId(), m.job(), m.asOf(), m.displayStatus(),
-              m.startedAt().length() > 19 ? m.startedAt().substring(0, 19) : m.startedAt(), m.durationMs() / 1000.0,
-              m.catalogVersion() == 0 ? "-" : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""));
+          out.printf(
+              "%-40s %-10s %-10s %-9s %-20s %9.1f  %s%n",
+              m.runId(),
+              m.job(),
+              m.asOf(),
+              m.displayStatus(),
+              m.startedAt().length() > 19 ? m.startedAt().substring(0, 19) : m.startedAt(),
+              m.durationMs() / 1000.0,
+              m.catalogVersion() == 0
+                  ? "-"
+                  : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""));
         }
       }
       out.flush();
@@ -55,7 +71,10 @@ final class RunsCommand implements Runnable {
     }
   }
 
-  @Command(name = "show", mixinStandardHelpOptions = true, description = "Show a run's manifest: inputs, steps, reconciliation, quarantine reasons.")
+  @Command(
+      name = "show",
+      mixinStandardHelpOptions = true,
+      description = "Show a run's manifest: inputs, steps, reconciliation, quarantine reasons.")
   static final class ShowRun implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -71,45 +90,76 @@ final class RunsCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       Warehouse w = new Warehouse(common.load().config().warehouse());
       List<RunManifest> runs = w.runs();
-      RunManifest m = "latest".equals(runId)
-          ? (runs.isEmpty() ? null : runs.get(runs.size() - 1))
-          : w.manifest(runId).orElse(null);
+      RunManifest m =
+          "latest".equals(runId)
+              ? (runs.isEmpty() ? null : runs.get(runs.size() - 1))
+              : w.manifest(runId).orElse(null);
       if (m == null) {
-        throw Errors.usage("No run '" + runId + "' in warehouse " + w.root(), "list runs with: bin/npc runs list");
+        throw Errors.usage(
+            "No run '" + runId + "' in warehouse " + w.root(), "list runs with: bin/npc runs list");
       }
       if (json) {
         out.println(Json.MAPPER.writeValueAsString(m));
         out.flush();
         return 0;
       }
-      out.printf("run        %s%njob        %s (%s)%nstatus     %s%s%nas of      %s%ncode       %s%nconfig     sha256 %s%nstarted    %s%nduration   %.1f s%npublished  %s%n",
-          m.runId(), m.job(), m.jobFile(), m.displayStatus(), m.error().isEmpty() ? "" : " (exit " + m.exitCode() + "): " + m.error(),
-          m.asOf(), m.codeVersion(), m.configHash(), m.startedAt(), m.durationMs() / 1000.0,
+      out.printf(
+          "run        %s%njob        %s (%s)%nstatus     %s%s%nas of      %s%ncode       %s%nconfig     sha256 %s%nstarted    %s%nduration   %.1f s%npublished  %s%n",
+          m.runId(),
+          m.job(),
+          m.jobFile(),
+          m.displayStatus(),
+          m.error().isEmpty() ? "" : " (exit " + m.exitCode() + "): " + m.error(),
+          m.asOf(),
+          m.codeVersion(),
+          m.configHash(),
+          m.startedAt(),
+          m.durationMs() / 1000.0,
           m.catalogVersion() == 0 ? "no" : "catalog version " + m.catalogVersion());
       if (!m.inputs().isEmpty()) {
         out.println("\ninputs");
         for (RunManifest.Input i : m.inputs()) {
-          out.printf("  %-18s %-45s %-10s %,12d bytes  sha256 %s  extract %s%n", i.table(), i.file(), i.mapping(), i.bytes(),
-              i.sha256().substring(0, 16), i.extractDate());
+          out.printf(
+              "  %-18s %-45s %-10s %,12d bytes  sha256 %s  extract %s%n",
+              i.table(),
+              i.file(),
+              i.mapping(),
+              i.bytes(),
+              i.sha256().substring(0, 16),
+              i.extractDate());
         }
       }
       out.println("\nsteps");
       for (RunManifest.StepRecord s : m.steps()) {
-        out.printf("  %-20s %-10s %-9s %,12d rows %8.1f s%n", s.name(), s.kind(), s.status(), s.rows(), s.durationMs() / 1000.0);
+        out.printf(
+            "  %-20s %-10s %-9s %,12d rows %8.1f s%n",
+            s.name(), s.kind(), s.status(), s.rows(), s.durationMs() / 1000.0);
         for (RunManifest.Output o : s.outputs()) {
-          out.printf("    -> %-32s %-13s %,12d rows  %s%n", o.name(), o.sensitivity().label(), o.rows(), o.path());
+          out.printf(
+              "    -> %-32s %-13s %,12d rows  %s%n",
+              o.name(), o.sensitivity().label(), o.rows(), o.path());
         }
         if (!s.tables().isEmpty()) {
-          out.printf("    %-18s %12s %12s %12s %8s %8s  %s%n", "table", "read", "accepted", "quarantined", "share", "limit", "gate");
+          out.printf(
+              "    %-18s %12s %12s %12s %8s %8s  %s%n",
+              "table", "read", "accepted", "quarantined", "share", "limit", "gate");
           for (RunManifest.TableCount t : s.tables()) {
-            out.printf("    %-18s %,12d %,12d %,12d %7.2f%% %7.2f%%  %s%n", t.table(), t.read(), t.accepted(), t.quarantined(),
-                100 * t.quarantineShare(), 100 * t.limit(), t.gatePassed() ? "passed" : "FAILED");
+            out.printf(
+                "    %-18s %,12d %,12d %,12d %7.2f%% %7.2f%%  %s%n",
+                t.table(),
+                t.read(),
+                t.accepted(),
+                t.quarantined(),
+                100 * t.quarantineShare(),
+                100 * t.limit(),
+                t.gatePassed() ? "passed" : "FAILED");
           }
         }
         if (!s.quarantineReasons().isEmpty()) {
           out.println("    quarantined rows by first reason");
           for (RunManifest.ReasonCount r : s.quarantineReasons()) {
-            out.printf("      %-18s %-16s %-24s %,10d%n", r.table(), r.reasonCode(), r.column(), r.rows());
+            out.printf(
+                "      %-18s %-16s %-24s %,10d%n", r.table(), r.reasonCode(), r.column(), r.rows());
           }
         }
         s.notes().forEach(n -> out.println("    note: " + n));

@@ -2,7 +2,6 @@ package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
-import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.ingest.Extract;
 import io.proactivecare.npc.ingest.ExtractLoader;
@@ -24,16 +23,18 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code npc validate}: checks the configuration, job files and inputs without running anything
- * and without starting Spark: every key and value, every step, and for every extract its
- * descriptor, mappings, files and CSV headers.
+ * {@code npc validate}: checks the configuration, job files and inputs without running anything and
+ * without starting Spark: every key and value, every step, and for every extract its descriptor,
+ * mappings, files and CSV headers.
  */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(
+    name = "validate",
+    mixinStandardHelpOptions = true,
     description = {
       "Check configuration, job files and inputs without running anything.",
       "",
@@ -44,7 +45,10 @@ final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Parameters(paramLabel = "JOB", arity = "0..*", description = "Job files to check (default: every jobs/*.yaml).")
+  @Parameters(
+      paramLabel = "JOB",
+      arity = "0..*",
+      description = "Job files to check (default: every jobs/*.yaml).")
   List<Path> jobs = new ArrayList<>();
 
   @Override
@@ -52,11 +56,17 @@ final class ValidateCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     ConfigLoader.Loaded loaded = common.load();
     NpcConfig config = loaded.config();
-    out.printf("ok  configuration (%s)%n", ConfigLoader.locate(common.config).map(Path::toString).orElse("built-in defaults"));
+    out.printf(
+        "ok  configuration (%s)%n",
+        ConfigLoader.locate(common.config).map(Path::toString).orElse("built-in defaults"));
     Set<Path> extracts = new LinkedHashSet<>();
     for (Path jobFile : jobFiles()) {
       JobSpec job = JobLoader.load(jobFile, Engine.standardSteps());
-      out.printf("ok  job %s: %d step%s (%s)%n", jobFile, job.steps().size(), job.steps().size() == 1 ? "" : "s",
+      out.printf(
+          "ok  job %s: %d step%s (%s)%n",
+          jobFile,
+          job.steps().size(),
+          job.steps().size() == 1 ? "" : "s",
           String.join(", ", job.steps().stream().map(JobSpec.StepSpec::name).toList()));
       for (JobSpec.StepSpec s : job.steps()) {
         if (s.step() instanceof IngestStep ingest) {
@@ -75,8 +85,12 @@ final class ValidateCommand implements Callable<Integer> {
           SourceReader.csvHeader(f);
         }
       }
-      out.printf("ok  extract %s: %d file%s, extract date %s%n", dir, extract.files().size(),
-          extract.files().size() == 1 ? "" : "s", extract.extractDate());
+      out.printf(
+          "ok  extract %s: %d file%s, extract date %s%n",
+          dir,
+          extract.files().size(),
+          extract.files().size() == 1 ? "" : "s",
+          extract.extractDate());
     }
     out.flush();
     return 0;

@@ -36,7 +36,8 @@ public final class ConfigLoader {
   static final String DEFAULTS_RESOURCE = "/npc-defaults.yaml";
 
   private static final String SPARK_SETTINGS = "spark.settings.";
-  private static final Set<String> TOP = Set.of("warehouse", "extract", "mappings", "spark", "quality", "ingest");
+  private static final Set<String> TOP =
+      Set.of("warehouse", "extract", "mappings", "spark", "quality", "ingest");
 
   private ConfigLoader() {}
 
@@ -86,17 +87,20 @@ public final class ConfigLoader {
       if (in == null) {
         throw new IllegalStateException("missing classpath resource " + DEFAULTS_RESOURCE);
       }
-      return (ObjectNode) YamlNode.YAML.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return (ObjectNode)
+          YamlNode.YAML.readTree(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private static void put(ObjectNode root, String dotted, JsonNode value) {
-    // Below spark.settings a key is Spark's own dotted name (spark.driver.maxResultSize), not a path.
-    String[] parts = dotted.startsWith(SPARK_SETTINGS) && dotted.length() > SPARK_SETTINGS.length()
-        ? new String[] {"spark", "settings", dotted.substring(SPARK_SETTINGS.length())}
-        : dotted.split("\\.");
+    // Below spark.settings a key is Spark's own dotted name (spark.driver.maxResultSize), not a
+    // path.
+    String[] parts =
+        dotted.startsWith(SPARK_SETTINGS) && dotted.length() > SPARK_SETTINGS.length()
+            ? new String[] {"spark", "settings", dotted.substring(SPARK_SETTINGS.length())}
+            : dotted.split("\\.");
     ObjectNode at = root;
     for (int i = 0; i < parts.length - 1; i++) {
       JsonNode next = at.get(parts[i]);
@@ -124,7 +128,10 @@ public final class ConfigLoader {
     for (String key : sparkSettings.keySet()) {
       if (!key.startsWith("spark.")) {
         throw Errors.config(
-            n.source(), "spark.settings." + key, "is not a Spark setting", "Spark settings start with 'spark.'");
+            n.source(),
+            "spark.settings." + key,
+            "is not a Spark setting",
+            "Spark settings start with 'spark.'");
       }
     }
     YamlNode quality = n.child("quality");
@@ -143,7 +150,8 @@ public final class ConfigLoader {
         Path.of(n.string("warehouse")),
         Path.of(n.string("extract")),
         Path.of(n.string("mappings")),
-        new SparkSettings(spark.string("master"), spark.integer("shuffle_partitions", 1, 100_000), sparkSettings),
+        new SparkSettings(
+            spark.string("master"), spark.integer("shuffle_partitions", 1, 100_000), sparkSettings),
         new QualitySettings(quality.number("max_quarantine_share", 0, 1), perTable),
         new IngestSettings(
             ingest.bool("check_person_references"),
@@ -158,7 +166,9 @@ public final class ConfigLoader {
       byte[] canonical =
           YamlNode.YAML
               .copy()
-              .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true)
+              .configure(
+                  com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS,
+                  true)
               .writeValueAsBytes(YamlNode.YAML.convertValue(tree, java.util.TreeMap.class));
       return HexFormat.of().formatHex(md.digest(canonical));
     } catch (NoSuchAlgorithmException | IOException e) {

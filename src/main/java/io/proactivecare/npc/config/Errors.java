@@ -12,7 +12,9 @@ public final class Errors {
   /** A bad value or key in a configuration, job or mapping file. */
   public static NpcException config(String where, String key, String problem, String fix) {
     return new NpcException(
-        ExitCode.USAGE, where + ": " + key + ": " + problem + (fix.isEmpty() ? "" : "; " + fix), null);
+        ExitCode.USAGE,
+        where + ": " + key + ": " + problem + (fix.isEmpty() ? "" : "; " + fix),
+        null);
   }
 
   /** A bad command-line request (unknown run id, conflicting flags). */
@@ -34,7 +36,8 @@ public final class Errors {
   }
 
   /** An input file refused because of one row (e.g. identifiable data). */
-  public static NpcException inputRow(Path file, long row, String column, String problem, String fix) {
+  public static NpcException inputRow(
+      Path file, long row, String column, String problem, String fix) {
     return new NpcException(
         ExitCode.INPUT_REFUSED,
         String.format(

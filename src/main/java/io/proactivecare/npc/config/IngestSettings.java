@@ -5,9 +5,11 @@ package io.proactivecare.npc.config;
  *
  * @param checkPersonReferences quarantine rows whose person is absent from the same extract's
  *     accepted GP registrations (UNKNOWN_PERSON); skipped when the extract has no registrations
- * @param checkPracticeReferences quarantine registrations whose practice, and enrolments whose
- *     PCN, are absent from the same extract's practice-to-PCN reference
+ * @param checkPracticeReferences quarantine registrations whose practice, and enrolments whose PCN,
+ *     are absent from the same extract's practice-to-PCN reference
  * @param earliestDate dates before this are refused as implausible (OUT_OF_RANGE)
  */
 public record IngestSettings(
-    boolean checkPersonReferences, boolean checkPracticeReferences, java.time.LocalDate earliestDate) {}
+    boolean checkPersonReferences,
+    boolean checkPracticeReferences,
+    java.time.LocalDate earliestDate) {}

@@ -1,9 +1,9 @@
 package io.proactivecare.npc.config;
 
 /**
- * A user or data error: something the person running {@code npc} can fix. Its message is one
- * line saying what is wrong, where, and how to fix it; it never carries person-level values.
- * Build these through {@link Errors}; bugs are ordinary unchecked exceptions instead.
+ * A user or data error: something the person running {@code npc} can fix. Its message is one line
+ * saying what is wrong, where, and how to fix it; it never carries person-level values. Build these
+ * through {@link Errors}; bugs are ordinary unchecked exceptions instead.
  */
 public final class NpcException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -46,10 +46,15 @@ public final class YamlNode {
     } catch (NoSuchFileException e) {
       throw Errors.unreadableConfig(file, "no such file", e);
     } catch (JsonProcessingException e) {
-      String where =
-          e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
       throw Errors.unreadableConfig(
-          file, "not valid YAML" + where + " (" + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", "; ") + ")", e);
+          file,
+          "not valid YAML"
+              + where
+              + " ("
+              + e.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", "; ")
+              + ")",
+          e);
     } catch (IOException e) {
       throw Errors.unreadableConfig(file, e.getMessage(), e);
     }

@@ -38,24 +38,38 @@ public final class ExtractLoader {
   public static Extract load(Path dir, Path mappingsDir, Optional<LocalDate> extractDateOverride) {
     Path file = dir.resolve(DESCRIPTOR);
     if (!Files.isDirectory(dir)) {
-      throw Errors.inputFile(dir, "no such extract folder", "set 'extract' in conf/npc.yaml or pass --extract DIR");
+      throw Errors.inputFile(
+          dir, "no such extract folder", "set 'extract' in conf/npc.yaml or pass --extract DIR");
     }
     if (!Files.isRegularFile(file)) {
-      throw Errors.inputFile(file, "the extract has no descriptor", "add extract.yaml naming the extract date and one file per table (see docs/data-contracts.md)");
+      throw Errors.inputFile(
+          file,
+          "the extract has no descriptor",
+          "add extract.yaml naming the extract date and one file per table (see docs/data-contracts.md)");
     }
-    YamlNode n = YamlNode.read(file).rejectUnknown(Set.of("extract_date", "mapping", "description", "tables"));
+    YamlNode n =
+        YamlNode.read(file)
+            .rejectUnknown(Set.of("extract_date", "mapping", "description", "tables"));
     LocalDate date =
         extractDateOverride.orElseGet(
             () -> {
               if (!n.has("extract_date")) {
-                throw Errors.config(file.toString(), "extract_date", "is missing", "add the date the data were extracted, or pass --extract-date");
+                throw Errors.config(
+                    file.toString(),
+                    "extract_date",
+                    "is missing",
+                    "add the date the data were extracted, or pass --extract-date");
               }
               return n.date("extract_date");
             });
     String defaultMapping = n.optionalString("mapping").orElse("canonical");
     YamlNode tables = n.child("tables");
     if (tables.keys().isEmpty()) {
-      throw Errors.config(file.toString(), "tables", "names no tables", "list one file per table: " + String.join(", ", Contracts.names()));
+      throw Errors.config(
+          file.toString(),
+          "tables",
+          "names no tables",
+          "list one file per table: " + String.join(", ", Contracts.names()));
     }
     tables.rejectUnknown(Set.copyOf(Contracts.names()));
     Map<String, SourceMapping> mappings = new HashMap<>();
@@ -75,9 +89,14 @@ public final class ExtractLoader {
         fileName = t.string("file");
         mappingName = t.optionalString("mapping").orElse(defaultMapping);
       }
-      SourceMapping mapping = mappings.computeIfAbsent(mappingName, m -> MappingLoader.load(mappingsDir, m));
+      SourceMapping mapping =
+          mappings.computeIfAbsent(mappingName, m -> MappingLoader.load(mappingsDir, m));
       if (mapping.table(table).isEmpty()) {
-        throw Errors.config(mapping.file(), "tables." + table, "is not mapped", "add the column mapping for " + table + " or choose another mapping in " + file);
+        throw Errors.config(
+            mapping.file(),
+            "tables." + table,
+            "is not mapped",
+            "add the column mapping for " + table + " or choose another mapping in " + file);
       }
       files.add(new Extract.SourceFile(table, dir.resolve(fileName), mapping));
     }

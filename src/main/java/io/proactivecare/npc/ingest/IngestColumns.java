@@ -39,7 +39,11 @@ final class IngestColumns {
   static Column parseDouble(Column text) {
     Column d = text.try_cast(DataTypes.DoubleType);
     Column finite = isnan(d).equalTo(false).and(abs(d).notEqual(lit(Double.POSITIVE_INFINITY)));
-    return when(text.rlike("^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$").and(d.isNotNull()).and(finite), d);
+    return when(
+        text.rlike("^[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][+-]?[0-9]+)?$")
+            .and(d.isNotNull())
+            .and(finite),
+        d);
   }
 
   /** A list column's elements: split on ';', trimmed, empty elements dropped. */
@@ -48,7 +52,10 @@ final class IngestColumns {
     return array_compact(filter(parts, x -> x.notEqual(lit(""))));
   }
 
-  /** The regular expression of the exact shape of a numeric date pattern: yyyy-MM-dd → \d{4}-\d{2}-\d{2}. */
+  /**
+   * The regular expression of the exact shape of a numeric date pattern: yyyy-MM-dd →
+   * \d{4}-\d{2}-\d{2}.
+   */
   static String shapeOf(String pattern) {
     StringBuilder re = new StringBuilder("^");
     for (char ch : pattern.toCharArray()) {

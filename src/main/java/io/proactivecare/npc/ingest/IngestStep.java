@@ -37,10 +37,10 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The ingest stage. For each table of the extract, in contract order: read with the mapping,
- * refuse identifiable data, validate every row, write accepted rows to {@code conformed/<table>}
- * and rejected rows to {@code quarantine} (partition {@code table=<table>}), reconcile {@code read
- * = accepted + quarantined} from the written files, then apply the quality gate.
+ * The ingest stage. For each table of the extract, in contract order: read with the mapping, refuse
+ * identifiable data, validate every row, write accepted rows to {@code conformed/<table>} and
+ * rejected rows to {@code quarantine} (partition {@code table=<table>}), reconcile {@code read =
+ * accepted + quarantined} from the written files, then apply the quality gate.
  *
  * <p>Outputs (version key: the extract date): {@code conformed/<table>} with the contract's schema;
  * {@code quarantine} with {@link Contracts#QUARANTINE}.
@@ -93,15 +93,18 @@ public final class IngestStep implements Step {
   public void run(StepContext ctx) {
     reasons.clear();
     NpcConfig config = ctx.config();
-    Extract extract = ExtractLoader.load(extractDir(config), config.mappings(), ctx.extractDateOverride());
+    Extract extract =
+        ExtractLoader.load(extractDir(config), config.mappings(), ctx.extractDateOverride());
     String key = extract.extractDate().toString();
     SparkSession spark = ctx.spark();
     Set<String> present = new LinkedHashSet<>();
     extract.files().forEach(f -> present.add(f.table()));
-    if (!present.contains(Contracts.GP_REGISTRATIONS.name()) && config.ingest().checkPersonReferences()) {
+    if (!present.contains(Contracts.GP_REGISTRATIONS.name())
+        && config.ingest().checkPersonReferences()) {
       ctx.note("person references not checked: the extract has no gp_registrations");
     }
-    if (!present.contains(Contracts.PRACTICE_PCN.name()) && config.ingest().checkPracticeReferences()) {
+    if (!present.contains(Contracts.PRACTICE_PCN.name())
+        && config.ingest().checkPracticeReferences()) {
       ctx.note("practice and PCN references not checked: the extract has no practice_pcn");
     }
     // Every file-level check of every file comes first, so a refused input (exit 3) is refused
@@ -110,14 +113,21 @@ public final class IngestStep implements Step {
     extract.files().forEach(f -> SourceReader.requireReadable(f.path()));
     extract.files().forEach(f -> columnsOf.put(f, SourceReader.check(spark, f)));
     for (Extract.SourceFile f : extract.files()) {
-      ctx.input(new RunManifest.Input(f.table(), f.path().toString(), f.mapping().name(), Checksums.size(f.path()),
-          Checksums.sha256(f.path()), key));
+      ctx.input(
+          new RunManifest.Input(
+              f.table(),
+              f.path().toString(),
+              f.mapping().name(),
+              Checksums.size(f.path()),
+              Checksums.sha256(f.path()),
+              key));
     }
     RowValidator.References refs = RowValidator.References.none();
     List<RunManifest.TableCount> counts = new ArrayList<>();
     for (Extract.SourceFile f : extract.files()) {
       TableContract contract = Contracts.byName(f.table()).orElseThrow();
-      RunManifest.TableCount count = ingestTable(ctx, spark, f, columnsOf.get(f), contract, extract, refs);
+      RunManifest.TableCount count =
+          ingestTable(ctx, spark, f, columnsOf.get(f), contract, extract, refs);
       counts.add(count);
       ctx.reconciled(count);
       refs = updateReferences(spark, ctx, contract, refs);
@@ -130,26 +140,36 @@ public final class IngestStep implements Step {
     }
   }
 
-  private RunManifest.TableCount ingestTable(StepContext ctx, SparkSession spark, Extract.SourceFile f, List<String> fileColumns,
-      TableContract contract, Extract extract, RowValidator.References refs) {
+  private RunManifest.TableCount ingestTable(
+      StepContext ctx,
+      SparkSession spark,
+      Extract.SourceFile f,
+      List<String> fileColumns,
+      TableContract contract,
+      Extract extract,
+      RowValidator.References refs) {
     Map<String, ColumnMapping> columns = f.mapping().table(f.table()).orElseThrow();
     Map<String, String> dateFormats = new LinkedHashMap<>();
     columns.forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
 
-    Dataset<Row> mapped = RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
-        .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> mapped =
+        RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       // One pass over the file: the rows read, and the first row whose person key is an NHS number.
-      Column firstIdentifiable = contract.columnNames().contains(Cols.PERSON_ID)
-          ? min(when(NhsNumber.looksLikeNhsNumber(col(Cols.PERSON_ID)), col(SourceReader.ROW)))
-          : lit(null).cast(DataTypes.LongType);
+      Column firstIdentifiable =
+          contract.columnNames().contains(Cols.PERSON_ID)
+              ? min(when(NhsNumber.looksLikeNhsNumber(col(Cols.PERSON_ID)), col(SourceReader.ROW)))
+              : lit(null).cast(DataTypes.LongType);
       Row facts = mapped.agg(count(lit(1)), firstIdentifiable).first();
       long read = facts.getLong(0);
       if (!facts.isNullAt(1)) {
         throw identifiable(f, facts.getLong(1));
       }
-      Dataset<Row> validated = RowValidator.validate(mapped, contract, dateFormats, extract.extractDate(), ctx.config().ingest(), refs)
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> validated =
+          RowValidator.validate(
+                  mapped, contract, dateFormats, extract.extractDate(), ctx.config().ingest(), refs)
+              .persist(StorageLevel.MEMORY_AND_DISK());
       try {
         Path conformedDir = ctx.outputDir(conformed(f.table()));
         Path quarantineDir = quarantineDir(ctx, f.table());
@@ -157,27 +177,49 @@ public final class IngestStep implements Step {
         Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
         accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
         RowValidator.quarantine(validated, f.path().toString())
-            .write().mode(SaveMode.ErrorIfExists).parquet(quarantineDir.toString());
-        // What validation decided, by first reason (none = accepted), in one pass over the cached rows...
+            .write()
+            .mode(SaveMode.ErrorIfExists)
+            .parquet(quarantineDir.toString());
+        // What validation decided, by first reason (none = accepted), in one pass over the cached
+        // rows...
         Column first = try_element_at(col(RowValidator.REASONS), lit(1));
         long decidedAccepted = 0;
         List<RunManifest.ReasonCount> tableReasons = new ArrayList<>();
-        for (Row r : validated.groupBy(first.getField("code"), first.getField("column")).count().collectAsList()) {
+        for (Row r :
+            validated
+                .groupBy(first.getField("code"), first.getField("column"))
+                .count()
+                .collectAsList()) {
           if (r.isNullAt(0)) {
             decidedAccepted = r.getLong(2);
           } else {
-            tableReasons.add(new RunManifest.ReasonCount(f.table(), r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2)));
+            tableReasons.add(
+                new RunManifest.ReasonCount(
+                    f.table(), r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2)));
           }
         }
-        tableReasons.sort(Comparator.comparingLong(RunManifest.ReasonCount::rows).reversed()
-            .thenComparing(RunManifest.ReasonCount::reasonCode).thenComparing(RunManifest.ReasonCount::column));
+        tableReasons.sort(
+            Comparator.comparingLong(RunManifest.ReasonCount::rows)
+                .reversed()
+                .thenComparing(RunManifest.ReasonCount::reasonCode)
+                .thenComparing(RunManifest.ReasonCount::column));
         // ...and what the files hold, counted back: nothing may be lost between the two.
         long acceptedRows = spark.read().parquet(conformedDir.toString()).count();
         long quarantinedRows = spark.read().parquet(quarantineDir.toString()).count();
-        long decidedQuarantined = tableReasons.stream().mapToLong(RunManifest.ReasonCount::rows).sum();
-        if (read != acceptedRows + quarantinedRows || acceptedRows != decidedAccepted || quarantinedRows != decidedQuarantined) {
-          throw new IllegalStateException(String.format("%s: rows read %d, accepted %d (decided %d), quarantined %d (decided %d)",
-              f.table(), read, acceptedRows, decidedAccepted, quarantinedRows, decidedQuarantined));
+        long decidedQuarantined =
+            tableReasons.stream().mapToLong(RunManifest.ReasonCount::rows).sum();
+        if (read != acceptedRows + quarantinedRows
+            || acceptedRows != decidedAccepted
+            || quarantinedRows != decidedQuarantined) {
+          throw new IllegalStateException(
+              String.format(
+                  "%s: rows read %d, accepted %d (decided %d), quarantined %d (decided %d)",
+                  f.table(),
+                  read,
+                  acceptedRows,
+                  decidedAccepted,
+                  quarantinedRows,
+                  decidedQuarantined));
         }
         for (RunManifest.ReasonCount reason : tableReasons) {
           reasons.add(reason);
@@ -186,7 +228,8 @@ public final class IngestStep implements Step {
         ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
         double share = read == 0 ? 0 : (double) quarantinedRows / read;
         double limit = ctx.config().quality().limitFor(f.table());
-        return new RunManifest.TableCount(f.table(), read, acceptedRows, quarantinedRows, share, limit, share <= limit);
+        return new RunManifest.TableCount(
+            f.table(), read, acceptedRows, quarantinedRows, share, limit, share <= limit);
       } finally {
         validated.unpersist();
       }
@@ -206,40 +249,75 @@ public final class IngestStep implements Step {
     if (java.nio.file.Files.isDirectory(dir)) {
       rows = spark.read().parquet(dir.toString()).count();
     } else {
-      spark.createDataFrame(List.of(), Contracts.QUARANTINE).write().partitionBy(Cols.TABLE).parquet(dir.toString());
+      spark
+          .createDataFrame(List.of(), Contracts.QUARANTINE)
+          .write()
+          .partitionBy(Cols.TABLE)
+          .parquet(dir.toString());
     }
     ctx.produced(QUARANTINE, key, rows);
   }
 
   private static RuntimeException identifiable(Extract.SourceFile f, long row) {
-    String source = f.mapping().table(f.table()).orElseThrow().get(Cols.PERSON_ID).sourceColumns().get(0);
-    return Errors.inputRow(f.path(), row, source,
+    String source =
+        f.mapping().table(f.table()).orElseThrow().get(Cols.PERSON_ID).sourceColumns().get(0);
+    return Errors.inputRow(
+        f.path(),
+        row,
+        source,
         "the person key is a valid NHS number, so the file holds identifiable data and is refused whole",
         "ask the data platform for the pseudonymised extract; nothing from this file was stored");
   }
 
-  private static RowValidator.References updateReferences(SparkSession spark, StepContext ctx, TableContract contract, RowValidator.References refs) {
+  private static RowValidator.References updateReferences(
+      SparkSession spark, StepContext ctx, TableContract contract, RowValidator.References refs) {
     String path = ctx.outputDir(conformed(contract.name())).toString();
     if (contract == Contracts.GP_REGISTRATIONS) {
-      return new RowValidator.References(Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID)), refs.practices(), refs.pcns());
+      return new RowValidator.References(
+          Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID)),
+          refs.practices(),
+          refs.pcns());
     }
     if (contract == Contracts.PRACTICE_PCN) {
       Dataset<Row> ref = spark.read().parquet(path);
-      return new RowValidator.References(refs.persons(), Optional.of(ref.select(Cols.PRACTICE_CODE)), Optional.of(ref.select(Cols.PCN_CODE)));
+      return new RowValidator.References(
+          refs.persons(),
+          Optional.of(ref.select(Cols.PRACTICE_CODE)),
+          Optional.of(ref.select(Cols.PCN_CODE)));
     }
     return refs;
   }
 
-  private RuntimeException gateFailure(StepContext ctx, RunManifest.TableCount c, List<RunManifest.TableCount> all) {
+  private RuntimeException gateFailure(
+      StepContext ctx, RunManifest.TableCount c, List<RunManifest.TableCount> all) {
     long failing = all.stream().filter(t -> !t.gatePassed()).count();
-    String top = reasons.stream().filter(r -> r.table().equals(c.table())).findFirst()
-        .map(r -> "; most often " + r.reasonCode() + (r.column().isEmpty() ? "" : " on " + r.column()) + String.format(" (%,d rows)", r.rows()))
-        .orElse("");
+    String top =
+        reasons.stream()
+            .filter(r -> r.table().equals(c.table()))
+            .findFirst()
+            .map(
+                r ->
+                    "; most often "
+                        + r.reasonCode()
+                        + (r.column().isEmpty() ? "" : " on " + r.column())
+                        + String.format(" (%,d rows)", r.rows()))
+            .orElse("");
     return Errors.qualityGate(
-        String.format("Quality gate failed for %s: %.1f%% of rows quarantined (%,d of %,d), above the limit of %.1f%%%s%s",
-            c.table(), 100 * c.quarantineShare(), c.quarantined(), c.read(), 100 * c.limit(), top,
+        String.format(
+            "Quality gate failed for %s: %.1f%% of rows quarantined (%,d of %,d), above the limit of %.1f%%%s%s",
+            c.table(),
+            100 * c.quarantineShare(),
+            c.quarantined(),
+            c.read(),
+            100 * c.limit(),
+            top,
             failing > 1 ? " (and " + (failing - 1) + " more table(s))" : ""),
-        "nothing was published; inspect the quarantine of run " + ctx.runId() + " (bin/npc runs show " + ctx.runId()
-            + "), fix the extract, or raise quality.per_table." + c.table() + " in conf/npc.yaml");
+        "nothing was published; inspect the quarantine of run "
+            + ctx.runId()
+            + " (bin/npc runs show "
+            + ctx.runId()
+            + "), fix the extract, or raise quality.per_table."
+            + c.table()
+            + " in conf/npc.yaml");
   }
 }

@@ -18,8 +18,10 @@ import java.util.Set;
 
 /** Reads and validates {@code conf/sources/<name>.yaml} mapping files. */
 public final class MappingLoader {
-  private static final Set<String> TOP = Set.of("description", "delimiter", "date_format", "null_values", "tables");
-  private static final Set<String> COLUMN = Set.of("from", "join", "skip", "constant", "date_format", "values");
+  private static final Set<String> TOP =
+      Set.of("description", "delimiter", "date_format", "null_values", "tables");
+  private static final Set<String> COLUMN =
+      Set.of("from", "join", "skip", "constant", "date_format", "values");
 
   private MappingLoader() {}
 
@@ -56,19 +58,40 @@ public final class MappingLoader {
       for (ColumnSpec c : contract.columns()) {
         if (c.required() && !columns.containsKey(c.name())) {
           throw Errors.config(
-              n.source(), t.keyOf(c.name()), "required column is not mapped", "map it to the provider's column, e.g. '" + c.name() + ": PROVIDER_COLUMN'");
+              n.source(),
+              t.keyOf(c.name()),
+              "required column is not mapped",
+              "map it to the provider's column, e.g. '" + c.name() + ": PROVIDER_COLUMN'");
         }
       }
       out.put(table, columns);
     }
     return new SourceMapping(
-        name, n.source(), delimiter.equals("\\t") ? "\t" : delimiter, dateFormat, n.stringList("null_values"), out);
+        name,
+        n.source(),
+        delimiter.equals("\\t") ? "\t" : delimiter,
+        dateFormat,
+        n.stringList("null_values"),
+        out);
   }
 
   private static ColumnMapping column(YamlNode table, String target, ColumnSpec spec) {
-    JsonNode v = table.value(target).orElseThrow(() -> Errors.config(table.source(), table.keyOf(target), "is empty", "name a provider column"));
+    JsonNode v =
+        table
+            .value(target)
+            .orElseThrow(
+                () ->
+                    Errors.config(
+                        table.source(), table.keyOf(target), "is empty", "name a provider column"));
     if (v.isValueNode()) {
-      return new ColumnMapping(target, Optional.of(v.asText()), List.of(), List.of(), Optional.empty(), Optional.empty(), Map.of());
+      return new ColumnMapping(
+          target,
+          Optional.of(v.asText()),
+          List.of(),
+          List.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Map.of());
     }
     if (!v.isObject()) {
       throw table.bad(target, v, "a provider column name, or a mapping with from/join/constant");
@@ -77,21 +100,32 @@ public final class MappingLoader {
     Optional<String> from = c.optionalString("from");
     List<String> join = c.stringList("join");
     Optional<String> constant = c.optionalString("constant");
-    int ways = (from.isPresent() ? 1 : 0) + (join.isEmpty() ? 0 : 1) + (constant.isPresent() ? 1 : 0);
+    int ways =
+        (from.isPresent() ? 1 : 0) + (join.isEmpty() ? 0 : 1) + (constant.isPresent() ? 1 : 0);
     if (ways != 1) {
-      throw Errors.config(c.source(), c.path(), "needs exactly one of 'from', 'join' or 'constant'", "");
+      throw Errors.config(
+          c.source(), c.path(), "needs exactly one of 'from', 'join' or 'constant'", "");
     }
     if (!join.isEmpty() && spec.type() != ColumnType.STRING_LIST) {
-      throw Errors.config(c.source(), c.keyOf("join"), "only list columns can be joined", target + " is a single value; use 'from'");
+      throw Errors.config(
+          c.source(),
+          c.keyOf("join"),
+          "only list columns can be joined",
+          target + " is a single value; use 'from'");
     }
     Optional<String> dateFormat = c.optionalString("date_format");
     if (dateFormat.isPresent()) {
       if (spec.type() != ColumnType.DATE) {
-        throw Errors.config(c.source(), c.keyOf("date_format"), "applies only to date columns", target + " is not a date");
+        throw Errors.config(
+            c.source(),
+            c.keyOf("date_format"),
+            "applies only to date columns",
+            target + " is not a date");
       }
       checkDateFormat(c, "date_format", dateFormat.get());
     }
-    return new ColumnMapping(target, from, join, c.stringList("skip"), constant, dateFormat, c.stringMap("values"));
+    return new ColumnMapping(
+        target, from, join, c.stringList("skip"), constant, dateFormat, c.stringMap("values"));
   }
 
   private static void checkDateFormat(YamlNode n, String key, String pattern) {
@@ -100,8 +134,14 @@ public final class MappingLoader {
     } catch (IllegalArgumentException e) {
       throw n.bad(key, n.raw().get(key), "a date pattern such as yyyy-MM-dd or ddMMyyyy");
     }
-    if (!pattern.matches("[yMd\\-/. ]+") || !pattern.contains("y") || !pattern.contains("M") || !pattern.contains("d")) {
-      throw n.bad(key, n.raw().get(key), "a numeric date pattern of y, M and d, e.g. yyyy-MM-dd, dd/MM/yyyy or yyyyMMdd");
+    if (!pattern.matches("[yMd\\-/. ]+")
+        || !pattern.contains("y")
+        || !pattern.contains("M")
+        || !pattern.contains("d")) {
+      throw n.bad(
+          key,
+          n.raw().get(key),
+          "a numeric date pattern of y, M and d, e.g. yyyy-MM-dd, dd/MM/yyyy or yyyyMMdd");
     }
   }
 }

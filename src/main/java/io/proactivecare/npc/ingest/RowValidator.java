@@ -19,9 +19,9 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.year;
 
 import io.proactivecare.npc.config.IngestSettings;
+import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.schema.ColumnSpec;
 import io.proactivecare.npc.schema.ColumnType;
-import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.schema.Contracts;
 import io.proactivecare.npc.schema.TableContract;
 import java.time.LocalDate;
@@ -51,28 +51,38 @@ import org.apache.spark.sql.types.DataTypes;
 public final class RowValidator {
   /** array of struct(code, column, detail): every rule the row fails; empty when accepted. */
   public static final String REASONS = "_reasons";
+
   /** The row's original provider fields, as JSON text. */
   public static final String RECORD = "_record";
 
   private static final String VALID = "_valid";
-  /** What {@link #clean} trims: Spark's trim() alone removes only spaces, and HES pads some '&' with tabs. */
+
+  /**
+   * What {@link #clean} trims: Spark's trim() alone removes only spaces, and HES pads some '&' with
+   * tabs.
+   */
   private static final String BLANKS = " \t\r\n";
+
   private static final String REF = "_ref";
 
   private RowValidator() {}
 
   /**
-   * Accepted keys of the reference tables, read from the same extract; empty when the extract
-   * does not hold that table (the check is then skipped and the manifest says so).
+   * Accepted keys of the reference tables, read from the same extract; empty when the extract does
+   * not hold that table (the check is then skipped and the manifest says so).
    */
   public record References(
-      Optional<Dataset<Row>> persons, Optional<Dataset<Row>> practices, Optional<Dataset<Row>> pcns) {
+      Optional<Dataset<Row>> persons,
+      Optional<Dataset<Row>> practices,
+      Optional<Dataset<Row>> pcns) {
     public static References none() {
       return new References(Optional.empty(), Optional.empty(), Optional.empty());
     }
   }
 
-  /** Provider columns to canonical text columns (trimmed; the mapping's null values become null). */
+  /**
+   * Provider columns to canonical text columns (trimmed; the mapping's null values become null).
+   */
   public static Dataset<Row> map(Dataset<Row> raw, TableContract contract, SourceMapping mapping) {
     Map<String, ColumnMapping> columns = mapping.table(contract.name()).orElseThrow();
     Set<String> providerColumns = new LinkedHashSet<>();
@@ -80,11 +90,18 @@ public final class RowValidator {
     List<Column> out = new ArrayList<>();
     for (ColumnSpec spec : contract.columns()) {
       ColumnMapping m = columns.get(spec.name());
-      out.add((m == null ? lit(null).cast(DataTypes.StringType) : expression(m, mapping)).as(spec.name()));
+      out.add(
+          (m == null ? lit(null).cast(DataTypes.StringType) : expression(m, mapping))
+              .as(spec.name()));
     }
     Column record =
         when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
-            .otherwise(to_json(struct(providerColumns.stream().map(c -> col(quote(c)).as(c)).toArray(Column[]::new))));
+            .otherwise(
+                to_json(
+                    struct(
+                        providerColumns.stream()
+                            .map(c -> col(quote(c)).as(c))
+                            .toArray(Column[]::new))));
     out.add(record.as(RECORD));
     out.add(col(SourceReader.CORRUPT));
     out.add(col(SourceReader.ROW));
@@ -116,12 +133,18 @@ public final class RowValidator {
     Column translated = null;
     for (Map.Entry<String, String> e : new TreeMap<>(m.values()).entrySet()) {
       Column hit = v.equalTo(lit(e.getKey()));
-      translated = translated == null ? when(hit, lit(e.getValue())) : translated.when(hit, lit(e.getValue()));
+      translated =
+          translated == null
+              ? when(hit, lit(e.getValue()))
+              : translated.when(hit, lit(e.getValue()));
     }
     return translated.otherwise(v);
   }
 
-  /** Provider text: surrounding blanks (spaces, tabs, line ends) removed; empty and null values become null. */
+  /**
+   * Provider text: surrounding blanks (spaces, tabs, line ends) removed; empty and null values
+   * become null.
+   */
   private static Column clean(Column c, List<String> nullValues) {
     Column t = btrim(c, lit(BLANKS));
     Column isNull = t.isNull().or(t.equalTo(""));
@@ -143,16 +166,29 @@ public final class RowValidator {
       IngestSettings settings,
       References refs) {
     List<Column> rules = new ArrayList<>();
-    rules.add(reason(col(SourceReader.CORRUPT).isNotNull(), ReasonCode.MALFORMED_ROW, null,
-        lit("the row could not be split into the header's fields")));
+    rules.add(
+        reason(
+            col(SourceReader.CORRUPT).isNotNull(),
+            ReasonCode.MALFORMED_ROW,
+            null,
+            lit("the row could not be split into the header's fields")));
     for (ColumnSpec spec : contract.columns()) {
-      rules.addAll(columnRules(spec, dateFormats.getOrDefault(spec.name(), "yyyy-MM-dd"), settings));
+      rules.addAll(
+          columnRules(spec, dateFormats.getOrDefault(spec.name(), "yyyy-MM-dd"), settings));
     }
     for (List<String> pair : contract.dateOrder()) {
       Column a = typed(contract.column(pair.get(0)), dateFormats);
       Column b = typed(contract.column(pair.get(1)), dateFormats);
-      rules.add(reason(a.isNotNull().and(b.isNotNull()).and(a.gt(b)), ReasonCode.DATE_ORDER, pair.get(1),
-          concat(lit(pair.get(1) + " "), col(pair.get(1)), lit(" is before " + pair.get(0) + " "), col(pair.get(0)))));
+      rules.add(
+          reason(
+              a.isNotNull().and(b.isNotNull()).and(a.gt(b)),
+              ReasonCode.DATE_ORDER,
+              pair.get(1),
+              concat(
+                  lit(pair.get(1) + " "),
+                  col(pair.get(1)),
+                  lit(" is before " + pair.get(0) + " "),
+                  col(pair.get(0)))));
     }
     for (String c : contract.notAfterExtract()) {
       Column d = typed(contract.column(c), dateFormats);
@@ -161,33 +197,79 @@ public final class RowValidator {
         List<String> e = contract.futureExemption().get();
         future = future.and(col(e.get(0)).eqNullSafe(lit(e.get(1))).equalTo(false));
       }
-      rules.add(reason(future,
-          ReasonCode.FUTURE_DATE, c, concat(lit(c + " "), col(c), lit(" is after the extract date " + extractDate))));
+      rules.add(
+          reason(
+              future,
+              ReasonCode.FUTURE_DATE,
+              c,
+              concat(lit(c + " "), col(c), lit(" is after the extract date " + extractDate))));
     }
     if (contract.columnNames().contains(Cols.YEAR_OF_BIRTH)) {
       // A person cannot be born after the extract, nor register (or die) before being born.
       Column born = typed(contract.column(Cols.YEAR_OF_BIRTH), dateFormats);
-      rules.add(reason(born.gt(lit(extractDate.getYear())), ReasonCode.FUTURE_DATE, Cols.YEAR_OF_BIRTH,
-          concat(lit("year_of_birth "), col(Cols.YEAR_OF_BIRTH), lit(" is after the extract year " + extractDate.getYear()))));
+      rules.add(
+          reason(
+              born.gt(lit(extractDate.getYear())),
+              ReasonCode.FUTURE_DATE,
+              Cols.YEAR_OF_BIRTH,
+              concat(
+                  lit("year_of_birth "),
+                  col(Cols.YEAR_OF_BIRTH),
+                  lit(" is after the extract year " + extractDate.getYear()))));
       Column start = typed(contract.column(Cols.REGISTRATION_START), dateFormats);
-      rules.add(reason(born.isNotNull().and(start.isNotNull()).and(year(start).lt(born)), ReasonCode.DATE_ORDER,
-          Cols.REGISTRATION_START, concat(lit("registration_start "), col(Cols.REGISTRATION_START), lit(" is before year_of_birth "), col(Cols.YEAR_OF_BIRTH))));
+      rules.add(
+          reason(
+              born.isNotNull().and(start.isNotNull()).and(year(start).lt(born)),
+              ReasonCode.DATE_ORDER,
+              Cols.REGISTRATION_START,
+              concat(
+                  lit("registration_start "),
+                  col(Cols.REGISTRATION_START),
+                  lit(" is before year_of_birth "),
+                  col(Cols.YEAR_OF_BIRTH))));
     }
     Dataset<Row> checked = mapped.withColumn(REASONS, compact(array(rules.toArray(Column[]::new))));
 
-    if (contract.personReference() && settings.checkPersonReferences() && refs.persons().isPresent()) {
-      checked = checkReference(checked, refs.persons().get(), Cols.PERSON_ID, Cols.PERSON_ID, false,
-          ReasonCode.UNKNOWN_PERSON, "is not in the accepted gp_registrations");
+    if (contract.personReference()
+        && settings.checkPersonReferences()
+        && refs.persons().isPresent()) {
+      checked =
+          checkReference(
+              checked,
+              refs.persons().get(),
+              Cols.PERSON_ID,
+              Cols.PERSON_ID,
+              false,
+              ReasonCode.UNKNOWN_PERSON,
+              "is not in the accepted gp_registrations");
     }
-    if (settings.checkPracticeReferences() && refs.practices().isPresent() && contract.practiceReference().isPresent()) {
+    if (settings.checkPracticeReferences()
+        && refs.practices().isPresent()
+        && contract.practiceReference().isPresent()) {
       String c = contract.practiceReference().get();
-      checked = checkReference(checked, refs.practices().get(), Cols.PRACTICE_CODE, c, true,
-          ReasonCode.UNKNOWN_PRACTICE, "is not in the practice_pcn reference");
+      checked =
+          checkReference(
+              checked,
+              refs.practices().get(),
+              Cols.PRACTICE_CODE,
+              c,
+              true,
+              ReasonCode.UNKNOWN_PRACTICE,
+              "is not in the practice_pcn reference");
     }
-    if (settings.checkPracticeReferences() && refs.pcns().isPresent() && contract.pcnReference().isPresent()) {
+    if (settings.checkPracticeReferences()
+        && refs.pcns().isPresent()
+        && contract.pcnReference().isPresent()) {
       String c = contract.pcnReference().get();
-      checked = checkReference(checked, refs.pcns().get(), Cols.PCN_CODE, c, true,
-          ReasonCode.UNKNOWN_PCN, "is not in the practice_pcn reference");
+      checked =
+          checkReference(
+              checked,
+              refs.pcns().get(),
+              Cols.PCN_CODE,
+              c,
+              true,
+              ReasonCode.UNKNOWN_PCN,
+              "is not in the practice_pcn reference");
     }
 
     // Duplicates: among rows that pass every other rule (references included), the first by row
@@ -195,30 +277,62 @@ public final class RowValidator {
     List<Column> partition = new ArrayList<>();
     contract.keyOrAllColumns().forEach(k -> partition.add(col(k)));
     partition.add(col(VALID));
-    String problem = contract.key().isEmpty()
-        ? "repeats an earlier identical row"
-        : "repeats an earlier row with the same " + String.join(", ", contract.key());
+    String problem =
+        contract.key().isEmpty()
+            ? "repeats an earlier identical row"
+            : "repeats an earlier row with the same " + String.join(", ", contract.key());
     return checked
         .withColumn(VALID, size(col(REASONS)).equalTo(0))
-        .withColumn("_rank", row_number().over(Window.partitionBy(partition.toArray(Column[]::new)).orderBy(col(SourceReader.ROW))))
-        .withColumn(REASONS, compact(concat(col(REASONS), array(
-            reason(col(VALID).and(col("_rank").gt(1)), ReasonCode.DUPLICATE, contract.key().isEmpty() ? null : contract.key().get(0),
-                lit(problem))))))
+        .withColumn(
+            "_rank",
+            row_number()
+                .over(
+                    Window.partitionBy(partition.toArray(Column[]::new))
+                        .orderBy(col(SourceReader.ROW))))
+        .withColumn(
+            REASONS,
+            compact(
+                concat(
+                    col(REASONS),
+                    array(
+                        reason(
+                            col(VALID).and(col("_rank").gt(1)),
+                            ReasonCode.DUPLICATE,
+                            contract.key().isEmpty() ? null : contract.key().get(0),
+                            lit(problem))))))
         .drop(VALID, "_rank");
   }
 
-  private static Dataset<Row> checkReference(Dataset<Row> rows, Dataset<Row> reference, String refColumn, String column,
-      boolean small, ReasonCode code, String problem) {
-    Dataset<Row> keys = reference.select(col(refColumn).as(REF)).distinct().withColumn(REF + "_hit", lit(true));
-    Dataset<Row> joined = rows.join(small ? broadcast(keys) : keys, col(column).equalTo(col(REF)), "left");
+  private static Dataset<Row> checkReference(
+      Dataset<Row> rows,
+      Dataset<Row> reference,
+      String refColumn,
+      String column,
+      boolean small,
+      ReasonCode code,
+      String problem) {
+    Dataset<Row> keys =
+        reference.select(col(refColumn).as(REF)).distinct().withColumn(REF + "_hit", lit(true));
+    Dataset<Row> joined =
+        rows.join(small ? broadcast(keys) : keys, col(column).equalTo(col(REF)), "left");
     Column missing = col(column).isNotNull().and(col(REF + "_hit").isNull());
     return joined
-        .withColumn(REASONS, compact(concat(col(REASONS), array(
-            reason(missing, code, column, concat(lit(column + " "), col(column), lit(" " + problem)))))))
+        .withColumn(
+            REASONS,
+            compact(
+                concat(
+                    col(REASONS),
+                    array(
+                        reason(
+                            missing,
+                            code,
+                            column,
+                            concat(lit(column + " "), col(column), lit(" " + problem)))))))
         .drop(REF, REF + "_hit");
   }
 
-  private static List<Column> columnRules(ColumnSpec spec, String dateFormat, IngestSettings settings) {
+  private static List<Column> columnRules(
+      ColumnSpec spec, String dateFormat, IngestSettings settings) {
     List<Column> rules = new ArrayList<>();
     String name = spec.name();
     Column v = col(name);
@@ -228,15 +342,38 @@ public final class RowValidator {
     switch (spec.type()) {
       case DATE -> {
         Column d = IngestColumns.parseDate(v, dateFormat);
-        rules.add(reason(v.isNotNull().and(d.isNull()), ReasonCode.BAD_DATE, name,
-            concat(lit(name + " '"), v, lit("' is not a date (expected " + dateFormat + ")"))));
-        rules.add(reason(d.lt(lit(java.sql.Date.valueOf(settings.earliestDate()))), ReasonCode.OUT_OF_RANGE, name,
-            concat(lit(name + " "), v, lit(" is before " + settings.earliestDate() + " (ingest.earliest_date)"))));
+        rules.add(
+            reason(
+                v.isNotNull().and(d.isNull()),
+                ReasonCode.BAD_DATE,
+                name,
+                concat(lit(name + " '"), v, lit("' is not a date (expected " + dateFormat + ")"))));
+        rules.add(
+            reason(
+                d.lt(lit(java.sql.Date.valueOf(settings.earliestDate()))),
+                ReasonCode.OUT_OF_RANGE,
+                name,
+                concat(
+                    lit(name + " "),
+                    v,
+                    lit(" is before " + settings.earliestDate() + " (ingest.earliest_date)"))));
       }
       case INTEGER, DOUBLE -> {
-        Column n = spec.type() == ColumnType.INTEGER ? IngestColumns.parseInteger(v) : IngestColumns.parseDouble(v);
-        rules.add(reason(v.isNotNull().and(n.isNull()), ReasonCode.BAD_NUMBER, name,
-            concat(lit(name + " '"), v, lit("' is not a " + (spec.type() == ColumnType.INTEGER ? "whole number" : "number")))));
+        Column n =
+            spec.type() == ColumnType.INTEGER
+                ? IngestColumns.parseInteger(v)
+                : IngestColumns.parseDouble(v);
+        rules.add(
+            reason(
+                v.isNotNull().and(n.isNull()),
+                ReasonCode.BAD_NUMBER,
+                name,
+                concat(
+                    lit(name + " '"),
+                    v,
+                    lit(
+                        "' is not a "
+                            + (spec.type() == ColumnType.INTEGER ? "whole number" : "number")))));
         Column outside = lit(false);
         String range = "";
         if (spec.min().isPresent()) {
@@ -245,39 +382,66 @@ public final class RowValidator {
         }
         if (spec.max().isPresent()) {
           outside = outside.or(n.gt(lit(spec.max().get())));
-          range = spec.min().isPresent() ? "from " + fmt(spec.min().get()) + " to " + fmt(spec.max().get()) : "at most " + fmt(spec.max().get());
+          range =
+              spec.min().isPresent()
+                  ? "from " + fmt(spec.min().get()) + " to " + fmt(spec.max().get())
+                  : "at most " + fmt(spec.max().get());
         }
         if (!range.isEmpty()) {
-          rules.add(reason(n.isNotNull().and(outside), ReasonCode.OUT_OF_RANGE, name,
-              concat(lit(name + " "), v, lit(" is out of range (expected " + range + ")"))));
+          rules.add(
+              reason(
+                  n.isNotNull().and(outside),
+                  ReasonCode.OUT_OF_RANGE,
+                  name,
+                  concat(lit(name + " "), v, lit(" is out of range (expected " + range + ")"))));
         }
       }
       case STRING_LIST -> {
         if (spec.pattern().isPresent()) {
           String p = spec.pattern().get();
           Column items = IngestColumns.parseList(v);
-          rules.add(reason(v.isNotNull().and(exists(items, x -> matches(x, p).equalTo(false))), ReasonCode.BAD_FORMAT, name,
-              concat(lit(name + " element '"), element_at(filter(items, x -> matches(x, p).equalTo(false)), 1),
-                  lit("' does not match " + p))));
+          rules.add(
+              reason(
+                  v.isNotNull().and(exists(items, x -> matches(x, p).equalTo(false))),
+                  ReasonCode.BAD_FORMAT,
+                  name,
+                  concat(
+                      lit(name + " element '"),
+                      element_at(filter(items, x -> matches(x, p).equalTo(false)), 1),
+                      lit("' does not match " + p))));
         }
       }
       case STRING -> {
         if (!spec.codes().isEmpty()) {
-          rules.add(reason(v.isNotNull().and(v.isin(spec.codes().toArray()).equalTo(false)), ReasonCode.BAD_CODE, name,
-              concat(lit(name + " '"), v, lit("' is not a valid code"))));
+          rules.add(
+              reason(
+                  v.isNotNull().and(v.isin(spec.codes().toArray()).equalTo(false)),
+                  ReasonCode.BAD_CODE,
+                  name,
+                  concat(lit(name + " '"), v, lit("' is not a valid code"))));
         }
         if (spec.pattern().isPresent()) {
-          rules.add(reason(v.isNotNull().and(matches(v, spec.pattern().get()).equalTo(false)), ReasonCode.BAD_FORMAT, name,
-              concat(lit(name + " '"), v, lit("' does not match " + spec.pattern().get()))));
+          rules.add(
+              reason(
+                  v.isNotNull().and(matches(v, spec.pattern().get()).equalTo(false)),
+                  ReasonCode.BAD_FORMAT,
+                  name,
+                  concat(lit(name + " '"), v, lit("' does not match " + spec.pattern().get()))));
         }
         if (spec.patternByColumn().isPresent()) {
           Column by = col(spec.patternByColumn().get());
           Column wrong = lit(false);
           for (Map.Entry<String, String> e : spec.patternBy().entrySet()) {
-            wrong = when(by.equalTo(lit(e.getKey())), matches(v, e.getValue()).equalTo(false)).otherwise(wrong);
+            wrong =
+                when(by.equalTo(lit(e.getKey())), matches(v, e.getValue()).equalTo(false))
+                    .otherwise(wrong);
           }
-          rules.add(reason(v.isNotNull().and(wrong), ReasonCode.BAD_FORMAT, name,
-              concat(lit(name + " '"), v, lit("' is not a valid "), by, lit(" code"))));
+          rules.add(
+              reason(
+                  v.isNotNull().and(wrong),
+                  ReasonCode.BAD_FORMAT,
+                  name,
+                  concat(lit(name + " '"), v, lit("' is not a valid "), by, lit(" code"))));
         }
       }
       default -> throw new IllegalStateException("unhandled type " + spec.type());
@@ -287,9 +451,9 @@ public final class RowValidator {
 
   /**
    * Whether the whole value matches a contract pattern. Spark's rlike finds the pattern in the
-   * value, and Java's {@code $} also matches before a final line break, so "B86001\n" (a quoted
-   * CSV field; trim removes only spaces) would pass {@code ^[A-Z][0-9]{5}$}: {@code \z} pins the
-   * true end.
+   * value, and Java's {@code $} also matches before a final line break, so "B86001\n" (a quoted CSV
+   * field; trim removes only spaces) would pass {@code ^[A-Z][0-9]{5}$}: {@code \z} pins the true
+   * end.
    */
   private static Column matches(Column value, String pattern) {
     return value.rlike("(?:" + pattern + ")\\z");
@@ -297,8 +461,12 @@ public final class RowValidator {
 
   /** A reason struct where {@code failed} holds, else null. */
   private static Column reason(Column failed, ReasonCode code, String column, Column detail) {
-    return when(failed.equalTo(true),
-        struct(lit(code.name()).as("code"), lit(column).cast(DataTypes.StringType).as("column"), detail.as("detail")));
+    return when(
+        failed.equalTo(true),
+        struct(
+            lit(code.name()).as("code"),
+            lit(column).cast(DataTypes.StringType).as("column"),
+            detail.as("detail")));
   }
 
   private static Column compact(Column reasons) {
@@ -313,18 +481,27 @@ public final class RowValidator {
       case DATE -> IngestColumns.parseDate(v, dateFormats.getOrDefault(spec.name(), "yyyy-MM-dd"));
       case INTEGER -> IngestColumns.parseInteger(v);
       case DOUBLE -> IngestColumns.parseDouble(v);
-      case STRING_LIST -> when(v.isNull(), array().cast(spec.type().sparkType())).otherwise(IngestColumns.parseList(v));
+      case STRING_LIST ->
+          when(v.isNull(), array().cast(spec.type().sparkType()))
+              .otherwise(IngestColumns.parseList(v));
     };
   }
 
   /** The accepted rows, typed to the contract's schema. */
-  public static Dataset<Row> accepted(Dataset<Row> validated, TableContract contract, Map<String, String> dateFormats) {
+  public static Dataset<Row> accepted(
+      Dataset<Row> validated, TableContract contract, Map<String, String> dateFormats) {
     return validated
         .filter(size(col(REASONS)).equalTo(0))
-        .select(contract.columns().stream().map(c -> typed(c, dateFormats).cast(c.type().sparkType()).as(c.name())).toArray(Column[]::new));
+        .select(
+            contract.columns().stream()
+                .map(c -> typed(c, dateFormats).cast(c.type().sparkType()).as(c.name()))
+                .toArray(Column[]::new));
   }
 
-  /** The quarantined rows in the quarantine schema (without the table column, which is the partition). */
+  /**
+   * The quarantined rows in the quarantine schema (without the table column, which is the
+   * partition).
+   */
   public static Dataset<Row> quarantine(Dataset<Row> validated, String sourceFile) {
     Column first = element_at(col(REASONS), 1);
     return validated
@@ -335,8 +512,12 @@ public final class RowValidator {
             first.getField("code").as(Cols.REASON_CODE),
             first.getField("column").as(Cols.REASON_COLUMN),
             first.getField("detail").as(Cols.REASON_DETAIL),
-            transform(col(REASONS), r -> when(r.getField("column").isNull(), r.getField("code"))
-                .otherwise(concat(r.getField("code"), lit(":"), r.getField("column")))).as(Cols.REASONS),
+            transform(
+                    col(REASONS),
+                    r ->
+                        when(r.getField("column").isNull(), r.getField("code"))
+                            .otherwise(concat(r.getField("code"), lit(":"), r.getField("column"))))
+                .as(Cols.REASONS),
             col(RECORD).as(Cols.RECORD));
   }
 

@@ -30,13 +30,14 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Reads one input file as text: every provider column as a string, plus the data row number
- * ({@value #ROW}, 1 = first row after the header) and, for CSV, the raw text of rows that could
- * not be split into fields ({@value #CORRUPT}). File-level problems (missing, unreadable, empty,
- * wrong delimiter, a column the mapping needs is absent) are refused here with exit code 3.
+ * ({@value #ROW}, 1 = first row after the header) and, for CSV, the raw text of rows that could not
+ * be split into fields ({@value #CORRUPT}). File-level problems (missing, unreadable, empty, wrong
+ * delimiter, a column the mapping needs is absent) are refused here with exit code 3.
  */
 public final class SourceReader {
   /** Data row number within the file, 1-based, header excluded. */
   public static final String ROW = "_row";
+
   /** Raw text of a CSV row whose fields could not be parsed. */
   public static final String CORRUPT = "_corrupt_record";
 
@@ -60,7 +61,8 @@ public final class SourceReader {
    *
    * @param columns the file's columns as returned by {@link #check}
    */
-  public static Dataset<Row> read(SparkSession spark, Extract.SourceFile file, List<String> columns) {
+  public static Dataset<Row> read(
+      SparkSession spark, Extract.SourceFile file, List<String> columns) {
     Dataset<Row> raw = file.isParquet() ? readParquet(spark, file) : readCsv(spark, file, columns);
     return withRowNumbers(spark, raw);
   }
@@ -68,10 +70,12 @@ public final class SourceReader {
   /** Refuses a file that is missing or that this user cannot read. */
   public static void requireReadable(Path path) {
     if (!Files.exists(path)) {
-      throw Errors.inputFile(path, "no such file", "check the file name under 'tables' in extract.yaml");
+      throw Errors.inputFile(
+          path, "no such file", "check the file name under 'tables' in extract.yaml");
     }
     if (!Files.isReadable(path)) {
-      throw Errors.inputFile(path, "the file is not readable (permissions)", "give the user running npc read access");
+      throw Errors.inputFile(
+          path, "the file is not readable (permissions)", "give the user running npc read access");
     }
   }
 
@@ -96,16 +100,29 @@ public final class SourceReader {
         in.transferTo(OutputStream.nullOutputStream());
       }
     } catch (EOFException e) {
-      throw Errors.inputFile(path, "the gzip file is truncated (its compressed data ends early)", "re-export the file, or copy it again in full");
+      throw Errors.inputFile(
+          path,
+          "the gzip file is truncated (its compressed data ends early)",
+          "re-export the file, or copy it again in full");
     } catch (ZipException e) {
-      throw Errors.inputFile(path, "not a readable gzip file (" + e.getMessage() + ")", "re-export the file, or drop the .gz ending if it is not compressed");
+      throw Errors.inputFile(
+          path,
+          "not a readable gzip file (" + e.getMessage() + ")",
+          "re-export the file, or drop the .gz ending if it is not compressed");
     } catch (AccessDeniedException e) {
-      throw Errors.inputFile(path, "the file is not readable (permissions)", "give the user running npc read access");
+      throw Errors.inputFile(
+          path, "the file is not readable (permissions)", "give the user running npc read access");
     } catch (IOException e) {
-      throw Errors.inputFile(path, "cannot be read (" + e.getMessage() + ")", "check the file is complete and not locked");
+      throw Errors.inputFile(
+          path,
+          "cannot be read (" + e.getMessage() + ")",
+          "check the file is complete and not locked");
     }
     if (header == null) {
-      throw Errors.inputFile(path, "the file is empty (no header row)", "re-export it with a header row naming the columns");
+      throw Errors.inputFile(
+          path,
+          "the file is empty (no header row)",
+          "re-export it with a header row naming the columns");
     }
     if (header.startsWith("\uFEFF")) {
       header = header.substring(1);
@@ -116,22 +133,38 @@ public final class SourceReader {
         if (!other.equals(delimiter) && header.contains(other)) {
           throw Errors.inputFile(
               path,
-              "the header has one column but contains '" + printable(other) + "': the file looks " + printable(other) + "-separated, not " + printable(delimiter) + "-separated",
-              "set delimiter: '" + printable(other) + "' in " + file.mapping().file() + " or re-export with '" + printable(delimiter) + "'");
+              "the header has one column but contains '"
+                  + printable(other)
+                  + "': the file looks "
+                  + printable(other)
+                  + "-separated, not "
+                  + printable(delimiter)
+                  + "-separated",
+              "set delimiter: '"
+                  + printable(other)
+                  + "' in "
+                  + file.mapping().file()
+                  + " or re-export with '"
+                  + printable(delimiter)
+                  + "'");
         }
       }
     }
     Set<String> seen = new HashSet<>();
     for (String c : columns) {
       if (!seen.add(c)) {
-        throw Errors.inputFile(path, "the header names column '" + c + "' twice", "re-export with unique column names");
+        throw Errors.inputFile(
+            path,
+            "the header names column '" + c + "' twice",
+            "re-export with unique column names");
       }
     }
     requireColumns(file, columns, neededColumns);
     return columns;
   }
 
-  private static Dataset<Row> readCsv(SparkSession spark, Extract.SourceFile file, List<String> header) {
+  private static Dataset<Row> readCsv(
+      SparkSession spark, Extract.SourceFile file, List<String> header) {
     StructType schema = new StructType();
     for (String c : header) {
       schema = schema.add(c, DataTypes.StringType, true);
@@ -157,7 +190,10 @@ public final class SourceReader {
       columns = List.of(spark.read().parquet(file.path().toString()).columns());
     } catch (Exception e) {
       // Spark's AnalysisException is checked in Scala terms: catch every exception here.
-      throw Errors.inputFile(file.path(), "not a readable Parquet file (" + Errors.firstLine(e.getMessage()) + ")", "re-export it, or name a CSV file instead");
+      throw Errors.inputFile(
+          file.path(),
+          "not a readable Parquet file (" + Errors.firstLine(e.getMessage()) + ")",
+          "re-export it, or name a CSV file instead");
     }
     requireColumns(file, columns, file.sourceColumns());
     return columns;
@@ -168,9 +204,18 @@ public final class SourceReader {
     Dataset<Row> strings =
         df.select(
             file.sourceColumns().stream()
-                .map(c -> org.apache.spark.sql.functions.col("`" + c + "`").cast(DataTypes.StringType).as(c))
+                .map(
+                    c ->
+                        org.apache
+                            .spark
+                            .sql
+                            .functions
+                            .col("`" + c + "`")
+                            .cast(DataTypes.StringType)
+                            .as(c))
                 .toArray(org.apache.spark.sql.Column[]::new));
-    return strings.withColumn(CORRUPT, org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType));
+    return strings.withColumn(
+        CORRUPT, org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType));
   }
 
   /**
@@ -178,7 +223,11 @@ public final class SourceReader {
    * zipWithIndex} gives the position of each row in the file.
    */
   private static Dataset<Row> withRowNumbers(SparkSession spark, Dataset<Row> df) {
-    StructType schema = df.schema().add(new StructField(ROW, DataTypes.LongType, false, org.apache.spark.sql.types.Metadata.empty()));
+    StructType schema =
+        df.schema()
+            .add(
+                new StructField(
+                    ROW, DataTypes.LongType, false, org.apache.spark.sql.types.Metadata.empty()));
     JavaRDD<Row> numbered =
         df.javaRDD()
             .zipWithIndex()
@@ -195,22 +244,35 @@ public final class SourceReader {
     return spark.createDataFrame(numbered, schema);
   }
 
-  private static void requireColumns(Extract.SourceFile file, List<String> present, List<String> needed) {
+  private static void requireColumns(
+      Extract.SourceFile file, List<String> present, List<String> needed) {
     Set<String> have = new LinkedHashSet<>(present);
     for (String c : needed) {
       if (!have.contains(c)) {
         List<String> shown = present.size() > 12 ? present.subList(0, 12) : present;
         throw Errors.inputFile(
             file.path(),
-            "column '" + c + "' named by mapping '" + file.mapping().name() + "' for " + file.table() + " is absent; the file has " + String.join(", ", shown) + (present.size() > 12 ? ", ..." : ""),
-            "fix the mapping in " + file.mapping().file() + " or re-export the file with that column");
+            "column '"
+                + c
+                + "' named by mapping '"
+                + file.mapping().name()
+                + "' for "
+                + file.table()
+                + " is absent; the file has "
+                + String.join(", ", shown)
+                + (present.size() > 12 ? ", ..." : ""),
+            "fix the mapping in "
+                + file.mapping().file()
+                + " or re-export the file with that column");
       }
     }
   }
 
   static InputStream open(Path path) throws IOException {
     InputStream in = Files.newInputStream(path);
-    return path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz") ? new GZIPInputStream(in) : in;
+    return path.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".gz")
+        ? new GZIPInputStream(in)
+        : in;
   }
 
   /** Splits one header line on the delimiter, honouring double quotes. */
@@ -241,5 +303,4 @@ public final class SourceReader {
   private static String printable(String delimiter) {
     return delimiter.equals("\t") ? "tab" : delimiter;
   }
-
 }

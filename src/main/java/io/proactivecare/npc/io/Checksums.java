@@ -52,7 +52,10 @@ public final class Checksums {
     }
     try (Stream<Path> s = Files.walk(path)) {
       return s.filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().startsWith(".") && !p.getFileName().toString().startsWith("_"))
+          .filter(
+              p ->
+                  !p.getFileName().toString().startsWith(".")
+                      && !p.getFileName().toString().startsWith("_"))
           .sorted()
           .toList();
     }

@@ -4,8 +4,8 @@ import io.proactivecare.npc.config.SparkSettings;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Builds the Spark session from the configuration. Under spark-submit the master and resources
- * come from spark-submit; otherwise {@code spark.master} (default {@code local[*]}) is used, so no
+ * Builds the Spark session from the configuration. Under spark-submit the master and resources come
+ * from spark-submit; otherwise {@code spark.master} (default {@code local[*]}) is used, so no
  * server is needed on a laptop.
  */
 public final class SparkSessions {

@@ -53,12 +53,24 @@ public final class JobLoader {
     Map<String, String> outputOwner = new HashMap<>();
     for (String stepName : steps.keys()) {
       if (!stepName.matches("[a-z][a-z0-9_-]*")) {
-        throw Errors.config(src, "steps." + stepName, "step names are lower case letters, digits, - and _", "rename the step");
+        throw Errors.config(
+            src,
+            "steps." + stepName,
+            "step names are lower case letters, digits, - and _",
+            "rename the step");
       }
       YamlNode s = steps.child(stepName).rejectUnknown(Set.of("run", "needs", "with", "outputs"));
       String kindName = s.string("run");
-      StepKind kind = registry.kind(kindName).orElseThrow(() -> Errors.config(src, s.keyOf("run"),
-          "unknown step kind '" + kindName + "' in step '" + stepName + "'", "known kinds: " + String.join(", ", registry.names())));
+      StepKind kind =
+          registry
+              .kind(kindName)
+              .orElseThrow(
+                  () ->
+                      Errors.config(
+                          src,
+                          s.keyOf("run"),
+                          "unknown step kind '" + kindName + "' in step '" + stepName + "'",
+                          "known kinds: " + String.join(", ", registry.names())));
       YamlNode with = s.child("with").rejectUnknown(kind.options());
       Step step = kind.create(with);
       List<JobSpec.OutputSpec> outputs = new ArrayList<>();
@@ -67,32 +79,55 @@ public final class JobLoader {
         Sensitivity sensitivity = Sensitivity.ofLabel(label).orElseThrow();
         for (String pattern : out.stringList(label)) {
           if (!pattern.matches("([a-z0-9_-]+|\\*)(/([a-z0-9_-]+|\\*))*")) {
-            throw Errors.config(src, out.keyOf(label), "output '" + pattern + "' of step '" + stepName + "' is not a valid name",
+            throw Errors.config(
+                src,
+                out.keyOf(label),
+                "output '" + pattern + "' of step '" + stepName + "' is not a valid name",
                 "use lower-case path segments such as conformed/gp_events; '*' stands for one whole segment");
           }
           String previous = outputOwner.putIfAbsent(pattern, stepName);
           if (previous != null) {
-            throw Errors.config(src, out.keyOf(label), "output '" + pattern + "' of step '" + stepName + "' is also declared by step '" + previous + "'",
+            throw Errors.config(
+                src,
+                out.keyOf(label),
+                "output '"
+                    + pattern
+                    + "' of step '"
+                    + stepName
+                    + "' is also declared by step '"
+                    + previous
+                    + "'",
                 "each output is written by one step");
           }
           outputs.add(new JobSpec.OutputSpec(pattern, sensitivity));
         }
       }
       if (outputs.isEmpty()) {
-        throw Errors.config(src, s.keyOf("outputs"), "step '" + stepName + "' declares no outputs",
+        throw Errors.config(
+            src,
+            s.keyOf("outputs"),
+            "step '" + stepName + "' declares no outputs",
             "list them under outputs.patient_level or outputs.aggregate");
       }
-      byName.put(stepName, new JobSpec.StepSpec(stepName, kindName, s.stringList("needs"), step, outputs));
+      byName.put(
+          stepName, new JobSpec.StepSpec(stepName, kindName, s.stringList("needs"), step, outputs));
     }
     checkOverlaps(src, byName);
     for (JobSpec.StepSpec s : byName.values()) {
       for (String need : s.needs()) {
         if (!byName.containsKey(need)) {
-          throw Errors.config(src, "steps." + s.name() + ".needs", "step '" + s.name() + "' needs unknown step '" + need + "'",
+          throw Errors.config(
+              src,
+              "steps." + s.name() + ".needs",
+              "step '" + s.name() + "' needs unknown step '" + need + "'",
               "steps are: " + String.join(", ", byName.keySet()));
         }
         if (need.equals(s.name())) {
-          throw Errors.config(src, "steps." + s.name() + ".needs", "step '" + s.name() + "' needs itself", "remove it from needs");
+          throw Errors.config(
+              src,
+              "steps." + s.name() + ".needs",
+              "step '" + s.name() + "' needs itself",
+              "remove it from needs");
         }
       }
     }
@@ -112,8 +147,19 @@ public final class JobLoader {
         for (JobSpec.OutputSpec pa : a.outputs()) {
           for (JobSpec.OutputSpec pb : b.outputs()) {
             if (overlap(pa.pattern(), pb.pattern())) {
-              throw Errors.config(src, "steps." + b.name() + ".outputs", "output '" + pb.pattern() + "' of step '" + b.name()
-                  + "' overlaps output '" + pa.pattern() + "' of step '" + a.name() + "'", "each output is written by one step");
+              throw Errors.config(
+                  src,
+                  "steps." + b.name() + ".outputs",
+                  "output '"
+                      + pb.pattern()
+                      + "' of step '"
+                      + b.name()
+                      + "' overlaps output '"
+                      + pa.pattern()
+                      + "' of step '"
+                      + a.name()
+                      + "'",
+                  "each output is written by one step");
             }
           }
         }
@@ -146,8 +192,14 @@ public final class JobLoader {
     return out;
   }
 
-  private static void visit(String src, String name, Map<String, JobSpec.StepSpec> steps, Set<String> done,
-      Set<String> visiting, Deque<String> path, List<JobSpec.StepSpec> out) {
+  private static void visit(
+      String src,
+      String name,
+      Map<String, JobSpec.StepSpec> steps,
+      Set<String> done,
+      Set<String> visiting,
+      Deque<String> path,
+      List<JobSpec.StepSpec> out) {
     if (done.contains(name)) {
       return;
     }
@@ -155,7 +207,10 @@ public final class JobLoader {
     if (!visiting.add(name)) {
       List<String> cycle = new ArrayList<>(path);
       cycle = cycle.subList(cycle.indexOf(name), cycle.size());
-      throw Errors.config(src, "steps." + name + ".needs", "steps form a cycle: " + String.join(" -> ", cycle),
+      throw Errors.config(
+          src,
+          "steps." + name + ".needs",
+          "steps form a cycle: " + String.join(" -> ", cycle),
           "remove one of these needs");
     }
     for (String need : steps.get(name).needs()) {

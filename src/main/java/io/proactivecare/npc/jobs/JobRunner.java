@@ -20,10 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a validated job: a new run folder, the steps in order, a manifest rewritten after each
- * step, then one atomic publish of every output. A failure at any point leaves the published
- * state as it was; the run folder and its manifest (status failed, with the error) stay for
- * inspection.
+ * Runs a validated job: a new run folder, the steps in order, a manifest rewritten after each step,
+ * then one atomic publish of every output. A failure at any point leaves the published state as it
+ * was; the run folder and its manifest (status failed, with the error) stay for inspection.
  */
 public final class JobRunner {
   private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -34,7 +33,12 @@ public final class JobRunner {
   private final String codeVersion;
   private final Clock clock;
 
-  public JobRunner(Supplier<SparkSession> spark, NpcConfig config, String configHash, String codeVersion, Clock clock) {
+  public JobRunner(
+      Supplier<SparkSession> spark,
+      NpcConfig config,
+      String configHash,
+      String codeVersion,
+      Clock clock) {
     this.spark = spark;
     this.config = config;
     this.configHash = configHash;
@@ -51,7 +55,8 @@ public final class JobRunner {
    * @param extractDate overrides the extract's own date for ingest steps
    * @throws NpcException for user and data errors (the manifest records it first)
    */
-  public Result run(JobSpec job, LocalDate asOf, Optional<LocalDate> extractDate, ProgressListener progress) {
+  public Result run(
+      JobSpec job, LocalDate asOf, Optional<LocalDate> extractDate, ProgressListener progress) {
     Warehouse warehouse = new Warehouse(config.warehouse());
     Instant started = clock.instant();
     String runId = warehouse.newRun(job.name(), started);
@@ -65,7 +70,8 @@ public final class JobRunner {
       int index = 0;
       for (JobSpec.StepSpec step : job.steps()) {
         index++;
-        StepContext ctx = new StepContext(spark, config, warehouse, published, runId, asOf, extractDate);
+        StepContext ctx =
+            new StepContext(spark, config, warehouse, published, runId, asOf, extractDate);
         Instant stepStart = clock.instant();
         try {
           step.step().run(ctx);
@@ -77,7 +83,14 @@ public final class JobRunner {
           warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
           progress.stepFinished(index, job.steps().size(), step.name(), rows, ms);
         } catch (Exception | Error e) {
-          books.step(step, ctx, RunManifest.FAILED, stepStart, Duration.between(stepStart, clock.instant()).toMillis(), 0, List.of());
+          books.step(
+              step,
+              ctx,
+              RunManifest.FAILED,
+              stepStart,
+              Duration.between(stepStart, clock.instant()).toMillis(),
+              0,
+              List.of());
           throw e;
         }
       }
@@ -88,35 +101,66 @@ public final class JobRunner {
       LOG.info("run {} succeeded; published catalog version {}", runId, version);
       return new Result(runId, version, done);
     } catch (NpcException e) {
-      warehouse.writeManifest(books.manifest(RunManifest.FAILED, e.exitCode().code(), e.getMessage(), 0, clock.instant()));
+      warehouse.writeManifest(
+          books.manifest(
+              RunManifest.FAILED, e.exitCode().code(), e.getMessage(), 0, clock.instant()));
       throw e;
     } catch (Exception | Error e) {
       // Spark's AnalysisException is a checked exception thrown from Scala: catch it too.
-      warehouse.writeManifest(books.manifest(RunManifest.FAILED, ExitCode.UNEXPECTED.code(),
-          e.getClass().getSimpleName() + ": " + Errors.firstLine(e.getMessage()), 0, clock.instant()));
+      warehouse.writeManifest(
+          books.manifest(
+              RunManifest.FAILED,
+              ExitCode.UNEXPECTED.code(),
+              e.getClass().getSimpleName() + ": " + Errors.firstLine(e.getMessage()),
+              0,
+              clock.instant()));
       throw e;
     }
   }
 
   /** Every produced output must be declared, and every declared output produced. */
-  private static List<RunManifest.Output> checkOutputs(JobSpec.StepSpec step, StepContext ctx, Warehouse warehouse) {
+  private static List<RunManifest.Output> checkOutputs(
+      JobSpec.StepSpec step, StepContext ctx, Warehouse warehouse) {
     List<RunManifest.Output> out = new ArrayList<>();
     for (StepContext.Produced p : ctx.producedOutputs()) {
-      JobSpec.OutputSpec declared = step.outputs().stream().filter(o -> o.matches(p.name())).findFirst()
-          .orElseThrow(() -> Errors.config(step.name(), "outputs", "step '" + step.name() + "' wrote output '" + p.name()
-              + "' that the job does not declare", "add it under the step's outputs.patient_level or outputs.aggregate"));
-      out.add(new RunManifest.Output(p.name(), declared.sensitivity(), p.versionKey(),
-          warehouse.relativize(ctx.outputDir(p.name())), p.rows()));
+      JobSpec.OutputSpec declared =
+          step.outputs().stream()
+              .filter(o -> o.matches(p.name()))
+              .findFirst()
+              .orElseThrow(
+                  () ->
+                      Errors.config(
+                          step.name(),
+                          "outputs",
+                          "step '"
+                              + step.name()
+                              + "' wrote output '"
+                              + p.name()
+                              + "' that the job does not declare",
+                          "add it under the step's outputs.patient_level or outputs.aggregate"));
+      out.add(
+          new RunManifest.Output(
+              p.name(),
+              declared.sensitivity(),
+              p.versionKey(),
+              warehouse.relativize(ctx.outputDir(p.name())),
+              p.rows()));
     }
     for (JobSpec.OutputSpec o : step.outputs()) {
       if (ctx.producedOutputs().stream().noneMatch(p -> o.matches(p.name()))) {
-        throw Errors.config(step.name(), "outputs", "step '" + step.name() + "' declares output '" + o.pattern() + "' but wrote nothing matching it",
+        throw Errors.config(
+            step.name(),
+            "outputs",
+            "step '"
+                + step.name()
+                + "' declares output '"
+                + o.pattern()
+                + "' but wrote nothing matching it",
             "remove it from the job file, or give the step the inputs it needs");
       }
     }
     return out;
   }
-
 
   /** The manifest's running record. */
   private final class Books {
@@ -134,17 +178,48 @@ public final class JobRunner {
       this.started = started;
     }
 
-    void step(JobSpec.StepSpec step, StepContext ctx, String status, Instant start, long ms, long rows, List<RunManifest.Output> outputs) {
+    void step(
+        JobSpec.StepSpec step,
+        StepContext ctx,
+        String status,
+        Instant start,
+        long ms,
+        long rows,
+        List<RunManifest.Output> outputs) {
       inputs.addAll(ctx.inputs());
-      steps.add(new RunManifest.StepRecord(step.name(), step.kind(), status, start.toString(), ms, rows, outputs,
-          ctx.tables(), ctx.reasons(), ctx.notes()));
+      steps.add(
+          new RunManifest.StepRecord(
+              step.name(),
+              step.kind(),
+              status,
+              start.toString(),
+              ms,
+              rows,
+              outputs,
+              ctx.tables(),
+              ctx.reasons(),
+              ctx.notes()));
     }
 
     RunManifest manifest(String status, int exitCode, String error, long version, Instant now) {
       boolean finished = !RunManifest.RUNNING.equals(status);
-      return new RunManifest(runId, job.name(), job.file(), status, RunManifest.Host.current(), asOf.toString(), codeVersion, configHash,
-          started.toString(), finished ? now.toString() : "", Duration.between(started, now).toMillis(), exitCode, error,
-          inputs, steps, version);
+      return new RunManifest(
+          runId,
+          job.name(),
+          job.file(),
+          status,
+          RunManifest.Host.current(),
+          asOf.toString(),
+          codeVersion,
+          configHash,
+          started.toString(),
+          finished ? now.toString() : "",
+          Duration.between(started, now).toMillis(),
+          exitCode,
+          error,
+          inputs,
+          steps,
+          version);
     }
   }
 }

@@ -25,7 +25,8 @@ public record JobSpec(String name, String description, String file, List<StepSpe
    * @param step the configured step, ready to run
    * @param outputs the outputs it may write, each with its sensitivity
    */
-  public record StepSpec(String name, String kind, List<String> needs, Step step, List<OutputSpec> outputs) {
+  public record StepSpec(
+      String name, String kind, List<String> needs, Step step, List<OutputSpec> outputs) {
     public StepSpec {
       needs = List.copyOf(needs);
       outputs = List.copyOf(outputs);
@@ -33,8 +34,8 @@ public record JobSpec(String name, String description, String file, List<StepSpe
   }
 
   /**
-   * A declared output: a name or a pattern with {@code *} standing for one path segment
-   * (e.g. {@code conformed/*}).
+   * A declared output: a name or a pattern with {@code *} standing for one path segment (e.g.
+   * {@code conformed/*}).
    */
   public record OutputSpec(String pattern, Sensitivity sensitivity) {
     public boolean matches(String output) {

@@ -1,6 +1,8 @@
 package io.proactivecare.npc.jobs;
 
-/** Hears about a run's progress; the CLI prints one line per step. Never given person-level data. */
+/**
+ * Hears about a run's progress; the CLI prints one line per step. Never given person-level data.
+ */
 public interface ProgressListener {
   void runStarted(String runId, String job, java.time.LocalDate asOf, int steps);
 

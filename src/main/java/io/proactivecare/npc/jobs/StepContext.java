@@ -30,8 +30,14 @@ public final class StepContext {
   private final List<RunManifest.ReasonCount> reasons = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
 
-  StepContext(Supplier<SparkSession> spark, NpcConfig config, Warehouse warehouse, Catalog published,
-      String runId, LocalDate asOf, Optional<LocalDate> extractDate) {
+  StepContext(
+      Supplier<SparkSession> spark,
+      NpcConfig config,
+      Warehouse warehouse,
+      Catalog published,
+      String runId,
+      LocalDate asOf,
+      Optional<LocalDate> extractDate) {
     this.spark = spark;
     this.config = config;
     this.warehouse = warehouse;
@@ -95,7 +101,9 @@ public final class StepContext {
     reasons.add(count);
   }
 
-  /** A one-line note for the manifest (a check skipped, an assumption made); no person-level values. */
+  /**
+   * A one-line note for the manifest (a check skipped, an assumption made); no person-level values.
+   */
   public void note(String note) {
     notes.add(note);
   }

@@ -3,7 +3,10 @@ package io.proactivecare.npc.jobs;
 import io.proactivecare.npc.config.YamlNode;
 import java.util.Set;
 
-/** A kind of step a job may run ({@code run: ingest}), with the options it takes under {@code with:}. */
+/**
+ * A kind of step a job may run ({@code run: ingest}), with the options it takes under {@code
+ * with:}.
+ */
 public interface StepKind {
   String name();
 

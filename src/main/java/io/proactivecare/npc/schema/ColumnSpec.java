@@ -39,32 +39,90 @@ public record ColumnSpec(
 
   static ColumnSpec of(String name, ColumnType type, String description) {
     return new ColumnSpec(
-        name, type, false, description, Set.of(), Optional.empty(), Map.of(), Optional.empty(),
-        Optional.empty(), Optional.empty());
+        name,
+        type,
+        false,
+        description,
+        Set.of(),
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Optional.empty());
   }
 
   ColumnSpec mandatory() {
-    return new ColumnSpec(name, type, true, description, codes, pattern, patternBy, patternByColumn, min, max);
+    return new ColumnSpec(
+        name, type, true, description, codes, pattern, patternBy, patternByColumn, min, max);
   }
 
   ColumnSpec codes(String... values) {
-    return new ColumnSpec(name, type, required, description, Set.of(values), pattern, patternBy, patternByColumn, min, max);
+    return new ColumnSpec(
+        name,
+        type,
+        required,
+        description,
+        Set.of(values),
+        pattern,
+        patternBy,
+        patternByColumn,
+        min,
+        max);
   }
 
   ColumnSpec pattern(String regex) {
-    return new ColumnSpec(name, type, required, description, codes, Optional.of(regex), patternBy, patternByColumn, min, max);
+    return new ColumnSpec(
+        name,
+        type,
+        required,
+        description,
+        codes,
+        Optional.of(regex),
+        patternBy,
+        patternByColumn,
+        min,
+        max);
   }
 
   ColumnSpec patternBy(String column, Map<String, String> byValue) {
     return new ColumnSpec(
-        name, type, required, description, codes, pattern, new LinkedHashMap<>(byValue), Optional.of(column), min, max);
+        name,
+        type,
+        required,
+        description,
+        codes,
+        pattern,
+        new LinkedHashMap<>(byValue),
+        Optional.of(column),
+        min,
+        max);
   }
 
   ColumnSpec range(double lo, double hi) {
-    return new ColumnSpec(name, type, required, description, codes, pattern, patternBy, patternByColumn, Optional.of(lo), Optional.of(hi));
+    return new ColumnSpec(
+        name,
+        type,
+        required,
+        description,
+        codes,
+        pattern,
+        patternBy,
+        patternByColumn,
+        Optional.of(lo),
+        Optional.of(hi));
   }
 
   ColumnSpec atLeast(double lo) {
-    return new ColumnSpec(name, type, required, description, codes, pattern, patternBy, patternByColumn, Optional.of(lo), max);
+    return new ColumnSpec(
+        name,
+        type,
+        required,
+        description,
+        codes,
+        pattern,
+        patternBy,
+        patternByColumn,
+        Optional.of(lo),
+        max);
   }
 }

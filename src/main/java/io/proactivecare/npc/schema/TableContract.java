@@ -43,7 +43,10 @@ public record TableContract(
   public StructType schema() {
     return new StructType(
         columns.stream()
-            .map(c -> new StructField(c.name(), c.type().sparkType(), !c.required(), Metadata.empty()))
+            .map(
+                c ->
+                    new StructField(
+                        c.name(), c.type().sparkType(), !c.required(), Metadata.empty()))
             .toArray(StructField[]::new));
   }
 

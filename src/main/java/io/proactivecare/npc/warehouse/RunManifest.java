@@ -3,9 +3,9 @@ package io.proactivecare.npc.warehouse;
 import java.util.List;
 
 /**
- * The manifest of one run ({@code runs/<run-id>/manifest.json}): what ran, on what, with which
- * code and configuration, and what came out. Rewritten atomically after every step, so a run that
- * is killed shows how far it got. Holds counts only, never person-level values.
+ * The manifest of one run ({@code runs/<run-id>/manifest.json}): what ran, on what, with which code
+ * and configuration, and what came out. Rewritten atomically after every step, so a run that is
+ * killed shows how far it got. Holds counts only, never person-level values.
  *
  * @param runId unique run id, sortable by start time
  * @param job job name
@@ -52,8 +52,8 @@ public record RunManifest(
   }
 
   /**
-   * The status to show: a run still marked running whose process is gone on this machine was
-   * killed (or its machine stopped) before it could record its end.
+   * The status to show: a run still marked running whose process is gone on this machine was killed
+   * (or its machine stopped) before it could record its end.
    */
   public String displayStatus() {
     if (RUNNING.equals(status) && host != null && host.isThisMachine() && !host.isAlive()) {
@@ -98,7 +98,8 @@ public record RunManifest(
    * @param sha256 checksum of the file's bytes (of all part files, in name order, for a folder)
    * @param extractDate extract date of the file
    */
-  public record Input(String table, String file, String mapping, long bytes, String sha256, String extractDate) {}
+  public record Input(
+      String table, String file, String mapping, long bytes, String sha256, String extractDate) {}
 
   /**
    * One step.
@@ -142,7 +143,8 @@ public record RunManifest(
    * @param path location relative to the warehouse root
    * @param rows rows written
    */
-  public record Output(String name, Sensitivity sensitivity, String versionKey, String path, long rows) {}
+  public record Output(
+      String name, Sensitivity sensitivity, String versionKey, String path, long rows) {}
 
   /**
    * The reconciliation of one ingested table: read = accepted + quarantined, checked by the code.
@@ -156,7 +158,13 @@ public record RunManifest(
    * @param gatePassed whether the share is within the limit
    */
   public record TableCount(
-      String table, long read, long accepted, long quarantined, double quarantineShare, double limit, boolean gatePassed) {}
+      String table,
+      long read,
+      long accepted,
+      long quarantined,
+      double quarantineShare,
+      double limit,
+      boolean gatePassed) {}
 
   /**
    * Quarantined rows of one table for one first reason.

@@ -77,7 +77,12 @@ public final class Warehouse {
   public String newRun(String job, Instant now) {
     String safeJob = job.replaceAll("[^A-Za-z0-9_-]", "_");
     for (int attempt = 0; attempt < 10; attempt++) {
-      String id = RUN_TIME.format(now) + "-" + safeJob + "-" + String.format("%04x", RANDOM.nextInt(0x10000));
+      String id =
+          RUN_TIME.format(now)
+              + "-"
+              + safeJob
+              + "-"
+              + String.format("%04x", RANDOM.nextInt(0x10000));
       try {
         Files.createDirectories(runsDir());
         Files.createDirectory(runDir(id));
@@ -85,7 +90,8 @@ public final class Warehouse {
       } catch (FileAlreadyExistsException e) {
         // try another suffix
       } catch (IOException e) {
-        throw Errors.usage("Cannot create a run folder in warehouse " + root + " (" + e.getMessage() + ")",
+        throw Errors.usage(
+            "Cannot create a run folder in warehouse " + root + " (" + e.getMessage() + ")",
             "check the warehouse path in conf/npc.yaml and that it is writable");
       }
     }
@@ -114,7 +120,9 @@ public final class Warehouse {
           .sorted()
           .map(this::manifest)
           .flatMap(Optional::stream)
-          .sorted(Comparator.comparing((RunManifest m) -> Instant.parse(m.startedAt())).thenComparing(RunManifest::runId))
+          .sorted(
+              Comparator.comparing((RunManifest m) -> Instant.parse(m.startedAt()))
+                  .thenComparing(RunManifest::runId))
           .toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -167,13 +175,20 @@ public final class Warehouse {
   public long publish(String runId, List<RunManifest.Output> outputs, Instant now) {
     try {
       Files.createDirectories(catalogDir());
-      try (FileChannel ch = FileChannel.open(root.resolve(".publish.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      try (FileChannel ch =
+              FileChannel.open(
+                  root.resolve(".publish.lock"),
+                  StandardOpenOption.CREATE,
+                  StandardOpenOption.WRITE);
           FileLock lock = ch.lock()) {
         Catalog current = catalog();
         Map<String, Catalog.Entry> next = new HashMap<>(current.outputs());
         for (RunManifest.Output o : outputs) {
           Map<String, Catalog.TableVersion> versions =
-              new HashMap<>(Optional.ofNullable(next.get(o.name())).map(Catalog.Entry::versions).orElse(Map.of()));
+              new HashMap<>(
+                  Optional.ofNullable(next.get(o.name()))
+                      .map(Catalog.Entry::versions)
+                      .orElse(Map.of()));
           versions.put(o.versionKey(), new Catalog.TableVersion(runId, o.path(), o.rows()));
           next.put(o.name(), new Catalog.Entry(o.sensitivity(), versions));
         }

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * or key at fault and says how to fix it, with no stack trace unless {@code --verbose}.
  */
 class CliErrorsIT {
-  private static final String PRACTICE_HEADER = "practice_code,practice_name,pcn_code,pcn_name,valid_from,valid_to";
+  private static final String PRACTICE_HEADER =
+      "practice_code,practice_name,pcn_code,pcn_name,valid_from,valid_to";
   private static final String PRACTICE_ROW = "B86001,Park Surgery,U12345,Central PCN,2019-07-01,";
   private static final String EVENTS_HEADER = "person_id,event_date,code,code_system,value,unit";
   private static final String REG_HEADER =
@@ -52,7 +53,8 @@ class CliErrorsIT {
    */
   private static String oneLine(Npc.Result r, int exitCode, String... mentions) {
     List<String> lines = r.errorLines();
-    assertEquals(exitCode, r.exitCode(), () -> "exit code; stderr:\n" + r.err() + "\nstdout:\n" + r.out());
+    assertEquals(
+        exitCode, r.exitCode(), () -> "exit code; stderr:\n" + r.err() + "\nstdout:\n" + r.out());
     assertEquals(1, lines.size(), () -> "one line expected on stderr:\n" + r.err());
     String line = lines.get(0);
     assertTrue(line.startsWith("npc: "), line);
@@ -70,15 +72,24 @@ class CliErrorsIT {
 
   @Test
   void missingInputFile() {
-    Path x = TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv").write();
-    oneLine(ingest(x), 3, x.resolve("practice_pcn.csv").toString(), "no such file", "check the file name", "extract.yaml");
+    Path x =
+        TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv").write();
+    oneLine(
+        ingest(x),
+        3,
+        x.resolve("practice_pcn.csv").toString(),
+        "no such file",
+        "check the file name",
+        "extract.yaml");
     nothingPublished();
   }
 
   @Test
   void fileThatIsNotGzip() throws IOException {
-    Path x = TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv.gz").write();
-    Files.writeString(x.resolve("practice_pcn.csv.gz"), PRACTICE_HEADER + "\n" + PRACTICE_ROW + "\n");
+    Path x =
+        TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv.gz").write();
+    Files.writeString(
+        x.resolve("practice_pcn.csv.gz"), PRACTICE_HEADER + "\n" + PRACTICE_ROW + "\n");
     oneLine(ingest(x), 3, "practice_pcn.csv.gz", "not a readable gzip file", "re-export the file");
     nothingPublished();
   }
@@ -95,7 +106,8 @@ class CliErrorsIT {
       gz.write(text.toString().getBytes(StandardCharsets.UTF_8));
     }
     byte[] whole = bytes.toByteArray();
-    Path x = TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv.gz").write();
+    Path x =
+        TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "practice_pcn.csv.gz").write();
     Files.write(x.resolve("practice_pcn.csv.gz"), Arrays.copyOf(whole, whole.length / 2));
     oneLine(ingest(x), 3, "practice_pcn.csv.gz", "gzip", "re-export the file");
     nothingPublished();
@@ -109,26 +121,49 @@ class CliErrorsIT {
 
   @Test
   void wrongDelimiter() {
-    Path x = TestExtract.in(tmp.resolve("x"))
-        .csv("practice_pcn", PRACTICE_HEADER.replace(',', ';'), PRACTICE_ROW.replace(',', ';')).write();
-    oneLine(ingest(x), 3, "practice_pcn.csv", "looks ;-separated", "set delimiter: ';'", "canonical.yaml");
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .csv("practice_pcn", PRACTICE_HEADER.replace(',', ';'), PRACTICE_ROW.replace(',', ';'))
+            .write();
+    oneLine(
+        ingest(x),
+        3,
+        "practice_pcn.csv",
+        "looks ;-separated",
+        "set delimiter: ';'",
+        "canonical.yaml");
   }
 
   @Test
   void headerMissingAMappedColumn() {
-    Path x = TestExtract.in(tmp.resolve("x"))
-        .csv("practice_pcn", "practice_code,practice_name,pcn_code,valid_from,valid_to", "B86001,Park Surgery,U12345,2019-07-01,")
-        .write();
-    oneLine(ingest(x), 3, "practice_pcn.csv", "column 'pcn_name'", "mapping 'canonical'", "canonical.yaml",
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .csv(
+                "practice_pcn",
+                "practice_code,practice_name,pcn_code,valid_from,valid_to",
+                "B86001,Park Surgery,U12345,2019-07-01,")
+            .write();
+    oneLine(
+        ingest(x),
+        3,
+        "practice_pcn.csv",
+        "column 'pcn_name'",
+        "mapping 'canonical'",
+        "canonical.yaml",
         "re-export the file with that column");
   }
 
   @Test
   void aBrokenLastFileIsRefusedBeforeAnyTableIsWritten() throws IOException {
     // The first tables are fine; the last one lacks a column. Nothing of the run may be written.
-    Path x = TestExtract.in(tmp.resolve("x")).basics(1)
-        .csv("gp_events", "person_id,event_date,code,code_system,value", "P1,2024-01-01,271649006,SNOMED,")
-        .write();
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(1)
+            .csv(
+                "gp_events",
+                "person_id,event_date,code,code_system,value",
+                "P1,2024-01-01,271649006,SNOMED,")
+            .write();
     oneLine(ingest(x), 3, "gp_events.csv", "column 'unit'");
     nothingPublished();
     try (var runs = Files.list(warehouse().resolve("runs"))) {
@@ -141,7 +176,9 @@ class CliErrorsIT {
   @Test
   void customMappingNamingAnAbsentColumn() throws IOException {
     Path mappings = Files.createDirectories(tmp.resolve("mappings"));
-    Files.writeString(mappings.resolve("ods.yaml"), """
+    Files.writeString(
+        mappings.resolve("ods.yaml"),
+        """
         description: ODS-style practice list
         delimiter: ","
         tables:
@@ -150,21 +187,50 @@ class CliErrorsIT {
             pcn_code: PCN_CODE
             valid_from: START_DATE
         """);
-    Path x = TestExtract.in(tmp.resolve("x")).mapping("ods")
-        .csv("practice_pcn", "PRAC_CODE,PCN_CODE,FROM_DATE", "B86001,U12345,2019-07-01").write();
-    Npc.Result r = Npc.raw("ingest", "--extract", x.toString(), "--warehouse", warehouse().toString(),
-        "--set", "mappings=" + mappings);
-    oneLine(r, 3, "practice_pcn.csv", "column 'START_DATE'", "mapping 'ods'", mappings.resolve("ods.yaml").toString(),
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .mapping("ods")
+            .csv("practice_pcn", "PRAC_CODE,PCN_CODE,FROM_DATE", "B86001,U12345,2019-07-01")
+            .write();
+    Npc.Result r =
+        Npc.raw(
+            "ingest",
+            "--extract",
+            x.toString(),
+            "--warehouse",
+            warehouse().toString(),
+            "--set",
+            "mappings=" + mappings);
+    oneLine(
+        r,
+        3,
+        "practice_pcn.csv",
+        "column 'START_DATE'",
+        "mapping 'ods'",
+        mappings.resolve("ods.yaml").toString(),
         "PRAC_CODE, PCN_CODE, FROM_DATE");
   }
 
   @Test
   void nhsNumberAsPersonKeyIsRefusedWithoutShowingIt() throws IOException {
-    Path x = TestExtract.in(tmp.resolve("x"))
-        .csv("gp_events", EVENTS_HEADER, "P1,2024-01-01,73211009,SNOMED,,", "9434765919,2024-01-02,73211009,SNOMED,,")
-        .write();
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .csv(
+                "gp_events",
+                EVENTS_HEADER,
+                "P1,2024-01-01,73211009,SNOMED,,",
+                "9434765919,2024-01-02,73211009,SNOMED,,")
+            .write();
     Npc.Result r = ingest(x, "--set", "quality.max_quarantine_share=1");
-    String line = oneLine(r, 3, "gp_events.csv", "data row 2", "column person_id", "NHS number", "pseudonymised extract");
+    String line =
+        oneLine(
+            r,
+            3,
+            "gp_events.csv",
+            "data row 2",
+            "column person_id",
+            "NHS number",
+            "pseudonymised extract");
     assertFalse(line.contains("9434765919"), line);
     assertFalse(r.out().contains("9434765919"), r.out());
     nothingPublished();
@@ -173,14 +239,17 @@ class CliErrorsIT {
     assertEquals(1, runs.size());
     assertEquals(RunManifest.FAILED, runs.get(0).status());
     assertEquals(3, runs.get(0).exitCode());
-    String manifest = Files.readString(new Warehouse(warehouse()).runDir(runs.get(0).runId()).resolve("manifest.json"));
+    String manifest =
+        Files.readString(
+            new Warehouse(warehouse()).runDir(runs.get(0).runId()).resolve("manifest.json"));
     assertFalse(manifest.contains("9434765919"));
   }
 
   @Test
   void missingExtractDescriptor() throws IOException {
     Path x = Files.createDirectories(tmp.resolve("x"));
-    oneLine(ingest(x), 3, x.resolve("extract.yaml").toString(), "no descriptor", "add extract.yaml");
+    oneLine(
+        ingest(x), 3, x.resolve("extract.yaml").toString(), "no descriptor", "add extract.yaml");
     assertFalse(Files.exists(warehouse()), "nothing written for an extract refused up front");
   }
 
@@ -191,29 +260,53 @@ class CliErrorsIT {
 
   @Test
   void unknownConfigKeyAsAFlag() {
-    oneLine(ingest(tmp, "--set", "foo.bar=1"), 2, "command-line flags", "foo", "unknown key", "known keys here are");
-    oneLine(ingest(tmp, "--set", "quality.max_share=0.1"), 2, "quality.max_share", "max_quarantine_share");
+    oneLine(
+        ingest(tmp, "--set", "foo.bar=1"),
+        2,
+        "command-line flags",
+        "foo",
+        "unknown key",
+        "known keys here are");
+    oneLine(
+        ingest(tmp, "--set", "quality.max_share=0.1"),
+        2,
+        "quality.max_share",
+        "max_quarantine_share");
   }
 
   @Test
   void unknownConfigKeyInAFile() throws IOException {
     Path conf = tmp.resolve("npc.yaml");
     Files.writeString(conf, "quality:\n  max_quarantine: 0.1\n");
-    oneLine(ingest(tmp, "--config", conf.toString()), 2, conf.toString(), "quality.max_quarantine", "unknown key");
+    oneLine(
+        ingest(tmp, "--config", conf.toString()),
+        2,
+        conf.toString(),
+        "quality.max_quarantine",
+        "unknown key");
     assertFalse(Files.exists(warehouse()));
   }
 
   @Test
   void badConfigValue() {
-    oneLine(ingest(tmp, "--set", "quality.max_quarantine_share=2"), 2, "quality.max_quarantine_share", "'2'",
+    oneLine(
+        ingest(tmp, "--set", "quality.max_quarantine_share=2"),
+        2,
+        "quality.max_quarantine_share",
+        "'2'",
         "expected a number from 0.0 to 1.0");
   }
 
   @Test
   void qualityGateFailurePublishesNothing() {
-    Path x = TestExtract.in(tmp.resolve("x"))
-        .csv("gp_registrations", REG_HEADER, "P1,B86001,1950,F,E01024001,A,2010-01-01,,", "P2,B86001,1950,X,E01024001,A,2010-01-01,,")
-        .write();
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .csv(
+                "gp_registrations",
+                REG_HEADER,
+                "P1,B86001,1950,F,E01024001,A,2010-01-01,,",
+                "P2,B86001,1950,X,E01024001,A,2010-01-01,,")
+            .write();
     // With a per-table limit raised, the same extract is accepted and published as version 1.
     Npc.Result ok = ingest(x, "--set", "quality.per_table.gp_registrations=0.5");
     assertEquals(0, ok.exitCode(), ok.err());
@@ -221,8 +314,16 @@ class CliErrorsIT {
     assertEquals(1, w.catalog().version());
 
     Npc.Result r = ingest(x);
-    String line = oneLine(r, 4, "Quality gate failed for gp_registrations", "50.0% of rows quarantined (1 of 2)",
-        "limit of 5.0%", "BAD_CODE on sex", "nothing was published", "quality.per_table.gp_registrations");
+    String line =
+        oneLine(
+            r,
+            4,
+            "Quality gate failed for gp_registrations",
+            "50.0% of rows quarantined (1 of 2)",
+            "limit of 5.0%",
+            "BAD_CODE on sex",
+            "nothing was published",
+            "quality.per_table.gp_registrations");
     assertEquals(1, w.catalog().version(), "catalog version unchanged");
     RunManifest failed = w.runs().get(w.runs().size() - 1);
     assertTrue(line.contains(failed.runId()), "names the run to inspect: " + line);
@@ -266,8 +367,11 @@ class CliErrorsIT {
   void helpListsTheSubcommandsAndExitCodes() {
     Npc.Result r = Npc.raw("--help");
     assertEquals(0, r.exitCode(), r.err());
-    for (String sub : List.of("ingest", "run", "validate", "runs", "contracts", "generate-completion")) {
-      assertTrue(r.out().lines().anyMatch(l -> l.strip().startsWith(sub + " ") || l.strip().equals(sub)), sub + " in:\n" + r.out());
+    for (String sub :
+        List.of("ingest", "run", "validate", "runs", "contracts", "generate-completion")) {
+      assertTrue(
+          r.out().lines().anyMatch(l -> l.strip().startsWith(sub + " ") || l.strip().equals(sub)),
+          sub + " in:\n" + r.out());
     }
     assertTrue(r.out().contains("4  a quality gate failed"), r.out());
     Npc.Result bare = Npc.raw();
@@ -298,16 +402,22 @@ class CliErrorsIT {
     assertEquals(0, r.exitCode(), r.err());
     assertTrue(r.out().contains("ok  configuration"), r.out());
     assertTrue(r.out().contains("ok  job jobs/nightly.yaml"), r.out());
-    assertTrue(r.out().contains("ok  extract " + x + ": 2 files, extract date 2025-03-31"), r.out());
+    assertTrue(
+        r.out().contains("ok  extract " + x + ": 2 files, extract date 2025-03-31"), r.out());
     assertEquals(List.of(), r.errorLines());
     assertFalse(Files.exists(warehouse()), "validate writes nothing");
   }
 
   @Test
   void validateRefusesABrokenInputWithoutWriting() {
-    Path x = TestExtract.in(tmp.resolve("x")).basics(2)
-        .csv("gp_events", "person_id,event_date,code,code_system,value", "P1,2024-01-01,73211009,SNOMED,")
-        .write();
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(2)
+            .csv(
+                "gp_events",
+                "person_id,event_date,code,code_system,value",
+                "P1,2024-01-01,73211009,SNOMED,")
+            .write();
     Npc.Result r = Npc.run(warehouse(), "validate", "--extract", x.toString());
     oneLine(r, 3, "gp_events.csv", "column 'unit'", "canonical.yaml");
     assertFalse(Files.exists(warehouse()), "validate writes nothing");
@@ -316,7 +426,13 @@ class CliErrorsIT {
   @Test
   void validateRefusesABadJobFile() throws IOException {
     Path job = tmp.resolve("job.yaml");
-    Files.writeString(job, "job: j\nsteps:\n  a:\n    run: ingest\n    needs: [b]\n    outputs:\n      aggregate: [x]\n");
-    oneLine(Npc.run(warehouse(), "validate", job.toString()), 2, job.toString(), "step 'a' needs unknown step 'b'");
+    Files.writeString(
+        job,
+        "job: j\nsteps:\n  a:\n    run: ingest\n    needs: [b]\n    outputs:\n      aggregate: [x]\n");
+    oneLine(
+        Npc.run(warehouse(), "validate", job.toString()),
+        2,
+        job.toString(),
+        "step 'a' needs unknown step 'b'");
   }
 }

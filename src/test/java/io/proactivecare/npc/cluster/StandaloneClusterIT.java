@@ -61,7 +61,8 @@ class StandaloneClusterIT {
 
   @BeforeAll
   static void startCluster() throws IOException {
-    if (Files.exists(RUN_DIR.resolve("master.pid")) || Files.exists(RUN_DIR.resolve("worker.pid"))) {
+    if (Files.exists(RUN_DIR.resolve("master.pid"))
+        || Files.exists(RUN_DIR.resolve("worker.pid"))) {
       env.put("NPC_CLUSTER_DIR", RUN_DIR.toString());
       cluster(STOP_TIMEOUT, "stop"); // left over from an interrupted run
     }
@@ -97,18 +98,27 @@ class StandaloneClusterIT {
     // The same job in local mode, in this JVM, meanwhile (separate warehouses), to save wall time.
     Path localWarehouse = tmp.resolve("local-warehouse");
     ExecutorService localThread = Executors.newSingleThreadExecutor();
-    Future<Timed<Npc.Result>> localRun = localThread.submit(() -> {
-      long t0 = System.nanoTime();
-      Npc.Result r = Npc.run(localWarehouse, "run", "jobs/nightly.yaml");
-      return new Timed<>(r, (System.nanoTime() - t0) / 1_000_000);
-    });
+    Future<Timed<Npc.Result>> localRun =
+        localThread.submit(
+            () -> {
+              long t0 = System.nanoTime();
+              Npc.Result r = Npc.run(localWarehouse, "run", "jobs/nightly.yaml");
+              return new Timed<>(r, (System.nanoTime() - t0) / 1_000_000);
+            });
     Timed<Npc.Result> local;
     Path clusterWarehouse = tmp.resolve("cluster-warehouse");
     long t0 = System.nanoTime();
     Run submit;
     long clusterMs;
     try {
-      submit = cluster(SUBMIT_TIMEOUT, "submit", "run", "jobs/nightly.yaml", "--warehouse", clusterWarehouse.toString());
+      submit =
+          cluster(
+              SUBMIT_TIMEOUT,
+              "submit",
+              "run",
+              "jobs/nightly.yaml",
+              "--warehouse",
+              clusterWarehouse.toString());
       clusterMs = (System.nanoTime() - t0) / 1_000_000;
     } finally {
       local = localRun.get(SUBMIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
@@ -120,17 +130,28 @@ class StandaloneClusterIT {
     assertEquals(RunManifest.SUCCEEDED, onCluster.status(), onCluster.error());
     Map<String, RunManifest.TableCount> clusterTables = tableCounts(onCluster);
     assertFalse(clusterTables.isEmpty(), "the manifest reconciles no table");
-    clusterTables.values().forEach(t -> assertEquals(t.read(), t.accepted() + t.quarantined(),
-        t.table() + ": read must equal accepted + quarantined"));
+    clusterTables
+        .values()
+        .forEach(
+            t ->
+                assertEquals(
+                    t.read(),
+                    t.accepted() + t.quarantined(),
+                    t.table() + ": read must equal accepted + quarantined"));
 
     assertEquals(0, local.value().exitCode(), local.value().err());
     RunManifest inLocalMode = onlyRun(localWarehouse);
     assertEquals(RunManifest.SUCCEEDED, inLocalMode.status(), inLocalMode.error());
 
-    assertEquals(describe(tableCounts(inLocalMode)), describe(clusterTables), "per-table counts, local vs cluster");
+    assertEquals(
+        describe(tableCounts(inLocalMode)),
+        describe(clusterTables),
+        "per-table counts, local vs cluster");
     Map<String, Long> clusterOutputs = outputRows(onCluster);
     assertEquals(outputRows(inLocalMode), clusterOutputs, "rows per output, local vs cluster");
-    assertTrue(clusterOutputs.keySet().stream().anyMatch(o -> o.startsWith("conformed/")), clusterOutputs.toString());
+    assertTrue(
+        clusterOutputs.keySet().stream().anyMatch(o -> o.startsWith("conformed/")),
+        clusterOutputs.toString());
 
     // What the executors wrote is all there: count the cluster's Parquet files back.
     Warehouse w = new Warehouse(clusterWarehouse);
@@ -140,21 +161,27 @@ class StandaloneClusterIT {
     }
 
     assertExecutorsRanOnTheCluster();
-    System.out.printf("nightly job, run concurrently: spark-submit to the standalone cluster %.1f s (whole command),"
-        + " local mode in-process %.1f s%n", clusterMs / 1000.0, local.millis() / 1000.0);
+    System.out.printf(
+        "nightly job, run concurrently: spark-submit to the standalone cluster %.1f s (whole command),"
+            + " local mode in-process %.1f s%n",
+        clusterMs / 1000.0, local.millis() / 1000.0);
   }
 
-  /** The master saw our application finish, and the worker ran an executor for it that ran tasks. */
+  /**
+   * The master saw our application finish, and the worker ran an executor for it that ran tasks.
+   */
   private static void assertExecutorsRanOnTheCluster() throws Exception {
     JsonNode master = masterJson();
     assertEquals(1, master.path("aliveworkers").asInt(), master.toPrettyString());
     List<String> appIds = new ArrayList<>();
     for (JsonNode app : master.path("completedapps")) {
-      if ("npc".equals(app.path("name").asText()) && "FINISHED".equals(app.path("state").asText())) {
+      if ("npc".equals(app.path("name").asText())
+          && "FINISHED".equals(app.path("state").asText())) {
         appIds.add(app.path("id").asText());
       }
     }
-    assertEquals(1, appIds.size(), "one finished npc application expected:\n" + master.toPrettyString());
+    assertEquals(
+        1, appIds.size(), "one finished npc application expected:\n" + master.toPrettyString());
 
     Path appDir = RUN_DIR.resolve("work").resolve(appIds.get(0));
     assertTrue(Files.isDirectory(appDir), "the worker has no folder for " + appIds.get(0));
@@ -164,16 +191,23 @@ class StandaloneClusterIT {
     }
     assertFalse(stderrs.isEmpty(), "no executor log in " + appDir);
     String log = Files.readString(stderrs.get(0), StandardCharsets.UTF_8);
-    assertTrue(log.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend"), "not an executor launch: " + stderrs.get(0));
+    assertTrue(
+        log.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend"),
+        "not an executor launch: " + stderrs.get(0));
     assertTrue(log.contains("Finished task"), "the executor ran no task: " + stderrs.get(0));
     // The executor's classpath is Spark's jars; our code came from the jar the driver served.
-    assertTrue(Files.isRegularFile(stderrs.get(0).getParent().resolve("npc-cluster.jar")), "executor did not fetch npc-cluster.jar");
+    assertTrue(
+        Files.isRegularFile(stderrs.get(0).getParent().resolve("npc-cluster.jar")),
+        "executor did not fetch npc-cluster.jar");
   }
 
   private static JsonNode masterJson() throws Exception {
     HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + env.get("NPC_MASTER_WEBUI_PORT") + "/json/"))
-        .timeout(Duration.ofSeconds(10)).build();
+    HttpRequest get =
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + env.get("NPC_MASTER_WEBUI_PORT") + "/json/"))
+            .timeout(Duration.ofSeconds(10))
+            .build();
     HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return new ObjectMapper().readTree(r.body());
@@ -190,12 +224,17 @@ class StandaloneClusterIT {
   }
 
   private static Map<String, Long> outputRows(RunManifest m) {
-    return outputs(m).stream().collect(Collectors.toMap(RunManifest.Output::name, RunManifest.Output::rows, (a, b) -> a, TreeMap::new));
+    return outputs(m).stream()
+        .collect(
+            Collectors.toMap(
+                RunManifest.Output::name, RunManifest.Output::rows, (a, b) -> a, TreeMap::new));
   }
 
   private static Map<String, RunManifest.TableCount> tableCounts(RunManifest m) {
-    return m.steps().stream().flatMap(s -> s.tables().stream())
-        .collect(Collectors.toMap(RunManifest.TableCount::table, t -> t, (a, b) -> a, TreeMap::new));
+    return m.steps().stream()
+        .flatMap(s -> s.tables().stream())
+        .collect(
+            Collectors.toMap(RunManifest.TableCount::table, t -> t, (a, b) -> a, TreeMap::new));
   }
 
   private static Map<String, String> describe(Map<String, RunManifest.TableCount> counts) {
@@ -211,11 +250,16 @@ class StandaloneClusterIT {
 
   /** Runs bin/npc-cluster in the repository with the test's environment, within the timeout. */
   private static Run cluster(Duration timeout, String... args) {
-    List<String> command = new ArrayList<>(List.of("bash", HOME.resolve("bin/npc-cluster").toString()));
+    List<String> command =
+        new ArrayList<>(List.of("bash", HOME.resolve("bin/npc-cluster").toString()));
     command.addAll(List.of(args));
     Path log = RUN_DIR.resolve("it-" + args[0] + ".log");
-    ProcessBuilder pb = new ProcessBuilder(command).directory(HOME.toFile()).redirectErrorStream(true)
-        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(HOME.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
     pb.environment().remove("NPC_SPARK_MASTER");
     pb.environment().remove("NPC_SUBMIT_OPTS");
     pb.environment().putAll(env);
@@ -225,7 +269,13 @@ class StandaloneClusterIT {
         p.descendants().forEach(ProcessHandle::destroyForcibly);
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
-        fail("bin/npc-cluster " + String.join(" ", args) + " did not finish within " + timeout + ":\n" + Files.readString(log));
+        fail(
+            "bin/npc-cluster "
+                + String.join(" ", args)
+                + " did not finish within "
+                + timeout
+                + ":\n"
+                + Files.readString(log));
       }
       return new Run(p.exitValue(), Files.readString(log));
     } catch (IOException e) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Precedence (defaults < file < flags), refusals naming the key, and the configuration hash. */
 class ConfigLoaderTest {
-  private static final Path HOME = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
+  private static final Path HOME =
+      Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
 
   @TempDir Path tmp;
 
@@ -54,7 +55,8 @@ class ConfigLoaderTest {
 
   @Test
   void fileOverridesDefaultsKeyByKey() throws IOException {
-    Path f = file("npc.yaml", "quality:\n  max_quarantine_share: 0.2\nspark:\n  master: local[1]\n");
+    Path f =
+        file("npc.yaml", "quality:\n  max_quarantine_share: 0.2\nspark:\n  master: local[1]\n");
     NpcConfig c = ConfigLoader.load(Optional.of(f), Map.of()).config();
     assertEquals(0.2, c.quality().maxQuarantineShare());
     assertEquals("local[1]", c.spark().master());
@@ -65,9 +67,15 @@ class ConfigLoaderTest {
 
   @Test
   void flagsOverrideTheFile() throws IOException {
-    Path f = file("npc.yaml", "warehouse: from-file\nquality:\n  max_quarantine_share: 0.2\n  per_table:\n    gp_events: 0.3\n");
-    NpcConfig c = ConfigLoader.load(Optional.of(f),
-        Map.of("quality.max_quarantine_share", "0.4", "warehouse", "from-flag")).config();
+    Path f =
+        file(
+            "npc.yaml",
+            "warehouse: from-file\nquality:\n  max_quarantine_share: 0.2\n  per_table:\n    gp_events: 0.3\n");
+    NpcConfig c =
+        ConfigLoader.load(
+                Optional.of(f),
+                Map.of("quality.max_quarantine_share", "0.4", "warehouse", "from-flag"))
+            .config();
     assertEquals(0.4, c.quality().maxQuarantineShare());
     assertEquals(Path.of("from-flag"), c.warehouse());
     assertEquals(0.3, c.quality().limitFor("gp_events"));
@@ -77,25 +85,52 @@ class ConfigLoaderTest {
   @Test
   void unknownNestedKeyInAFileNamesTheDottedKeyAndTheFile() throws IOException {
     Path f = file("npc.yaml", "spark:\n  shuffle_partitons: 4\n");
-    refused(() -> ConfigLoader.load(Optional.of(f), Map.of()), f.toString(), "spark.shuffle_partitons", "unknown key",
+    refused(
+        () -> ConfigLoader.load(Optional.of(f), Map.of()),
+        f.toString(),
+        "spark.shuffle_partitons",
+        "unknown key",
         "shuffle_partitions");
   }
 
   @Test
   void unknownKeyInAFlagIsNamed() {
-    refused(() -> flags(Map.of("ingest.check_everything", "true")), "command-line flags", "ingest.check_everything");
+    refused(
+        () -> flags(Map.of("ingest.check_everything", "true")),
+        "command-line flags",
+        "ingest.check_everything");
     refused(() -> flags(Map.of("foo.bar", "1")), "command-line flags", "foo", "unknown key");
   }
 
   @Test
   void badTypesNameTheKey() throws IOException {
-    refused(() -> flags(Map.of("quality.max_quarantine_share", "lots")), "quality.max_quarantine_share", "'lots'");
-    refused(() -> flags(Map.of("quality.max_quarantine_share", "2")), "quality.max_quarantine_share", "from 0.0 to 1.0");
-    refused(() -> flags(Map.of("spark.shuffle_partitions", "1.5")), "spark.shuffle_partitions", "'1.5'", "whole number");
-    refused(() -> flags(Map.of("ingest.check_person_references", "sometimes")), "ingest.check_person_references", "true or false");
-    refused(() -> flags(Map.of("ingest.earliest_date", "2025-02-30")), "ingest.earliest_date", "yyyy-MM-dd");
+    refused(
+        () -> flags(Map.of("quality.max_quarantine_share", "lots")),
+        "quality.max_quarantine_share",
+        "'lots'");
+    refused(
+        () -> flags(Map.of("quality.max_quarantine_share", "2")),
+        "quality.max_quarantine_share",
+        "from 0.0 to 1.0");
+    refused(
+        () -> flags(Map.of("spark.shuffle_partitions", "1.5")),
+        "spark.shuffle_partitions",
+        "'1.5'",
+        "whole number");
+    refused(
+        () -> flags(Map.of("ingest.check_person_references", "sometimes")),
+        "ingest.check_person_references",
+        "true or false");
+    refused(
+        () -> flags(Map.of("ingest.earliest_date", "2025-02-30")),
+        "ingest.earliest_date",
+        "yyyy-MM-dd");
     Path f = file("npc.yaml", "ingest:\n  earliest_date: 31/12/1900\n");
-    refused(() -> ConfigLoader.load(Optional.of(f), Map.of()), f.toString(), "ingest.earliest_date", "'31/12/1900'");
+    refused(
+        () -> ConfigLoader.load(Optional.of(f), Map.of()),
+        f.toString(),
+        "ingest.earliest_date",
+        "'31/12/1900'");
   }
 
   @Test
@@ -106,37 +141,57 @@ class ConfigLoaderTest {
   @Test
   void perTableLimitForAnUnknownTableIsRefused() throws IOException {
     Path f = file("npc.yaml", "quality:\n  per_table:\n    unknown_table: 0.5\n");
-    refused(() -> ConfigLoader.load(Optional.of(f), Map.of()), f.toString(), "quality.per_table.unknown_table", "unknown table",
+    refused(
+        () -> ConfigLoader.load(Optional.of(f), Map.of()),
+        f.toString(),
+        "quality.per_table.unknown_table",
+        "unknown table",
         "gp_events");
-    refused(() -> flags(Map.of("quality.per_table.gp_events", "1.5")), "quality.per_table.gp_events");
+    refused(
+        () -> flags(Map.of("quality.per_table.gp_events", "1.5")), "quality.per_table.gp_events");
   }
 
   @Test
   void sparkSettingsMustBeSparkKeys() throws IOException {
     Path f = file("npc.yaml", "spark:\n  settings:\n    driver.memory: 2g\n");
-    refused(() -> ConfigLoader.load(Optional.of(f), Map.of()), f.toString(), "spark.settings.driver.memory", "spark.");
+    refused(
+        () -> ConfigLoader.load(Optional.of(f), Map.of()),
+        f.toString(),
+        "spark.settings.driver.memory",
+        "spark.");
   }
 
   @Test
   void sparkSettingsFromAFileKeepTheirDottedNames() throws IOException {
     Path f = file("npc.yaml", "spark:\n  settings:\n    spark.driver.maxResultSize: 2g\n");
-    assertEquals(Map.of("spark.driver.maxResultSize", "2g"),
+    assertEquals(
+        Map.of("spark.driver.maxResultSize", "2g"),
         ConfigLoader.load(Optional.of(f), Map.of()).config().spark().settings());
   }
 
   @Test
   void sparkSettingsCanBeSetWithAFlag() {
-    // --set spark.settings.spark.sql.adaptive.enabled=false: the key below spark.settings is Spark's own
+    // --set spark.settings.spark.sql.adaptive.enabled=false: the key below spark.settings is
+    // Spark's own
     // dotted name, not a path of nested keys.
-    NpcConfig c = flags(Map.of("spark.settings.spark.sql.adaptive.enabled", "false",
-        "spark.settings.spark.driver.maxResultSize", "2g")).config();
-    assertEquals(Map.of("spark.sql.adaptive.enabled", "false", "spark.driver.maxResultSize", "2g"), c.spark().settings());
+    NpcConfig c =
+        flags(
+                Map.of(
+                    "spark.settings.spark.sql.adaptive.enabled",
+                    "false",
+                    "spark.settings.spark.driver.maxResultSize",
+                    "2g"))
+            .config();
+    assertEquals(
+        Map.of("spark.sql.adaptive.enabled", "false", "spark.driver.maxResultSize", "2g"),
+        c.spark().settings());
   }
 
   @Test
   void shippedConfigFileIsExactlyTheBuiltInDefaults() {
     ConfigLoader.Loaded builtIn = flags(Map.of());
-    ConfigLoader.Loaded shipped = ConfigLoader.load(Optional.of(HOME.resolve("conf/npc.yaml")), Map.of());
+    ConfigLoader.Loaded shipped =
+        ConfigLoader.load(Optional.of(HOME.resolve("conf/npc.yaml")), Map.of());
     assertEquals(builtIn.config(), shipped.config());
     assertEquals(builtIn.effective(), shipped.effective());
     assertEquals(builtIn.hash(), shipped.hash());
@@ -144,23 +199,46 @@ class ConfigLoaderTest {
 
   @Test
   void hashIsStableAcrossKeyOrderAndChangesWithValues() throws IOException {
-    Path a = file("a.yaml", "warehouse: w\nspark:\n  master: local[1]\n  shuffle_partitions: 4\n"
-        + "quality:\n  per_table:\n    gp_events: 0.1\n    apc_spells: 0.2\n");
-    Path b = file("b.yaml", "quality:\n  per_table:\n    apc_spells: 0.2\n    gp_events: 0.1\n"
-        + "spark:\n  shuffle_partitions: 4\n  master: local[1]\nwarehouse: w\n");
+    Path a =
+        file(
+            "a.yaml",
+            "warehouse: w\nspark:\n  master: local[1]\n  shuffle_partitions: 4\n"
+                + "quality:\n  per_table:\n    gp_events: 0.1\n    apc_spells: 0.2\n");
+    Path b =
+        file(
+            "b.yaml",
+            "quality:\n  per_table:\n    apc_spells: 0.2\n    gp_events: 0.1\n"
+                + "spark:\n  shuffle_partitions: 4\n  master: local[1]\nwarehouse: w\n");
     String hashA = ConfigLoader.load(Optional.of(a), Map.of()).hash();
     assertEquals(hashA, ConfigLoader.load(Optional.of(b), Map.of()).hash());
     assertTrue(hashA.matches("[0-9a-f]{64}"), hashA);
     // The same values given as flags give the same effective configuration, so the same hash.
-    assertEquals(hashA, flags(Map.of("quality.per_table.apc_spells", "0.2", "spark.master", "local[1]",
-        "warehouse", "w", "spark.shuffle_partitions", "4", "quality.per_table.gp_events", "0.1")).hash());
-    assertNotEquals(hashA, ConfigLoader.load(Optional.of(a), Map.of("spark.shuffle_partitions", "5")).hash());
+    assertEquals(
+        hashA,
+        flags(
+                Map.of(
+                    "quality.per_table.apc_spells",
+                    "0.2",
+                    "spark.master",
+                    "local[1]",
+                    "warehouse",
+                    "w",
+                    "spark.shuffle_partitions",
+                    "4",
+                    "quality.per_table.gp_events",
+                    "0.1"))
+            .hash());
+    assertNotEquals(
+        hashA, ConfigLoader.load(Optional.of(a), Map.of("spark.shuffle_partitions", "5")).hash());
   }
 
   @Test
   void unreadableYamlNamesTheFile() throws IOException {
     Path f = file("npc.yaml", "quality: [unclosed\n");
     refused(() -> ConfigLoader.load(Optional.of(f), Map.of()), f.toString(), "not valid YAML");
-    refused(() -> ConfigLoader.load(Optional.of(tmp.resolve("absent.yaml")), Map.of()), "absent.yaml", "no such file");
+    refused(
+        () -> ConfigLoader.load(Optional.of(tmp.resolve("absent.yaml")), Map.of()),
+        "absent.yaml",
+        "no such file");
   }
 }

@@ -17,14 +17,15 @@ import org.junit.jupiter.api.Test;
 
 /** Spec fixture of the ae_attendances contract. Extract date 2025-03-31. */
 class AeAttendancesRulesTest {
-  private static final String HEADER = "attendance_id,person_id,arrival_date,department_type,attendance_category,provider_code";
+  private static final String HEADER =
+      "attendance_id,person_id,arrival_date,department_type,attendance_category,provider_code";
   private static final RuleCheck CHECK = RuleCheck.of(Contracts.AE_ATTENDANCES);
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("A1,P1,2024-01-10,01,1,RR8"),
-        accepted("A2,P2,2024-01-11,05,X,"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER, accepted("A1,P1,2024-01-10,01,1,RR8"), accepted("A2,P2,2024-01-11,05,X,"));
 
     Row a1 = o.acceptedWhere(Cols.ATTENDANCE_ID, "A1");
     assertEquals("P1", a1.getAs(Cols.PERSON_ID));
@@ -40,7 +41,8 @@ class AeAttendancesRulesTest {
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",P1,2024-01-10,01,1,", "MISSING:attendance_id"),
         refused("A10,,2024-01-10,01,1,", "MISSING:person_id"),
         refused("A11,P1,,01,1,", "MISSING:arrival_date"),
@@ -62,14 +64,19 @@ class AeAttendancesRulesTest {
         refused("A60,P1,2024-01-10,01", "MALFORMED_ROW", "MISSING:attendance_category"),
         // too many fields: malformed, though every field read is valid
         refused("A61,P1,2024-01-10,01,1,RR8,extra", "MALFORMED_ROW"),
-        refused(",P1,2025-04-01,1,5,rr8",
-            "MISSING:attendance_id", "BAD_CODE:department_type", "BAD_CODE:attendance_category",
-            "BAD_FORMAT:provider_code", "FUTURE_DATE:arrival_date"));
+        refused(
+            ",P1,2025-04-01,1,5,rr8",
+            "MISSING:attendance_id",
+            "BAD_CODE:department_type",
+            "BAD_CODE:attendance_category",
+            "BAD_FORMAT:provider_code",
+            "FUTURE_DATE:arrival_date"));
   }
 
   @Test
   void duplicateAttendanceIdsKeepTheFirstValidRow() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("A1,P1,2024-01-10,01,1,"),
         refused("A1,P2,2024-01-11,02,2,", "DUPLICATE:attendance_id"),
         refused("A2,P1,2024-01-10,07,1,", "BAD_CODE:department_type"),
@@ -80,9 +87,13 @@ class AeAttendancesRulesTest {
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
     String[] lines = {"A1,P1,2024-01-10,01,1,", "A2,P9,2024-01-10,01,1,"};
     RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")), withRegister.reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
+        withRegister.reasons(HEADER, lines));
     // skipped when the extract has no register, or check_person_references is off
     assertEquals(Map.of(1L, List.of(), 2L, List.of()), CHECK.reasons(HEADER, lines));
-    assertEquals(Map.of(1L, List.of(), 2L, List.of()), withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of()),
+        withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
   }
 }

@@ -27,10 +27,12 @@ class ApcSpellsRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("S1,P1,2024-01-10,2024-01-12,2A,1,1,19,RR8,I10X;N180"),
-        accepted("S2,P2,2024-02-01,,11,2,,,,"),
-        accepted("  S3 , P3 ,2024-03-01,2024-03-01,21,1,4,79,RR801, I10X ; N180 ;;J189 "));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER,
+            accepted("S1,P1,2024-01-10,2024-01-12,2A,1,1,19,RR8,I10X;N180"),
+            accepted("S2,P2,2024-02-01,,11,2,,,,"),
+            accepted("  S3 , P3 ,2024-03-01,2024-03-01,21,1,4,79,RR801, I10X ; N180 ;;J189 "));
 
     Row s1 = o.acceptedWhere(Cols.SPELL_ID, "S1");
     assertEquals("P1", s1.getAs(Cols.PERSON_ID));
@@ -55,13 +57,17 @@ class ApcSpellsRulesTest {
     assertEquals("P3", s3.getAs(Cols.PERSON_ID));
     assertEquals(List.of("I10X", "N180", "J189"), s3.getList(s3.fieldIndex(Cols.DIAGNOSES)));
 
-    assertEquals(RuleCheck.describe(Contracts.APC_SPELLS.schema()),
-        RuleCheck.describe(RowValidator.accepted(o.validated(), Contracts.APC_SPELLS, CHECK.dateFormats()).schema()));
+    assertEquals(
+        RuleCheck.describe(Contracts.APC_SPELLS.schema()),
+        RuleCheck.describe(
+            RowValidator.accepted(o.validated(), Contracts.APC_SPELLS, CHECK.dateFormats())
+                .schema()));
   }
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         // MISSING, for each required column; blank counts as empty
         refused(",P1,2024-01-10,2024-01-12,21,1,1,19,RR8,I10X", "MISSING:spell_id"),
         refused("S11,  ,2024-01-10,2024-01-12,21,1,1,19,RR8,I10X", "MISSING:person_id"),
@@ -102,17 +108,30 @@ class ApcSpellsRulesTest {
         refused("S61,P1,2025-04-01,,21,1,,,,", "FUTURE_DATE:admission_date"),
         refused("S62,P1,2025-03-30,2025-04-01,21,1,,,,", "FUTURE_DATE:discharge_date"),
         // MALFORMED_ROW: too few fields; the missing fields are also reported
-        refused("S70,P1,2024-01-10", "MALFORMED_ROW", "MISSING:admission_method", "MISSING:patient_classification"),
-        // several reasons on one row, in rule order (columns in contract order, then pairs, then future)
-        refused(",P1,2025-02-30,2024-01-09,2E,1,1,19,RR8,I10.9",
-            "MISSING:spell_id", "BAD_DATE:admission_date", "BAD_CODE:admission_method", "BAD_FORMAT:diagnoses"),
-        refused("S81,P1,2025-04-02,2025-04-01,21,1,,,,",
-            "DATE_ORDER:discharge_date", "FUTURE_DATE:admission_date", "FUTURE_DATE:discharge_date"));
+        refused(
+            "S70,P1,2024-01-10",
+            "MALFORMED_ROW",
+            "MISSING:admission_method",
+            "MISSING:patient_classification"),
+        // several reasons on one row, in rule order (columns in contract order, then pairs, then
+        // future)
+        refused(
+            ",P1,2025-02-30,2024-01-09,2E,1,1,19,RR8,I10.9",
+            "MISSING:spell_id",
+            "BAD_DATE:admission_date",
+            "BAD_CODE:admission_method",
+            "BAD_FORMAT:diagnoses"),
+        refused(
+            "S81,P1,2025-04-02,2025-04-01,21,1,,,,",
+            "DATE_ORDER:discharge_date",
+            "FUTURE_DATE:admission_date",
+            "FUTURE_DATE:discharge_date"));
   }
 
   @Test
   void duplicateSpellIdsKeepTheFirstValidRow() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("S1,P1,2024-01-10,,21,1,,,,"),
         refused("S1,P2,2024-02-01,,11,1,,,,", "DUPLICATE:spell_id"),
         // a duplicate of an invalid row does not make the valid one a duplicate
@@ -125,51 +144,74 @@ class ApcSpellsRulesTest {
   @Test
   void theFirstByRowNumberIsKeptWhateverTheOrderOfTheRows() {
     // The same three rows, held in reverse order: row 1 is still the one kept.
-    Dataset<Row> reversed = RawRows.of(HEADER,
-            "S1,P1,2024-01-10,,21,1,,,,",
-            "S1,P2,2024-01-11,,21,1,,,,",
-            "S1,P3,2024-01-12,,21,1,,,,")
-        .orderBy(col(SourceReader.ROW).desc());
+    Dataset<Row> reversed =
+        RawRows.of(
+                HEADER,
+                "S1,P1,2024-01-10,,21,1,,,,",
+                "S1,P2,2024-01-11,,21,1,,,,",
+                "S1,P3,2024-01-12,,21,1,,,,")
+            .orderBy(col(SourceReader.ROW).desc());
     RuleCheck.Outcome o = CHECK.run(reversed);
-    assertEquals(Map.of(1L, List.of(), 2L, List.of("DUPLICATE:spell_id"), 3L, List.of("DUPLICATE:spell_id")), o.reasons());
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of("DUPLICATE:spell_id"), 3L, List.of("DUPLICATE:spell_id")),
+        o.reasons());
     assertEquals("P1", o.acceptedWhere(Cols.SPELL_ID, "S1").getAs(Cols.PERSON_ID));
   }
 
   @Test
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
-    String[] lines = {"S1,P1,2024-01-10,,21,1,,,,", "S2,P9,2024-01-10,,21,1,,,,", "S3,,2024-01-10,,21,1,,,,"};
+    String[] lines = {
+      "S1,P1,2024-01-10,,21,1,,,,", "S2,P9,2024-01-10,,21,1,,,,", "S3,,2024-01-10,,21,1,,,,"
+    };
     RuleCheck withRegister = CHECK.withPersons("P1", "P2");
     // an empty person is MISSING, not unknown
-    assertEquals(Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id"), 3L, List.of("MISSING:person_id")),
+    assertEquals(
+        Map.of(
+            1L,
+            List.of(),
+            2L,
+            List.of("UNKNOWN_PERSON:person_id"),
+            3L,
+            List.of("MISSING:person_id")),
         withRegister.reasons(HEADER, lines));
     // skipped when the extract has no register, or check_person_references is off
-    assertEquals(Map.of(1L, List.of(), 2L, List.of(), 3L, List.of("MISSING:person_id")), CHECK.reasons(HEADER, lines));
-    assertEquals(Map.of(1L, List.of(), 2L, List.of(), 3L, List.of("MISSING:person_id")),
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of(), 3L, List.of("MISSING:person_id")),
+        CHECK.reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of(), 3L, List.of("MISSING:person_id")),
         withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
   }
 
   @Test
   void datesAreReadInTheMappingsFormatAndTheEarliestDateIsASetting() {
-    RuleCheck ukDates = CHECK.dateFormat(Cols.ADMISSION_DATE, "dd/MM/yyyy")
-        .settings(new IngestSettings(true, true, LocalDate.of(2000, 1, 1)));
-    RuleCheck.Outcome o = ukDates.expect(HEADER,
-        accepted("S1,P1,10/01/2024,2024-01-12,21,1,,,,"),
-        refused("S2,P1,2024-01-10,,21,1,,,,", "BAD_DATE:admission_date"),
-        refused("S3,P1,1/1/2024,,21,1,,,,", "BAD_DATE:admission_date"),
-        refused("S4,P1,30/02/2024,,21,1,,,,", "BAD_DATE:admission_date"),
-        // the pair is compared as dates, each read in its own format
-        refused("S5,P1,13/01/2024,2024-01-12,21,1,,,,", "DATE_ORDER:discharge_date"),
-        refused("S6,P1,31/12/1999,,21,1,,,,", "OUT_OF_RANGE:admission_date"),
-        accepted("S7,P1,01/01/2000,,21,1,,,,"),
-        refused("S8,P1,01/04/2025,,21,1,,,,", "FUTURE_DATE:admission_date"));
-    assertEquals(LocalDate.of(2024, 1, 10), date(o.acceptedWhere(Cols.SPELL_ID, "S1"), Cols.ADMISSION_DATE));
-    assertEquals(LocalDate.of(2000, 1, 1), date(o.acceptedWhere(Cols.SPELL_ID, "S7"), Cols.ADMISSION_DATE));
+    RuleCheck ukDates =
+        CHECK
+            .dateFormat(Cols.ADMISSION_DATE, "dd/MM/yyyy")
+            .settings(new IngestSettings(true, true, LocalDate.of(2000, 1, 1)));
+    RuleCheck.Outcome o =
+        ukDates.expect(
+            HEADER,
+            accepted("S1,P1,10/01/2024,2024-01-12,21,1,,,,"),
+            refused("S2,P1,2024-01-10,,21,1,,,,", "BAD_DATE:admission_date"),
+            refused("S3,P1,1/1/2024,,21,1,,,,", "BAD_DATE:admission_date"),
+            refused("S4,P1,30/02/2024,,21,1,,,,", "BAD_DATE:admission_date"),
+            // the pair is compared as dates, each read in its own format
+            refused("S5,P1,13/01/2024,2024-01-12,21,1,,,,", "DATE_ORDER:discharge_date"),
+            refused("S6,P1,31/12/1999,,21,1,,,,", "OUT_OF_RANGE:admission_date"),
+            accepted("S7,P1,01/01/2000,,21,1,,,,"),
+            refused("S8,P1,01/04/2025,,21,1,,,,", "FUTURE_DATE:admission_date"));
+    assertEquals(
+        LocalDate.of(2024, 1, 10), date(o.acceptedWhere(Cols.SPELL_ID, "S1"), Cols.ADMISSION_DATE));
+    assertEquals(
+        LocalDate.of(2000, 1, 1), date(o.acceptedWhere(Cols.SPELL_ID, "S7"), Cols.ADMISSION_DATE));
   }
 
   @Test
   void aRowRefusedForAnUnknownPersonDoesNotMakeTheNextOneADuplicate() {
     RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(Map.of(1L, List.of("UNKNOWN_PERSON:person_id"), 2L, List.of()),
+    assertEquals(
+        Map.of(1L, List.of("UNKNOWN_PERSON:person_id"), 2L, List.of()),
         withRegister.reasons(HEADER, "S1,P9,2024-01-10,,21,1,,,,", "S1,P1,2024-01-10,,21,1,,,,"));
   }
 }

@@ -24,11 +24,15 @@ class AscServicesRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("C1,P1,Long Term Support: Nursing Care,,2022-06-01,,990.0,Weekly,"),
-        // the end date may be planned, after the extract date
-        accepted("C2,P2,Short Term Support: ST-Max,Direct Payment,2025-01-06,2025-06-30,18.5,Hourly,10"),
-        accepted("C3,P3,Carer Support: Support involving the person cared-for,,2024-01-01,,0,,0.5"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER,
+            accepted("C1,P1,Long Term Support: Nursing Care,,2022-06-01,,990.0,Weekly,"),
+            // the end date may be planned, after the extract date
+            accepted(
+                "C2,P2,Short Term Support: ST-Max,Direct Payment,2025-01-06,2025-06-30,18.5,Hourly,10"),
+            accepted(
+                "C3,P3,Carer Support: Support involving the person cared-for,,2024-01-01,,0,,0.5"));
 
     Row c1 = o.acceptedWhere(Cols.SERVICE_ID, "C1");
     assertEquals("P1", c1.getAs(Cols.PERSON_ID));
@@ -53,7 +57,8 @@ class AscServicesRulesTest {
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",P1," + NURSING + ",,2022-06-01,,,,", "MISSING:service_id"),
         refused("C10,," + NURSING + ",,2022-06-01,,,,", "MISSING:person_id"),
         refused("C11,P1,,,2022-06-01,,,,", "MISSING:service_type"),
@@ -72,21 +77,30 @@ class AscServicesRulesTest {
         refused("C36,P1," + NURSING + ",,2022-06-01,,,,ten", "BAD_NUMBER:planned_units_per_week"),
         refused("C40,P1," + NURSING + ",,2022-06-31,,,,", "BAD_DATE:start_date"),
         refused("C41,P1," + NURSING + ",,2022-06-01,2022-6-30,,,", "BAD_DATE:end_date"),
-        refused("C42,P1," + NURSING + ",,1899-12-30,1899-12-31,,,", "OUT_OF_RANGE:start_date", "OUT_OF_RANGE:end_date"),
+        refused(
+            "C42,P1," + NURSING + ",,1899-12-30,1899-12-31,,,",
+            "OUT_OF_RANGE:start_date",
+            "OUT_OF_RANGE:end_date"),
         refused("C43,P1," + NURSING + ",,2022-06-01,2022-05-31,,,", "DATE_ORDER:end_date"),
         accepted("C44,P1," + NURSING + ",,2022-06-01,2022-06-01,,,"),
         // only the start is checked against the extract date
         accepted("C50,P1," + NURSING + ",,2025-03-31,2030-01-01,,,"),
         refused("C51,P1," + NURSING + ",,2025-04-01,,,,", "FUTURE_DATE:start_date"),
         refused("C60,P1," + NURSING, "MALFORMED_ROW", "MISSING:start_date"),
-        refused(",P1,Nursing,,2025-04-02,2025-04-01,-5,,abc", "MISSING:service_id", "BAD_CODE:service_type",
-            "OUT_OF_RANGE:unit_cost", "BAD_NUMBER:planned_units_per_week", "DATE_ORDER:end_date",
+        refused(
+            ",P1,Nursing,,2025-04-02,2025-04-01,-5,,abc",
+            "MISSING:service_id",
+            "BAD_CODE:service_type",
+            "OUT_OF_RANGE:unit_cost",
+            "BAD_NUMBER:planned_units_per_week",
+            "DATE_ORDER:end_date",
             "FUTURE_DATE:start_date"));
   }
 
   @Test
   void duplicateServiceIdsKeepTheFirstValidRow() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("C1,P1," + NURSING + ",,2022-06-01,,990,Weekly,"),
         refused("C1,P1," + NURSING + ",,2023-06-01,,990,Weekly,", "DUPLICATE:service_id"),
         refused("C2,P1," + NURSING + ",,2022-06-01,,-990,Weekly,", "OUT_OF_RANGE:unit_cost"),
@@ -95,11 +109,17 @@ class AscServicesRulesTest {
 
   @Test
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
-    String[] lines = {"C1,P1," + NURSING + ",,2022-06-01,,,,", "C2,P9," + NURSING + ",,2022-06-01,,,,"};
+    String[] lines = {
+      "C1,P1," + NURSING + ",,2022-06-01,,,,", "C2,P9," + NURSING + ",,2022-06-01,,,,"
+    };
     RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")), withRegister.reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
+        withRegister.reasons(HEADER, lines));
     // skipped when the extract has no register, or check_person_references is off
     assertEquals(Map.of(1L, List.of(), 2L, List.of()), CHECK.reasons(HEADER, lines));
-    assertEquals(Map.of(1L, List.of(), 2L, List.of()), withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of()),
+        withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
   }
 }

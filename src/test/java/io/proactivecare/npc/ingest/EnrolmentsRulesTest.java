@@ -22,9 +22,9 @@ class EnrolmentsRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("P1,U12345,2024-10-28,"),
-        accepted("P2,U34567,2023-01-01,2024-01-01"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER, accepted("P1,U12345,2024-10-28,"), accepted("P2,U34567,2023-01-01,2024-01-01"));
 
     Row p1 = o.acceptedWhere(Cols.PERSON_ID, "P1");
     assertEquals("U12345", p1.getAs(Cols.PCN_CODE));
@@ -37,7 +37,8 @@ class EnrolmentsRulesTest {
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",U12345,2024-10-28,", "MISSING:person_id"),
         refused("P1,,2024-10-28,", "MISSING:pcn_code"),
         refused("P1,U12345,,", "MISSING:enrolment_date"),
@@ -52,13 +53,19 @@ class EnrolmentsRulesTest {
         refused("P5,U12345,2025-04-01,", "FUTURE_DATE:enrolment_date"),
         refused("P5,U12345,2025-03-01,2025-04-01", "FUTURE_DATE:end_date"),
         refused("P6,U12345", "MALFORMED_ROW", "MISSING:enrolment_date"),
-        refused(",U1234,2025-04-02,2025-04-01", "MISSING:person_id", "BAD_FORMAT:pcn_code", "DATE_ORDER:end_date",
-            "FUTURE_DATE:enrolment_date", "FUTURE_DATE:end_date"));
+        refused(
+            ",U1234,2025-04-02,2025-04-01",
+            "MISSING:person_id",
+            "BAD_FORMAT:pcn_code",
+            "DATE_ORDER:end_date",
+            "FUTURE_DATE:enrolment_date",
+            "FUTURE_DATE:end_date"));
   }
 
   @Test
   void duplicatePersonAndEnrolmentDateKeepTheFirstValidRow() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("P1,U12345,2024-10-28,"),
         accepted("P1,U12345,2023-01-01,2024-01-01"),
         refused("P1,U34567,2024-10-28,", "DUPLICATE:person_id"),
@@ -68,9 +75,15 @@ class EnrolmentsRulesTest {
 
   @Test
   void unknownPersonsAndPcnsAreRefusedWhenTheReferencesArePresentAndTheChecksAreOn() {
-    String[] lines = {"P1,U12345,2024-10-28,", "P9,U12345,2024-10-28,", "P1,U99999,2024-10-29,", "P9,U99999,2024-10-30,"};
+    String[] lines = {
+      "P1,U12345,2024-10-28,",
+      "P9,U12345,2024-10-28,",
+      "P1,U99999,2024-10-29,",
+      "P9,U99999,2024-10-30,"
+    };
     RuleCheck both = CHECK.withPersons("P1").withPcns("U12345");
-    assertEquals(Map.of(
+    assertEquals(
+        Map.of(
             1L, List.of(),
             2L, List.of("UNKNOWN_PERSON:person_id"),
             3L, List.of("UNKNOWN_PCN:pcn_code"),
@@ -78,23 +91,31 @@ class EnrolmentsRulesTest {
         both.reasons(HEADER, lines));
 
     // no references in the extract: nothing checked
-    assertEquals(Map.of(1L, List.of(), 2L, List.of(), 3L, List.of(), 4L, List.of()), CHECK.reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of(), 3L, List.of(), 4L, List.of()),
+        CHECK.reasons(HEADER, lines));
     // the PCN check follows check_practice_references, the person check check_person_references
-    assertEquals(List.of("UNKNOWN_PERSON:person_id"), both.settings(RuleCheck.NO_PRACTICE_CHECK).reasons(HEADER, lines).get(4L));
-    assertEquals(List.of("UNKNOWN_PCN:pcn_code"), both.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines).get(4L));
+    assertEquals(
+        List.of("UNKNOWN_PERSON:person_id"),
+        both.settings(RuleCheck.NO_PRACTICE_CHECK).reasons(HEADER, lines).get(4L));
+    assertEquals(
+        List.of("UNKNOWN_PCN:pcn_code"),
+        both.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines).get(4L));
   }
 
   @Test
   void aRowRefusedForAnUnknownReferenceDoesNotMakeTheNextOneADuplicate() {
     // The first row of the key is refused (its PCN is unknown), so the second is the one kept.
     RuleCheck both = CHECK.withPersons("P1", "P2").withPcns("U12345");
-    assertEquals(Map.of(
+    assertEquals(
+        Map.of(
             1L, List.of("UNKNOWN_PCN:pcn_code"),
             2L, List.of(),
             3L, List.of("DUPLICATE:person_id"),
             4L, List.of("UNKNOWN_PERSON:person_id"),
             5L, List.of("UNKNOWN_PERSON:person_id")),
-        both.reasons(HEADER,
+        both.reasons(
+            HEADER,
             "P1,U99999,2024-10-28,",
             "P1,U12345,2024-10-28,",
             "P1,U12345,2024-10-28,2025-01-01",

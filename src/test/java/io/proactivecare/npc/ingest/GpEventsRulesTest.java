@@ -22,11 +22,13 @@ class GpEventsRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("P1,2024-01-10,22298006,SNOMED,,"),
-        accepted("P2,2024-01-11,XE0Uc,CTV3,39.8,mL/min/1.73m2"),
-        accepted("P3,2024-01-12,G30..00,READ2,-1.5e2,"),
-        accepted("P4,2024-01-13,G30..,READ2,.5,"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER,
+            accepted("P1,2024-01-10,22298006,SNOMED,,"),
+            accepted("P2,2024-01-11,XE0Uc,CTV3,39.8,mL/min/1.73m2"),
+            accepted("P3,2024-01-12,G30..00,READ2,-1.5e2,"),
+            accepted("P4,2024-01-13,G30..,READ2,.5,"));
 
     Row p1 = o.acceptedWhere(Cols.PERSON_ID, "P1");
     assertEquals(LocalDate.of(2024, 1, 10), date(p1, Cols.EVENT_DATE));
@@ -38,13 +40,15 @@ class GpEventsRulesTest {
     Row p2 = o.acceptedWhere(Cols.PERSON_ID, "P2");
     assertEquals(39.8, (double) p2.getAs(Cols.VALUE), 1e-12);
     assertEquals("mL/min/1.73m2", p2.getAs(Cols.UNIT));
-    assertEquals(-1.5 * 100, (double) o.acceptedWhere(Cols.PERSON_ID, "P3").getAs(Cols.VALUE), 1e-12);
+    assertEquals(
+        -1.5 * 100, (double) o.acceptedWhere(Cols.PERSON_ID, "P3").getAs(Cols.VALUE), 1e-12);
     assertEquals(0.5, (double) o.acceptedWhere(Cols.PERSON_ID, "P4").getAs(Cols.VALUE), 1e-12);
   }
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",2024-01-10,22298006,SNOMED,,", "MISSING:person_id"),
         refused("P1,,22298006,SNOMED,,", "MISSING:event_date"),
         refused("P1,2024-01-10,,SNOMED,,", "MISSING:code"),
@@ -85,13 +89,18 @@ class GpEventsRulesTest {
         accepted("P7,2025-03-31,22298006,SNOMED,,"),
         refused("P7,2025-04-01,22298006,SNOMED,,", "FUTURE_DATE:event_date"),
         refused("P8,2024-01-10,22298006", "MALFORMED_ROW", "MISSING:code_system"),
-        refused(",2025-04-01,022298006,SNOMED,NaN,",
-            "MISSING:person_id", "BAD_FORMAT:code", "BAD_NUMBER:value", "FUTURE_DATE:event_date"));
+        refused(
+            ",2025-04-01,022298006,SNOMED,NaN,",
+            "MISSING:person_id",
+            "BAD_FORMAT:code",
+            "BAD_NUMBER:value",
+            "FUTURE_DATE:event_date"));
   }
 
   @Test
   void wholeRowRepeatsAreDuplicatesAndTheFirstIsKept() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("P1,2024-01-10,22298006,SNOMED,,"),
         refused("P1,2024-01-10,22298006,SNOMED,,", "DUPLICATE"),
         // trimmed values are compared, so spacing does not hide a repeat
@@ -108,9 +117,13 @@ class GpEventsRulesTest {
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
     String[] lines = {"P1,2024-01-10,22298006,SNOMED,,", "P9,2024-01-10,22298006,SNOMED,,"};
     RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")), withRegister.reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
+        withRegister.reasons(HEADER, lines));
     // skipped when the extract has no register, or check_person_references is off
     assertEquals(Map.of(1L, List.of(), 2L, List.of()), CHECK.reasons(HEADER, lines));
-    assertEquals(Map.of(1L, List.of(), 2L, List.of()), withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of()),
+        withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
   }
 }

@@ -22,9 +22,11 @@ class GpMedicationsRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("P1,2024-09-18,320000009,0601022B0"),
-        accepted("P2,2024-09-19,39732311000001104,"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER,
+            accepted("P1,2024-09-18,320000009,0601022B0"),
+            accepted("P2,2024-09-19,39732311000001104,"));
 
     Row p1 = o.acceptedWhere(Cols.PERSON_ID, "P1");
     assertEquals(LocalDate.of(2024, 9, 18), date(p1, Cols.ISSUE_DATE));
@@ -37,7 +39,8 @@ class GpMedicationsRulesTest {
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",2024-09-18,320000009,", "MISSING:person_id"),
         refused("P1,,320000009,", "MISSING:issue_date"),
         refused("P1,2024-09-18,,", "MISSING:medicine_code"),
@@ -58,13 +61,18 @@ class GpMedicationsRulesTest {
         accepted("P5,2025-03-31,320000009,"),
         refused("P5,2025-04-01,320000009,", "FUTURE_DATE:issue_date"),
         refused("P6,2024-09-18", "MALFORMED_ROW", "MISSING:medicine_code"),
-        refused(",2025-04-01,0320000009,060", "MISSING:person_id", "BAD_FORMAT:medicine_code", "BAD_FORMAT:bnf_code",
+        refused(
+            ",2025-04-01,0320000009,060",
+            "MISSING:person_id",
+            "BAD_FORMAT:medicine_code",
+            "BAD_FORMAT:bnf_code",
             "FUTURE_DATE:issue_date"));
   }
 
   @Test
   void wholeRowRepeatsAreDuplicatesAndTheFirstIsKept() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("P1,2024-09-18,320000009,0601022B0"),
         accepted("P1,2024-09-18,320000009,"),
         refused("P1,2024-09-18,320000009,0601022B0", "DUPLICATE"),
@@ -78,9 +86,13 @@ class GpMedicationsRulesTest {
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
     String[] lines = {"P1,2024-09-18,320000009,", "P9,2024-09-18,320000009,"};
     RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")), withRegister.reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
+        withRegister.reasons(HEADER, lines));
     // skipped when the extract has no register, or check_person_references is off
     assertEquals(Map.of(1L, List.of(), 2L, List.of()), CHECK.reasons(HEADER, lines));
-    assertEquals(Map.of(1L, List.of(), 2L, List.of()), withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of()),
+        withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
   }
 }

@@ -23,9 +23,11 @@ class GpRegistrationsRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("P1,B86001,1950,F,E01024001,A,2010-01-01,,"),
-        accepted("P2,B86002,1940,M,,,2000-05-01,2024-12-31,2024-12-31"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER,
+            accepted("P1,B86001,1950,F,E01024001,A,2010-01-01,,"),
+            accepted("P2,B86002,1940,M,,,2000-05-01,2024-12-31,2024-12-31"));
 
     Row p1 = o.acceptedWhere(Cols.PERSON_ID, "P1");
     assertEquals("B86001", p1.getAs(Cols.PRACTICE_CODE));
@@ -46,7 +48,8 @@ class GpRegistrationsRulesTest {
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",B86001,1950,F,,,2010-01-01,,", "MISSING:person_id"),
         refused("P1,,1950,F,,,2010-01-01,,", "MISSING:practice_code"),
         refused("P2,B86001,,F,,,2010-01-01,,", "MISSING:year_of_birth"),
@@ -80,21 +83,34 @@ class GpRegistrationsRulesTest {
         refused("P43,B86001,1950,F,,,2010-01-01,,2025-04-01", "FUTURE_DATE:date_of_death"),
         // born in the extract year: fine; after it: FUTURE_DATE, and registered before being born
         accepted("P50,B86001,2025,F,,,2025-01-01,,"),
-        refused("P51,B86001,2026,F,,,2025-01-01,,", "FUTURE_DATE:year_of_birth", "DATE_ORDER:registration_start"),
-        refused("P52,B86001,2101,F,,,2025-01-01,,",
-            "OUT_OF_RANGE:year_of_birth", "FUTURE_DATE:year_of_birth", "DATE_ORDER:registration_start"),
+        refused(
+            "P51,B86001,2026,F,,,2025-01-01,,",
+            "FUTURE_DATE:year_of_birth",
+            "DATE_ORDER:registration_start"),
+        refused(
+            "P52,B86001,2101,F,,,2025-01-01,,",
+            "OUT_OF_RANGE:year_of_birth",
+            "FUTURE_DATE:year_of_birth",
+            "DATE_ORDER:registration_start"),
         // registered in the year before the year of birth: refused; in the year of birth: fine
         refused("P53,B86001,1950,F,,,1949-12-31,,", "DATE_ORDER:registration_start"),
         accepted("P54,B86001,1950,F,,,1950-01-01,,"),
         refused("P60,B86001,1950,F", "MALFORMED_ROW", "MISSING:registration_start"),
-        refused(",B8600,1950,x,E0102400,9,2010-01-01,2009-12-31,2025-04-01",
-            "MISSING:person_id", "BAD_FORMAT:practice_code", "BAD_CODE:sex", "BAD_FORMAT:lsoa_code",
-            "BAD_CODE:ethnic_group", "DATE_ORDER:registration_end", "FUTURE_DATE:date_of_death"));
+        refused(
+            ",B8600,1950,x,E0102400,9,2010-01-01,2009-12-31,2025-04-01",
+            "MISSING:person_id",
+            "BAD_FORMAT:practice_code",
+            "BAD_CODE:sex",
+            "BAD_FORMAT:lsoa_code",
+            "BAD_CODE:ethnic_group",
+            "DATE_ORDER:registration_end",
+            "FUTURE_DATE:date_of_death"));
   }
 
   @Test
   void duplicatePersonAndStartKeepTheFirstValidRow() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("P1,B86001,1950,F,,,2010-01-01,2015-12-31,"),
         accepted("P1,B86002,1950,F,,,2016-01-01,,"),
         refused("P1,B86003,1950,F,,,2016-01-01,,", "DUPLICATE:person_id"),
@@ -105,17 +121,24 @@ class GpRegistrationsRulesTest {
 
   @Test
   void unknownPracticesAreRefusedWhenTheReferenceIsPresentAndTheCheckIsOn() {
-    String[] lines = {"P1,B86001,1950,F,,,2010-01-01,,", "P2,B86099,1950,F,,,2010-01-01,,", "P3,B8609,1950,F,,,2010-01-01,,"};
+    String[] lines = {
+      "P1,B86001,1950,F,,,2010-01-01,,",
+      "P2,B86099,1950,F,,,2010-01-01,,",
+      "P3,B8609,1950,F,,,2010-01-01,,"
+    };
     // The register itself is not checked against persons.
     RuleCheck withReference = CHECK.withPersons("P1").withPractices("B86001");
-    assertEquals(Map.of(
+    assertEquals(
+        Map.of(
             1L, List.of(),
             2L, List.of("UNKNOWN_PRACTICE:practice_code"),
             3L, List.of("BAD_FORMAT:practice_code", "UNKNOWN_PRACTICE:practice_code")),
         withReference.reasons(HEADER, lines));
     // skipped when the extract has no practice_pcn, or check_practice_references is off
-    Map<Long, List<String>> unchecked = Map.of(1L, List.of(), 2L, List.of(), 3L, List.of("BAD_FORMAT:practice_code"));
+    Map<Long, List<String>> unchecked =
+        Map.of(1L, List.of(), 2L, List.of(), 3L, List.of("BAD_FORMAT:practice_code"));
     assertEquals(unchecked, CHECK.reasons(HEADER, lines));
-    assertEquals(unchecked, withReference.settings(RuleCheck.NO_PRACTICE_CHECK).reasons(HEADER, lines));
+    assertEquals(
+        unchecked, withReference.settings(RuleCheck.NO_PRACTICE_CHECK).reasons(HEADER, lines));
   }
 }

@@ -46,12 +46,13 @@ import org.junit.jupiter.api.io.TempDir;
  * hes-artificial), end to end through the CLI:
  *
  * <ul>
- *   <li>the three files ingest unchanged with {@code mapping: hes}, within the default quality gate,
- *       and rows read = conformed + quarantined;
- *   <li>the same data converted by this test to the canonical layout and ingested with {@code mapping:
- *       canonical} gives identical conformed tables and the same quarantine;
- *   <li>a small provider layout using the other mapping features (delimiter, per-column date format,
- *       value translation, constant, Parquet input) gives the same rows as its canonical CSV twin.
+ *   <li>the three files ingest unchanged with {@code mapping: hes}, within the default quality
+ *       gate, and rows read = conformed + quarantined;
+ *   <li>the same data converted by this test to the canonical layout and ingested with {@code
+ *       mapping: canonical} gives identical conformed tables and the same quarantine;
+ *   <li>a small provider layout using the other mapping features (delimiter, per-column date
+ *       format, value translation, constant, Parquet input) gives the same rows as its canonical
+ *       CSV twin.
  * </ul>
  *
  * The files are parsed here with commons-csv, independently of Spark's CSV reader used by ingest.
@@ -61,35 +62,80 @@ class HesMappingIT {
   private static final String APC = "apc_spells";
   private static final String OP = "op_appointments";
   private static final String AE = "ae_attendances";
-  private static final Map<String, String> FILES = Map.of(
-      APC, "artificial_hes_apc_0102_truncated.csv",
-      OP, "artificial_hes_op_0304_truncated.csv",
-      AE, "artificial_hes_ae_0708_truncated.csv");
+  private static final Map<String, String> FILES =
+      Map.of(
+          APC, "artificial_hes_apc_0102_truncated.csv",
+          OP, "artificial_hes_op_0304_truncated.csv",
+          AE, "artificial_hes_ae_0708_truncated.csv");
   private static final List<String> TABLES = List.of(APC, OP, AE);
-  private static final List<String> DIAG_4 = IntStream.rangeClosed(1, 20).mapToObj(i -> String.format("DIAG_4_%02d", i)).toList();
+  private static final List<String> DIAG_4 =
+      IntStream.rangeClosed(1, 20).mapToObj(i -> String.format("DIAG_4_%02d", i)).toList();
 
   /**
    * The HES to canonical conversion of this test, written out by hand (not read from hes.yaml):
-   * canonical column to HES column. Diagnoses and attendance_category are handled in {@link #canonical}.
+   * canonical column to HES column. Diagnoses and attendance_category are handled in {@link
+   * #canonical}.
    */
-  private static final Map<String, Map<String, String>> TO_CANONICAL = Map.of(
-      APC, linked(
-          Cols.SPELL_ID, "EPIKEY", Cols.PERSON_ID, "PSEUDO_HESID", Cols.ADMISSION_DATE, "ADMIDATE",
-          Cols.DISCHARGE_DATE, "DISDATE", Cols.ADMISSION_METHOD, "ADMIMETH", Cols.PATIENT_CLASSIFICATION, "CLASSPAT",
-          Cols.DISCHARGE_METHOD, "DISMETH", Cols.DISCHARGE_DESTINATION, "DISDEST", Cols.PROVIDER_CODE, "PROCODE3",
-          Cols.DIAGNOSES, "DIAG_4_*"),
-      OP, linked(
-          Cols.APPOINTMENT_ID, "ATTENDKEY", Cols.PERSON_ID, "PSEUDO_HESID", Cols.APPOINTMENT_DATE, "APPTDATE",
-          Cols.ATTENDANCE_STATUS, "ATTENDED", Cols.FIRST_ATTENDANCE, "FIRSTATT", Cols.TREATMENT_SPECIALTY, "TRETSPEF",
-          Cols.PROVIDER_CODE, "PROCODE3"),
-      AE, linked(
-          Cols.ATTENDANCE_ID, "AEKEY", Cols.PERSON_ID, "PSEUDO_HESID", Cols.ARRIVAL_DATE, "ARRIVALDATE",
-          Cols.DEPARTMENT_TYPE, "AEDEPTTYPE", Cols.ATTENDANCE_CATEGORY, "AEATTENDCAT", Cols.PROVIDER_CODE, "PROCODE3"));
+  private static final Map<String, Map<String, String>> TO_CANONICAL =
+      Map.of(
+          APC,
+              linked(
+                  Cols.SPELL_ID,
+                  "EPIKEY",
+                  Cols.PERSON_ID,
+                  "PSEUDO_HESID",
+                  Cols.ADMISSION_DATE,
+                  "ADMIDATE",
+                  Cols.DISCHARGE_DATE,
+                  "DISDATE",
+                  Cols.ADMISSION_METHOD,
+                  "ADMIMETH",
+                  Cols.PATIENT_CLASSIFICATION,
+                  "CLASSPAT",
+                  Cols.DISCHARGE_METHOD,
+                  "DISMETH",
+                  Cols.DISCHARGE_DESTINATION,
+                  "DISDEST",
+                  Cols.PROVIDER_CODE,
+                  "PROCODE3",
+                  Cols.DIAGNOSES,
+                  "DIAG_4_*"),
+          OP,
+              linked(
+                  Cols.APPOINTMENT_ID,
+                  "ATTENDKEY",
+                  Cols.PERSON_ID,
+                  "PSEUDO_HESID",
+                  Cols.APPOINTMENT_DATE,
+                  "APPTDATE",
+                  Cols.ATTENDANCE_STATUS,
+                  "ATTENDED",
+                  Cols.FIRST_ATTENDANCE,
+                  "FIRSTATT",
+                  Cols.TREATMENT_SPECIALTY,
+                  "TRETSPEF",
+                  Cols.PROVIDER_CODE,
+                  "PROCODE3"),
+          AE,
+              linked(
+                  Cols.ATTENDANCE_ID,
+                  "AEKEY",
+                  Cols.PERSON_ID,
+                  "PSEUDO_HESID",
+                  Cols.ARRIVAL_DATE,
+                  "ARRIVALDATE",
+                  Cols.DEPARTMENT_TYPE,
+                  "AEDEPTTYPE",
+                  Cols.ATTENDANCE_CATEGORY,
+                  "AEATTENDCAT",
+                  Cols.PROVIDER_CODE,
+                  "PROCODE3"));
 
   @TempDir static Path tmp;
 
   /** The HES files as parsed here: table to rows (header name to raw text). */
   private static Map<String, List<Map<String, String>>> hes;
+
   private static Warehouse hesWarehouse;
   private static Warehouse canonicalWarehouse;
   private static Npc.Result hesRun;
@@ -100,8 +146,10 @@ class HesMappingIT {
     Path hesExtract = Files.createDirectories(tmp.resolve("hes-extract"));
     Path canonicalExtract = Files.createDirectories(tmp.resolve("canonical-extract"));
     hes = new LinkedHashMap<>();
-    StringBuilder hesYaml = new StringBuilder("extract_date: " + EXTRACT_DATE + "\nmapping: hes\ntables:\n");
-    StringBuilder canonicalYaml = new StringBuilder("extract_date: " + EXTRACT_DATE + "\nmapping: canonical\ntables:\n");
+    StringBuilder hesYaml =
+        new StringBuilder("extract_date: " + EXTRACT_DATE + "\nmapping: hes\ntables:\n");
+    StringBuilder canonicalYaml =
+        new StringBuilder("extract_date: " + EXTRACT_DATE + "\nmapping: canonical\ntables:\n");
     for (String table : TABLES) {
       Path source = resource("hes-artificial/" + FILES.get(table));
       Files.copy(source, hesExtract.resolve(FILES.get(table)));
@@ -115,21 +163,38 @@ class HesMappingIT {
 
     hesWarehouse = new Warehouse(tmp.resolve("wh-hes"));
     canonicalWarehouse = new Warehouse(tmp.resolve("wh-canonical"));
-    // The default quality gate (5%) and default settings: no gp_registrations, so person references are not checked.
+    // The default quality gate (5%) and default settings: no gp_registrations, so person references
+    // are not checked.
     hesRun = Npc.run(hesWarehouse.root(), "ingest", "--extract", hesExtract.toString());
-    canonicalRun = Npc.run(canonicalWarehouse.root(), "ingest", "--extract", canonicalExtract.toString());
+    canonicalRun =
+        Npc.run(canonicalWarehouse.root(), "ingest", "--extract", canonicalExtract.toString());
     report("hes", hesWarehouse);
     report("canonical", canonicalWarehouse);
   }
 
-  /** Prints what a run did (in the failsafe report's output file): duration and per-table counts. */
+  /**
+   * Prints what a run did (in the failsafe report's output file): duration and per-table counts.
+   */
   private static void report(String name, Warehouse w) {
     for (RunManifest m : w.runs()) {
-      System.out.printf("%s ingest: exit %d in %.1f s%n", name, m.exitCode(), m.durationMs() / 1000.0);
+      System.out.printf(
+          "%s ingest: exit %d in %.1f s%n", name, m.exitCode(), m.durationMs() / 1000.0);
       for (RunManifest.StepRecord s : m.steps()) {
-        s.tables().forEach(t -> System.out.printf("  %s read %d accepted %d quarantined %d (%.2f%%)%n",
-            t.table(), t.read(), t.accepted(), t.quarantined(), 100 * t.quarantineShare()));
-        s.quarantineReasons().forEach(r -> System.out.printf("  %s %s %s: %d rows%n", r.table(), r.reasonCode(), r.column(), r.rows()));
+        s.tables()
+            .forEach(
+                t ->
+                    System.out.printf(
+                        "  %s read %d accepted %d quarantined %d (%.2f%%)%n",
+                        t.table(),
+                        t.read(),
+                        t.accepted(),
+                        t.quarantined(),
+                        100 * t.quarantineShare()));
+        s.quarantineReasons()
+            .forEach(
+                r ->
+                    System.out.printf(
+                        "  %s %s %s: %d rows%n", r.table(), r.reasonCode(), r.column(), r.rows()));
       }
     }
   }
@@ -145,13 +210,17 @@ class HesMappingIT {
     for (String table : TABLES) {
       long conformed = conformed(hesWarehouse, table).count();
       long quarantined = quarantine.stream().filter(r -> table.equals(r.getAs(Cols.TABLE))).count();
-      assertEquals(hes.get(table).size(), conformed + quarantined, table + ": rows read = conformed + quarantined");
+      assertEquals(
+          hes.get(table).size(),
+          conformed + quarantined,
+          table + ": rows read = conformed + quarantined");
     }
 
     // The manifest's reconciliation agrees with the rows counted here from the files.
     RunManifest manifest = hesWarehouse.runs().get(hesWarehouse.runs().size() - 1);
-    Map<String, RunManifest.TableCount> counts = manifest.steps().get(0).tables().stream()
-        .collect(Collectors.toMap(RunManifest.TableCount::table, Function.identity()));
+    Map<String, RunManifest.TableCount> counts =
+        manifest.steps().get(0).tables().stream()
+            .collect(Collectors.toMap(RunManifest.TableCount::table, Function.identity()));
     for (String table : TABLES) {
       RunManifest.TableCount c = counts.get(table);
       assertEquals(hes.get(table).size(), c.read(), table);
@@ -162,22 +231,39 @@ class HesMappingIT {
     assertEquals(0, counts.get(OP).quarantined());
     assertEquals(0, counts.get(AE).quarantined());
 
-    // Why, row by row (checked by hand against the CSV): three invalid ICD-10 codes, and one episode
+    // Why, row by row (checked by hand against the CSV): three invalid ICD-10 codes, and one
+    // episode
     // whose admission and discharge dates are HES's 'invalid date' placeholder 1801-01-01.
     Map<Long, String> apcReasons = new TreeMap<>();
-    quarantine.stream().filter(r -> APC.equals(r.getAs(Cols.TABLE))).forEach(r -> apcReasons.put(
-        r.<Long>getAs(Cols.ROW_NUMBER), r.<String>getAs(Cols.REASON_CODE) + ":" + r.<String>getAs(Cols.REASON_COLUMN)
-            + " " + r.<String>getAs(Cols.REASON_DETAIL)));
-    assertEquals(Map.of(
+    quarantine.stream()
+        .filter(r -> APC.equals(r.getAs(Cols.TABLE)))
+        .forEach(
+            r ->
+                apcReasons.put(
+                    r.<Long>getAs(Cols.ROW_NUMBER),
+                    r.<String>getAs(Cols.REASON_CODE)
+                        + ":"
+                        + r.<String>getAs(Cols.REASON_COLUMN)
+                        + " "
+                        + r.<String>getAs(Cols.REASON_DETAIL)));
+    assertEquals(
+        Map.of(
             678L, "BAD_FORMAT:diagnoses diagnoses element '7999' does not match " + Contracts.ICD10,
-            1332L, "BAD_FORMAT:diagnoses diagnoses element '0000' does not match " + Contracts.ICD10,
-            1697L, "BAD_FORMAT:diagnoses diagnoses element '0000' does not match " + Contracts.ICD10,
-            1942L, "OUT_OF_RANGE:admission_date admission_date 1801-01-01 is before 1900-01-01 (ingest.earliest_date)"),
+            1332L,
+                "BAD_FORMAT:diagnoses diagnoses element '0000' does not match " + Contracts.ICD10,
+            1697L,
+                "BAD_FORMAT:diagnoses diagnoses element '0000' does not match " + Contracts.ICD10,
+            1942L,
+                "OUT_OF_RANGE:admission_date admission_date 1801-01-01 is before 1900-01-01 (ingest.earliest_date)"),
         apcReasons);
     // row_number counts data rows from 1: the quarantined record of row 678 is EPIKEY 650581308550.
     assertEquals("650581308550", hes.get(APC).get(678 - 1).get("EPIKEY"));
-    String record = quarantine.stream().filter(r -> APC.equals(r.getAs(Cols.TABLE)) && r.<Long>getAs(Cols.ROW_NUMBER) == 678L)
-        .findFirst().orElseThrow().getAs(Cols.RECORD);
+    String record =
+        quarantine.stream()
+            .filter(r -> APC.equals(r.getAs(Cols.TABLE)) && r.<Long>getAs(Cols.ROW_NUMBER) == 678L)
+            .findFirst()
+            .orElseThrow()
+            .getAs(Cols.RECORD);
     assertTrue(record.contains("\"EPIKEY\":\"650581308550\""), record);
   }
 
@@ -193,13 +279,15 @@ class HesMappingIT {
     assertEquals("1", spell.getAs(Cols.DISCHARGE_METHOD));
     assertEquals("19", spell.getAs(Cols.DISCHARGE_DESTINATION));
     assertEquals("RVV", spell.getAs(Cols.PROVIDER_CODE));
-    assertEquals(List.of("K350", "I10X", "Z966", "I694"), spell.getList(spell.fieldIndex(Cols.DIAGNOSES)));
+    assertEquals(
+        List.of("K350", "I10X", "Z966", "I694"), spell.getList(spell.fieldIndex(Cols.DIAGNOSES)));
 
     // APC data row 1: no DISDATE (an unfinished spell) and only '-' after the primary diagnosis.
     Row open = one(conformed(hesWarehouse, APC), Cols.SPELL_ID, "513700125763");
     assertEquals(Date.valueOf("2001-09-27"), open.getAs(Cols.ADMISSION_DATE));
     assertNull(open.getAs(Cols.DISCHARGE_DATE));
-    assertEquals(hes.get(APC).get(0).get("DIAG_4_01"), open.getList(open.fieldIndex(Cols.DIAGNOSES)).get(0));
+    assertEquals(
+        hes.get(APC).get(0).get("DIAG_4_01"), open.getList(open.fieldIndex(Cols.DIAGNOSES)).get(0));
 
     // APC data row 468: DIAG_4_01 empty and DIAG_4_02 '-': no diagnoses at all, an empty list.
     Row none = one(conformed(hesWarehouse, APC), Cols.SPELL_ID, "8391672412");
@@ -213,18 +301,26 @@ class HesMappingIT {
     assertEquals("2", appt.getAs(Cols.FIRST_ATTENDANCE));
     assertNull(appt.getAs(Cols.TREATMENT_SPECIALTY));
     assertEquals("RBD", appt.getAs(Cols.PROVIDER_CODE));
-    long ampersands = hes.get(OP).stream().filter(r -> r.get("TRETSPEF").strip().equals("&")).count();
+    long ampersands =
+        hes.get(OP).stream().filter(r -> r.get("TRETSPEF").strip().equals("&")).count();
     assertEquals(66, ampersands);
-    assertEquals(ampersands, conformed(hesWarehouse, OP).filter(Cols.TREATMENT_SPECIALTY + " IS NULL").count());
+    assertEquals(
+        ampersands,
+        conformed(hesWarehouse, OP).filter(Cols.TREATMENT_SPECIALTY + " IS NULL").count());
 
-    // A&E data row 2: AEATTENDCAT 2 (HES: planned follow-up) is canonical 4; row 62: 3 (unplanned follow-up) stays 3.
+    // A&E data row 2: AEATTENDCAT 2 (HES: planned follow-up) is canonical 4; row 62: 3 (unplanned
+    // follow-up) stays 3.
     Row planned = one(conformed(hesWarehouse, AE), Cols.ATTENDANCE_ID, "419366440791");
     assertEquals(Date.valueOf("2007-12-28"), planned.getAs(Cols.ARRIVAL_DATE));
     assertEquals("99", planned.getAs(Cols.DEPARTMENT_TYPE));
     assertEquals("4", planned.getAs(Cols.ATTENDANCE_CATEGORY));
     assertEquals("RK5", planned.getAs(Cols.PROVIDER_CODE));
-    assertEquals("3", one(conformed(hesWarehouse, AE), Cols.ATTENDANCE_ID, "614518506057").getAs(Cols.ATTENDANCE_CATEGORY));
-    assertEquals(0, conformed(hesWarehouse, AE).filter(Cols.ATTENDANCE_CATEGORY + " = '2'").count());
+    assertEquals(
+        "3",
+        one(conformed(hesWarehouse, AE), Cols.ATTENDANCE_ID, "614518506057")
+            .getAs(Cols.ATTENDANCE_CATEGORY));
+    assertEquals(
+        0, conformed(hesWarehouse, AE).filter(Cols.ATTENDANCE_CATEGORY + " = '2'").count());
   }
 
   @Test
@@ -233,7 +329,14 @@ class HesMappingIT {
     for (String table : TABLES) {
       assertSameRows(conformed(hesWarehouse, table), conformed(canonicalWarehouse, table), table);
     }
-    String[] key = {Cols.TABLE, Cols.ROW_NUMBER, Cols.REASON_CODE, Cols.REASON_COLUMN, Cols.REASON_DETAIL, Cols.REASONS};
+    String[] key = {
+      Cols.TABLE,
+      Cols.ROW_NUMBER,
+      Cols.REASON_CODE,
+      Cols.REASON_COLUMN,
+      Cols.REASON_DETAIL,
+      Cols.REASONS
+    };
     Dataset<Row> a = quarantine(hesWarehouse).selectExpr(key);
     Dataset<Row> b = quarantine(canonicalWarehouse).selectExpr(key);
     assertEquals(4, a.count());
@@ -243,13 +346,15 @@ class HesMappingIT {
   /**
    * A made-up provider: '|'-separated, registration dates written dd/MM/yyyy (a per-column date
    * format; the mapping's default is yyyyMMdd), sex coded 1/2/9, 'NULL' for missing, and GP events
-   * delivered as Parquet without a code system column (a constant). Its canonical CSV twin must give
-   * the same conformed rows and the same quarantine.
+   * delivered as Parquet without a code system column (a constant). Its canonical CSV twin must
+   * give the same conformed rows and the same quarantine.
    */
   @Test
   void customProviderLayoutMatchesItsCanonicalTwin() throws IOException {
     Path mappings = Files.createDirectories(tmp.resolve("mappings"));
-    Files.writeString(mappings.resolve("acme.yaml"), """
+    Files.writeString(
+        mappings.resolve("acme.yaml"),
+        """
         description: A made-up GP system export.
         delimiter: "|"
         date_format: yyyyMMdd
@@ -275,28 +380,41 @@ class HesMappingIT {
     Files.copy(Npc.HOME.resolve("conf/sources/canonical.yaml"), mappings.resolve("canonical.yaml"));
 
     Path acme = Files.createDirectories(tmp.resolve("acme-extract"));
-    Files.writeString(acme.resolve("registrations.txt"), String.join("\n",
-        "PATIENT_ID|ORG|BIRTH_YEAR|GENDER|LSOA|REG_DATE|DEREG_DATE|DOD",
-        "A1|B86001|1941|2|E01024001|01/04/2010|NULL|NULL",
-        "A2|B86001|1950|1|E01024002|15/11/2012|31/01/2020|20200125",
-        "A3|B86001|1962|9||03/02/2015||",
-        "A4|B86001|1970|3|E01024003|07/07/2011||",
-        "A5|B86001|1980|1|E01024004|31/02/2016||",
-        "A6|B86001|1990|2|E01024005|2016-05-01||",
-        ""));
+    Files.writeString(
+        acme.resolve("registrations.txt"),
+        String.join(
+            "\n",
+            "PATIENT_ID|ORG|BIRTH_YEAR|GENDER|LSOA|REG_DATE|DEREG_DATE|DOD",
+            "A1|B86001|1941|2|E01024001|01/04/2010|NULL|NULL",
+            "A2|B86001|1950|1|E01024002|15/11/2012|31/01/2020|20200125",
+            "A3|B86001|1962|9||03/02/2015||",
+            "A4|B86001|1970|3|E01024003|07/07/2011||",
+            "A5|B86001|1980|1|E01024004|31/02/2016||",
+            "A6|B86001|1990|2|E01024005|2016-05-01||",
+            ""));
     SparkSession spark = SparkTestSession.get();
-    StructType events = new StructType()
-        .add("PATIENT_ID", DataTypes.StringType).add("EVENT_DT", DataTypes.StringType)
-        .add("CONCEPT_ID", DataTypes.LongType).add("RESULT", DataTypes.DoubleType).add("UNITS", DataTypes.StringType);
-    spark.createDataFrame(List.of(
-            RowFactory.create("A1", "05/03/2024", 1011481000000105L, 48.0, "mL/min/1.73m2"),
-            RowFactory.create("A1", "10/10/2023", 38341003L, null, null),
-            RowFactory.create("A2", "28/02/2019", 73211009L, null, null),
-            RowFactory.create("A3", "01/13/2024", 73211009L, null, null),
-            RowFactory.create("A3", "02/01/2024", 166L, null, null)),
+    StructType events =
+        new StructType()
+            .add("PATIENT_ID", DataTypes.StringType)
+            .add("EVENT_DT", DataTypes.StringType)
+            .add("CONCEPT_ID", DataTypes.LongType)
+            .add("RESULT", DataTypes.DoubleType)
+            .add("UNITS", DataTypes.StringType);
+    spark
+        .createDataFrame(
+            List.of(
+                RowFactory.create("A1", "05/03/2024", 1011481000000105L, 48.0, "mL/min/1.73m2"),
+                RowFactory.create("A1", "10/10/2023", 38341003L, null, null),
+                RowFactory.create("A2", "28/02/2019", 73211009L, null, null),
+                RowFactory.create("A3", "01/13/2024", 73211009L, null, null),
+                RowFactory.create("A3", "02/01/2024", 166L, null, null)),
             events)
-        .coalesce(1).write().parquet(acme.resolve("events.parquet").toString());
-    Files.writeString(acme.resolve("extract.yaml"), """
+        .coalesce(1)
+        .write()
+        .parquet(acme.resolve("events.parquet").toString());
+    Files.writeString(
+        acme.resolve("extract.yaml"),
+        """
         extract_date: 2025-03-31
         mapping: acme
         tables:
@@ -305,24 +423,32 @@ class HesMappingIT {
         """);
 
     Path twin = Files.createDirectories(tmp.resolve("acme-canonical"));
-    Files.writeString(twin.resolve("gp_registrations.csv"), String.join("\n",
-        "person_id,practice_code,year_of_birth,sex,lsoa_code,ethnic_group,registration_start,registration_end,date_of_death",
-        "A1,B86001,1941,F,E01024001,,2010-04-01,,",
-        "A2,B86001,1950,M,E01024002,,2012-11-15,2020-01-31,2020-01-25",
-        "A3,B86001,1962,U,,,2015-02-03,,",
-        "A4,B86001,1970,3,E01024003,,2011-07-07,,",
-        "A5,B86001,1980,M,E01024004,,2016-02-31,,",
-        "A6,B86001,1990,F,E01024005,,01/05/2016,,",
-        ""));
-    Files.writeString(twin.resolve("gp_events.csv"), String.join("\n",
-        "person_id,event_date,code,code_system,value,unit",
-        "A1,2024-03-05,1011481000000105,SNOMED,48.0,mL/min/1.73m2",
-        "A1,2023-10-10,38341003,SNOMED,,",
-        "A2,2019-02-28,73211009,SNOMED,,",
-        "A3,2024-13-01,73211009,SNOMED,,",
-        "A3,2024-01-02,166,SNOMED,,",
-        ""));
-    Files.writeString(twin.resolve("extract.yaml"), """
+    Files.writeString(
+        twin.resolve("gp_registrations.csv"),
+        String.join(
+            "\n",
+            "person_id,practice_code,year_of_birth,sex,lsoa_code,ethnic_group,registration_start,registration_end,date_of_death",
+            "A1,B86001,1941,F,E01024001,,2010-04-01,,",
+            "A2,B86001,1950,M,E01024002,,2012-11-15,2020-01-31,2020-01-25",
+            "A3,B86001,1962,U,,,2015-02-03,,",
+            "A4,B86001,1970,3,E01024003,,2011-07-07,,",
+            "A5,B86001,1980,M,E01024004,,2016-02-31,,",
+            "A6,B86001,1990,F,E01024005,,01/05/2016,,",
+            ""));
+    Files.writeString(
+        twin.resolve("gp_events.csv"),
+        String.join(
+            "\n",
+            "person_id,event_date,code,code_system,value,unit",
+            "A1,2024-03-05,1011481000000105,SNOMED,48.0,mL/min/1.73m2",
+            "A1,2023-10-10,38341003,SNOMED,,",
+            "A2,2019-02-28,73211009,SNOMED,,",
+            "A3,2024-13-01,73211009,SNOMED,,",
+            "A3,2024-01-02,166,SNOMED,,",
+            ""));
+    Files.writeString(
+        twin.resolve("extract.yaml"),
+        """
         extract_date: 2025-03-31
         mapping: canonical
         tables:
@@ -333,8 +459,24 @@ class HesMappingIT {
     Warehouse acmeWh = new Warehouse(tmp.resolve("wh-acme"));
     Warehouse twinWh = new Warehouse(tmp.resolve("wh-acme-canonical"));
     String[] gate = {"--set", "quality.max_quarantine_share=1", "--set", "mappings=" + mappings};
-    Npc.Result a = Npc.raw(concat("ingest", "--extract", acme.toString(), "--warehouse", acmeWh.root().toString(), gate));
-    Npc.Result b = Npc.raw(concat("ingest", "--extract", twin.toString(), "--warehouse", twinWh.root().toString(), gate));
+    Npc.Result a =
+        Npc.raw(
+            concat(
+                "ingest",
+                "--extract",
+                acme.toString(),
+                "--warehouse",
+                acmeWh.root().toString(),
+                gate));
+    Npc.Result b =
+        Npc.raw(
+            concat(
+                "ingest",
+                "--extract",
+                twin.toString(),
+                "--warehouse",
+                twinWh.root().toString(),
+                gate));
     assertEquals(0, a.exitCode(), a.out() + a.err());
     assertEquals(0, b.exitCode(), b.out() + b.err());
 
@@ -353,24 +495,41 @@ class HesMappingIT {
     for (String table : List.of("gp_registrations", "gp_events")) {
       assertSameRows(conformed(acmeWh, table), conformed(twinWh, table), table);
     }
-    String[] key = {Cols.TABLE, Cols.ROW_NUMBER, Cols.REASON_CODE, Cols.REASON_COLUMN, Cols.REASONS};
+    String[] key = {
+      Cols.TABLE, Cols.ROW_NUMBER, Cols.REASON_CODE, Cols.REASON_COLUMN, Cols.REASONS
+    };
     Dataset<Row> qa = quarantine(acmeWh).selectExpr(key);
-    // A4 sex 3 (no translation, passes unchanged and fails), A5 31/02, A6 ISO date in a dd/MM/yyyy column;
+    // A4 sex 3 (no translation, passes unchanged and fails), A5 31/02, A6 ISO date in a dd/MM/yyyy
+    // column;
     // events: A3's 01/13/2024 (month 13) and code 166 (too short for SNOMED).
-    Map<String, String> expected = Map.of(
-        "gp_registrations:4", "BAD_CODE:sex", "gp_registrations:5", "BAD_DATE:registration_start",
-        "gp_registrations:6", "BAD_DATE:registration_start", "gp_events:4", "BAD_DATE:event_date",
-        "gp_events:5", "BAD_FORMAT:code");
+    Map<String, String> expected =
+        Map.of(
+            "gp_registrations:4",
+            "BAD_CODE:sex",
+            "gp_registrations:5",
+            "BAD_DATE:registration_start",
+            "gp_registrations:6",
+            "BAD_DATE:registration_start",
+            "gp_events:4",
+            "BAD_DATE:event_date",
+            "gp_events:5",
+            "BAD_FORMAT:code");
     Map<String, String> actual = new TreeMap<>();
-    qa.collectAsList().forEach(r -> actual.put(r.getAs(Cols.TABLE) + ":" + r.getAs(Cols.ROW_NUMBER),
-        r.getAs(Cols.REASON_CODE) + ":" + r.getAs(Cols.REASON_COLUMN)));
+    qa.collectAsList()
+        .forEach(
+            r ->
+                actual.put(
+                    r.getAs(Cols.TABLE) + ":" + r.getAs(Cols.ROW_NUMBER),
+                    r.getAs(Cols.REASON_CODE) + ":" + r.getAs(Cols.REASON_COLUMN)));
     assertEquals(new TreeMap<>(expected), actual);
     assertSameRows(qa, quarantine(twinWh).selectExpr(key), "quarantine");
   }
 
   // ---- helpers ----
 
-  /** The canonical-layout rows of one HES table: trimmed, '&' empty, diagnoses joined without '-'. */
+  /**
+   * The canonical-layout rows of one HES table: trimmed, '&' empty, diagnoses joined without '-'.
+   */
   private static List<List<String>> canonical(String table, List<Map<String, String>> rows) {
     Map<String, String> columns = TO_CANONICAL.get(table);
     List<List<String>> out = new ArrayList<>();
@@ -380,7 +539,11 @@ class HesMappingIT {
       for (Map.Entry<String, String> c : columns.entrySet()) {
         String v;
         if (c.getKey().equals(Cols.DIAGNOSES)) {
-          v = DIAG_4.stream().map(d -> value(r.get(d))).filter(d -> !d.isEmpty() && !d.equals("-")).collect(Collectors.joining(";"));
+          v =
+              DIAG_4.stream()
+                  .map(d -> value(r.get(d)))
+                  .filter(d -> !d.isEmpty() && !d.equals("-"))
+                  .collect(Collectors.joining(";"));
         } else {
           v = value(r.get(c.getValue()));
           if (c.getKey().equals(Cols.ATTENDANCE_CATEGORY) && v.equals("2")) {
@@ -401,12 +564,20 @@ class HesMappingIT {
   }
 
   private static List<Map<String, String>> readCsv(Path file, char delimiter) throws IOException {
-    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setHeader().setSkipHeaderRecord(true).build();
+    CSVFormat format =
+        CSVFormat.DEFAULT
+            .builder()
+            .setDelimiter(delimiter)
+            .setHeader()
+            .setSkipHeaderRecord(true)
+            .build();
     List<Map<String, String>> rows = new ArrayList<>();
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8); CSVParser p = CSVParser.parse(in, format)) {
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        CSVParser p = CSVParser.parse(in, format)) {
       for (CSVRecord rec : p) {
         if (!rec.isConsistent()) {
-          throw new IllegalStateException(file + " record " + rec.getRecordNumber() + " has " + rec.size() + " fields");
+          throw new IllegalStateException(
+              file + " record " + rec.getRecordNumber() + " has " + rec.size() + " fields");
         }
         rows.add(rec.toMap());
       }
@@ -414,9 +585,12 @@ class HesMappingIT {
     return rows;
   }
 
-  private static void writeCsv(Path file, char delimiter, List<List<String>> lines) throws IOException {
-    CSVFormat format = CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator("\n").build();
-    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8); CSVPrinter p = new CSVPrinter(w, format)) {
+  private static void writeCsv(Path file, char delimiter, List<List<String>> lines)
+      throws IOException {
+    CSVFormat format =
+        CSVFormat.DEFAULT.builder().setDelimiter(delimiter).setRecordSeparator("\n").build();
+    try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8);
+        CSVPrinter p = new CSVPrinter(w, format)) {
       for (List<String> line : lines) {
         p.printRecord(line);
       }
@@ -436,7 +610,13 @@ class HesMappingIT {
   }
 
   private static Dataset<Row> read(Warehouse w, String output) {
-    String path = w.resolve(w.catalog().latest(output).orElseThrow(() -> new AssertionError("not published: " + output)).path()).toString();
+    String path =
+        w.resolve(
+                w.catalog()
+                    .latest(output)
+                    .orElseThrow(() -> new AssertionError("not published: " + output))
+                    .path())
+            .toString();
     return SparkTestSession.get().read().parquet(path);
   }
 
@@ -446,7 +626,10 @@ class HesMappingIT {
     return hit.get(0);
   }
 
-  /** Same schema, same number of rows, nothing in one that is not in the other, and equal sorted rows. */
+  /**
+   * Same schema, same number of rows, nothing in one that is not in the other, and equal sorted
+   * rows.
+   */
   private static void assertSameRows(Dataset<Row> a, Dataset<Row> b, String what) {
     assertEquals(a.schema(), b.schema(), what + " schema");
     long n = a.count();

@@ -18,10 +18,12 @@ class LsoaImdRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("E01024000,IMD2019,1,1000"),
-        accepted("E01033000,IoD2025,10,"),
-        accepted("E01024001,IoD2025,07,+32844"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER,
+            accepted("E01024000,IMD2019,1,1000"),
+            accepted("E01033000,IoD2025,10,"),
+            accepted("E01024001,IoD2025,07,+32844"));
 
     Row a = o.acceptedWhere(Cols.LSOA_CODE, "E01024000");
     assertEquals("IMD2019", a.getAs(Cols.IMD_VINTAGE));
@@ -41,7 +43,8 @@ class LsoaImdRulesTest {
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",IMD2019,1,", "MISSING:lsoa_code"),
         refused("E01000001,,1,", "MISSING:imd_vintage"),
         refused("E01000002,IMD2019,,", "MISSING:imd_decile"),
@@ -68,12 +71,18 @@ class LsoaImdRulesTest {
         accepted("E01000024,IMD2019,10,32844"),
         refused("E01000025,IMD2019,5,0", "OUT_OF_RANGE:imd_rank"),
         refused("E01000026,IMD2019", "MALFORMED_ROW", "MISSING:imd_decile"),
-        refused("W0100027,IMD2015,0,-5", "BAD_FORMAT:lsoa_code", "BAD_CODE:imd_vintage", "OUT_OF_RANGE:imd_decile", "OUT_OF_RANGE:imd_rank"));
+        refused(
+            "W0100027,IMD2015,0,-5",
+            "BAD_FORMAT:lsoa_code",
+            "BAD_CODE:imd_vintage",
+            "OUT_OF_RANGE:imd_decile",
+            "OUT_OF_RANGE:imd_rank"));
   }
 
   @Test
   void duplicateLsoaAndVintageKeepTheFirstValidRow() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("E01024000,IMD2019,1,1000"),
         accepted("E01024000,IoD2025,2,2000"),
         refused("E01024000,IMD2019,3,3000", "DUPLICATE:lsoa_code"),

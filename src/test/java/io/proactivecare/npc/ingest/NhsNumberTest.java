@@ -23,27 +23,39 @@ import org.junit.jupiter.api.Test;
 class NhsNumberTest {
   /** 9*10 + 4*9 + 3*8 + 4*7 + 7*6 + 6*5 + 5*4 + 9*3 + 1*2 = 299; 299 mod 11 = 2; 11 - 2 = 9. */
   private static final String VALID = "9434765919";
+
   /** 4*10 + 0*9 + 1*8 + 0*7 + 2*6 + 3*5 + 2*4 + 1*3 + 3*2 = 92; 92 mod 11 = 4; 11 - 4 = 7. */
   private static final String VALID_TOO = "4010232137";
+
   /** 943476590: 299 - 1*2 = 297 = 27 * 11, remainder 0, so 11 - 0 = 11 becomes check digit 0. */
   private static final String CHECK_ELEVEN = "9434765900";
+
   /** 943476596: 297 + 6*2 = 309; 309 mod 11 = 1; 11 - 1 = 10: no check digit makes it valid. */
   private static final String CHECK_TEN_PREFIX = "943476596";
 
   private static final List<String> VALID_NUMBERS =
-      List.of(VALID, "943 476 5919", "943-476-5919", " 9434765919", VALID_TOO, "401 023 2137", CHECK_ELEVEN);
+      List.of(
+          VALID,
+          "943 476 5919",
+          "943-476-5919",
+          " 9434765919",
+          VALID_TOO,
+          "401 023 2137",
+          CHECK_ELEVEN);
 
   private static List<String> invalidNumbers() {
-    List<String> out = new ArrayList<>(List.of(
-        "9434765918", // check digit should be 9
-        "9434765910",
-        "4010232136", // check digit should be 7
-        "943476591", // nine digits
-        "94347659190", // eleven digits
-        "94347659A9", // a letter
-        "P000001",
-        "943.476.5919", // dots are not separators
-        ""));
+    List<String> out =
+        new ArrayList<>(
+            List.of(
+                "9434765918", // check digit should be 9
+                "9434765910",
+                "4010232136", // check digit should be 7
+                "943476591", // nine digits
+                "94347659190", // eleven digits
+                "94347659A9", // a letter
+                "P000001",
+                "943.476.5919", // dots are not separators
+                ""));
     for (int last = 0; last <= 9; last++) {
       out.add(CHECK_TEN_PREFIX + last);
     }
@@ -69,8 +81,12 @@ class NhsNumberTest {
     values.forEach(v -> expected.put(v, NhsNumber.isValid(v)));
     assertEquals(expected, inSpark(values));
     // null in, false (never null) out
-    Row nullRow = SparkTestSession.get().createDataset(Arrays.asList((String) null), Encoders.STRING()).toDF("v")
-        .select(NhsNumber.looksLikeNhsNumber(col("v"))).first();
+    Row nullRow =
+        SparkTestSession.get()
+            .createDataset(Arrays.asList((String) null), Encoders.STRING())
+            .toDF("v")
+            .select(NhsNumber.looksLikeNhsNumber(col("v")))
+            .first();
     assertEquals(Boolean.FALSE, nullRow.get(0));
   }
 
@@ -84,7 +100,10 @@ class NhsNumberTest {
         s.append((char) ('0' + random.nextInt(10)));
       }
       // every fourth one written as "ddd ddd dddd"
-      values.add(i % 4 == 0 ? s.substring(0, 3) + " " + s.substring(3, 6) + " " + s.substring(6) : s.toString());
+      values.add(
+          i % 4 == 0
+              ? s.substring(0, 3) + " " + s.substring(3, 6) + " " + s.substring(6)
+              : s.toString());
     }
     Map<String, Boolean> expected = new HashMap<>();
     values.forEach(v -> expected.put(v, NhsNumber.isValid(v)));
@@ -97,7 +116,9 @@ class NhsNumberTest {
 
   private static Map<String, Boolean> inSpark(List<String> values) {
     Map<String, Boolean> out = new HashMap<>();
-    SparkTestSession.get().createDataset(values, Encoders.STRING()).toDF("v")
+    SparkTestSession.get()
+        .createDataset(values, Encoders.STRING())
+        .toDF("v")
         .select(col("v"), NhsNumber.looksLikeNhsNumber(col("v")))
         .collectAsList()
         .forEach(r -> out.put(r.getString(0), r.getBoolean(1)));

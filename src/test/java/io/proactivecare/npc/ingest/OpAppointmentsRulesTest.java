@@ -23,9 +23,9 @@ class OpAppointmentsRulesTest {
 
   @Test
   void validRowsAreAcceptedWithTypedValues() {
-    RuleCheck.Outcome o = CHECK.expect(HEADER,
-        accepted("O1,P1,2024-04-14,5,3,330,RR8"),
-        accepted("O2,P2,2024-04-15,3,,,"));
+    RuleCheck.Outcome o =
+        CHECK.expect(
+            HEADER, accepted("O1,P1,2024-04-14,5,3,330,RR8"), accepted("O2,P2,2024-04-15,3,,,"));
 
     Row o1 = o.acceptedWhere(Cols.APPOINTMENT_ID, "O1");
     assertEquals("P1", o1.getAs(Cols.PERSON_ID));
@@ -42,7 +42,8 @@ class OpAppointmentsRulesTest {
 
   @Test
   void everyRowRule() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         refused(",P1,2024-04-14,5,,,", "MISSING:appointment_id"),
         refused("O10,,2024-04-14,5,,,", "MISSING:person_id"),
         refused("O11,P1,,5,,,", "MISSING:appointment_date"),
@@ -63,18 +64,25 @@ class OpAppointmentsRulesTest {
         refused("O51,P1,2025-04-01,5,,,", "FUTURE_DATE:appointment_date"),
         accepted("O52,P1,2025-04-01,0,1,330,RR8"),
         accepted("O53,P1,2026-01-15, 0 ,,,"),
-        refused("O54,P1,2025-04-01,1,,,", "BAD_CODE:attendance_status", "FUTURE_DATE:appointment_date"),
-        refused("O55,P1,2025-04-01,,,,", "MISSING:attendance_status", "FUTURE_DATE:appointment_date"),
+        refused(
+            "O54,P1,2025-04-01,1,,,", "BAD_CODE:attendance_status", "FUTURE_DATE:appointment_date"),
+        refused(
+            "O55,P1,2025-04-01,,,,", "MISSING:attendance_status", "FUTURE_DATE:appointment_date"),
         // a future appointment is not a past one: status 0 in the past is fine too
         accepted("O56,P1,2024-04-14,0,,,"),
         refused("O60,P1,2024-04-14", "MALFORMED_ROW", "MISSING:attendance_status"),
-        refused(",P1,2024-04-31,0,6,33,RR8", "MISSING:appointment_id", "BAD_DATE:appointment_date",
-            "BAD_CODE:first_attendance", "BAD_FORMAT:treatment_specialty"));
+        refused(
+            ",P1,2024-04-31,0,6,33,RR8",
+            "MISSING:appointment_id",
+            "BAD_DATE:appointment_date",
+            "BAD_CODE:first_attendance",
+            "BAD_FORMAT:treatment_specialty"));
   }
 
   @Test
   void duplicateAppointmentIdsKeepTheFirstValidRow() {
-    CHECK.expect(HEADER,
+    CHECK.expect(
+        HEADER,
         accepted("O1,P1,2024-04-14,5,,,"),
         refused("O1,P1,2024-04-14,5,,,", "DUPLICATE:appointment_id"),
         refused("O2,P1,2025-04-01,5,,,", "FUTURE_DATE:appointment_date"),
@@ -86,9 +94,13 @@ class OpAppointmentsRulesTest {
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
     String[] lines = {"O1,P1,2024-04-14,5,,,", "O2,P9,2024-04-14,5,,,"};
     RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")), withRegister.reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
+        withRegister.reasons(HEADER, lines));
     // skipped when the extract has no register, or check_person_references is off
     assertEquals(Map.of(1L, List.of(), 2L, List.of()), CHECK.reasons(HEADER, lines));
-    assertEquals(Map.of(1L, List.of(), 2L, List.of()), withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of()),
+        withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
   }
 }

@@ -20,45 +20,94 @@ import org.junit.jupiter.api.Test;
 /** {@link RowValidator#map}: value translations and null values, on rows built in memory. */
 class RowValidatorMapTest {
   private static ColumnMapping from(String target, String source) {
-    return new ColumnMapping(target, Optional.of(source), List.of(), List.of(), Optional.empty(), Optional.empty(), Map.of());
+    return new ColumnMapping(
+        target,
+        Optional.of(source),
+        List.of(),
+        List.of(),
+        Optional.empty(),
+        Optional.empty(),
+        Map.of());
   }
 
   /** Maps {@code CAT} and {@code PROV} values of ae_attendances rows, one row per given pair. */
   private static List<Row> mapped(Map<String, String> values, String[][] catAndProvider) {
-    Map<String, ColumnMapping> columns = Map.of(
-        Cols.ATTENDANCE_ID, from(Cols.ATTENDANCE_ID, "KEY"),
-        Cols.PERSON_ID, from(Cols.PERSON_ID, "KEY"),
-        Cols.ARRIVAL_DATE, from(Cols.ARRIVAL_DATE, "KEY"),
-        Cols.DEPARTMENT_TYPE, from(Cols.DEPARTMENT_TYPE, "KEY"),
-        Cols.ATTENDANCE_CATEGORY,
-        new ColumnMapping(Cols.ATTENDANCE_CATEGORY, Optional.of("CAT"), List.of(), List.of(), Optional.empty(), Optional.empty(), values),
-        Cols.PROVIDER_CODE, from(Cols.PROVIDER_CODE, "PROV"));
-    SourceMapping mapping = new SourceMapping("t", "t.yaml", ",", "yyyy-MM-dd", List.of("&"), Map.of(Contracts.AE_ATTENDANCES.name(), columns));
-    StructType schema = new StructType()
-        .add("KEY", DataTypes.StringType).add("CAT", DataTypes.StringType).add("PROV", DataTypes.StringType)
-        .add(SourceReader.CORRUPT, DataTypes.StringType).add(SourceReader.ROW, DataTypes.LongType);
+    Map<String, ColumnMapping> columns =
+        Map.of(
+            Cols.ATTENDANCE_ID,
+            from(Cols.ATTENDANCE_ID, "KEY"),
+            Cols.PERSON_ID,
+            from(Cols.PERSON_ID, "KEY"),
+            Cols.ARRIVAL_DATE,
+            from(Cols.ARRIVAL_DATE, "KEY"),
+            Cols.DEPARTMENT_TYPE,
+            from(Cols.DEPARTMENT_TYPE, "KEY"),
+            Cols.ATTENDANCE_CATEGORY,
+            new ColumnMapping(
+                Cols.ATTENDANCE_CATEGORY,
+                Optional.of("CAT"),
+                List.of(),
+                List.of(),
+                Optional.empty(),
+                Optional.empty(),
+                values),
+            Cols.PROVIDER_CODE,
+            from(Cols.PROVIDER_CODE, "PROV"));
+    SourceMapping mapping =
+        new SourceMapping(
+            "t",
+            "t.yaml",
+            ",",
+            "yyyy-MM-dd",
+            List.of("&"),
+            Map.of(Contracts.AE_ATTENDANCES.name(), columns));
+    StructType schema =
+        new StructType()
+            .add("KEY", DataTypes.StringType)
+            .add("CAT", DataTypes.StringType)
+            .add("PROV", DataTypes.StringType)
+            .add(SourceReader.CORRUPT, DataTypes.StringType)
+            .add(SourceReader.ROW, DataTypes.LongType);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < catAndProvider.length; i++) {
-      rows.add(RowFactory.create("K" + i, catAndProvider[i][0], catAndProvider[i][1], null, (long) i + 1));
+      rows.add(
+          RowFactory.create(
+              "K" + i, catAndProvider[i][0], catAndProvider[i][1], null, (long) i + 1));
     }
     Dataset<Row> raw = SparkTestSession.get().createDataFrame(rows, schema);
-    return RowValidator.map(raw, Contracts.AE_ATTENDANCES, mapping).orderBy(SourceReader.ROW).collectAsList();
+    return RowValidator.map(raw, Contracts.AE_ATTENDANCES, mapping)
+        .orderBy(SourceReader.ROW)
+        .collectAsList();
   }
 
   @Test
   void translationsApplyToTheProviderValueOnceAndNeverChain() {
     // 2 -> 4 and 3 -> 2: applied one after the other, a '3' would end as '4'.
-    List<Row> out = mapped(Map.of("2", "4", "3", "2"), new String[][] {{"1", "RR8"}, {"2", "RR8"}, {"3", "RR8"}, {" 3 ", "RR8"}, {"9", "RR8"}});
+    List<Row> out =
+        mapped(
+            Map.of("2", "4", "3", "2"),
+            new String[][] {
+              {"1", "RR8"}, {"2", "RR8"}, {"3", "RR8"}, {" 3 ", "RR8"}, {"9", "RR8"}
+            });
     List<String> cats = out.stream().map(r -> r.<String>getAs(Cols.ATTENDANCE_CATEGORY)).toList();
     assertEquals(List.of("1", "4", "2", "2", "9"), cats);
     // A swap fails whichever order sequential translations would take.
-    List<Row> swapped = mapped(Map.of("1", "2", "2", "1"), new String[][] {{"1", "RR8"}, {"2", "RR8"}, {"3", "RR8"}});
-    assertEquals(List.of("2", "1", "3"), swapped.stream().map(r -> r.<String>getAs(Cols.ATTENDANCE_CATEGORY)).toList());
+    List<Row> swapped =
+        mapped(
+            Map.of("1", "2", "2", "1"), new String[][] {{"1", "RR8"}, {"2", "RR8"}, {"3", "RR8"}});
+    assertEquals(
+        List.of("2", "1", "3"),
+        swapped.stream().map(r -> r.<String>getAs(Cols.ATTENDANCE_CATEGORY)).toList());
   }
 
   @Test
   void nullValuesAndEmptyTextBecomeNullEvenWhenPaddedWithTabsOrSpaces() {
-    List<Row> out = mapped(Map.of(), new String[][] {{"1", "&"}, {"1", "&\t "}, {"1", "  & "}, {"1", " \t"}, {"1", "\tRR8 "}});
+    List<Row> out =
+        mapped(
+            Map.of(),
+            new String[][] {
+              {"1", "&"}, {"1", "&\t "}, {"1", "  & "}, {"1", " \t"}, {"1", "\tRR8 "}
+            });
     assertNull(out.get(0).getAs(Cols.PROVIDER_CODE));
     assertNull(out.get(1).getAs(Cols.PROVIDER_CODE));
     assertNull(out.get(2).getAs(Cols.PROVIDER_CODE));

@@ -59,7 +59,10 @@ class JobLoaderTest {
     return JobLoader.load(f, registry());
   }
 
-  /** The job must be refused with exit code 2, one line naming the job file and every fragment given. */
+  /**
+   * The job must be refused with exit code 2, one line naming the job file and every fragment
+   * given.
+   */
   private void refused(String yaml, String... mentions) {
     NpcException e = assertThrows(NpcException.class, () -> load(yaml));
     assertEquals(ExitCode.USAGE, e.exitCode(), e.getMessage());
@@ -82,49 +85,74 @@ class JobLoaderTest {
 
   @Test
   void unknownTopLevelKey() {
-    refused("job: test\nowner: me\nsteps:\n" + step("a", "run: noop\n" + OUT_A), "owner", "unknown key", "steps");
+    refused(
+        "job: test\nowner: me\nsteps:\n" + step("a", "run: noop\n" + OUT_A),
+        "owner",
+        "unknown key",
+        "steps");
   }
 
   @Test
   void unknownKeyInAStep() {
-    refused(job(step("a", "run: noop\nafter: [b]\n" + OUT_A)), "steps.a.after", "unknown key", "needs");
+    refused(
+        job(step("a", "run: noop\nafter: [b]\n" + OUT_A)), "steps.a.after", "unknown key", "needs");
   }
 
   @Test
   void unknownStepKind() {
-    refused(job(step("score", "run: frailty\n" + OUT_A)), "steps.score.run", "unknown step kind 'frailty'", "step 'score'",
+    refused(
+        job(step("score", "run: frailty\n" + OUT_A)),
+        "steps.score.run",
+        "unknown step kind 'frailty'",
+        "step 'score'",
         "known kinds: ingest, noop");
   }
 
   @Test
   void unknownOptionUnderWith() {
-    refused(job(step("load", "run: ingest\nwith:\n  extract: x\n  folder: y\n" + OUT_A)), "steps.load.with.folder", "unknown key",
+    refused(
+        job(step("load", "run: ingest\nwith:\n  extract: x\n  folder: y\n" + OUT_A)),
+        "steps.load.with.folder",
+        "unknown key",
         "extract");
   }
 
   @Test
   void needsNamingAnUnknownStep() {
-    refused(job(step("a", "run: noop\n" + OUT_A), step("b", "run: noop\nneeds: [ingest]\noutputs:\n  aggregate: [b/x]")),
-        "steps.b.needs", "step 'b' needs unknown step 'ingest'", "steps are: a, b");
+    refused(
+        job(
+            step("a", "run: noop\n" + OUT_A),
+            step("b", "run: noop\nneeds: [ingest]\noutputs:\n  aggregate: [b/x]")),
+        "steps.b.needs",
+        "step 'b' needs unknown step 'ingest'",
+        "steps are: a, b");
   }
 
   @Test
   void aStepNeedingItself() {
-    refused(job(step("a", "run: noop\nneeds: [a]\n" + OUT_A)), "steps.a.needs", "step 'a' needs itself");
+    refused(
+        job(step("a", "run: noop\nneeds: [a]\n" + OUT_A)),
+        "steps.a.needs",
+        "step 'a' needs itself");
   }
 
   @Test
   void aThreeStepCycleIsShown() {
-    refused(job(
+    refused(
+        job(
             step("a", "run: noop\nneeds: [c]\noutputs:\n  aggregate: [x/a]"),
             step("b", "run: noop\nneeds: [a]\noutputs:\n  aggregate: [x/b]"),
             step("c", "run: noop\nneeds: [b]\noutputs:\n  aggregate: [x/c]")),
-        "cycle", "a -> c -> b -> a");
+        "cycle",
+        "a -> c -> b -> a");
   }
 
   @Test
   void theSameOutputDeclaredByTwoSteps() {
-    refused(job(step("a", "run: noop\n" + OUT_A), step("b", "run: noop\noutputs:\n  aggregate: [a/table]")),
+    refused(
+        job(
+            step("a", "run: noop\n" + OUT_A),
+            step("b", "run: noop\noutputs:\n  aggregate: [a/table]")),
         "output 'a/table' of step 'b' is also declared by step 'a'");
   }
 
@@ -132,8 +160,12 @@ class JobLoaderTest {
   void overlappingPatternsEitherWayRound() {
     String wide = step("load", "run: ingest\noutputs:\n  patient_level: [conformed/*]");
     String narrow = step("fix", "run: noop\noutputs:\n  patient_level: [conformed/x]");
-    refused(job(wide, narrow), "'conformed/x' of step 'fix' overlaps output 'conformed/*' of step 'load'");
-    refused(job(narrow, wide), "'conformed/*' of step 'load' overlaps output 'conformed/x' of step 'fix'");
+    refused(
+        job(wide, narrow),
+        "'conformed/x' of step 'fix' overlaps output 'conformed/*' of step 'load'");
+    refused(
+        job(narrow, wide),
+        "'conformed/*' of step 'load' overlaps output 'conformed/x' of step 'fix'");
   }
 
   @Test
@@ -153,13 +185,18 @@ class JobLoaderTest {
 
   @Test
   void aWildcardInsideASegmentIsRefused() {
-    refused(job(step("load", "run: ingest\noutputs:\n  patient_level: ['conformed/gp_*']")),
-        "is not a valid name", "'*' stands for one whole segment");
+    refused(
+        job(step("load", "run: ingest\noutputs:\n  patient_level: ['conformed/gp_*']")),
+        "is not a valid name",
+        "'*' stands for one whole segment");
   }
 
   @Test
   void anUnknownSensitivityLabel() {
-    refused(job(step("a", "run: noop\noutputs:\n  secret: [a/table]")), "steps.a.outputs.secret", "unknown key",
+    refused(
+        job(step("a", "run: noop\noutputs:\n  secret: [a/table]")),
+        "steps.a.outputs.secret",
+        "unknown key",
         "aggregate, patient_level");
   }
 
@@ -171,7 +208,9 @@ class JobLoaderTest {
 
   @Test
   void anInvalidOutputName() {
-    refused(job(step("a", "run: noop\noutputs:\n  aggregate: [Tables/A]")), "output 'Tables/A' of step 'a'");
+    refused(
+        job(step("a", "run: noop\noutputs:\n  aggregate: [Tables/A]")),
+        "output 'Tables/A' of step 'a'");
   }
 
   @Test
@@ -181,27 +220,43 @@ class JobLoaderTest {
 
   @Test
   void aMissingJobFileIsAUsageError() {
-    NpcException e = assertThrows(NpcException.class, () -> JobLoader.load(tmp.resolve("absent.yaml"), registry()));
+    NpcException e =
+        assertThrows(
+            NpcException.class, () -> JobLoader.load(tmp.resolve("absent.yaml"), registry()));
     assertEquals(ExitCode.USAGE, e.exitCode());
     assertTrue(e.getMessage().contains("absent.yaml"), e.getMessage());
   }
 
   @Test
   void needsComeFirstAndFileOrderOtherwise() throws IOException {
-    JobSpec spec = load("job: nightly\ndescription: test job\nsteps:\n"
-        + step("report", "run: noop\nneeds: [score]\noutputs:\n  aggregate: [report/summary]")
-        + step("ingest", "run: ingest\nwith:\n  extract: extracts/march\noutputs:\n  patient_level: [conformed/*, quarantine]")
-        + step("score", "run: noop\nneeds: [ingest]\nwith:\n  size: 3\noutputs:\n  patient_level: [risk/scores]")
-        + step("extra", "run: noop\noutputs:\n  aggregate: [extra/x]"));
+    JobSpec spec =
+        load(
+            "job: nightly\ndescription: test job\nsteps:\n"
+                + step(
+                    "report", "run: noop\nneeds: [score]\noutputs:\n  aggregate: [report/summary]")
+                + step(
+                    "ingest",
+                    "run: ingest\nwith:\n  extract: extracts/march\noutputs:\n  patient_level: [conformed/*, quarantine]")
+                + step(
+                    "score",
+                    "run: noop\nneeds: [ingest]\nwith:\n  size: 3\noutputs:\n  patient_level: [risk/scores]")
+                + step("extra", "run: noop\noutputs:\n  aggregate: [extra/x]"));
     assertEquals("nightly", spec.name());
     assertEquals("test job", spec.description());
-    assertEquals(List.of("ingest", "score", "report", "extra"), spec.steps().stream().map(JobSpec.StepSpec::name).toList());
+    assertEquals(
+        List.of("ingest", "score", "report", "extra"),
+        spec.steps().stream().map(JobSpec.StepSpec::name).toList());
     JobSpec.StepSpec ingest = spec.steps().get(0);
     assertEquals("ingest", ingest.kind());
-    assertEquals(Path.of("extracts/march"), ((IngestStep) ingest.step())
-        .extractDir(ConfigLoader.load(Optional.empty(), Map.of()).config()));
-    assertEquals(List.of(new JobSpec.OutputSpec("conformed/*", Sensitivity.PATIENT_LEVEL),
-        new JobSpec.OutputSpec("quarantine", Sensitivity.PATIENT_LEVEL)), ingest.outputs());
+    assertEquals(
+        Path.of("extracts/march"),
+        ((IngestStep) ingest.step())
+            .extractDir(ConfigLoader.load(Optional.empty(), Map.of()).config()));
+    assertEquals(
+        List.of(
+            new JobSpec.OutputSpec("conformed/*", Sensitivity.PATIENT_LEVEL),
+            new JobSpec.OutputSpec("quarantine", Sensitivity.PATIENT_LEVEL)),
+        ingest.outputs());
     assertEquals(List.of("ingest"), spec.steps().get(1).needs());
     assertEquals(Sensitivity.AGGREGATE, spec.steps().get(2).outputs().get(0).sensitivity());
   }
@@ -218,7 +273,10 @@ class JobLoaderTest {
   void outputPatternsMatchOneSegment() {
     JobSpec.OutputSpec p = new JobSpec.OutputSpec("conformed/*", Sensitivity.PATIENT_LEVEL);
     assertTrue(p.matches("conformed/gp_events"));
-    assertTrue(!p.matches("conformed/gp_events/extra") && !p.matches("conformed") && !p.matches("other/gp_events"));
+    assertTrue(
+        !p.matches("conformed/gp_events/extra")
+            && !p.matches("conformed")
+            && !p.matches("other/gp_events"));
     assertEquals(Optional.empty(), Sensitivity.ofLabel("secret"));
   }
 }

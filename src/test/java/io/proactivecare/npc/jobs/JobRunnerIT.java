@@ -40,9 +40,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs, manifests and publishing, end to end on small extracts. One warehouse ({@link #shared}) gets
- * three ingests up front: the same extract twice, then again under a later extract date; the tests
- * of idempotence, catalog keys, manifests and {@code npc runs} read it. Failure tests use their own.
+ * Runs, manifests and publishing, end to end on small extracts. One warehouse ({@link #shared})
+ * gets three ingests up front: the same extract twice, then again under a later extract date; the
+ * tests of idempotence, catalog keys, manifests and {@code npc runs} read it. Failure tests use
+ * their own.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JobRunnerIT {
@@ -71,15 +72,25 @@ class JobRunnerIT {
   /** Two persons and two events, of which one is after the extract date (quarantined). */
   private static Path extract(Path dir) {
     return registrations(dir, 2)
-        .csv("gp_events", "person_id,event_date,code,code_system,value,unit",
+        .csv(
+            "gp_events",
+            "person_id,event_date,code,code_system,value,unit",
             "P1,2024-05-01,73211009,SNOMED,,",
             "P2,2026-01-01,73211009,SNOMED,,")
         .write();
   }
 
   private static Npc.Result ingest(Path warehouse, Path extract, String... more) {
-    List<String> args = new java.util.ArrayList<>(List.of("ingest", "--extract", extract.toString(),
-        "--set", "quality.max_quarantine_share=1", "--set", "spark.shuffle_partitions=2"));
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of(
+                "ingest",
+                "--extract",
+                extract.toString(),
+                "--set",
+                "quality.max_quarantine_share=1",
+                "--set",
+                "spark.shuffle_partitions=2"));
     args.addAll(List.of(more));
     Npc.Result r = Npc.run(warehouse, args.toArray(String[]::new));
     assertEquals(0, r.exitCode(), () -> r.err() + r.out());
@@ -100,8 +111,14 @@ class JobRunnerIT {
   }
 
   private static List<String> sortedRows(Warehouse w, String relativePath) {
-    return SparkTestSession.get().read().parquet(w.resolve(relativePath).toString()).collectAsList().stream()
-        .map(Row::toString).sorted().toList();
+    return SparkTestSession.get()
+        .read()
+        .parquet(w.resolve(relativePath).toString())
+        .collectAsList()
+        .stream()
+        .map(Row::toString)
+        .sorted()
+        .toList();
   }
 
   private static ConfigLoader.Loaded config(Path warehouse, Path extract) {
@@ -115,7 +132,8 @@ class JobRunnerIT {
   }
 
   private static JobRunner runner(ConfigLoader.Loaded loaded) {
-    return new JobRunner(SparkTestSession::get, loaded.config(), loaded.hash(), "test", Clock.systemUTC());
+    return new JobRunner(
+        SparkTestSession::get, loaded.config(), loaded.hash(), "test", Clock.systemUTC());
   }
 
   private JobSpec job(String yaml, StepKind testKind) throws IOException {
@@ -158,14 +176,24 @@ class JobRunnerIT {
     Catalog before = w.catalog();
     assertEquals(1, before.version());
     Map<String, List<String>> rowsBefore = new LinkedHashMap<>();
-    before.outputs().keySet().forEach(o -> rowsBefore.put(o, sortedRows(w, before.latest(o).orElseThrow().path())));
+    before
+        .outputs()
+        .keySet()
+        .forEach(o -> rowsBefore.put(o, sortedRows(w, before.latest(o).orElseThrow().path())));
 
-    // The failing job re-ingests a bigger extract of the same date, then a step writes half an output and throws.
-    Step breaks = ctx -> {
-      SparkTestSession.get().range(5).write().parquet(ctx.outputDir("scratch/partial").toString());
-      throw new IllegalStateException("step failed on purpose");
-    };
-    JobSpec spec = job("""
+    // The failing job re-ingests a bigger extract of the same date, then a step writes half an
+    // output and throws.
+    Step breaks =
+        ctx -> {
+          SparkTestSession.get()
+              .range(5)
+              .write()
+              .parquet(ctx.outputDir("scratch/partial").toString());
+          throw new IllegalStateException("step failed on purpose");
+        };
+    JobSpec spec =
+        job(
+            """
         job: failing
         steps:
           load:
@@ -177,60 +205,86 @@ class JobRunnerIT {
             needs: [load]
             outputs:
               patient_level: [scratch/partial]
-        """, kind("breaks", breaks));
+        """,
+            kind("breaks", breaks));
     ConfigLoader.Loaded loaded = config(wh, registrations(tmp.resolve("second"), 3).write());
-    IllegalStateException e = assertThrows(IllegalStateException.class,
-        () -> runner(loaded).run(spec, LocalDate.parse(DATE), Optional.empty(), ProgressListener.SILENT));
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                runner(loaded)
+                    .run(spec, LocalDate.parse(DATE), Optional.empty(), ProgressListener.SILENT));
     assertEquals("step failed on purpose", e.getMessage());
 
     assertEquals(before, w.catalog(), "catalog unchanged");
     assertEquals(1, w.catalog().version());
-    rowsBefore.forEach((o, rows) -> assertEquals(rows, sortedRows(w, before.latest(o).orElseThrow().path()), o));
+    rowsBefore.forEach(
+        (o, rows) -> assertEquals(rows, sortedRows(w, before.latest(o).orElseThrow().path()), o));
     assertEquals(2, rowsBefore.get(IngestStep.conformed("gp_registrations")).size());
 
-    RunManifest failed = w.runs().stream().filter(m -> m.job().equals("failing")).findFirst().orElseThrow();
+    RunManifest failed =
+        w.runs().stream().filter(m -> m.job().equals("failing")).findFirst().orElseThrow();
     assertEquals(RunManifest.FAILED, failed.status());
     assertEquals(ExitCode.UNEXPECTED.code(), failed.exitCode());
     assertEquals("IllegalStateException: step failed on purpose", failed.error());
     assertEquals(0, failed.catalogVersion());
     assertFalse(failed.finishedAt().isEmpty());
-    assertEquals(List.of("load:succeeded", "breaker:failed"),
+    assertEquals(
+        List.of("load:succeeded", "breaker:failed"),
         failed.steps().stream().map(s -> s.name() + ":" + s.status()).toList());
     // The unpublished outputs stay in the failed run's folder for inspection.
     assertTrue(Files.isDirectory(w.outputDir(failed.runId(), "scratch/partial")));
-    assertEquals(3, SparkTestSession.get().read().parquet(
-        w.outputDir(failed.runId(), IngestStep.conformed("gp_registrations")).toString()).count());
+    assertEquals(
+        3,
+        SparkTestSession.get()
+            .read()
+            .parquet(
+                w.outputDir(failed.runId(), IngestStep.conformed("gp_registrations")).toString())
+            .count());
 
     Npc.Result show = Npc.run(wh, "runs", "show", failed.runId());
     assertEquals(0, show.exitCode(), show.err());
-    assertTrue(show.out().contains("failed (exit 1): IllegalStateException: step failed on purpose"), show.out());
+    assertTrue(
+        show.out().contains("failed (exit 1): IllegalStateException: step failed on purpose"),
+        show.out());
   }
 
   // (b) Outputs must be declared, and declared outputs produced.
   @Test
   void aStepWritingAnUndeclaredOutputFailsWithUsage() throws IOException {
     Path wh = tmp.resolve("undeclared");
-    Step writes = ctx -> {
-      try {
-        Files.createDirectories(ctx.outputDir("scratch/other"));
-        Files.writeString(ctx.outputDir("scratch/other").resolve("part-0.txt"), "x");
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      ctx.produced("scratch/other", DATE, 1);
-    };
-    JobSpec spec = job("""
+    Step writes =
+        ctx -> {
+          try {
+            Files.createDirectories(ctx.outputDir("scratch/other"));
+            Files.writeString(ctx.outputDir("scratch/other").resolve("part-0.txt"), "x");
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          ctx.produced("scratch/other", DATE, 1);
+        };
+    JobSpec spec =
+        job(
+            """
         job: sloppy
         steps:
           writer:
             run: writes
             outputs:
               aggregate: [scratch/declared]
-        """, kind("writes", writes));
-    NpcException e = assertThrows(NpcException.class,
-        () -> runner(config(wh, tmp)).run(spec, LocalDate.parse(DATE), Optional.empty(), ProgressListener.SILENT));
+        """,
+            kind("writes", writes));
+    NpcException e =
+        assertThrows(
+            NpcException.class,
+            () ->
+                runner(config(wh, tmp))
+                    .run(spec, LocalDate.parse(DATE), Optional.empty(), ProgressListener.SILENT));
     assertEquals(ExitCode.USAGE, e.exitCode());
-    assertTrue(e.getMessage().contains("step 'writer' wrote output 'scratch/other' that the job does not declare"), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains("step 'writer' wrote output 'scratch/other' that the job does not declare"),
+        e.getMessage());
     Warehouse w = new Warehouse(wh);
     assertEquals(0, w.catalog().version());
     RunManifest m = w.runs().get(0);
@@ -241,18 +295,27 @@ class JobRunnerIT {
 
   @Test
   void aStepNotWritingADeclaredOutputFailsWithUsage() throws IOException {
-    JobSpec spec = job("""
+    JobSpec spec =
+        job(
+            """
         job: lazy
         steps:
           idle:
             run: idles
             outputs:
               aggregate: [scratch/declared]
-        """, kind("idles", ctx -> {}));
-    NpcException e = assertThrows(NpcException.class, () -> runner(config(tmp.resolve("lazy"), tmp))
-        .run(spec, LocalDate.parse(DATE), Optional.empty(), ProgressListener.SILENT));
+        """,
+            kind("idles", ctx -> {}));
+    NpcException e =
+        assertThrows(
+            NpcException.class,
+            () ->
+                runner(config(tmp.resolve("lazy"), tmp))
+                    .run(spec, LocalDate.parse(DATE), Optional.empty(), ProgressListener.SILENT));
     assertEquals(ExitCode.USAGE, e.exitCode());
-    assertTrue(e.getMessage().contains("declares output 'scratch/declared' but wrote nothing matching it"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("declares output 'scratch/declared' but wrote nothing matching it"),
+        e.getMessage());
   }
 
   // (c) Idempotence and version keys.
@@ -270,7 +333,8 @@ class JobRunnerIT {
       assertFalse(rows.isEmpty(), output);
       assertEquals(rows, sortedRows(w, p2), output);
     }
-    assertEquals(sortedRows(w, first.latest("quarantine").orElseThrow().path()),
+    assertEquals(
+        sortedRows(w, first.latest("quarantine").orElseThrow().path()),
         sortedRows(w, second.latest("quarantine").orElseThrow().path()));
   }
 
@@ -280,7 +344,11 @@ class JobRunnerIT {
     Catalog second = w.catalogVersion(2).orElseThrow();
     Catalog third = w.catalog();
     assertEquals(3, third.version());
-    for (String output : List.of(IngestStep.conformed("gp_registrations"), IngestStep.conformed("gp_events"), "quarantine")) {
+    for (String output :
+        List.of(
+            IngestStep.conformed("gp_registrations"),
+            IngestStep.conformed("gp_events"),
+            "quarantine")) {
       // Re-ingesting the same date replaced the key's version with the newer run.
       Map<String, Catalog.TableVersion> v2 = second.entry(output).orElseThrow().versions();
       assertEquals(Set.of(DATE), v2.keySet(), output);
@@ -315,7 +383,10 @@ class JobRunnerIT {
       Path f = extract.resolve(in.table() + ".csv");
       assertEquals(f.toString(), in.file());
       assertEquals(Files.size(f), in.bytes());
-      assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))), in.sha256());
+      assertEquals(
+          HexFormat.of()
+              .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f))),
+          in.sha256());
       assertEquals("canonical", in.mapping());
       assertEquals(DATE, in.extractDate());
     }
@@ -325,18 +396,25 @@ class JobRunnerIT {
     for (RunManifest.TableCount t : step.tables()) {
       assertEquals(t.read(), t.accepted() + t.quarantined(), t.table());
     }
-    RunManifest.TableCount events = step.tables().stream().filter(t -> t.table().equals("gp_events")).findFirst().orElseThrow();
-    assertEquals(List.of(2L, 1L, 1L), List.of(events.read(), events.accepted(), events.quarantined()));
+    RunManifest.TableCount events =
+        step.tables().stream().filter(t -> t.table().equals("gp_events")).findFirst().orElseThrow();
+    assertEquals(
+        List.of(2L, 1L, 1L), List.of(events.read(), events.accepted(), events.quarantined()));
     assertEquals(1 / 2.0, events.quarantineShare(), 1e-12);
     assertEquals(1.0, events.limit());
     assertTrue(events.gatePassed());
-    assertEquals(List.of(new RunManifest.ReasonCount("gp_events", "FUTURE_DATE", "event_date", 1)), step.quarantineReasons());
+    assertEquals(
+        List.of(new RunManifest.ReasonCount("gp_events", "FUTURE_DATE", "event_date", 1)),
+        step.quarantineReasons());
     // Outputs: every conformed table and the quarantine, keyed by the extract date.
-    assertEquals(Set.of("conformed/gp_registrations", "conformed/gp_events", "quarantine"),
+    assertEquals(
+        Set.of("conformed/gp_registrations", "conformed/gp_events", "quarantine"),
         Set.copyOf(step.outputs().stream().map(RunManifest.Output::name).toList()));
     step.outputs().forEach(o -> assertEquals(DATE, o.versionKey()));
     assertEquals(2 + 1 + 1, step.rows());
-    assertEquals(List.of("practice and PCN references not checked: the extract has no practice_pcn"), step.notes());
+    assertEquals(
+        List.of("practice and PCN references not checked: the extract has no practice_pcn"),
+        step.notes());
 
     // The later run's manifest names the overriding extract date.
     RunManifest later = w.manifest(runIds[2]).orElseThrow();
@@ -364,9 +442,18 @@ class JobRunnerIT {
     List<String> lines = list.out().lines().toList();
     assertTrue(lines.get(0).startsWith("RUN"), list.out());
     assertEquals(4, lines.size(), list.out());
-    assertTrue(lines.get(1).startsWith(runIds[2]) && lines.get(1).contains("v3 (current)"), list.out());
-    assertTrue(lines.get(2).startsWith(runIds[1]) && lines.get(2).contains("succeeded") && lines.get(2).contains("v2"), list.out());
-    assertTrue(lines.get(3).startsWith(runIds[0]) && lines.get(3).contains(" ingest ") && lines.get(3).contains(DATE), list.out());
+    assertTrue(
+        lines.get(1).startsWith(runIds[2]) && lines.get(1).contains("v3 (current)"), list.out());
+    assertTrue(
+        lines.get(2).startsWith(runIds[1])
+            && lines.get(2).contains("succeeded")
+            && lines.get(2).contains("v2"),
+        list.out());
+    assertTrue(
+        lines.get(3).startsWith(runIds[0])
+            && lines.get(3).contains(" ingest ")
+            && lines.get(3).contains(DATE),
+        list.out());
 
     Npc.Result limited = Npc.run(shared, "runs", "list", "--limit", "1");
     assertEquals(2, limited.out().lines().count(), limited.out());
@@ -384,7 +471,9 @@ class JobRunnerIT {
     assertEquals(runIds[0], tree.get("run_id").asText());
     assertEquals("succeeded", tree.get("status").asText());
     assertEquals(1, tree.get("catalog_version").asLong());
-    assertEquals(new Warehouse(shared).manifest(runIds[0]).orElseThrow(), Json.MAPPER.treeToValue(tree, RunManifest.class));
+    assertEquals(
+        new Warehouse(shared).manifest(runIds[0]).orElseThrow(),
+        Json.MAPPER.treeToValue(tree, RunManifest.class));
 
     Npc.Result nope = Npc.run(shared, "runs", "show", "nope");
     assertEquals(2, nope.exitCode());

@@ -12,7 +12,9 @@ class ContractsDocTest {
   @Test
   void docsDataContractsIsTheGeneratedText() throws Exception {
     Path doc = Npc.HOME.resolve("docs/data-contracts.md");
-    assertEquals(ContractsDoc.markdown(), Files.readString(doc),
+    assertEquals(
+        ContractsDoc.markdown(),
+        Files.readString(doc),
         "docs/data-contracts.md is stale: regenerate it with bin/npc contracts > docs/data-contracts.md");
   }
 

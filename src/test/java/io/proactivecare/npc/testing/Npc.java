@@ -10,12 +10,13 @@ import picocli.CommandLine;
 
 /**
  * Runs the {@code npc} command line in-process, as a user would, with a warehouse and the
- * repository's mappings, and captures exit code and output. Spark is the shared test session
- * (the CLI's session builder returns the active one).
+ * repository's mappings, and captures exit code and output. Spark is the shared test session (the
+ * CLI's session builder returns the active one).
  */
 public final class Npc {
   /** The repository root (tests run with it as the working directory). */
-  public static final Path HOME = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
+  public static final Path HOME =
+      Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
 
   private Npc() {}
 
@@ -23,7 +24,9 @@ public final class Npc {
   public record Result(int exitCode, String out, String err) {
     /** Standard error without Spark's own log lines. */
     public List<String> errorLines() {
-      return err.lines().filter(l -> !l.isBlank() && !l.matches("^\\d\\d:\\d\\d:\\d\\d (WARN|INFO|ERROR) .*")).toList();
+      return err.lines()
+          .filter(l -> !l.isBlank() && !l.matches("^\\d\\d:\\d\\d:\\d\\d (WARN|INFO|ERROR) .*"))
+          .toList();
     }
   }
 
@@ -33,7 +36,8 @@ public final class Npc {
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--warehouse=" + warehouse);
     all.add("--set=mappings=" + HOME.resolve("conf/sources"));
-    // The CLI applies its SQL settings to the shared session; keep the test session's two partitions.
+    // The CLI applies its SQL settings to the shared session; keep the test session's two
+    // partitions.
     all.add("--set=spark.shuffle_partitions=2");
     return raw(all.toArray(String[]::new));
   }

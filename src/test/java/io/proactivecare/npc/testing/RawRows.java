@@ -18,9 +18,9 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  *   <li>an empty field is null (the CSV reader's default); write {@code " "} for a blank value;
  *   <li>a field in double quotes may hold commas, and {@code ""} inside it is one quote;
- *   <li>a line with more or fewer fields than the header is malformed: its fields are filled
- *       from the left (missing ones null, extra ones dropped) and {@value SourceReader#CORRUPT}
- *       holds the line, as the reader's PERMISSIVE mode does.
+ *   <li>a line with more or fewer fields than the header is malformed: its fields are filled from
+ *       the left (missing ones null, extra ones dropped) and {@value SourceReader#CORRUPT} holds
+ *       the line, as the reader's PERMISSIVE mode does.
  * </ul>
  *
  * <pre>
@@ -44,7 +44,10 @@ public final class RawRows {
     for (String c : columns) {
       schema = schema.add(c, DataTypes.StringType, true);
     }
-    schema = schema.add(SourceReader.CORRUPT, DataTypes.StringType, true).add(SourceReader.ROW, DataTypes.LongType, false);
+    schema =
+        schema
+            .add(SourceReader.CORRUPT, DataTypes.StringType, true)
+            .add(SourceReader.ROW, DataTypes.LongType, false);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);

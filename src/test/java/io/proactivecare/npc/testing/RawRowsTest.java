@@ -14,16 +14,20 @@ class RawRowsTest {
   @Test
   void splitsLikeTheCsvReader() {
     assertEquals(Arrays.asList("a", null, " ", "b"), RawRows.split("a,, ,b"));
-    assertEquals(Arrays.asList("x, y", "say \"hi\"", ""), RawRows.split("\"x, y\",\"say \"\"hi\"\"\",\"\""));
+    assertEquals(
+        Arrays.asList("x, y", "say \"hi\"", ""), RawRows.split("\"x, y\",\"say \"\"hi\"\"\",\"\""));
     assertEquals(Arrays.asList(null, null), RawRows.split(","));
   }
 
   @Test
   void numbersRowsAndMarksLinesWithTheWrongNumberOfFieldsAsMalformed() {
-    List<Row> rows = RawRows.of("a,b", "1,2", "3", "4,5,6").orderBy(SourceReader.ROW).collectAsList();
-    assertEquals(List.of("a", "b", SourceReader.CORRUPT, SourceReader.ROW),
+    List<Row> rows =
+        RawRows.of("a,b", "1,2", "3", "4,5,6").orderBy(SourceReader.ROW).collectAsList();
+    assertEquals(
+        List.of("a", "b", SourceReader.CORRUPT, SourceReader.ROW),
         List.of(RawRows.of("a,b", "1,2").columns()));
-    assertEquals(List.of(1L, 2L, 3L), rows.stream().map(r -> r.<Long>getAs(SourceReader.ROW)).toList());
+    assertEquals(
+        List.of(1L, 2L, 3L), rows.stream().map(r -> r.<Long>getAs(SourceReader.ROW)).toList());
     assertNull(rows.get(0).getAs(SourceReader.CORRUPT));
     assertEquals("3", rows.get(1).getAs("a"));
     assertNull(rows.get(1).getAs("b"));

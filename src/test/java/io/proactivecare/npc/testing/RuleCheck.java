@@ -29,19 +29,24 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * Runs {@link RowValidator#map} and {@link RowValidator#validate} on an in-memory raw table with
  * the canonical mapping ({@code conf/sources/canonical.yaml}), as ingest does, and reports per row
- * number the reasons in quarantine form ({@code "DATE_ORDER:discharge_date"}, or the bare code
- * when the reason names no column), plus the accepted typed rows.
+ * number the reasons in quarantine form ({@code "DATE_ORDER:discharge_date"}, or the bare code when
+ * the reason names no column), plus the accepted typed rows.
  *
- * <p>Defaults: extract date {@link #EXTRACT_DATE} (2025-03-31), every reference check on,
- * earliest date 1900-01-01, no references (so no reference check runs), dates yyyy-MM-dd.
+ * <p>Defaults: extract date {@link #EXTRACT_DATE} (2025-03-31), every reference check on, earliest
+ * date 1900-01-01, no references (so no reference check runs), dates yyyy-MM-dd.
  */
 public final class RuleCheck {
   public static final LocalDate EXTRACT_DATE = LocalDate.of(2025, 3, 31);
-  public static final IngestSettings SETTINGS = new IngestSettings(true, true, LocalDate.of(1900, 1, 1));
+  public static final IngestSettings SETTINGS =
+      new IngestSettings(true, true, LocalDate.of(1900, 1, 1));
+
   /** The defaults with check_person_references off. */
-  public static final IngestSettings NO_PERSON_CHECK = new IngestSettings(false, true, LocalDate.of(1900, 1, 1));
+  public static final IngestSettings NO_PERSON_CHECK =
+      new IngestSettings(false, true, LocalDate.of(1900, 1, 1));
+
   /** The defaults with check_practice_references off (practices and PCNs). */
-  public static final IngestSettings NO_PRACTICE_CHECK = new IngestSettings(true, false, LocalDate.of(1900, 1, 1));
+  public static final IngestSettings NO_PRACTICE_CHECK =
+      new IngestSettings(true, false, LocalDate.of(1900, 1, 1));
 
   private static SourceMapping canonical;
 
@@ -51,8 +56,12 @@ public final class RuleCheck {
   private final RowValidator.References refs;
   private final Map<String, String> dateFormatOverrides;
 
-  private RuleCheck(TableContract contract, LocalDate extractDate, IngestSettings settings,
-      RowValidator.References refs, Map<String, String> dateFormatOverrides) {
+  private RuleCheck(
+      TableContract contract,
+      LocalDate extractDate,
+      IngestSettings settings,
+      RowValidator.References refs,
+      Map<String, String> dateFormatOverrides) {
     this.contract = contract;
     this.extractDate = extractDate;
     this.settings = settings;
@@ -62,7 +71,8 @@ public final class RuleCheck {
 
   /** The checks of one table with the defaults. */
   public static RuleCheck of(TableContract contract) {
-    return new RuleCheck(contract, EXTRACT_DATE, SETTINGS, RowValidator.References.none(), Map.of());
+    return new RuleCheck(
+        contract, EXTRACT_DATE, SETTINGS, RowValidator.References.none(), Map.of());
   }
 
   public RuleCheck settings(IngestSettings s) {
@@ -71,19 +81,25 @@ public final class RuleCheck {
 
   /** As if the extract's accepted gp_registrations held exactly these persons. */
   public RuleCheck withPersons(String... ids) {
-    RowValidator.References r = new RowValidator.References(Optional.of(keys(Cols.PERSON_ID, ids)), refs.practices(), refs.pcns());
+    RowValidator.References r =
+        new RowValidator.References(
+            Optional.of(keys(Cols.PERSON_ID, ids)), refs.practices(), refs.pcns());
     return new RuleCheck(contract, extractDate, settings, r, dateFormatOverrides);
   }
 
   /** As if the extract's practice_pcn held exactly these practices. */
   public RuleCheck withPractices(String... codes) {
-    RowValidator.References r = new RowValidator.References(refs.persons(), Optional.of(keys(Cols.PRACTICE_CODE, codes)), refs.pcns());
+    RowValidator.References r =
+        new RowValidator.References(
+            refs.persons(), Optional.of(keys(Cols.PRACTICE_CODE, codes)), refs.pcns());
     return new RuleCheck(contract, extractDate, settings, r, dateFormatOverrides);
   }
 
   /** As if the extract's practice_pcn held exactly these PCNs. */
   public RuleCheck withPcns(String... codes) {
-    RowValidator.References r = new RowValidator.References(refs.persons(), refs.practices(), Optional.of(keys(Cols.PCN_CODE, codes)));
+    RowValidator.References r =
+        new RowValidator.References(
+            refs.persons(), refs.practices(), Optional.of(keys(Cols.PCN_CODE, codes)));
     return new RuleCheck(contract, extractDate, settings, r, dateFormatOverrides);
   }
 
@@ -138,7 +154,8 @@ public final class RuleCheck {
 
   private static Map<Long, List<String>> reasons(Dataset<Row> validated) {
     Map<Long, List<String>> reasons = new TreeMap<>();
-    for (Row r : validated.select(col(SourceReader.ROW), col(RowValidator.REASONS)).collectAsList()) {
+    for (Row r :
+        validated.select(col(SourceReader.ROW), col(RowValidator.REASONS)).collectAsList()) {
       List<String> codes = new ArrayList<>();
       for (Row reason : r.<Row>getList(1)) {
         String column = reason.getAs("column");
@@ -150,8 +167,8 @@ public final class RuleCheck {
   }
 
   /**
-   * Validates the cases' lines as one table (row n = the n-th case) and asserts each row's
-   * reasons, in rule order. Every failing row is reported, with its line.
+   * Validates the cases' lines as one table (row n = the n-th case) and asserts each row's reasons,
+   * in rule order. Every failing row is reported, with its line.
    */
   public Outcome expect(String header, Case... cases) {
     Outcome o = run(header, Arrays.stream(cases).map(Case::line).toArray(String[]::new));
@@ -159,7 +176,8 @@ public final class RuleCheck {
     for (int i = 0; i < cases.length; i++) {
       long row = i + 1;
       Case c = cases[i];
-      checks.add(() -> assertEquals(c.reasons(), o.reasons(row), "row " + row + " '" + c.line() + "'"));
+      checks.add(
+          () -> assertEquals(c.reasons(), o.reasons(row), "row " + row + " '" + c.line() + "'"));
     }
     assertAll(contract.name(), checks);
     assertEquals(cases.length, o.reasons().size(), "validated rows");
@@ -182,11 +200,13 @@ public final class RuleCheck {
   }
 
   /** What validation did: per row number its reasons, and the accepted typed rows. */
-  public record Outcome(Dataset<Row> validated, Map<Long, List<String>> reasons, List<Row> accepted) {
+  public record Outcome(
+      Dataset<Row> validated, Map<Long, List<String>> reasons, List<Row> accepted) {
     public List<String> reasons(long row) {
       List<String> r = reasons.get(row);
       if (r == null) {
-        throw new AssertionError("no row " + row + " in the validated table (rows " + reasons.keySet() + ")");
+        throw new AssertionError(
+            "no row " + row + " in the validated table (rows " + reasons.keySet() + ")");
       }
       return r;
     }
@@ -206,11 +226,16 @@ public final class RuleCheck {
   }
 
   private static Dataset<Row> keys(String column, String... values) {
-    return SparkTestSession.get().createDataset(Arrays.asList(values), Encoders.STRING()).toDF(column);
+    return SparkTestSession.get()
+        .createDataset(Arrays.asList(values), Encoders.STRING())
+        .toDF(column);
   }
 
   /** The schema names and Spark types of a table, as text, e.g. {@code [a:string, b:date]}. */
   public static String describe(StructType t) {
-    return Arrays.stream(t.fields()).map(f -> f.name() + ":" + f.dataType().simpleString()).toList().toString();
+    return Arrays.stream(t.fields())
+        .map(f -> f.name() + ":" + f.dataType().simpleString())
+        .toList()
+        .toString();
   }
 }

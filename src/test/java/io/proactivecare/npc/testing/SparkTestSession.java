@@ -3,8 +3,8 @@ package io.proactivecare.npc.testing;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one local Spark session shared by every test in the JVM: local[2], two shuffle partitions,
- * UI off, UTC, ANSI on. Never stopped between test classes; the JVM's exit stops it.
+ * The one local Spark session shared by every test in the JVM: local[2], two shuffle partitions, UI
+ * off, UTC, ANSI on. Never stopped between test classes; the JVM's exit stops it.
  */
 public final class SparkTestSession {
   private static SparkSession session;

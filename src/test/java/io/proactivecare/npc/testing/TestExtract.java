@@ -47,7 +47,10 @@ public final class TestExtract {
 
   /** A CSV file for {@code table}: the header line, then the data lines. */
   public TestExtract csv(String table, String header, String... rows) {
-    return file(table, table + ".csv", header + "\n" + String.join("\n", rows) + (rows.length == 0 ? "" : "\n"));
+    return file(
+        table,
+        table + ".csv",
+        header + "\n" + String.join("\n", rows) + (rows.length == 0 ? "" : "\n"));
   }
 
   /** A file with exactly this text. */
@@ -63,22 +66,30 @@ public final class TestExtract {
     return this;
   }
 
-  /** The reference and register every person-keyed fixture needs: one practice, one PCN, persons P1..Pn. */
+  /**
+   * The reference and register every person-keyed fixture needs: one practice, one PCN, persons
+   * P1..Pn.
+   */
   public TestExtract basics(int persons) {
-    csv("practice_pcn", "practice_code,practice_name,pcn_code,pcn_name,valid_from,valid_to",
+    csv(
+        "practice_pcn",
+        "practice_code,practice_name,pcn_code,pcn_name,valid_from,valid_to",
         "B86001,Park Surgery,U12345,Central PCN,2019-07-01,");
     StringBuilder reg = new StringBuilder();
     String[] rows = new String[persons];
     for (int i = 1; i <= persons; i++) {
       rows[i - 1] = "P" + i + ",B86001,1950,F,E01024001,A,2010-01-01,,";
     }
-    return csv("gp_registrations",
-        "person_id,practice_code,year_of_birth,sex,lsoa_code,ethnic_group,registration_start,registration_end,date_of_death", rows);
+    return csv(
+        "gp_registrations",
+        "person_id,practice_code,year_of_birth,sex,lsoa_code,ethnic_group,registration_start,registration_end,date_of_death",
+        rows);
   }
 
   /** Writes extract.yaml and returns the folder. */
   public Path write() {
-    StringBuilder y = new StringBuilder("extract_date: " + date + "\nmapping: " + mapping + "\ntables:\n");
+    StringBuilder y =
+        new StringBuilder("extract_date: " + date + "\nmapping: " + mapping + "\ntables:\n");
     files.forEach((t, f) -> y.append("  ").append(t).append(": ").append(f).append('\n'));
     write(dir.resolve("extract.yaml"), y.toString().getBytes(StandardCharsets.UTF_8), false);
     return dir;
@@ -87,7 +98,8 @@ public final class TestExtract {
   private static void write(Path file, byte[] bytes, boolean gzip) {
     try {
       Files.createDirectories(file.getParent());
-      try (OutputStream out = gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
+      try (OutputStream out =
+          gzip ? new GZIPOutputStream(Files.newOutputStream(file)) : Files.newOutputStream(file)) {
         out.write(bytes);
       }
     } catch (IOException e) {
