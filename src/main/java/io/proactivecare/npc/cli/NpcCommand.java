@@ -11,8 +11,8 @@ import picocli.CommandLine.IVersionProvider;
     mixinStandardHelpOptions = true,
     versionProvider = NpcCommand.Version.class,
     description = {
-      "Proactive Care Engine: ingest health and care extracts, find the people at greatest",
-      "risk, and evaluate proactive care against matched controls.",
+      "Proactive Care Engine: ingest health and care extracts, find the people at greatest risk,"
+          + " and evaluate proactive care against matched controls.",
       ""
     },
     subcommands = {
