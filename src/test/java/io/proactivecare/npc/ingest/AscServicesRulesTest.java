@@ -10,8 +10,6 @@ import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.schema.Contracts;
 import io.proactivecare.npc.testing.RuleCheck;
 import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -109,17 +107,7 @@ class AscServicesRulesTest {
 
   @Test
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
-    String[] lines = {
-      "C1,P1," + NURSING + ",,2022-06-01,,,,", "C2,P9," + NURSING + ",,2022-06-01,,,,"
-    };
-    RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(
-        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
-        withRegister.reasons(HEADER, lines));
-    // skipped when the extract has no register, or check_person_references is off
-    assertEquals(Map.of(1L, List.of(), 2L, List.of()), CHECK.reasons(HEADER, lines));
-    assertEquals(
-        Map.of(1L, List.of(), 2L, List.of()),
-        withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
+    CHECK.assertPersonReferenceRule(
+        HEADER, "C1,P1," + NURSING + ",,2022-06-01,,,,", "C2,P9," + NURSING + ",,2022-06-01,,,,");
   }
 }

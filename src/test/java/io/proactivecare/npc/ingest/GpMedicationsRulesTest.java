@@ -10,8 +10,6 @@ import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.schema.Contracts;
 import io.proactivecare.npc.testing.RuleCheck;
 import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 
@@ -84,15 +82,6 @@ class GpMedicationsRulesTest {
 
   @Test
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
-    String[] lines = {"P1,2024-09-18,320000009,", "P9,2024-09-18,320000009,"};
-    RuleCheck withRegister = CHECK.withPersons("P1");
-    assertEquals(
-        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
-        withRegister.reasons(HEADER, lines));
-    // skipped when the extract has no register, or check_person_references is off
-    assertEquals(Map.of(1L, List.of(), 2L, List.of()), CHECK.reasons(HEADER, lines));
-    assertEquals(
-        Map.of(1L, List.of(), 2L, List.of()),
-        withRegister.settings(RuleCheck.NO_PERSON_CHECK).reasons(HEADER, lines));
+    CHECK.assertPersonReferenceRule(HEADER, "P1,2024-09-18,320000009,", "P9,2024-09-18,320000009,");
   }
 }

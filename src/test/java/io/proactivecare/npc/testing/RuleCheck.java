@@ -238,4 +238,27 @@ public final class RuleCheck {
         .toList()
         .toString();
   }
+
+  /**
+   * The UNKNOWN_PERSON rule of a person-keyed table: with the register holding only P1, the line of
+   * P1 is accepted and the other line refused; without a register, or with the check off, both
+   * pass.
+   *
+   * @param knownLine a valid line for person P1
+   * @param unknownLine a valid line for a person not in the register
+   */
+  public void assertPersonReferenceRule(String header, String knownLine, String unknownLine) {
+    RuleCheck withRegister = withPersons("P1");
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of("UNKNOWN_PERSON:person_id")),
+        withRegister.reasons(header, knownLine, unknownLine));
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of()),
+        reasons(header, knownLine, unknownLine),
+        "no register: not checked");
+    assertEquals(
+        Map.of(1L, List.of(), 2L, List.of()),
+        withRegister.settings(NO_PERSON_CHECK).reasons(header, knownLine, unknownLine),
+        "check_person_references off: not checked");
+  }
 }
