@@ -21,6 +21,7 @@ import picocli.CommandLine.IVersionProvider;
       ValidateCommand.class,
       RunsCommand.class,
       ContractsCommand.class,
+      GenerateCommand.class,
       AutoComplete.GenerateCompletion.class
     },
     footerHeading = "%nExit codes:%n",

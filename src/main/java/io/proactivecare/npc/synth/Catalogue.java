@@ -1,0 +1,90 @@
+package io.proactivecare.npc.synth;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The codes the generator records: each deficit's SNOMED codes from the eFI codelist, everyday
+ * codes outside any deficit (noise), measurement codes, and regular medicines with their BNF codes.
+ *
+ * @param deficitCodes per deficit (index into {@link FrailtyModel#DEFICITS}), its SNOMED codes
+ */
+record Catalogue(List<List<String>> deficitCodes) implements java.io.Serializable {
+  /** Everyday SNOMED codes that are in no eFI deficit: consultations, lifestyle, measurements. */
+  static final String[] NOISE = {
+    "185347001",
+    "390906007",
+    "77176002",
+    "8517006",
+    "266919005",
+    "27113001",
+    "50373000",
+    "60621009",
+    "43396009",
+    "228273003",
+    "365981007",
+    "185349003",
+    "308335008",
+    "170258001",
+    "183932001"
+  };
+
+  static final String SYSTOLIC_BP = "271649006";
+  static final String EGFR = "1011481000000105";
+
+  /** Regular medicines: dm+d code and BNF chemical substance code. */
+  static final String[][] MEDICINES = {
+    {"320000009", "0212000B0"}, {"318420003", "0205051R0"}, {"317896006", "0206020A0"},
+    {"325278003", "0601022B0"}, {"322236009", "0407010H0"}, {"318475005", "0204000H0"},
+    {"317335000", "0103050P0"}, {"326108007", "0601011A0"}, {"330164002", "0602010V0"},
+    {"319740004", "0209000A0"}, {"317972000", "0202020L0"}, {"319733000", "0208020V0"},
+    {"703907004", "0208020Z0"}, {"320151001", "0301011R0"}, {"321208000", "0403030E0"},
+    {"322280009", "0407020Q0"}, {"318858009", "0210000A0"}, {"323509004", "0501013B0"},
+    {"327096008", "0606020A0"}, {"319283006", "0402010D0"}, {"321602002", "0401020K0"},
+    {"318135000", "0204000R0"}, {"318977002", "0212000AA"}, {"325072002", "0601023AG"},
+    {"330258005", "0704020J0"}, {"324357008", "0502050B0"}, {"317249006", "0102000N0"},
+    {"330375006", "0704020N0"}, {"321949006", "0406000J0"}, {"318956003", "0205052N0"}
+  };
+
+  /** Reads the deficits' codes from {@code efi_snomed.csv} (deficit, code, term, source). */
+  static Catalogue load(Path codelist) {
+    Map<String, List<String>> byName = new LinkedHashMap<>();
+    try (BufferedReader r = Files.newBufferedReader(codelist, StandardCharsets.UTF_8)) {
+      String line = r.readLine();
+      while ((line = r.readLine()) != null) {
+        String[] f = line.split(",", 3);
+        if (f.length >= 2) {
+          byName.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[1]);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + codelist, e);
+    }
+    List<List<String>> codes = new ArrayList<>();
+    Set<String> all = new HashSet<>();
+    for (String deficit : FrailtyModel.DEFICITS) {
+      List<String> c = byName.get(deficit);
+      if (c == null || c.isEmpty()) {
+        throw new IllegalStateException(codelist + " has no codes for deficit '" + deficit + "'");
+      }
+      codes.add(List.copyOf(c));
+      all.addAll(c);
+    }
+    for (String n : NOISE) {
+      if (all.contains(n)) {
+        throw new IllegalStateException("noise code " + n + " is in the eFI codelist");
+      }
+    }
+    return new Catalogue(List.copyOf(codes));
+  }
+}

@@ -1,0 +1,427 @@
+package io.proactivecare.npc.synth;
+
+import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Simulates one person from the seed and the person's index alone: demographics, registrations,
+ * death, deficit onsets and the GP events and medicine issues that record them. Pure and
+ * deterministic; Spark calls it on executors, tests call it directly.
+ */
+final class PersonSimulator implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /**
+   * Share of people in each five-year age band at the as-of date (0-4 ... 90+): about 15% are 65+.
+   */
+  static final double[] AGE_BANDS = {
+    5.8, 6.0, 6.0, 6.3, 9.5, 8.0, 7.2, 6.7, 6.2, 6.0, 6.3, 6.2, 5.3, 5.4, 5.3, 4.0, 2.8, 1.8, 1.0
+  };
+
+  /** Share of people from ethnically diverse groups, under 25 / 25-64 / 65+ (Leeds). */
+  static final double[] DIVERSE_BY_AGE = {0.30, 0.20, 0.06};
+
+  private static final String[] WHITE = {"A", "A", "A", "A", "A", "A", "A", "A", "B", "C"};
+  private static final String[] DIVERSE = {
+    "D", "E", "F", "G", "H", "J", "J", "K", "L", "M", "N", "P", "R", "S"
+  };
+
+  /** Yearly probabilities of moving practice within the area and of leaving the area. */
+  static final double MOVE_PER_YEAR = 0.04;
+
+  static final double LEAVE_PER_YEAR = 0.025;
+
+  private final SynthParams params;
+  private final Geography geography;
+  private final Catalogue catalogue;
+
+  PersonSimulator(SynthParams params, Geography geography, Catalogue catalogue) {
+    this.params = params;
+    this.geography = geography;
+    this.catalogue = catalogue;
+  }
+
+  /** One period of registration. */
+  record Registration(
+      Geography.Practice practice, Geography.Lsoa lsoa, LocalDate start, LocalDate end) {}
+
+  /**
+   * A simulated person: what the extracts record and the hidden truth.
+   *
+   * @param deficitOnsets onset date of each coded deficit (null when never, or after the as-of date
+   *     plus a century)
+   * @param medicineStarts start dates of regular medicines, with their index into the catalogue
+   */
+  record Person(
+      long index,
+      String id,
+      LocalDate birth,
+      String sex,
+      String ethnicGroup,
+      double frailty,
+      Geography.Lsoa firstLsoa,
+      List<Registration> registrations,
+      LocalDate death,
+      LocalDate[] deficitOnsets,
+      List<int[]> medicines,
+      List<LocalDate> medicineStarts) {
+
+    /** Coded deficits present on {@code date}. */
+    int deficitsOn(LocalDate date) {
+      int n = 0;
+      for (LocalDate d : deficitOnsets) {
+        if (d != null && !d.isAfter(date)) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    LocalDate lastDay(LocalDate asOf) {
+      LocalDate end = registrations.get(registrations.size() - 1).end();
+      return end == null ? asOf : end;
+    }
+  }
+
+  Person simulate(long index) {
+    long seed = params.seed();
+    LocalDate asOf = params.asOf();
+    LocalDate windowStart = params.windowStart();
+
+    SplittableRandom demo = Seeds.stream(seed, Seeds.Aspect.DEMOGRAPHY, index);
+    int band = pick(demo, AGE_BANDS);
+    double age =
+        Math.min(band * 5 + demo.nextDouble() * (band == AGE_BANDS.length - 1 ? 12 : 5), 104.9);
+    LocalDate birth = asOf.minusDays(Math.round(age * 365.25));
+    String sex = demo.nextDouble() < 0.51 ? "F" : "M";
+    Geography.Lsoa lsoa = geography.lsoas().get(demo.nextInt(geography.lsoas().size()));
+    double diverse =
+        DIVERSE_BY_AGE[age < 25 ? 0 : age < 65 ? 1 : 2]
+            * (lsoa.decile() <= 2 ? 1.4 : lsoa.decile() >= 8 ? 0.6 : 1.0);
+    String ethnic =
+        demo.nextDouble() < 0.03
+            ? "Z"
+            : demo.nextDouble() < diverse
+                ? DIVERSE[demo.nextInt(DIVERSE.length)]
+                : WHITE[demo.nextInt(WHITE.length)];
+
+    SplittableRandom frail = Seeds.stream(seed, Seeds.Aspect.FRAILTY, index);
+    double z = FrailtyModel.frailty(frail);
+    double deprivation = FrailtyModel.deprivation(lsoa.decile());
+    LocalDate[] onsets = new LocalDate[FrailtyModel.DEFICITS.length];
+    for (int d = 0; d < onsets.length; d++) {
+      double e = -Math.log(1 - frail.nextDouble());
+      double onsetAge = FrailtyModel.onsetAge(d, z, deprivation, e);
+      if (onsetAge < 130) {
+        LocalDate date = birth.plusDays(Math.round(Math.max(0, onsetAge) * 365.25));
+        onsets[d] = date;
+      }
+    }
+
+    // Registrations, moves, leaving and death, year by year through the window.
+    SplittableRandom reg = Seeds.stream(seed, Seeds.Aspect.REGISTRATION, index);
+    LocalDate start;
+    if (birth.isAfter(windowStart)) {
+      start = birth.plusDays(reg.nextInt(1, 43));
+    } else if (reg.nextDouble() < 0.12) {
+      start = windowStart.plusDays(reg.nextLong(ChronoUnit.DAYS.between(windowStart, asOf)));
+    } else {
+      long daysAlive = ChronoUnit.DAYS.between(birth, windowStart);
+      start = birth.plusDays(reg.nextLong(Math.max(1, daysAlive)));
+    }
+    if (start.isAfter(asOf)) {
+      start = asOf;
+    }
+    List<Registration> regs = new ArrayList<>();
+    Geography.Lsoa home = lsoa;
+    Geography.Practice practice = practiceFor(home, reg);
+    LocalDate periodStart = start;
+    LocalDate death = null;
+    LocalDate end = null;
+    LocalDate yearStart = start.isAfter(windowStart) ? start : windowStart;
+    while (!yearStart.isAfter(asOf) && end == null) {
+      LocalDate yearEnd = yearStart.plusYears(1).minusDays(1);
+      if (yearEnd.isAfter(asOf)) {
+        yearEnd = asOf;
+      }
+      double fraction = (ChronoUnit.DAYS.between(yearStart, yearEnd) + 1) / 365.25;
+      double ageThen = ChronoUnit.DAYS.between(birth, yearStart) / 365.25;
+      int deficits = 0;
+      for (LocalDate d : onsets) {
+        if (d != null && !d.isAfter(yearStart)) {
+          deficits++;
+        }
+      }
+      double mortality =
+          Math.min(0.6, Math.exp(-10.3 + 0.09 * ageThen) * (1 + 0.25 * deficits)) * fraction;
+      LocalDate at =
+          yearStart.plusDays(reg.nextLong(ChronoUnit.DAYS.between(yearStart, yearEnd) + 1));
+      double u = reg.nextDouble();
+      if (u < mortality) {
+        death = at;
+        end = at;
+      } else if (u < mortality + LEAVE_PER_YEAR * fraction && !at.equals(periodStart)) {
+        end = at;
+      } else if (u < mortality + (LEAVE_PER_YEAR + MOVE_PER_YEAR) * fraction
+          && at.isAfter(periodStart)) {
+        regs.add(new Registration(practice, home, periodStart, at.minusDays(1)));
+        if (reg.nextDouble() < 0.5) {
+          home = geography.lsoas().get(reg.nextInt(geography.lsoas().size()));
+        }
+        Geography.Practice next = practiceFor(home, reg);
+        practice =
+            next.equals(practice)
+                ? geography
+                    .practices()
+                    .get(
+                        (geography.practices().indexOf(practice) + 1)
+                            % geography.practices().size())
+                : next;
+        periodStart = at;
+      }
+      yearStart = yearEnd.plusDays(1);
+    }
+    regs.add(new Registration(practice, home, periodStart, end));
+
+    // Regular medicines: more with more deficits; each starts when a present deficit is recorded.
+    SplittableRandom meds = Seeds.stream(seed, Seeds.Aspect.MEDICATION, index);
+    LocalDate last = end == null ? asOf : end;
+    int present = 0;
+    List<LocalDate> presentOnsets = new ArrayList<>();
+    for (LocalDate d : onsets) {
+      if (d != null && !d.isAfter(last)) {
+        present++;
+        presentOnsets.add(d);
+      }
+    }
+    int nMeds =
+        Math.min(
+            Catalogue.MEDICINES.length,
+            poisson(
+                meds,
+                age < 18
+                    ? 0.05
+                    : FrailtyModel.MEDICINES_BASE + FrailtyModel.MEDICINES_PER_DEFICIT * present));
+    List<int[]> medicines = new ArrayList<>();
+    List<LocalDate> medStarts = new ArrayList<>();
+    boolean[] used = new boolean[Catalogue.MEDICINES.length];
+    for (int i = 0; i < nMeds; i++) {
+      int m = meds.nextInt(Catalogue.MEDICINES.length);
+      while (used[m]) {
+        m = (m + 1) % Catalogue.MEDICINES.length;
+      }
+      used[m] = true;
+      LocalDate from =
+          presentOnsets.isEmpty()
+              ? start.plusDays(meds.nextLong(Math.max(1, ChronoUnit.DAYS.between(start, last) + 1)))
+              : presentOnsets.get(meds.nextInt(presentOnsets.size())).plusDays(meds.nextInt(0, 60));
+      medicines.add(new int[] {m});
+      medStarts.add(from);
+    }
+    return new Person(
+        index,
+        Seeds.personId(seed, index),
+        birth,
+        sex,
+        ethnic,
+        z,
+        lsoa,
+        List.copyOf(regs),
+        death,
+        onsets,
+        medicines,
+        medStarts);
+  }
+
+  private Geography.Practice practiceFor(Geography.Lsoa lsoa, SplittableRandom r) {
+    // Most register in their own PCN; one in ten across a PCN boundary.
+    int pcn = r.nextDouble() < 0.9 ? lsoa.pcn() : r.nextInt(geography.pcns().size());
+    return geography.practiceIn(pcn, r.nextDouble());
+  }
+
+  /** The person's GP registration rows (canonical gp_registrations columns). */
+  List<String> registrationLines(Person p) {
+    List<String> out = new ArrayList<>();
+    for (Registration r : p.registrations()) {
+      boolean lastPeriod = r == p.registrations().get(p.registrations().size() - 1);
+      out.add(
+          String.join(
+              ",",
+              p.id(),
+              r.practice().code(),
+              String.valueOf(p.birth().getYear()),
+              p.sex(),
+              r.lsoa().code(),
+              p.ethnicGroup(),
+              r.start().toString(),
+              r.end() == null ? "" : r.end().toString(),
+              lastPeriod && p.death() != null ? p.death().toString() : ""));
+    }
+    return out;
+  }
+
+  /** Coded events: each deficit at its onset, reviews of it, everyday codes and measurements. */
+  List<String> eventLines(Person p) {
+    SplittableRandom r = Seeds.stream(params.seed(), Seeds.Aspect.EVENTS, p.index());
+    LocalDate first = p.registrations().get(0).start();
+    LocalDate last = p.lastDay(params.asOf());
+    LocalDate from = first.isAfter(params.windowStart()) ? first : params.windowStart();
+    List<String[]> rows = new ArrayList<>();
+    for (int d = 0; d < p.deficitOnsets().length; d++) {
+      LocalDate onset = p.deficitOnsets()[d];
+      if (onset == null || onset.isAfter(last)) {
+        continue;
+      }
+      List<String> codes = catalogue.deficitCodes().get(d);
+      String code = codes.get(r.nextInt(codes.size()));
+      rows.add(new String[] {onset.toString(), code, "", ""});
+      LocalDate reviewFrom = onset.isAfter(from) ? onset : from;
+      for (LocalDate t = next(reviewFrom, r, 0.3);
+          t != null && !t.isAfter(last);
+          t = next(t, r, 0.3)) {
+        rows.add(new String[] {t.toString(), code, "", ""});
+      }
+    }
+    double ageAtStart = ChronoUnit.DAYS.between(p.birth(), from) / 365.25;
+    double noiseRate = 2 + 0.06 * Math.max(0, ageAtStart);
+    for (LocalDate t = next(from, r, noiseRate);
+        t != null && !t.isAfter(last);
+        t = next(t, r, noiseRate)) {
+      rows.add(
+          new String[] {t.toString(), Catalogue.NOISE[r.nextInt(Catalogue.NOISE.length)], "", ""});
+    }
+    boolean ckd = p.deficitOnsets()[5] != null;
+    for (LocalDate t = from; !t.isAfter(last); t = t.plusYears(1)) {
+      double ageThen = ChronoUnit.DAYS.between(p.birth(), t) / 365.25;
+      if (ageThen >= 40 && r.nextDouble() < 0.7) {
+        LocalDate when = t.plusDays(r.nextInt(0, 300));
+        if (!when.isAfter(last)) {
+          rows.add(
+              new String[] {
+                when.toString(),
+                Catalogue.SYSTOLIC_BP,
+                String.valueOf(105 + r.nextInt(70) + (int) (ageThen / 4)),
+                "mm[Hg]"
+              });
+        }
+      }
+      if (ageThen >= 60 || ckd) {
+        LocalDate when = t.plusDays(r.nextInt(0, 300));
+        boolean ckdThen = ckd && !p.deficitOnsets()[5].isAfter(when);
+        double egfr =
+            ckdThen
+                ? 25 + r.nextDouble() * 34
+                : Math.max(
+                    60.5, 105 - 0.5 * Math.max(0, ageThen - 40) + 10 * Geography.gaussian(r));
+        if (!when.isAfter(last)) {
+          rows.add(
+              new String[] {
+                when.toString(),
+                Catalogue.EGFR,
+                String.format(Locale.ROOT, "%.1f", egfr),
+                "mL/min/1.73m2"
+              });
+        }
+      }
+    }
+    rows.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
+    List<String> out = new ArrayList<>(rows.size());
+    for (String[] e : rows) {
+      String line = String.join(",", p.id(), e[0], e[1], "SNOMED", e[2], e[3]);
+      // The same code twice on one day is one recording: never emit an exact duplicate row.
+      if (out.isEmpty() || !out.get(out.size() - 1).equals(line)) {
+        out.add(line);
+      }
+    }
+    return out;
+  }
+
+  /** Issues of each regular medicine every 56 days (± a week) through the window. */
+  List<String> medicationLines(Person p) {
+    SplittableRandom r =
+        Seeds.stream(params.seed(), Seeds.Aspect.MEDICATION, p.index() ^ 0x4D45444CL);
+    LocalDate first = p.registrations().get(0).start();
+    LocalDate from = first.isAfter(params.windowStart()) ? first : params.windowStart();
+    LocalDate last = p.lastDay(params.asOf());
+    List<String[]> rows = new ArrayList<>();
+    for (int i = 0; i < p.medicines().size(); i++) {
+      String[] med = Catalogue.MEDICINES[p.medicines().get(i)[0]];
+      LocalDate t = p.medicineStarts().get(i);
+      if (t.isBefore(from)) {
+        long cycles = ChronoUnit.DAYS.between(t, from) / 56;
+        t = t.plusDays(56 * cycles);
+        if (t.isBefore(from)) {
+          t = t.plusDays(56);
+        }
+      }
+      for (; !t.isAfter(last); t = t.plusDays(56 + r.nextInt(-7, 8))) {
+        rows.add(new String[] {t.toString(), med[0], med[1]});
+      }
+    }
+    rows.sort((a, b) -> a[0].equals(b[0]) ? a[1].compareTo(b[1]) : a[0].compareTo(b[0]));
+    List<String> out = new ArrayList<>(rows.size());
+    for (String[] m : rows) {
+      out.add(String.join(",", p.id(), m[0], m[1], m[2]));
+    }
+    return out;
+  }
+
+  /** The hidden truth of a person, one CSV line (see {@link ExtractWriter#TRUTH_HEADER}). */
+  String truthLine(Person p) {
+    LocalDate asOf = params.asOf();
+    boolean registered = p.registrations().get(p.registrations().size() - 1).end() == null;
+    return String.join(
+        ",",
+        p.id(),
+        String.valueOf(p.index()),
+        p.birth().toString(),
+        p.sex(),
+        String.valueOf(p.firstLsoa().decile()),
+        String.format(Locale.ROOT, "%.4f", p.frailty()),
+        String.valueOf(p.deficitsOn(asOf)),
+        String.valueOf(p.medicines().size()),
+        String.valueOf(registered),
+        p.death() == null ? "" : p.death().toString());
+  }
+
+  /** The next event of a Poisson process of {@code ratePerYear} after {@code t}, or null. */
+  private static LocalDate next(LocalDate t, SplittableRandom r, double ratePerYear) {
+    if (ratePerYear <= 0) {
+      return null;
+    }
+    double years = -Math.log(1 - r.nextDouble()) / ratePerYear;
+    if (years > 200) {
+      return null;
+    }
+    return t.plusDays(Math.max(1, Math.round(years * 365.25)));
+  }
+
+  private static int pick(SplittableRandom r, double[] weights) {
+    double total = Arrays.stream(weights).sum();
+    double u = r.nextDouble() * total;
+    for (int i = 0; i < weights.length; i++) {
+      u -= weights[i];
+      if (u < 0) {
+        return i;
+      }
+    }
+    return weights.length - 1;
+  }
+
+  private static int poisson(SplittableRandom r, double mean) {
+    double l = Math.exp(-mean);
+    int k = 0;
+    double prod = r.nextDouble();
+    while (prod > l) {
+      k++;
+      prod *= r.nextDouble();
+    }
+    return k;
+  }
+}

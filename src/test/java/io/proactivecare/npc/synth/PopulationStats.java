@@ -1,0 +1,124 @@
+package io.proactivecare.npc.synth;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The distribution figures of a generated extract, computed in plain Java from its files as an
+ * analyst would (people registered at the as-of date; eFI from the codelist's codes on or before
+ * the date plus polypharmacy, 5 or more distinct medicines issued in the 12 months to the date).
+ */
+final class PopulationStats {
+  long people;
+  long registered;
+  double share65;
+  double shareDecile1;
+  double[] diverseByAge = new double[3];
+
+  /** fit, mild, moderate, severe shares among registered people aged 65+. */
+  double[] efiCategories = new double[4];
+
+  long aged65;
+
+  static PopulationStats of(Path dir, LocalDate asOf, Path codelist) throws IOException {
+    PopulationStats s = new PopulationStats();
+    Map<String, Integer> decile = new HashMap<>();
+    lines(dir.resolve("lsoa_imd.csv.gz"), f -> decile.put(f[0], Integer.parseInt(f[2])));
+    Map<String, LocalDate> birth = new HashMap<>();
+    lines(dir.resolve("truth/people.csv.gz"), f -> birth.put(f[0], LocalDate.parse(f[2])));
+    s.people = birth.size();
+    Map<String, String[]> current = new HashMap<>();
+    lines(
+        dir.resolve("gp_registrations.csv.gz"),
+        f -> {
+          if (f.length < 8 || f[7].isEmpty()) {
+            current.put(f[0], f);
+          }
+        });
+    s.registered = current.size();
+    Map<String, Set<String>> deficitsOfCode = new HashMap<>();
+    try (BufferedReader r = Files.newBufferedReader(codelist)) {
+      r.readLine();
+      for (String l; (l = r.readLine()) != null; ) {
+        String[] f = l.split(",", 3);
+        deficitsOfCode.computeIfAbsent(f[1], k -> new HashSet<>()).add(f[0]);
+      }
+    }
+    Map<String, Set<String>> deficits = new HashMap<>();
+    lines(
+        dir.resolve("gp_events.csv.gz"),
+        f -> {
+          Set<String> d = deficitsOfCode.get(f[2]);
+          if (d != null && current.containsKey(f[0]) && !LocalDate.parse(f[1]).isAfter(asOf)) {
+            deficits.computeIfAbsent(f[0], k -> new HashSet<>()).addAll(d);
+          }
+        });
+    Map<String, Set<String>> medicines = new HashMap<>();
+    lines(
+        dir.resolve("gp_medications.csv.gz"),
+        f -> {
+          LocalDate t = LocalDate.parse(f[1]);
+          if (!t.isAfter(asOf) && t.isAfter(asOf.minusDays(365))) {
+            medicines.computeIfAbsent(f[0], k -> new HashSet<>()).add(f[2]);
+          }
+        });
+    long old = 0;
+    long deprived = 0;
+    long[] diverse = new long[3];
+    long[] byAge = new long[3];
+    long[] categories = new long[4];
+    for (Map.Entry<String, String[]> e : current.entrySet()) {
+      double age = ChronoUnit.DAYS.between(birth.get(e.getKey()), asOf) / 365.25;
+      int group = age < 25 ? 0 : age < 65 ? 1 : 2;
+      byAge[group]++;
+      if (!List.of("A", "B", "C", "Z").contains(e.getValue()[5])) {
+        diverse[group]++;
+      }
+      if (decile.get(e.getValue()[4]) == 1) {
+        deprived++;
+      }
+      if (age >= 65) {
+        old++;
+        int n =
+            deficits.getOrDefault(e.getKey(), Set.of()).size()
+                + (medicines.getOrDefault(e.getKey(), Set.of()).size() >= 5 ? 1 : 0);
+        categories[n <= 4 ? 0 : n <= 8 ? 1 : n <= 12 ? 2 : 3]++;
+      }
+    }
+    s.aged65 = old;
+    s.share65 = (double) old / s.registered;
+    s.shareDecile1 = (double) deprived / s.registered;
+    for (int g = 0; g < 3; g++) {
+      s.diverseByAge[g] = (double) diverse[g] / byAge[g];
+    }
+    for (int c = 0; c < 4; c++) {
+      s.efiCategories[c] = (double) categories[c] / old;
+    }
+    return s;
+  }
+
+  private static void lines(Path gz, Consumer<String[]> each) throws IOException {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(
+                new GZIPInputStream(Files.newInputStream(gz)), StandardCharsets.UTF_8))) {
+      r.readLine();
+      for (String l; (l = r.readLine()) != null; ) {
+        each.accept(l.split(",", -1));
+      }
+    }
+  }
+}

@@ -1,0 +1,74 @@
+package io.proactivecare.npc.synth;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.proactivecare.npc.testing.Npc;
+import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The generator through the CLI: its extract ingests cleanly and meets its distribution targets.
+ */
+class SyntheticPopulationIT {
+  @TempDir Path tmp;
+
+  @Test
+  void aCleanGeneratedExtractIngestsWithNothingQuarantined() {
+    Path out = tmp.resolve("extract");
+    Npc.Result g =
+        Npc.run(
+            tmp.resolve("wh"),
+            "generate",
+            "--people",
+            "3000",
+            "--seed",
+            "11",
+            "--out",
+            out.toString());
+    assertEquals(0, g.exitCode(), g.err());
+    Npc.Result r = Npc.run(tmp.resolve("wh"), "ingest", "--extract", out.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    RunManifest m = new Warehouse(tmp.resolve("wh")).runs().get(0);
+    assertEquals(5, m.steps().get(0).tables().size());
+    for (RunManifest.TableCount t : m.steps().get(0).tables()) {
+      assertTrue(t.read() > 0, t.table());
+      assertEquals(0, t.quarantined(), t.table() + " quarantined rows in a clean extract");
+    }
+  }
+
+  /**
+   * Targets (docs/synthetic-data.md), on 50,000 people: 65+ share 15% ± 1.5 points; a quarter in
+   * IMD decile 1 ± 3; ethnically diverse 30% / 20% / 6% of under-25s / 25-64s / 65+ ± 3 points; eFI
+   * among 65+ fit 50% / mild 35% / moderate 12% / severe 3% ± 4, 4, 3, 1.5 points.
+   */
+  @Test
+  void fiftyThousandPeopleMeetTheDistributionTargets() throws Exception {
+    Path out = tmp.resolve("big");
+    Npc.Result g =
+        Npc.run(
+            tmp.resolve("wh"),
+            "generate",
+            "--people",
+            "50000",
+            "--seed",
+            "2025",
+            "--out",
+            out.toString());
+    assertEquals(0, g.exitCode(), g.err());
+    PopulationStats s = PopulationStats.of(out, GeneratorTest.AS_OF, GeneratorTest.CODELIST);
+    assertEquals(50_000, s.people);
+    assertEquals(0.15, s.share65, 0.015, "65+ share");
+    assertEquals(0.25, s.shareDecile1, 0.03, "decile 1 share");
+    assertEquals(0.30, s.diverseByAge[0], 0.03, "diverse under 25");
+    assertEquals(0.20, s.diverseByAge[1], 0.03, "diverse 25-64");
+    assertEquals(0.06, s.diverseByAge[2], 0.03, "diverse 65+");
+    assertEquals(0.50, s.efiCategories[0], 0.04, "fit");
+    assertEquals(0.35, s.efiCategories[1], 0.04, "mild");
+    assertEquals(0.12, s.efiCategories[2], 0.03, "moderate");
+    assertEquals(0.03, s.efiCategories[3], 0.015, "severe");
+  }
+}
