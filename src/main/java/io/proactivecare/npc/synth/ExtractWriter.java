@@ -63,7 +63,43 @@ public final class ExtractWriter {
     PERSON_TABLES.put(
         "gp_medications",
         String.join(",", Cols.PERSON_ID, Cols.ISSUE_DATE, Cols.MEDICINE_CODE, Cols.BNF_CODE));
+    PERSON_TABLES.put(
+        "apc_spells",
+        String.join(
+            ",",
+            Cols.SPELL_ID,
+            Cols.PERSON_ID,
+            Cols.ADMISSION_DATE,
+            Cols.DISCHARGE_DATE,
+            Cols.ADMISSION_METHOD,
+            Cols.PATIENT_CLASSIFICATION,
+            Cols.DISCHARGE_METHOD,
+            Cols.DISCHARGE_DESTINATION,
+            Cols.PROVIDER_CODE,
+            Cols.DIAGNOSES));
+    PERSON_TABLES.put(
+        "ae_attendances",
+        String.join(
+            ",",
+            Cols.ATTENDANCE_ID,
+            Cols.PERSON_ID,
+            Cols.ARRIVAL_DATE,
+            Cols.DEPARTMENT_TYPE,
+            Cols.ATTENDANCE_CATEGORY,
+            Cols.PROVIDER_CODE));
+    PERSON_TABLES.put(
+        "op_appointments",
+        String.join(
+            ",",
+            Cols.APPOINTMENT_ID,
+            Cols.PERSON_ID,
+            Cols.APPOINTMENT_DATE,
+            Cols.ATTENDANCE_STATUS,
+            Cols.FIRST_ATTENDANCE,
+            Cols.TREATMENT_SPECIALTY,
+            Cols.PROVIDER_CODE));
     PERSON_TABLES.put("truth/people", TRUTH_HEADER);
+    PERSON_TABLES.put("truth/risk", "person_id,cutoff,true_risk_12m");
   }
 
   private ExtractWriter() {}
@@ -144,12 +180,7 @@ public final class ExtractWriter {
       long to = Math.min(params.people(), from + BLOCK);
       for (long i = from; i < to; i++) {
         PersonSimulator.Person p = sim.simulate(i);
-        List<List<String>> lines =
-            List.of(
-                sim.registrationLines(p),
-                sim.eventLines(p),
-                sim.medicationLines(p),
-                List.of(sim.truthLine(p)));
+        List<List<String>> lines = sim.lines(p);
         for (int t = 0; t < tables.size(); t++) {
           for (String line : lines.get(t)) {
             writers.get(t).write(line);
@@ -255,7 +286,10 @@ public final class ExtractWriter {
             + "  lsoa_imd: lsoa_imd.csv.gz\n"
             + "  gp_registrations: gp_registrations.csv.gz\n"
             + "  gp_events: gp_events.csv.gz\n"
-            + "  gp_medications: gp_medications.csv.gz\n";
+            + "  gp_medications: gp_medications.csv.gz\n"
+            + "  apc_spells: apc_spells.csv.gz\n"
+            + "  ae_attendances: ae_attendances.csv.gz\n"
+            + "  op_appointments: op_appointments.csv.gz\n";
     try {
       Files.writeString(out.resolve("extract.yaml"), yaml);
     } catch (IOException e) {

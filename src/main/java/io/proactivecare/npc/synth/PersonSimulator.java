@@ -37,6 +37,9 @@ final class PersonSimulator implements Serializable {
 
   static final double LEAVE_PER_YEAR = 0.025;
 
+  /** Spread (log scale) of the emergency-admission risk that no extract records. */
+  static final double UNRECORDED_SD = 0.5;
+
   private final SynthParams params;
   private final Geography geography;
   private final Catalogue catalogue;
@@ -70,7 +73,9 @@ final class PersonSimulator implements Serializable {
       LocalDate death,
       LocalDate[] deficitOnsets,
       List<int[]> medicines,
-      List<LocalDate> medicineStarts) {
+      List<LocalDate> medicineStarts,
+      double unrecorded,
+      Activity activity) {
 
     /** Coded deficits present on {@code date}. */
     int deficitsOn(LocalDate date) {
@@ -124,7 +129,7 @@ final class PersonSimulator implements Serializable {
       }
     }
 
-    // Registrations, moves, leaving and death, year by year through the window.
+    // Registrations, moves, leaving, death and hospital use, month by month through the window.
     SplittableRandom reg = Seeds.stream(seed, Seeds.Aspect.REGISTRATION, index);
     LocalDate start;
     if (birth.isAfter(windowStart)) {
@@ -138,37 +143,46 @@ final class PersonSimulator implements Serializable {
     if (start.isAfter(asOf)) {
       start = asOf;
     }
+    SplittableRandom hosp = Seeds.stream(seed, Seeds.Aspect.HOSPITAL, index);
+    double unrecorded =
+        Math.exp(UNRECORDED_SD * Geography.gaussian(hosp) - UNRECORDED_SD * UNRECORDED_SD / 2);
+    double unrecordedAe = Math.exp(0.4 * Geography.gaussian(hosp) - 0.08);
+    Activity activity = new Activity(Seeds.personId(seed, index));
     List<Registration> regs = new ArrayList<>();
     Geography.Lsoa home = lsoa;
     Geography.Practice practice = practiceFor(home, reg);
     LocalDate periodStart = start;
     LocalDate death = null;
     LocalDate end = null;
-    LocalDate yearStart = start.isAfter(windowStart) ? start : windowStart;
-    while (!yearStart.isAfter(asOf) && end == null) {
-      LocalDate yearEnd = yearStart.plusYears(1).minusDays(1);
-      if (yearEnd.isAfter(asOf)) {
-        yearEnd = asOf;
+    // Months run on one grid from the window's first day, the grid the true risk uses too; a
+    // person who joins mid-month starts with part of a month. Rates are taken at the grid month's
+    // start.
+    for (int k = 0; end == null; k++) {
+      LocalDate gridStart = windowStart.plusMonths(k);
+      if (gridStart.isAfter(asOf)) {
+        break;
       }
-      double fraction = (ChronoUnit.DAYS.between(yearStart, yearEnd) + 1) / 365.25;
-      double ageThen = ChronoUnit.DAYS.between(birth, yearStart) / 365.25;
-      int deficits = 0;
-      for (LocalDate d : onsets) {
-        if (d != null && !d.isAfter(yearStart)) {
-          deficits++;
-        }
+      LocalDate monthEnd = windowStart.plusMonths(k + 1).minusDays(1);
+      if (monthEnd.isAfter(asOf)) {
+        monthEnd = asOf;
       }
-      double mortality =
-          Math.min(0.6, Math.exp(-10.3 + 0.09 * ageThen) * (1 + 0.25 * deficits)) * fraction;
+      if (monthEnd.isBefore(start)) {
+        continue;
+      }
+      LocalDate monthStart = start.isAfter(gridStart) ? start : gridStart;
+      double fraction = (ChronoUnit.DAYS.between(monthStart, monthEnd) + 1) / 365.25;
+      double ageThen = ChronoUnit.DAYS.between(birth, gridStart) / 365.25;
+      int deficits = countOnOrBefore(onsets, gridStart);
       LocalDate at =
-          yearStart.plusDays(reg.nextLong(ChronoUnit.DAYS.between(yearStart, yearEnd) + 1));
+          monthStart.plusDays(reg.nextLong(ChronoUnit.DAYS.between(monthStart, monthEnd) + 1));
       double u = reg.nextDouble();
-      if (u < mortality) {
+      double dies = 1 - Math.exp(-CareModel.mortality(ageThen, deficits) * fraction);
+      if (u < dies) {
         death = at;
         end = at;
-      } else if (u < mortality + LEAVE_PER_YEAR * fraction && !at.equals(periodStart)) {
+      } else if (u < dies + LEAVE_PER_YEAR * fraction && !at.equals(periodStart)) {
         end = at;
-      } else if (u < mortality + (LEAVE_PER_YEAR + MOVE_PER_YEAR) * fraction
+      } else if (u < dies + (LEAVE_PER_YEAR + MOVE_PER_YEAR) * fraction
           && at.isAfter(periodStart)) {
         regs.add(new Registration(practice, home, periodStart, at.minusDays(1)));
         if (reg.nextDouble() < 0.5) {
@@ -185,7 +199,22 @@ final class PersonSimulator implements Serializable {
                 : next;
         periodStart = at;
       }
-      yearStart = yearEnd.plusDays(1);
+      LocalDate lastDay = end == null ? monthEnd : end;
+      activity.month(
+          hosp,
+          gridStart,
+          monthStart,
+          lastDay,
+          fraction,
+          ageThen,
+          deficits,
+          deprivation,
+          unrecorded,
+          unrecordedAe,
+          asOf);
+    }
+    if (death != null) {
+      activity.diedOn(death);
     }
     regs.add(new Registration(practice, home, periodStart, end));
 
@@ -236,7 +265,82 @@ final class PersonSimulator implements Serializable {
         death,
         onsets,
         medicines,
-        medStarts);
+        medStarts,
+        unrecorded,
+        activity);
+  }
+
+  /** Every row of the person, per table in {@link ExtractWriter#PERSON_TABLES} order. */
+  List<List<String>> lines(Person p) {
+    return List.of(
+        registrationLines(p),
+        eventLines(p),
+        medicationLines(p),
+        p.activity().spellLines(),
+        p.activity().attendanceLines(),
+        p.activity().appointmentLines(),
+        List.of(truthLine(p)),
+        riskLines(p));
+  }
+
+  static int countOnOrBefore(LocalDate[] onsets, LocalDate date) {
+    int n = 0;
+    for (LocalDate d : onsets) {
+      if (d != null && !d.isAfter(date)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * True probability of an emergency admission or death within 365 days after {@code cutoff}, from
+   * the same hazards the simulation draws from, along the path with no such event (so recent
+   * admissions age out of the 12-month window as time passes). Empty unless registered and alive.
+   */
+  java.util.OptionalDouble trueRisk(Person p, LocalDate cutoff) {
+    Registration current = null;
+    for (Registration r : p.registrations()) {
+      if (!r.start().isAfter(cutoff) && (r.end() == null || r.end().isAfter(cutoff))) {
+        current = r;
+      }
+    }
+    if (current == null || (p.death() != null && !p.death().isAfter(cutoff))) {
+      return java.util.OptionalDouble.empty();
+    }
+    double deprivation = FrailtyModel.deprivation(p.firstLsoa().decile());
+    double cumulative = 0;
+    for (int m = 0; m < 12; m++) {
+      LocalDate t = cutoff.plusDays(1).plusMonths(m);
+      LocalDate monthEnd = t.plusMonths(1).minusDays(1);
+      double fraction = (ChronoUnit.DAYS.between(t, monthEnd) + 1) / 365.25;
+      double age = ChronoUnit.DAYS.between(p.birth(), t) / 365.25;
+      int deficits = countOnOrBefore(p.deficitOnsets(), t);
+      int recent = p.activity().emergenciesBetween(t.minusDays(365), cutoff);
+      cumulative +=
+          (CareModel.mortality(age, deficits)
+                  + CareModel.emergency(age, deficits, deprivation, recent, p.unrecorded()))
+              * fraction;
+    }
+    return java.util.OptionalDouble.of(1 - Math.exp(-cumulative));
+  }
+
+  /** Truth rows: the true 12-month risk at each yearly cutoff back from the as-of date. */
+  List<String> riskLines(Person p) {
+    List<String> out = new ArrayList<>();
+    for (int k = 0; k < params.years(); k++) {
+      LocalDate cutoff = params.asOf().minusYears(k);
+      java.util.OptionalDouble risk = trueRisk(p, cutoff);
+      if (risk.isPresent()) {
+        out.add(
+            String.join(
+                ",",
+                p.id(),
+                cutoff.toString(),
+                String.format(Locale.ROOT, "%.6f", risk.getAsDouble())));
+      }
+    }
+    return out;
   }
 
   private Geography.Practice practiceFor(Geography.Lsoa lsoa, SplittableRandom r) {

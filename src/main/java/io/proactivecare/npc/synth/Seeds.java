@@ -17,7 +17,9 @@ final class Seeds {
     REGISTRATION,
     FRAILTY,
     EVENTS,
-    MEDICATION
+    MEDICATION,
+    // New aspects go last: the ordinal seeds the stream, so earlier aspects keep their draws.
+    HOSPITAL
   }
 
   /** SplitMix64's finaliser: a bijective mix of 64 bits. */

@@ -33,6 +33,17 @@ final class PopulationStats {
 
   long aged65;
 
+  /** Shares of the top 5% by true risk at the cutoff, in the 12 months after it. */
+  double topShareBedDays;
+
+  double topShareOutpatients;
+  double topShareEmergencies;
+
+  /** Share with an emergency admission or death in the 12 months, and the mean true risk. */
+  double observedOutcomeRate;
+
+  double meanTrueRisk;
+
   static PopulationStats of(Path dir, LocalDate asOf, Path codelist) throws IOException {
     PopulationStats s = new PopulationStats();
     Map<String, Integer> decile = new HashMap<>();
@@ -108,6 +119,78 @@ final class PopulationStats {
       s.efiCategories[c] = (double) categories[c] / old;
     }
     return s;
+  }
+
+  /** Concentration and calibration of the truth at {@code cutoff}, over the 12 months after it. */
+  void concentration(Path dir, LocalDate cutoff) throws IOException {
+    LocalDate end = cutoff.plusYears(1);
+    Map<String, Double> risk = new HashMap<>();
+    lines(
+        dir.resolve("truth/risk.csv.gz"),
+        f -> {
+          if (f[1].equals(cutoff.toString())) {
+            risk.put(f[0], Double.parseDouble(f[2]));
+          }
+        });
+    List<String> ranked = new java.util.ArrayList<>(risk.keySet());
+    ranked.sort((a, b) -> Double.compare(risk.get(b), risk.get(a)));
+    Set<String> top = new HashSet<>(ranked.subList(0, ranked.size() / 20));
+    Map<String, Long> bedDays = new HashMap<>();
+    Map<String, Long> emergencies = new HashMap<>();
+    lines(
+        dir.resolve("apc_spells.csv.gz"),
+        f -> {
+          if (f[4].startsWith("2") && f[5].equals("1")) {
+            LocalDate a = LocalDate.parse(f[2]);
+            LocalDate d = f[3].isEmpty() ? end.plusDays(1) : LocalDate.parse(f[3]);
+            LocalDate to = d.isBefore(end.plusDays(1)) ? d : end.plusDays(1);
+            LocalDate from = a.isAfter(cutoff.plusDays(1)) ? a : cutoff.plusDays(1);
+            bedDays.merge(f[1], Math.max(0, ChronoUnit.DAYS.between(from, to)), Long::sum);
+            if (a.isAfter(cutoff) && !a.isAfter(end)) {
+              emergencies.merge(f[1], 1L, Long::sum);
+            }
+          }
+        });
+    Map<String, Long> outpatients = new HashMap<>();
+    lines(
+        dir.resolve("op_appointments.csv.gz"),
+        f -> {
+          LocalDate t = LocalDate.parse(f[2]);
+          if (t.isAfter(cutoff) && !t.isAfter(end) && (f[3].equals("5") || f[3].equals("6"))) {
+            outpatients.merge(f[1], 1L, Long::sum);
+          }
+        });
+    Set<String> died = new HashSet<>();
+    lines(
+        dir.resolve("truth/people.csv.gz"),
+        f -> {
+          if (!f[9].isEmpty()
+              && LocalDate.parse(f[9]).isAfter(cutoff)
+              && !LocalDate.parse(f[9]).isAfter(end)) {
+            died.add(f[0]);
+          }
+        });
+    topShareBedDays = share(bedDays, risk.keySet(), top);
+    topShareOutpatients = share(outpatients, risk.keySet(), top);
+    topShareEmergencies = share(emergencies, risk.keySet(), top);
+    observedOutcomeRate =
+        risk.keySet().stream().filter(p -> emergencies.containsKey(p) || died.contains(p)).count()
+            / (double) risk.size();
+    meanTrueRisk = risk.values().stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+  }
+
+  private static double share(Map<String, Long> counts, Set<String> eligible, Set<String> top) {
+    long all = 0;
+    long inTop = 0;
+    for (Map.Entry<String, Long> e : counts.entrySet()) {
+      if (eligible.contains(e.getKey())) {
+        all += e.getValue();
+        if (top.contains(e.getKey())) {
+          inTop += e.getValue();
+        }
+      }
+    }
+    return (double) inTop / all;
   }
 
   private static void lines(Path gz, Consumer<String[]> each) throws IOException {

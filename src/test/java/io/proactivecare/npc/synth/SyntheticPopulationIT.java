@@ -33,7 +33,7 @@ class SyntheticPopulationIT {
     Npc.Result r = Npc.run(tmp.resolve("wh"), "ingest", "--extract", out.toString());
     assertEquals(0, r.exitCode(), r.err());
     RunManifest m = new Warehouse(tmp.resolve("wh")).runs().get(0);
-    assertEquals(5, m.steps().get(0).tables().size());
+    assertEquals(8, m.steps().get(0).tables().size());
     for (RunManifest.TableCount t : m.steps().get(0).tables()) {
       assertTrue(t.read() > 0, t.table());
       assertEquals(0, t.quarantined(), t.table() + " quarantined rows in a clean extract");
@@ -70,5 +70,10 @@ class SyntheticPopulationIT {
     assertEquals(0.35, s.efiCategories[1], 0.04, "mild");
     assertEquals(0.12, s.efiCategories[2], 0.03, "moderate");
     assertEquals(0.03, s.efiCategories[3], 0.015, "severe");
+    s.concentration(out, GeneratorTest.AS_OF.minusYears(1));
+    assertEquals(0.50, s.topShareBedDays, 0.10, "top 5% share of unplanned bed days");
+    assertEquals(
+        0.19, s.topShareOutpatients, 0.05, "top 5% share of attended outpatient appointments");
+    assertEquals(s.meanTrueRisk, s.observedOutcomeRate, 0.01, "true risk is calibrated");
   }
 }

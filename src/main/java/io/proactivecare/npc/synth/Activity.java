@@ -1,0 +1,258 @@
+package io.proactivecare.npc.synth;
+
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One person's hospital use, drawn month by month from {@link CareModel}'s rates: emergency
+ * admissions (a third through A&E the same day), A&E attendances not admitted, outpatient
+ * appointments and elective admissions or day cases. Holds the rows in the canonical layouts.
+ */
+final class Activity {
+  private final String personId;
+  private final List<LocalDate> emergencies = new ArrayList<>();
+
+  /**
+   * spell_id, admission, discharge (or null), method, classification, discharge method,
+   * destination, diagnoses.
+   */
+  private final List<Object[]> spells = new ArrayList<>();
+
+  private final List<String> attendances = new ArrayList<>();
+  private final List<String> appointments = new ArrayList<>();
+  private LocalDate busyUntil = LocalDate.MIN;
+
+  Activity(String personId) {
+    this.personId = personId;
+  }
+
+  /** Emergency admissions with {@code from < admission ≤ to}. */
+  int emergenciesBetween(LocalDate from, LocalDate to) {
+    int n = 0;
+    for (LocalDate d : emergencies) {
+      if (d.isAfter(from) && !d.isAfter(to)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Draws the events of one month, {@code from} to {@code to}, at the rates of the grid month that
+   * starts on {@code gridStart}.
+   */
+  void month(
+      SplittableRandom r,
+      LocalDate gridStart,
+      LocalDate from,
+      LocalDate to,
+      double fraction,
+      double age,
+      int deficits,
+      double deprivation,
+      double unrecorded,
+      double unrecordedAe,
+      LocalDate asOf) {
+    int recent = emergenciesBetween(gridStart.minusDays(365), gridStart.minusDays(1));
+    int admissions =
+        poisson(r, CareModel.emergency(age, deficits, deprivation, recent, unrecorded) * fraction);
+    for (int i = 0; i < admissions; i++) {
+      LocalDate day = dayIn(r, from, to);
+      if (!day.isAfter(busyUntil)) {
+        continue; // already in hospital: one spell at a time
+      }
+      int nights =
+          r.nextDouble() < CareModel.sameDay(age)
+              ? 0
+              : 1 + geometric(r, CareModel.meanNights(age, deficits) - 1);
+      boolean viaAe = r.nextDouble() < 0.35;
+      String method = viaAe ? "21" : pick(r, "22", "22", "2A", "23", "24", "2D", "2B");
+      addSpell(r, day, nights, method, "1", CareModel.EMERGENCY_DIAGNOSES, asOf);
+      emergencies.add(day);
+      if (viaAe) {
+        attendances.add(attendance(day, "01", "1"));
+      }
+    }
+    int ae =
+        poisson(
+            r, CareModel.emergencyDepartment(age, deficits, deprivation, unrecordedAe) * fraction);
+    for (int i = 0; i < ae; i++) {
+      double u = r.nextDouble();
+      String type = u < 0.68 ? "01" : u < 0.90 ? "03" : u < 0.97 ? "04" : "05";
+      double c = r.nextDouble();
+      attendances.add(
+          attendance(
+              dayIn(r, from, to), type, c < 0.9 ? "1" : c < 0.96 ? "2" : c < 0.99 ? "3" : "4"));
+    }
+    int outpatient = poisson(r, CareModel.outpatient(age, deficits) * fraction);
+    for (int i = 0; i < outpatient; i++) {
+      LocalDate day = dayIn(r, from, to);
+      // Some appointments are booked ahead: those after the extract date have not happened (status
+      // 0).
+      if (r.nextDouble() < 0.08) {
+        day = day.plusDays(r.nextInt(14, 120));
+      }
+      String status;
+      if (day.isAfter(asOf)) {
+        status = "0";
+      } else {
+        double u = r.nextDouble();
+        double dna = CareModel.didNotAttend(deprivation);
+        status =
+            u < dna
+                ? "3"
+                : u < dna + 0.01
+                    ? "7"
+                    : u < dna + 0.05 ? "2" : u < dna + 0.10 ? "4" : u < dna + 0.15 ? "6" : "5";
+      }
+      double f = r.nextDouble();
+      String first = f < 0.30 ? "1" : f < 0.82 ? "2" : f < 0.88 ? "3" : f < 0.99 ? "4" : "5";
+      appointments.add(
+          String.join(
+              ",",
+              personId + "O" + (appointments.size() + 1),
+              personId,
+              day.toString(),
+              status,
+              first,
+              CareModel.TREATMENT_SPECIALTIES[r.nextInt(CareModel.TREATMENT_SPECIALTIES.length)],
+              "RR8"));
+    }
+    int electives = poisson(r, CareModel.elective(age, deficits) * fraction);
+    for (int i = 0; i < electives; i++) {
+      LocalDate day = dayIn(r, from, to);
+      if (!day.isAfter(busyUntil)) {
+        continue;
+      }
+      boolean dayCase = r.nextDouble() < 0.65;
+      addSpell(
+          r,
+          day,
+          dayCase ? 0 : 1 + r.nextInt(4),
+          pick(r, "11", "11", "12", "13"),
+          dayCase ? "2" : "1",
+          CareModel.ELECTIVE_DIAGNOSES,
+          asOf);
+    }
+  }
+
+  private void addSpell(
+      SplittableRandom r,
+      LocalDate admission,
+      int nights,
+      String method,
+      String classification,
+      String[] primaries,
+      LocalDate asOf) {
+    LocalDate discharge = admission.plusDays(nights);
+    StringBuilder diagnoses = new StringBuilder(primaries[r.nextInt(primaries.length)]);
+    int secondary = r.nextInt(0, 4);
+    for (int k = 0; k < secondary; k++) {
+      String d = CareModel.SECONDARY_DIAGNOSES[r.nextInt(CareModel.SECONDARY_DIAGNOSES.length)];
+      if (diagnoses.indexOf(d) < 0) {
+        diagnoses.append(';').append(d);
+      }
+    }
+    spells.add(
+        new Object[] {
+          personId + "S" + (spells.size() + 1),
+          admission,
+          discharge,
+          method,
+          classification,
+          "1",
+          "19",
+          diagnoses.toString()
+        });
+    busyUntil = discharge;
+    if (discharge.isAfter(asOf)) {
+      Object[] open = spells.get(spells.size() - 1);
+      open[2] = null;
+      open[5] = "8";
+      open[6] = "98";
+    }
+  }
+
+  /** A death during a stay ends the stay that day (discharge method 4, destination 79). */
+  void diedOn(LocalDate death) {
+    for (Object[] s : spells) {
+      LocalDate admission = (LocalDate) s[1];
+      LocalDate discharge = (LocalDate) s[2];
+      if (!admission.isAfter(death) && (discharge == null || !discharge.isBefore(death))) {
+        s[2] = death;
+        s[5] = "4";
+        s[6] = "79";
+      }
+    }
+  }
+
+  private String attendance(LocalDate day, String type, String category) {
+    return String.join(
+        ",",
+        personId + "A" + (attendances.size() + 1),
+        personId,
+        day.toString(),
+        type,
+        category,
+        "RR8");
+  }
+
+  List<String> spellLines() {
+    List<String> out = new ArrayList<>();
+    for (Object[] s : spells) {
+      out.add(
+          String.join(
+              ",",
+              (String) s[0],
+              personId,
+              s[1].toString(),
+              s[2] == null ? "" : s[2].toString(),
+              (String) s[3],
+              (String) s[4],
+              (String) s[5],
+              (String) s[6],
+              "RR8",
+              (String) s[7]));
+    }
+    return out;
+  }
+
+  List<String> attendanceLines() {
+    return List.copyOf(attendances);
+  }
+
+  List<String> appointmentLines() {
+    return List.copyOf(appointments);
+  }
+
+  private static LocalDate dayIn(SplittableRandom r, LocalDate from, LocalDate to) {
+    return from.plusDays(r.nextLong(ChronoUnit.DAYS.between(from, to) + 1));
+  }
+
+  private static String pick(SplittableRandom r, String... values) {
+    return values[r.nextInt(values.length)];
+  }
+
+  static int poisson(SplittableRandom r, double mean) {
+    double l = Math.exp(-mean);
+    int k = 0;
+    double prod = r.nextDouble();
+    while (prod > l) {
+      k++;
+      prod *= r.nextDouble();
+    }
+    return k;
+  }
+
+  /** Geometric number of extra nights with the given mean (0 or more). */
+  private static int geometric(SplittableRandom r, double mean) {
+    if (mean <= 0) {
+      return 0;
+    }
+    double p = 1 / (1 + mean);
+    return (int) Math.floor(Math.log(1 - r.nextDouble()) / Math.log(1 - p));
+  }
+}
