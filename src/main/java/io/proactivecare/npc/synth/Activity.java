@@ -23,7 +23,11 @@ final class Activity {
 
   private final List<String> attendances = new ArrayList<>();
   private final List<String> appointments = new ArrayList<>();
+  private final List<String[]> services = new ArrayList<>();
   private LocalDate busyUntil = LocalDate.MIN;
+
+  /** The open long-term package (index into services), or -1. */
+  private int openPackage = -1;
 
   Activity(String personId) {
     this.personId = personId;
@@ -72,6 +76,21 @@ final class Activity {
       String method = viaAe ? "21" : pick(r, "22", "22", "2A", "23", "24", "2D", "2B");
       addSpell(r, day, nights, method, "1", CareModel.EMERGENCY_DIAGNOSES, asOf);
       emergencies.add(day);
+      LocalDate discharge = day.plusDays(nights);
+      if (age >= 65
+          && !discharge.isAfter(asOf)
+          && r.nextDouble() < CareModel.REABLEMENT_AFTER_DISCHARGE) {
+        services.add(
+            new String[] {
+              "Short Term Support: ST-Max",
+              "Reablement",
+              discharge.toString(),
+              discharge.plusDays(42).toString(),
+              "25.00",
+              "Hourly",
+              String.valueOf(6 + r.nextInt(10))
+            });
+      }
       if (viaAe) {
         attendances.add(attendance(day, "01", "1"));
       }
@@ -121,6 +140,7 @@ final class Activity {
               CareModel.TREATMENT_SPECIALTIES[r.nextInt(CareModel.TREATMENT_SPECIALTIES.length)],
               "RR8"));
     }
+    socialCare(r, from, to, fraction, age, deficits, deprivation, unrecorded);
     int electives = poisson(r, CareModel.elective(age, deficits) * fraction);
     for (int i = 0; i < electives; i++) {
       LocalDate day = dayIn(r, from, to);
@@ -137,6 +157,85 @@ final class Activity {
           CareModel.ELECTIVE_DIAGNOSES,
           asOf);
     }
+  }
+
+  /**
+   * Long-term support: a package starts at {@link CareModel#socialCareStart}'s rate, its type set
+   * by frailty (community, residential, nursing), and runs until death or a review ends it.
+   */
+  private void socialCare(
+      SplittableRandom r,
+      LocalDate from,
+      LocalDate to,
+      double fraction,
+      double age,
+      int deficits,
+      double deprivation,
+      double unrecorded) {
+    if (openPackage >= 0) {
+      if (r.nextDouble() < 1 - Math.exp(-CareModel.SOCIAL_CARE_END * fraction)) {
+        services.get(openPackage)[3] = dayIn(r, from, to).toString();
+        openPackage = -1;
+      }
+      return;
+    }
+    if (r.nextDouble()
+        >= 1
+            - Math.exp(
+                -CareModel.socialCareStart(age, deficits, deprivation, unrecorded) * fraction)) {
+      return;
+    }
+    LocalDate start = dayIn(r, from, to);
+    double u = r.nextDouble();
+    String[] row;
+    if (deficits >= 12 && u < 0.45) {
+      row =
+          new String[] {
+            "Long Term Support: Nursing Care",
+            "",
+            start.toString(),
+            "",
+            String.format("%d.00", 950 + r.nextInt(250)),
+            "Weekly",
+            ""
+          };
+    } else if (deficits >= 8 && u < 0.55) {
+      row =
+          new String[] {
+            "Long Term Support: Residential Care",
+            "",
+            start.toString(),
+            "",
+            String.format("%d.00", 750 + r.nextInt(200)),
+            "Weekly",
+            ""
+          };
+    } else {
+      boolean direct = r.nextDouble() < 0.2;
+      row =
+          new String[] {
+            "Long Term Support: Community",
+            direct ? "Direct Payment" : "",
+            start.toString(),
+            "",
+            direct ? String.format("%d.00", 250 + r.nextInt(300)) : "22.50",
+            direct ? "Weekly" : "Hourly",
+            direct ? "" : String.valueOf(5 + r.nextInt(21))
+          };
+    }
+    services.add(row);
+    openPackage = services.size() - 1;
+  }
+
+  List<String> serviceLines() {
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < services.size(); i++) {
+      String[] s = services.get(i);
+      out.add(
+          String.join(
+              ",", personId + "C" + (i + 1), personId, s[0], s[1], s[2], s[3], s[4], s[5], s[6]));
+    }
+    return out;
   }
 
   private void addSpell(
@@ -176,8 +275,20 @@ final class Activity {
     }
   }
 
-  /** A death during a stay ends the stay that day (discharge method 4, destination 79). */
+  /**
+   * A death during a stay ends the stay that day (discharge method 4, destination 79), and ends any
+   * care package still running.
+   */
   void diedOn(LocalDate death) {
+    // Nothing starts after a death: reablement after a stay that ended in death, appointments
+    // booked ahead.
+    services.removeIf(service -> LocalDate.parse(service[2]).isAfter(death));
+    appointments.removeIf(line -> LocalDate.parse(line.split(",", 4)[2]).isAfter(death));
+    for (String[] service : services) {
+      if (service[3].isEmpty() || LocalDate.parse(service[3]).isAfter(death)) {
+        service[3] = death.toString();
+      }
+    }
     for (Object[] s : spells) {
       LocalDate admission = (LocalDate) s[1];
       LocalDate discharge = (LocalDate) s[2];

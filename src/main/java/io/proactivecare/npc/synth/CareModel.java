@@ -70,6 +70,22 @@ final class CareModel {
     return Math.max(0.12, 0.4 - 0.004 * age);
   }
 
+  /**
+   * Long-term social care packages started a year, for an adult with none. Care needs share the
+   * person's unrecorded risk with emergency admissions.
+   */
+  static double socialCareStart(double age, int deficits, double deprivation, double unrecorded) {
+    return age < 18
+        ? 0
+        : unrecorded * Math.exp(-7.2 + 0.06 * (age - 75) + 0.42 * deficits + 0.4 * deprivation);
+  }
+
+  /** Long-term packages ending a year other than by death (reviews, moves, family care). */
+  static final double SOCIAL_CARE_END = 0.08;
+
+  /** Chance an emergency stay of someone aged 65+ is followed by short-term reablement (ST-Max). */
+  static final double REABLEMENT_AFTER_DISCHARGE = 0.08;
+
   /** Chance an outpatient appointment is missed without warning: higher in deprived areas. */
   static double didNotAttend(double deprivation) {
     return 0.05 + 0.07 * deprivation;

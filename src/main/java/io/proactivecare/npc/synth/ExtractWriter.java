@@ -98,6 +98,19 @@ public final class ExtractWriter {
             Cols.FIRST_ATTENDANCE,
             Cols.TREATMENT_SPECIALTY,
             Cols.PROVIDER_CODE));
+    PERSON_TABLES.put(
+        "asc_services",
+        String.join(
+            ",",
+            Cols.SERVICE_ID,
+            Cols.PERSON_ID,
+            Cols.SERVICE_TYPE,
+            Cols.SERVICE_COMPONENT,
+            Cols.START_DATE,
+            Cols.END_DATE,
+            Cols.UNIT_COST,
+            Cols.COST_FREQUENCY,
+            Cols.PLANNED_UNITS_PER_WEEK));
     PERSON_TABLES.put("truth/people", TRUTH_HEADER);
     PERSON_TABLES.put("truth/risk", "person_id,cutoff,true_risk_12m");
   }
@@ -289,7 +302,8 @@ public final class ExtractWriter {
             + "  gp_medications: gp_medications.csv.gz\n"
             + "  apc_spells: apc_spells.csv.gz\n"
             + "  ae_attendances: ae_attendances.csv.gz\n"
-            + "  op_appointments: op_appointments.csv.gz\n";
+            + "  op_appointments: op_appointments.csv.gz\n"
+            + "  asc_services: asc_services.csv.gz\n";
     try {
       Files.writeString(out.resolve("extract.yaml"), yaml);
     } catch (IOException e) {

@@ -279,6 +279,7 @@ final class PersonSimulator implements Serializable {
         p.activity().spellLines(),
         p.activity().attendanceLines(),
         p.activity().appointmentLines(),
+        p.activity().serviceLines(),
         List.of(truthLine(p)),
         riskLines(p));
   }

@@ -30,8 +30,8 @@ class GeneratorTest {
     ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("b"), 1);
     ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("c"), 2);
     Map<String, String> a = checksums(tmp.resolve("a"));
-    // extract.yaml, eight tables and two truth files
-    assertEquals(11, a.size(), a.toString());
+    // extract.yaml, nine tables and two truth files
+    assertEquals(12, a.size(), a.toString());
     assertEquals(a, checksums(tmp.resolve("b")));
     assertEquals(a, checksums(tmp.resolve("c")));
     ExtractWriter.write(

@@ -38,6 +38,7 @@ final class PopulationStats {
 
   double topShareOutpatients;
   double topShareEmergencies;
+  double topShareSocialCare;
 
   /** Share with an emergency admission or death in the 12 months, and the mean true risk. */
   double observedOutcomeRate;
@@ -160,6 +161,16 @@ final class PopulationStats {
             outpatients.merge(f[1], 1L, Long::sum);
           }
         });
+    Map<String, Long> packages = new HashMap<>();
+    lines(
+        dir.resolve("asc_services.csv.gz"),
+        f -> {
+          LocalDate start = LocalDate.parse(f[4]);
+          if (!start.isAfter(end) && (f[5].isEmpty() || LocalDate.parse(f[5]).isAfter(cutoff))) {
+            packages.merge(f[1], 1L, Long::sum);
+          }
+        });
+    topShareSocialCare = share(packages, risk.keySet(), top);
     Set<String> died = new HashSet<>();
     lines(
         dir.resolve("truth/people.csv.gz"),

@@ -33,7 +33,7 @@ class SyntheticPopulationIT {
     Npc.Result r = Npc.run(tmp.resolve("wh"), "ingest", "--extract", out.toString());
     assertEquals(0, r.exitCode(), r.err());
     RunManifest m = new Warehouse(tmp.resolve("wh")).runs().get(0);
-    assertEquals(8, m.steps().get(0).tables().size());
+    assertEquals(9, m.steps().get(0).tables().size());
     for (RunManifest.TableCount t : m.steps().get(0).tables()) {
       assertTrue(t.read() > 0, t.table());
       assertEquals(0, t.quarantined(), t.table() + " quarantined rows in a clean extract");
@@ -74,6 +74,7 @@ class SyntheticPopulationIT {
     assertEquals(0.50, s.topShareBedDays, 0.10, "top 5% share of unplanned bed days");
     assertEquals(
         0.19, s.topShareOutpatients, 0.05, "top 5% share of attended outpatient appointments");
+    assertEquals(0.80, s.topShareSocialCare, 0.10, "top 5% share of social care packages");
     assertEquals(s.meanTrueRisk, s.observedOutcomeRate, 0.01, "true risk is calibrated");
   }
 }
