@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
       "",
       "Deterministic: the same arguments give byte-identical files on any machine. Writes the",
       "canonical gzipped CSVs and extract.yaml to --out, and the hidden truth to --out/truth/.",
-      "This version writes the reference tables, GP registrations, coded events and medicines."
+      "Writes all ten input tables; data faults are not injected yet."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -65,6 +65,33 @@ final class GenerateCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--pilot-pcns",
+      defaultValue = "0",
+      paramLabel = "N",
+      description = "Number of pilot PCNs enrolling people in proactive care (default: a third).")
+  int pilotPcns;
+
+  @Option(
+      names = "--pilot-start",
+      paramLabel = "yyyy-MM-dd",
+      description = "First day of enrolment (default: two years before the as-of date).")
+  LocalDate pilotStart;
+
+  @Option(
+      names = "--effect-admissions",
+      defaultValue = "0.15",
+      description =
+          "True relative reduction of emergency admissions once enrolled (default ${DEFAULT-VALUE}).")
+  double effectAdmissions;
+
+  @Option(
+      names = "--effect-deficits",
+      defaultValue = "0.20",
+      description =
+          "True relative reduction of deficit accumulation once enrolled (default ${DEFAULT-VALUE}).")
+  double effectDeficits;
+
+  @Option(
       names = "--codelist",
       defaultValue = "conf/codelists/efi_snomed.csv",
       paramLabel = "FILE",
@@ -85,6 +112,21 @@ final class GenerateCommand implements Callable<Integer> {
           "No codelist at " + codelist,
           "pass --codelist FILE (conf/codelists/efi_snomed.csv in a checkout)");
     }
+    if (pilotPcns < 0
+        || effectAdmissions < 0
+        || effectAdmissions >= 1
+        || effectDeficits < 0
+        || effectDeficits >= 1) {
+      throw Errors.usage(
+          "--pilot-pcns must be 0 or more and the effects from 0 to below 1",
+          "e.g. --pilot-pcns 6 --effect-admissions 0.15 --effect-deficits 0.2");
+    }
+    SynthParams.Pilot pilot =
+        new SynthParams.Pilot(
+            pilotPcns,
+            pilotStart == null ? asOf.minusYears(2).plusDays(1) : pilotStart,
+            effectAdmissions,
+            effectDeficits);
     ConfigLoader.Loaded loaded = common.load();
     Files.createDirectories(out);
     PrintWriter w = spec.commandLine().getOut();
@@ -92,7 +134,7 @@ final class GenerateCommand implements Callable<Integer> {
     ExtractWriter.Summary summary =
         ExtractWriter.write(
             SparkSessions.create(loaded.config().spark()),
-            new SynthParams(people, seed, asOf, years, 0.0),
+            new SynthParams(people, seed, asOf, years, 0.0, pilot),
             codelist,
             out);
     summary.rows().forEach((table, rows) -> w.printf("  %-18s %,12d rows%n", table, rows));

@@ -31,7 +31,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ExtractWriter {
   static final int BLOCK = 10_000;
   static final String TRUTH_HEADER =
-      "person_id,person_index,birth_date,sex,imd_decile,frailty,deficits_at_as_of,regular_medicines,registered_at_as_of,date_of_death";
+      "person_id,person_index,birth_date,sex,imd_decile,frailty,deficits_at_as_of,regular_medicines,registered_at_as_of,date_of_death,enrolled";
 
   /** The person-level tables, in write order, with their canonical headers. */
   static final Map<String, String> PERSON_TABLES = new LinkedHashMap<>();
@@ -111,6 +111,9 @@ public final class ExtractWriter {
             Cols.UNIT_COST,
             Cols.COST_FREQUENCY,
             Cols.PLANNED_UNITS_PER_WEEK));
+    PERSON_TABLES.put(
+        "enrolments",
+        String.join(",", Cols.PERSON_ID, Cols.PCN_CODE, Cols.ENROLMENT_DATE, Cols.END_DATE));
     PERSON_TABLES.put("truth/people", TRUTH_HEADER);
     PERSON_TABLES.put("truth/risk", "person_id,cutoff,true_risk_12m");
   }
@@ -303,8 +306,34 @@ public final class ExtractWriter {
             + "  apc_spells: apc_spells.csv.gz\n"
             + "  ae_attendances: ae_attendances.csv.gz\n"
             + "  op_appointments: op_appointments.csv.gz\n"
-            + "  asc_services: asc_services.csv.gz\n";
+            + "  asc_services: asc_services.csv.gz\n"
+            + "  enrolments: enrolments.csv.gz\n";
+    SynthParams.Pilot pilot = p.pilot();
+    StringBuilder effect =
+        new StringBuilder(
+                "# The true effect of proactive care in this population (never read by the engine).\n")
+            .append("pilot_start: ")
+            .append(pilot.start())
+            .append('\n')
+            .append("pilot_pcns: [");
+    Geography g = Geography.build(p);
+    List<String> codes = new ArrayList<>();
+    for (int k = 0; k < g.pcns().size(); k++) {
+      if (pilot.includes(k, g.pcns().size())) {
+        codes.add(g.pcns().get(k).code());
+      }
+    }
+    effect
+        .append(String.join(", ", codes))
+        .append("]\n")
+        .append("emergency_admission_rate_reduction: ")
+        .append(pilot.admissionEffect())
+        .append('\n')
+        .append("deficit_accumulation_reduction: ")
+        .append(pilot.deficitEffect())
+        .append('\n');
     try {
+      Files.writeString(out.resolve("truth/effect.yaml"), effect.toString());
       Files.writeString(out.resolve("extract.yaml"), yaml);
     } catch (IOException e) {
       throw new UncheckedIOException(e);

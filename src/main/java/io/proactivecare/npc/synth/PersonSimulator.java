@@ -37,6 +37,11 @@ final class PersonSimulator implements Serializable {
 
   static final double LEAVE_PER_YEAR = 0.025;
 
+  /**
+   * Highest monthly chance of enrolment, for people far above the 25% risk a clinician looks for.
+   */
+  static final double ENROLMENT_PER_MONTH = 0.06;
+
   /** Spread (log scale) of the emergency-admission risk that no extract records. */
   static final double UNRECORDED_SD = 0.5;
 
@@ -75,7 +80,9 @@ final class PersonSimulator implements Serializable {
       List<int[]> medicines,
       List<LocalDate> medicineStarts,
       double unrecorded,
-      Activity activity) {
+      Activity activity,
+      LocalDate enrolled,
+      String enrolledPcn) {
 
     /** Coded deficits present on {@code date}. */
     int deficitsOn(LocalDate date) {
@@ -120,8 +127,10 @@ final class PersonSimulator implements Serializable {
     double z = FrailtyModel.frailty(frail);
     double deprivation = FrailtyModel.deprivation(lsoa.decile());
     LocalDate[] onsets = new LocalDate[FrailtyModel.DEFICITS.length];
+    double[] draws = new double[onsets.length];
     for (int d = 0; d < onsets.length; d++) {
       double e = -Math.log(1 - frail.nextDouble());
+      draws[d] = e;
       double onsetAge = FrailtyModel.onsetAge(d, z, deprivation, e);
       if (onsetAge < 130) {
         LocalDate date = birth.plusDays(Math.round(Math.max(0, onsetAge) * 365.25));
@@ -148,6 +157,10 @@ final class PersonSimulator implements Serializable {
         Math.exp(UNRECORDED_SD * Geography.gaussian(hosp) - UNRECORDED_SD * UNRECORDED_SD / 2);
     double unrecordedAe = Math.exp(0.4 * Geography.gaussian(hosp) - 0.08);
     Activity activity = new Activity(Seeds.personId(seed, index));
+    SplittableRandom enrol = Seeds.stream(seed, Seeds.Aspect.ENROLMENT, index);
+    SynthParams.Pilot pilot = params.pilot();
+    LocalDate enrolled = null;
+    String enrolledPcn = null;
     List<Registration> regs = new ArrayList<>();
     Geography.Lsoa home = lsoa;
     Geography.Practice practice = practiceFor(home, reg);
@@ -200,6 +213,28 @@ final class PersonSimulator implements Serializable {
         periodStart = at;
       }
       LocalDate lastDay = end == null ? monthEnd : end;
+      if (enrolled == null
+          && end == null
+          && ageThen >= 18
+          && !gridStart.isBefore(pilot.start())
+          && pilot.includes(practice.pcn(), geography.pcns().size())) {
+        // Clinical judgement: the chance of enrolment rises steeply with the risk a clinician sees.
+        int recent = activity.emergenciesBetween(gridStart.minusDays(365), gridStart.minusDays(1));
+        double rate =
+            CareModel.mortality(ageThen, deficits)
+                + CareModel.emergency(ageThen, deficits, deprivation, recent, unrecorded);
+        double risk = 1 - Math.exp(-rate);
+        double logit = Math.log(risk / (1 - risk)) - Math.log(0.25 / 0.75);
+        if (enrol.nextDouble() < ENROLMENT_PER_MONTH / (1 + Math.exp(-logit / 0.35))) {
+          enrolled =
+              monthStart.plusDays(
+                  enrol.nextLong(ChronoUnit.DAYS.between(monthStart, monthEnd) + 1));
+          enrolledPcn = geography.pcns().get(practice.pcn()).code();
+          slowDeficits(onsets, draws, enrolled, birth, z, deprivation, pilot.deficitEffect());
+        }
+      }
+      double treated =
+          enrolled != null && enrolled.isBefore(gridStart) ? 1 - pilot.admissionEffect() : 1;
       activity.month(
           hosp,
           gridStart,
@@ -209,7 +244,7 @@ final class PersonSimulator implements Serializable {
           ageThen,
           deficits,
           deprivation,
-          unrecorded,
+          unrecorded * treated,
           unrecordedAe,
           asOf);
     }
@@ -267,7 +302,9 @@ final class PersonSimulator implements Serializable {
         medicines,
         medStarts,
         unrecorded,
-        activity);
+        activity,
+        enrolled,
+        enrolledPcn);
   }
 
   /** Every row of the person, per table in {@link ExtractWriter#PERSON_TABLES} order. */
@@ -280,8 +317,55 @@ final class PersonSimulator implements Serializable {
         p.activity().attendanceLines(),
         p.activity().appointmentLines(),
         p.activity().serviceLines(),
+        enrolmentLines(p),
         List.of(truthLine(p)),
         riskLines(p));
+  }
+
+  /**
+   * Proactive care slows the accumulation of deficits: after {@code from}, each deficit not yet
+   * present accumulates hazard at (1 − effect) of its rate, so its onset solves {@code H(from) + (1
+   * − effect)(H(a) − H(from)) = E}.
+   */
+  static void slowDeficits(
+      LocalDate[] onsets,
+      double[] draws,
+      LocalDate from,
+      LocalDate birth,
+      double z,
+      double deprivation,
+      double effect) {
+    double ageFrom = ChronoUnit.DAYS.between(birth, from) / 365.25;
+    for (int d = 0; d < onsets.length; d++) {
+      if (onsets[d] != null && !onsets[d].isAfter(from)) {
+        continue;
+      }
+      double effective = ageFrom + FrailtyModel.DEPRIVATION_YEARS * deprivation;
+      double hFrom =
+          FrailtyModel.C
+              * FrailtyModel.weight(d)
+              * z
+              * Math.exp(FrailtyModel.SLOPE * (effective - FrailtyModel.REFERENCE_AGE));
+      double target = hFrom + (draws[d] - hFrom) / (1 - effect);
+      double onsetAge = FrailtyModel.onsetAge(d, z, deprivation, target);
+      onsets[d] =
+          onsetAge < 130 ? birth.plusDays(Math.round(Math.max(ageFrom, onsetAge) * 365.25)) : null;
+    }
+  }
+
+  /** The person's enrolment in proactive care, if any (canonical enrolments columns). */
+  List<String> enrolmentLines(Person p) {
+    if (p.enrolled() == null) {
+      return List.of();
+    }
+    LocalDate end = p.registrations().get(p.registrations().size() - 1).end();
+    return List.of(
+        String.join(
+            ",",
+            p.id(),
+            p.enrolledPcn(),
+            p.enrolled().toString(),
+            end == null ? "" : end.toString()));
   }
 
   static int countOnOrBefore(LocalDate[] onsets, LocalDate date) {
@@ -310,6 +394,11 @@ final class PersonSimulator implements Serializable {
       return java.util.OptionalDouble.empty();
     }
     double deprivation = FrailtyModel.deprivation(p.firstLsoa().decile());
+    // Enrolment on or before the cutoff lowers the rate; an enrolment after it is not foreseen.
+    double treated =
+        p.enrolled() != null && !p.enrolled().isAfter(cutoff)
+            ? 1 - params.pilot().admissionEffect()
+            : 1;
     double cumulative = 0;
     for (int m = 0; m < 12; m++) {
       LocalDate t = cutoff.plusDays(1).plusMonths(m);
@@ -320,7 +409,8 @@ final class PersonSimulator implements Serializable {
       int recent = p.activity().emergenciesBetween(t.minusDays(365), cutoff);
       cumulative +=
           (CareModel.mortality(age, deficits)
-                  + CareModel.emergency(age, deficits, deprivation, recent, p.unrecorded()))
+                  + CareModel.emergency(age, deficits, deprivation, recent, p.unrecorded())
+                      * treated)
               * fraction;
     }
     return java.util.OptionalDouble.of(1 - Math.exp(-cumulative));
@@ -492,7 +582,8 @@ final class PersonSimulator implements Serializable {
         String.valueOf(p.deficitsOn(asOf)),
         String.valueOf(p.medicines().size()),
         String.valueOf(registered),
-        p.death() == null ? "" : p.death().toString());
+        p.death() == null ? "" : p.death().toString(),
+        p.enrolled() == null ? "" : p.enrolled().toString());
   }
 
   /** The next event of a Poisson process of {@code ratePerYear} after {@code t}, or null. */

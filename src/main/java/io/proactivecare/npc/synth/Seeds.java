@@ -19,7 +19,8 @@ final class Seeds {
     EVENTS,
     MEDICATION,
     // New aspects go last: the ordinal seeds the stream, so earlier aspects keep their draws.
-    HOSPITAL
+    HOSPITAL,
+    ENROLMENT
   }
 
   /** SplitMix64's finaliser: a bijective mix of 64 bits. */

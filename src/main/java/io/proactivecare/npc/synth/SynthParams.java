@@ -10,13 +10,59 @@ import java.time.LocalDate;
  * @param asOf the extract date: no event after it
  * @param years years of history before the as-of date
  * @param faultRate share of rows given an injected fault (0 for clean data)
+ * @param pilot proactive care: where, from when, and its true effect
  */
-public record SynthParams(long people, long seed, LocalDate asOf, int years, double faultRate)
+public record SynthParams(
+    long people, long seed, LocalDate asOf, int years, double faultRate, Pilot pilot)
     implements java.io.Serializable {
   public SynthParams {
     if (people < 1 || years < 1 || faultRate < 0 || faultRate > 0.5) {
       throw new IllegalArgumentException(
           "bad generator parameters: " + people + ", " + years + ", " + faultRate);
+    }
+  }
+
+  /**
+   * With the default pilot: a third of PCNs from two years before the as-of date, default effects.
+   */
+  public SynthParams(long people, long seed, LocalDate asOf, int years, double faultRate) {
+    this(people, seed, asOf, years, faultRate, Pilot.defaults(asOf));
+  }
+
+  /**
+   * Neighbourhood proactive care in the generated city.
+   *
+   * @param pcns number of pilot PCNs, spread across the deprivation range; 0 for a third of them
+   * @param start first day people may be enrolled
+   * @param admissionEffect relative reduction of the emergency admission rate once enrolled
+   * @param deficitEffect relative reduction of the rate deficits accumulate once enrolled
+   */
+  public record Pilot(int pcns, LocalDate start, double admissionEffect, double deficitEffect)
+      implements java.io.Serializable {
+    public Pilot {
+      if (pcns < 0
+          || admissionEffect < 0
+          || admissionEffect >= 1
+          || deficitEffect < 0
+          || deficitEffect >= 1) {
+        throw new IllegalArgumentException(
+            "bad pilot: " + pcns + ", " + admissionEffect + ", " + deficitEffect);
+      }
+    }
+
+    public static Pilot defaults(LocalDate asOf) {
+      return new Pilot(0, asOf.minusYears(2).plusDays(1), 0.15, 0.20);
+    }
+
+    /** Whether PCN {@code index} of {@code total} is a pilot PCN. */
+    public boolean includes(int index, int total) {
+      int n = pcns == 0 ? Math.max(1, Math.round(total / 3.0f)) : Math.min(pcns, total);
+      for (int i = 0; i < n; i++) {
+        if (index == (int) Math.floor((i + 0.5) * total / n)) {
+          return true;
+        }
+      }
+      return false;
     }
   }
 

@@ -30,8 +30,8 @@ class GeneratorTest {
     ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("b"), 1);
     ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("c"), 2);
     Map<String, String> a = checksums(tmp.resolve("a"));
-    // extract.yaml, nine tables and two truth files
-    assertEquals(12, a.size(), a.toString());
+    // extract.yaml, ten tables and three truth files
+    assertEquals(14, a.size(), a.toString());
     assertEquals(a, checksums(tmp.resolve("b")));
     assertEquals(a, checksums(tmp.resolve("c")));
     ExtractWriter.write(
@@ -81,6 +81,78 @@ class GeneratorTest {
         .mapToInt(Geography.Lsoa::decile)
         .average()
         .orElseThrow();
+  }
+
+  @Test
+  void enrolmentSlowsTheDeficitsStillToComeByTheEffect() {
+    LocalDate birth = LocalDate.of(1940, 6, 1);
+    LocalDate from = LocalDate.of(2023, 6, 1);
+    double z = 1.2;
+    double deprivation = 0.5;
+    double[] draws = new double[FrailtyModel.DEFICITS.length];
+    LocalDate[] onsets = new LocalDate[draws.length];
+    for (int d = 0; d < draws.length; d++) {
+      draws[d] = 0.05 + 0.1 * d; // Exp(1) draws, spread so some deficits come before and some after
+      double age = FrailtyModel.onsetAge(d, z, deprivation, draws[d]);
+      onsets[d] = age < 130 ? birth.plusDays(Math.round(Math.max(0, age) * 365.25)) : null;
+    }
+    LocalDate[] slowed = onsets.clone();
+    PersonSimulator.slowDeficits(slowed, draws, from, birth, z, deprivation, 0.2);
+    int before = 0;
+    int after = 0;
+    for (int d = 0; d < draws.length; d++) {
+      if (onsets[d] != null && !onsets[d].isAfter(from)) {
+        assertEquals(onsets[d], slowed[d], "present before enrolment: unchanged");
+        before++;
+      } else if (slowed[d] != null) {
+        after++;
+        // H(from) + 0.8 (H(onset) - H(from)) = E, with H(a) = C w z exp(SLOPE (a + 12 dep - 75))
+        double hFrom = h(d, z, deprivation, years(birth, from));
+        double hOnset = h(d, z, deprivation, years(birth, slowed[d]));
+        assertEquals(
+            draws[d], hFrom + 0.8 * (hOnset - hFrom), 0.002 * draws[d] + 1e-4, "deficit " + d);
+        assertTrue(
+            onsets[d] == null || slowed[d].isAfter(onsets[d]), "later than without enrolment");
+      }
+    }
+    assertTrue(before > 0 && after > 0, before + " before, " + after + " after");
+    LocalDate[] unchanged = onsets.clone();
+    PersonSimulator.slowDeficits(unchanged, draws, from, birth, z, deprivation, 0.0);
+    for (int d = 0; d < draws.length; d++) {
+      if (onsets[d] != null && onsets[d].isAfter(from)) {
+        assertTrue(
+            Math.abs(java.time.temporal.ChronoUnit.DAYS.between(onsets[d], unchanged[d])) <= 1,
+            "no effect, no change");
+      }
+    }
+  }
+
+  @Test
+  void pilotPcnsAreSpreadAcrossTheDeprivationRange() {
+    SynthParams.Pilot third = SynthParams.Pilot.defaults(AS_OF);
+    long n = java.util.stream.IntStream.range(0, 19).filter(k -> third.includes(k, 19)).count();
+    assertEquals(6, n, "a third of 19, rounded");
+    assertTrue(third.includes(1, 19) && third.includes(17, 19), "from inner city to suburb");
+    SynthParams.Pilot two = new SynthParams.Pilot(2, AS_OF, 0.15, 0.2);
+    // the centres of the two halves: floor(0.5 * 4 / 2) = 1 and floor(1.5 * 4 / 2) = 3
+    assertEquals(
+        java.util.List.of(1, 3),
+        java.util.stream.IntStream.range(0, 4).filter(k -> two.includes(k, 4)).boxed().toList());
+  }
+
+  private static double h(int d, double z, double deprivation, double age) {
+    return FrailtyModel.C
+        * FrailtyModel.weight(d)
+        * z
+        * Math.exp(
+            FrailtyModel.SLOPE
+                * (age
+                    + FrailtyModel.DEPRIVATION_YEARS * deprivation
+                    - FrailtyModel.REFERENCE_AGE));
+  }
+
+  private static double years(LocalDate from, LocalDate to) {
+    return java.time.temporal.ChronoUnit.DAYS.between(from, to) / 365.25;
   }
 
   static Map<String, String> checksums(Path dir) throws Exception {

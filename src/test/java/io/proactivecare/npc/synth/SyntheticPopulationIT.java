@@ -33,7 +33,7 @@ class SyntheticPopulationIT {
     Npc.Result r = Npc.run(tmp.resolve("wh"), "ingest", "--extract", out.toString());
     assertEquals(0, r.exitCode(), r.err());
     RunManifest m = new Warehouse(tmp.resolve("wh")).runs().get(0);
-    assertEquals(9, m.steps().get(0).tables().size());
+    assertEquals(10, m.steps().get(0).tables().size());
     for (RunManifest.TableCount t : m.steps().get(0).tables()) {
       assertTrue(t.read() > 0, t.table());
       assertEquals(0, t.quarantined(), t.table() + " quarantined rows in a clean extract");
