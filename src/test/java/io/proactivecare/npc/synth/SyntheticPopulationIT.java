@@ -40,6 +40,49 @@ class SyntheticPopulationIT {
     }
   }
 
+  @Test
+  void theBundledSampleDataIsWhatItsReadmeCommandGenerates() throws Exception {
+    Path out = tmp.resolve("sample");
+    Npc.Result g =
+        Npc.run(
+            tmp.resolve("wh"),
+            "generate",
+            "--people",
+            "5000",
+            "--seed",
+            "1",
+            "--as-of",
+            "2025-03-31",
+            "--years",
+            "4",
+            "--out",
+            out.toString());
+    assertEquals(0, g.exitCode(), g.err());
+    Path sample = Npc.HOME.resolve("sample-data");
+    java.util.List<Path> files;
+    try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(out)) {
+      files = s.filter(java.nio.file.Files::isRegularFile).toList();
+    }
+    assertEquals(14, files.size());
+    for (Path f : files) {
+      Path rel = out.relativize(f);
+      // Compare the text, not the compressed bytes, which depend on the Java runtime's zlib.
+      assertEquals(
+          text(f),
+          text(sample.resolve(rel)),
+          "sample-data/" + rel + " differs from a fresh generation: regenerate it");
+    }
+  }
+
+  private static String text(Path f) throws java.io.IOException {
+    try (java.io.InputStream in =
+        f.toString().endsWith(".gz")
+            ? new java.util.zip.GZIPInputStream(java.nio.file.Files.newInputStream(f))
+            : java.nio.file.Files.newInputStream(f)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   /**
    * Targets (docs/synthetic-data.md), on 50,000 people: 65+ share 15% ± 1.5 points; a quarter in
    * IMD decile 1 ± 3; ethnically diverse 30% / 20% / 6% of under-25s / 25-64s / 65+ ± 3 points; eFI
