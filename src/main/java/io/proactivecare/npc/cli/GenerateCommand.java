@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
       "",
       "Deterministic: the same arguments give byte-identical files on any machine. Writes the",
       "canonical gzipped CSVs and extract.yaml to --out, and the hidden truth to --out/truth/.",
-      "Writes all ten input tables; data faults are not injected yet."
+      "Writes all ten input tables, with data faults at --faults for ingest to quarantine."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -63,6 +63,14 @@ final class GenerateCommand implements Callable<Integer> {
       paramLabel = "DIR",
       description = "Folder to write the extract to.")
   Path out;
+
+  @Option(
+      names = "--faults",
+      defaultValue = "0.001",
+      paramLabel = "RATE",
+      description =
+          "Share of rows given a data fault, for ingest to quarantine (default ${DEFAULT-VALUE}; 0 for clean data).")
+  double faults;
 
   @Option(
       names = "--pilot-pcns",
@@ -134,7 +142,7 @@ final class GenerateCommand implements Callable<Integer> {
     ExtractWriter.Summary summary =
         ExtractWriter.write(
             SparkSessions.create(loaded.config().spark()),
-            new SynthParams(people, seed, asOf, years, 0.0, pilot),
+            new SynthParams(people, seed, asOf, years, faults, pilot),
             codelist,
             out);
     summary.rows().forEach((table, rows) -> w.printf("  %-18s %,12d rows%n", table, rows));

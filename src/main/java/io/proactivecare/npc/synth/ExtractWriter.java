@@ -116,6 +116,7 @@ public final class ExtractWriter {
         String.join(",", Cols.PERSON_ID, Cols.PCN_CODE, Cols.ENROLMENT_DATE, Cols.END_DATE));
     PERSON_TABLES.put("truth/people", TRUTH_HEADER);
     PERSON_TABLES.put("truth/risk", "person_id,cutoff,true_risk_12m");
+    PERSON_TABLES.put("truth/faults", "table,fault,reason_code,person_id");
   }
 
   private ExtractWriter() {}
@@ -286,8 +287,9 @@ public final class ExtractWriter {
             + p.asOf()
             + " --years "
             + p.years()
-            + "\n"
-            + "# Synthetic data: no real person. The hidden truth is in truth/ (never read by the engine).\n"
+            + " --faults "
+            + p.faultRate()
+            + "\n# Synthetic data: no real person. The hidden truth is in truth/ (never read by the engine).\n"
             + "extract_date: "
             + p.asOf()
             + "\n"

@@ -309,17 +309,21 @@ final class PersonSimulator implements Serializable {
 
   /** Every row of the person, per table in {@link ExtractWriter#PERSON_TABLES} order. */
   List<List<String>> lines(Person p) {
-    return List.of(
-        registrationLines(p),
-        eventLines(p),
-        medicationLines(p),
-        p.activity().spellLines(),
-        p.activity().attendanceLines(),
-        p.activity().appointmentLines(),
-        p.activity().serviceLines(),
-        enrolmentLines(p),
-        List.of(truthLine(p)),
-        riskLines(p));
+    java.util.Map<String, List<String>> rows = new java.util.LinkedHashMap<>();
+    rows.put("gp_registrations", new ArrayList<>(registrationLines(p)));
+    rows.put("gp_events", new ArrayList<>(eventLines(p)));
+    rows.put("gp_medications", new ArrayList<>(medicationLines(p)));
+    rows.put("apc_spells", new ArrayList<>(p.activity().spellLines()));
+    rows.put("ae_attendances", new ArrayList<>(p.activity().attendanceLines()));
+    rows.put("op_appointments", new ArrayList<>(p.activity().appointmentLines()));
+    rows.put("asc_services", new ArrayList<>(p.activity().serviceLines()));
+    rows.put("enrolments", new ArrayList<>(enrolmentLines(p)));
+    List<String> faults = new FaultInjector(params).inject(p.index(), p.id(), rows);
+    List<List<String>> out = new ArrayList<>(rows.values());
+    out.add(List.of(truthLine(p)));
+    out.add(riskLines(p));
+    out.add(faults);
+    return out;
   }
 
   /**

@@ -20,7 +20,8 @@ final class Seeds {
     MEDICATION,
     // New aspects go last: the ordinal seeds the stream, so earlier aspects keep their draws.
     HOSPITAL,
-    ENROLMENT
+    ENROLMENT,
+    FAULTS
   }
 
   /** SplitMix64's finaliser: a bijective mix of 64 bits. */

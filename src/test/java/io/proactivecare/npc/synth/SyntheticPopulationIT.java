@@ -27,6 +27,8 @@ class SyntheticPopulationIT {
             "3000",
             "--seed",
             "11",
+            "--faults",
+            "0",
             "--out",
             out.toString());
     assertEquals(0, g.exitCode(), g.err());
@@ -38,6 +40,48 @@ class SyntheticPopulationIT {
       assertTrue(t.read() > 0, t.table());
       assertEquals(0, t.quarantined(), t.table() + " quarantined rows in a clean extract");
     }
+  }
+
+  @Test
+  void everyInjectedFaultIsQuarantinedUnderItsReasonAndNothingElse() throws Exception {
+    Path out = tmp.resolve("faulty");
+    Npc.Result g =
+        Npc.run(
+            tmp.resolve("wh"),
+            "generate",
+            "--people",
+            "4000",
+            "--seed",
+            "3",
+            "--faults",
+            "0.04",
+            "--out",
+            out.toString());
+    assertEquals(0, g.exitCode(), g.err());
+    java.util.Map<String, Long> injected = new java.util.TreeMap<>();
+    java.util.Set<String> kinds = new java.util.TreeSet<>();
+    for (String line : text(out.resolve("truth/faults.csv.gz")).lines().skip(1).toList()) {
+      String[] f = line.split(",");
+      injected.merge(f[0] + " " + f[2], 1L, Long::sum);
+      kinds.add(f[1]);
+    }
+    assertEquals(
+        Fault.values().length, kinds.size(), "every kind injected at least once: " + kinds);
+    Npc.Result r =
+        Npc.run(
+            tmp.resolve("wh"),
+            "ingest",
+            "--extract",
+            out.toString(),
+            "--set",
+            "quality.max_quarantine_share=1");
+    assertEquals(0, r.exitCode(), r.err());
+    java.util.Map<String, Long> quarantined = new java.util.TreeMap<>();
+    for (RunManifest.ReasonCount c :
+        new Warehouse(tmp.resolve("wh")).runs().get(0).steps().get(0).quarantineReasons()) {
+      quarantined.merge(c.table() + " " + c.reasonCode(), c.rows(), Long::sum);
+    }
+    assertEquals(injected, quarantined);
   }
 
   @Test
@@ -63,7 +107,7 @@ class SyntheticPopulationIT {
     try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(out)) {
       files = s.filter(java.nio.file.Files::isRegularFile).toList();
     }
-    assertEquals(14, files.size());
+    assertEquals(15, files.size());
     for (Path f : files) {
       Path rel = out.relativize(f);
       // Compare the text, not the compressed bytes, which depend on the Java runtime's zlib.
@@ -99,6 +143,8 @@ class SyntheticPopulationIT {
             "50000",
             "--seed",
             "2025",
+            "--faults",
+            "0",
             "--out",
             out.toString());
     assertEquals(0, g.exitCode(), g.err());
