@@ -267,7 +267,7 @@ final class PersonSimulator implements Serializable {
     int nMeds =
         Math.min(
             Catalogue.MEDICINES.length,
-            poisson(
+            Activity.poisson(
                 meds,
                 age < 18
                     ? 0.05
@@ -612,16 +612,5 @@ final class PersonSimulator implements Serializable {
       }
     }
     return weights.length - 1;
-  }
-
-  private static int poisson(SplittableRandom r, double mean) {
-    double l = Math.exp(-mean);
-    int k = 0;
-    double prod = r.nextDouble();
-    while (prod > l) {
-      k++;
-      prod *= r.nextDouble();
-    }
-    return k;
   }
 }
