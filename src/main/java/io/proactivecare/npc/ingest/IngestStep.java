@@ -110,7 +110,6 @@ public final class IngestStep implements Step {
     // Every file-level check of every file comes first, so a refused input (exit 3) is refused
     // before anything is written, and a missing file before any is checksummed.
     Map<Extract.SourceFile, List<String>> columnsOf = new LinkedHashMap<>();
-    extract.files().forEach(f -> SourceReader.requireReadable(f.path()));
     extract.files().forEach(f -> columnsOf.put(f, SourceReader.check(spark, f)));
     for (Extract.SourceFile f : extract.files()) {
       ctx.input(

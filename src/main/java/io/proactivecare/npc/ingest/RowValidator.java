@@ -230,46 +230,16 @@ public final class RowValidator {
     }
     Dataset<Row> checked = mapped.withColumn(REASONS, compact(array(rules.toArray(Column[]::new))));
 
-    if (contract.personReference()
-        && settings.checkPersonReferences()
-        && refs.persons().isPresent()) {
+    for (Reference ref : references(contract, settings, refs)) {
       checked =
           checkReference(
               checked,
-              refs.persons().get(),
-              Cols.PERSON_ID,
-              Cols.PERSON_ID,
-              false,
-              ReasonCode.UNKNOWN_PERSON,
-              "is not in the accepted gp_registrations");
-    }
-    if (settings.checkPracticeReferences()
-        && refs.practices().isPresent()
-        && contract.practiceReference().isPresent()) {
-      String c = contract.practiceReference().get();
-      checked =
-          checkReference(
-              checked,
-              refs.practices().get(),
-              Cols.PRACTICE_CODE,
-              c,
-              true,
-              ReasonCode.UNKNOWN_PRACTICE,
-              "is not in the practice_pcn reference");
-    }
-    if (settings.checkPracticeReferences()
-        && refs.pcns().isPresent()
-        && contract.pcnReference().isPresent()) {
-      String c = contract.pcnReference().get();
-      checked =
-          checkReference(
-              checked,
-              refs.pcns().get(),
-              Cols.PCN_CODE,
-              c,
-              true,
-              ReasonCode.UNKNOWN_PCN,
-              "is not in the practice_pcn reference");
+              ref.keys(),
+              ref.keyColumn(),
+              ref.column(),
+              ref.small(),
+              ref.code(),
+              ref.problem());
     }
 
     // Duplicates: among rows that pass every other rule (references included), the first by row
@@ -301,6 +271,56 @@ public final class RowValidator {
                             contract.key().isEmpty() ? null : contract.key().get(0),
                             lit(problem))))))
         .drop(VALID, "_rank");
+  }
+
+  /** One reference check: rows' {@code column} must be among the reference's {@code keyColumn}. */
+  private record Reference(
+      Dataset<Row> keys,
+      String keyColumn,
+      String column,
+      boolean small,
+      ReasonCode code,
+      String problem) {}
+
+  /** The reference checks that apply: the contract asks, the setting allows, the extract has it. */
+  private static List<Reference> references(
+      TableContract contract, IngestSettings settings, References refs) {
+    List<Reference> out = new ArrayList<>();
+    if (contract.personReference()
+        && settings.checkPersonReferences()
+        && refs.persons().isPresent()) {
+      out.add(
+          new Reference(
+              refs.persons().get(),
+              Cols.PERSON_ID,
+              Cols.PERSON_ID,
+              false,
+              ReasonCode.UNKNOWN_PERSON,
+              "is not in the accepted gp_registrations"));
+    }
+    if (settings.checkPracticeReferences()) {
+      if (contract.practiceReference().isPresent() && refs.practices().isPresent()) {
+        out.add(
+            new Reference(
+                refs.practices().get(),
+                Cols.PRACTICE_CODE,
+                contract.practiceReference().get(),
+                true,
+                ReasonCode.UNKNOWN_PRACTICE,
+                "is not in the practice_pcn reference"));
+      }
+      if (contract.pcnReference().isPresent() && refs.pcns().isPresent()) {
+        out.add(
+            new Reference(
+                refs.pcns().get(),
+                Cols.PCN_CODE,
+                contract.pcnReference().get(),
+                true,
+                ReasonCode.UNKNOWN_PCN,
+                "is not in the practice_pcn reference"));
+      }
+    }
+    return out;
   }
 
   private static Dataset<Row> checkReference(

@@ -37,92 +37,65 @@ public record ColumnSpec(
     patternBy = Map.copyOf(patternBy);
   }
 
-  static ColumnSpec of(String name, ColumnType type, String description) {
-    return new ColumnSpec(
-        name,
-        type,
-        false,
-        description,
-        Set.of(),
-        Optional.empty(),
-        Map.of(),
-        Optional.empty(),
-        Optional.empty(),
-        Optional.empty());
+  /** Starts the spec of an optional column with no value rules; Contracts adds the rules. */
+  static Draft of(String name, ColumnType type, String description) {
+    return new Draft(name, type, description);
   }
 
-  ColumnSpec mandatory() {
-    return new ColumnSpec(
-        name, type, true, description, codes, pattern, patternBy, patternByColumn, min, max);
-  }
+  /** A column spec being written by {@link Contracts}: each rule is one call. */
+  static final class Draft {
+    private final String name;
+    private final ColumnType type;
+    private final String description;
+    private boolean required;
+    private Set<String> codes = Set.of();
+    private Optional<String> pattern = Optional.empty();
+    private Map<String, String> patternBy = Map.of();
+    private Optional<String> patternByColumn = Optional.empty();
+    private Optional<Double> min = Optional.empty();
+    private Optional<Double> max = Optional.empty();
 
-  ColumnSpec codes(String... values) {
-    return new ColumnSpec(
-        name,
-        type,
-        required,
-        description,
-        Set.of(values),
-        pattern,
-        patternBy,
-        patternByColumn,
-        min,
-        max);
-  }
+    private Draft(String name, ColumnType type, String description) {
+      this.name = name;
+      this.type = type;
+      this.description = description;
+    }
 
-  ColumnSpec pattern(String regex) {
-    return new ColumnSpec(
-        name,
-        type,
-        required,
-        description,
-        codes,
-        Optional.of(regex),
-        patternBy,
-        patternByColumn,
-        min,
-        max);
-  }
+    Draft mandatory() {
+      required = true;
+      return this;
+    }
 
-  ColumnSpec patternBy(String column, Map<String, String> byValue) {
-    return new ColumnSpec(
-        name,
-        type,
-        required,
-        description,
-        codes,
-        pattern,
-        new LinkedHashMap<>(byValue),
-        Optional.of(column),
-        min,
-        max);
-  }
+    Draft codes(String... values) {
+      codes = Set.of(values);
+      return this;
+    }
 
-  ColumnSpec range(double lo, double hi) {
-    return new ColumnSpec(
-        name,
-        type,
-        required,
-        description,
-        codes,
-        pattern,
-        patternBy,
-        patternByColumn,
-        Optional.of(lo),
-        Optional.of(hi));
-  }
+    Draft pattern(String regex) {
+      pattern = Optional.of(regex);
+      return this;
+    }
 
-  ColumnSpec atLeast(double lo) {
-    return new ColumnSpec(
-        name,
-        type,
-        required,
-        description,
-        codes,
-        pattern,
-        patternBy,
-        patternByColumn,
-        Optional.of(lo),
-        max);
+    Draft patternBy(String column, Map<String, String> byValue) {
+      patternBy = new LinkedHashMap<>(byValue);
+      patternByColumn = Optional.of(column);
+      return this;
+    }
+
+    Draft range(double lo, double hi) {
+      min = Optional.of(lo);
+      max = Optional.of(hi);
+      return this;
+    }
+
+    Draft atLeast(double lo) {
+      min = Optional.of(lo);
+      return this;
+    }
+
+    ColumnSpec build() {
+      return new ColumnSpec(
+          name, type, required, description, codes, pattern, patternBy, patternByColumn, min, max);
+    }
   }
 }

@@ -396,8 +396,8 @@ public final class Contracts {
       this.description = description;
     }
 
-    Builder col(ColumnSpec c) {
-      columns.add(c);
+    Builder col(ColumnSpec.Draft c) {
+      columns.add(c.build());
       return this;
     }
 
