@@ -2,6 +2,7 @@ package io.proactivecare.npc;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.frailty.FrailtyStep;
 import io.proactivecare.npc.ingest.ExtractLoader;
 import io.proactivecare.npc.ingest.IngestStep;
 import io.proactivecare.npc.jobs.JobSpec;
@@ -26,7 +27,7 @@ public final class Engine {
 
   /** Every step kind a job file may name. Later stages register theirs here. */
   public static StepRegistry standardSteps() {
-    return new StepRegistry().register(new IngestStep.Kind());
+    return new StepRegistry().register(new IngestStep.Kind()).register(new FrailtyStep.Kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */
@@ -44,6 +45,23 @@ public final class Engine {
                 List.of(
                     new JobSpec.OutputSpec("conformed/*", Sensitivity.PATIENT_LEVEL),
                     new JobSpec.OutputSpec(IngestStep.QUARANTINE, Sensitivity.PATIENT_LEVEL)))));
+  }
+
+  /** The one-step job behind {@code npc frailty}. */
+  public static JobSpec frailtyJob(boolean trajectory, Optional<Integer> quarters) {
+    return new JobSpec(
+        "frailty",
+        "eFI and HFRS at the as-of date" + (trajectory ? ", with the eFI trajectory" : ""),
+        "(command)",
+        List.of(
+            new JobSpec.StepSpec(
+                "frailty",
+                FrailtyStep.KIND,
+                List.of(),
+                new FrailtyStep(trajectory, quarters),
+                FrailtyStep.outputs(trajectory).stream()
+                    .map(o -> new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL))
+                    .toList())));
   }
 
   /**

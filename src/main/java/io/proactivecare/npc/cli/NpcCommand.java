@@ -18,6 +18,7 @@ import picocli.CommandLine.IVersionProvider;
     subcommands = {
       IngestCommand.class,
       RunCommand.class,
+      FrailtyCommand.class,
       ValidateCommand.class,
       RunsCommand.class,
       ContractsCommand.class,

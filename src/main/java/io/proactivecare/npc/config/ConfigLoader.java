@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -37,7 +38,16 @@ public final class ConfigLoader {
 
   private static final String SPARK_SETTINGS = "spark.settings.";
   private static final Set<String> TOP =
-      Set.of("warehouse", "extract", "mappings", "spark", "quality", "ingest");
+      Set.of(
+          "warehouse",
+          "extract",
+          "mappings",
+          "spark",
+          "quality",
+          "ingest",
+          "population",
+          "frailty",
+          "hfrs");
 
   private ConfigLoader() {}
 
@@ -120,7 +130,26 @@ public final class ConfigLoader {
     n.child("ingest")
         .rejectUnknown(
             Set.of("check_person_references", "check_practice_references", "earliest_date"));
+    n.child("population").rejectUnknown(Set.of("assumed_birthday"));
+    YamlNode frailty = n.child("frailty");
+    frailty.rejectUnknown(
+        Set.of(
+            "deficits",
+            "codelists",
+            "value_rules",
+            "polypharmacy",
+            "min_age",
+            "validated_ages",
+            "trajectory_quarters"));
+    frailty.child("codelists").rejectUnknown(CODE_SYSTEMS);
+    frailty
+        .child("polypharmacy")
+        .rejectUnknown(Set.of("count_by", "min_medicines", "lookback_days"));
+    n.child("hfrs").rejectUnknown(Set.of("codelist", "lookback_days", "require_discharge"));
   }
+
+  /** The coding systems of gp_events, each with its own eFI codelist. */
+  private static final Set<String> CODE_SYSTEMS = Set.of("SNOMED", "CTV3", "READ2");
 
   private static NpcConfig bind(YamlNode n) {
     YamlNode spark = n.child("spark");
@@ -156,7 +185,74 @@ public final class ConfigLoader {
         new IngestSettings(
             ingest.bool("check_person_references"),
             ingest.bool("check_practice_references"),
-            ingest.date("earliest_date")));
+            ingest.date("earliest_date")),
+        population(n.child("population")),
+        frailty(n.child("frailty")),
+        hfrs(n.child("hfrs")));
+  }
+
+  private static PopulationSettings population(YamlNode p) {
+    String text = p.string("assumed_birthday");
+    try {
+      return new PopulationSettings(java.time.MonthDay.parse("--" + text));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw p.bad(
+          "assumed_birthday",
+          p.value("assumed_birthday").orElseThrow(),
+          "a day as MM-dd, e.g. 07-01");
+    }
+  }
+
+  private static FrailtySettings frailty(YamlNode f) {
+    Map<String, Path> lists = new LinkedHashMap<>();
+    f.stringMap("codelists").forEach((system, file) -> lists.put(system, Path.of(file)));
+    if (lists.isEmpty()) {
+      throw Errors.config(
+          f.source(), f.keyOf("codelists"), "names no codelist", "give at least SNOMED: FILE");
+    }
+    YamlNode poly = f.child("polypharmacy");
+    String countBy = poly.string("count_by");
+    if (!Set.of(FrailtySettings.Polypharmacy.SUBSTANCE, FrailtySettings.Polypharmacy.MEDICINE_CODE)
+        .contains(countBy)) {
+      throw poly.bad(
+          "count_by", poly.value("count_by").orElseThrow(), "substance or medicine_code");
+    }
+    List<String> ages = f.stringList("validated_ages");
+    int[] range = new int[2];
+    if (ages.size() != 2) {
+      throw f.bad("validated_ages", f.value("validated_ages").orElseThrow(), "[youngest, oldest]");
+    }
+    for (int i = 0; i < 2; i++) {
+      try {
+        range[i] = Integer.parseInt(ages.get(i));
+      } catch (NumberFormatException e) {
+        throw f.bad(
+            "validated_ages", f.value("validated_ages").orElseThrow(), "[youngest, oldest]");
+      }
+    }
+    if (range[0] < 0 || range[1] < range[0]) {
+      throw f.bad(
+          "validated_ages",
+          f.value("validated_ages").orElseThrow(),
+          "[youngest, oldest], youngest first");
+    }
+    return new FrailtySettings(
+        Path.of(f.string("deficits")),
+        lists,
+        Path.of(f.string("value_rules")),
+        new FrailtySettings.Polypharmacy(
+            countBy, poly.integer("min_medicines", 1, 100), poly.integer("lookback_days", 1, 3660)),
+        f.integer("min_age", 0, 130),
+        range[0],
+        range[1],
+        f.integer("trajectory_quarters", 2, 400));
+  }
+
+  private static HfrsSettings hfrs(YamlNode h) {
+    return new HfrsSettings(
+        Path.of(h.string("codelist")),
+        h.integer("lookback_days", 1, 36_600),
+        h.bool("require_discharge"));
   }
 
   private static String hash(JsonNode tree) {

@@ -12,6 +12,9 @@ import java.nio.file.Path;
  * @param spark Spark session settings
  * @param quality data-quality gates
  * @param ingest ingest validation options
+ * @param population how the registered population at a date is taken
+ * @param frailty the Electronic Frailty Index
+ * @param hfrs the Hospital Frailty Risk Score
  */
 public record NpcConfig(
     Path warehouse,
@@ -19,4 +22,7 @@ public record NpcConfig(
     Path mappings,
     SparkSettings spark,
     QualitySettings quality,
-    IngestSettings ingest) {}
+    IngestSettings ingest,
+    PopulationSettings population,
+    FrailtySettings frailty,
+    HfrsSettings hfrs) {}

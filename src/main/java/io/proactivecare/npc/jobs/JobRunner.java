@@ -71,7 +71,7 @@ public final class JobRunner {
       for (JobSpec.StepSpec step : job.steps()) {
         index++;
         StepContext ctx =
-            new StepContext(spark, config, warehouse, published, runId, asOf, extractDate);
+            new StepContext(spark, config, warehouse, published, runId, asOf, extractDate, outputs);
         Instant stepStart = clock.instant();
         try {
           step.step().run(ctx);

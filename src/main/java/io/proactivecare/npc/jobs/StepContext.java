@@ -29,6 +29,7 @@ public final class StepContext {
   private final List<RunManifest.TableCount> tables = new ArrayList<>();
   private final List<RunManifest.ReasonCount> reasons = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<RunManifest.Output> earlier;
 
   StepContext(
       Supplier<SparkSession> spark,
@@ -37,7 +38,8 @@ public final class StepContext {
       Catalog published,
       String runId,
       LocalDate asOf,
-      Optional<LocalDate> extractDate) {
+      Optional<LocalDate> extractDate,
+      List<RunManifest.Output> earlier) {
     this.spark = spark;
     this.config = config;
     this.warehouse = warehouse;
@@ -45,6 +47,52 @@ public final class StepContext {
     this.runId = runId;
     this.asOf = asOf;
     this.extractDate = extractDate;
+    this.earlier = List.copyOf(earlier);
+  }
+
+  /**
+   * A table a step reads: an output of an earlier step of this run, else the newest published
+   * version.
+   *
+   * @param versionKey the date keying the version read (an extract date or an as-of date)
+   * @param path where it lives
+   */
+  public record InputTable(String name, String versionKey, String runId, Path path) {}
+
+  /** The table {@code name} if an earlier step wrote it or it is published. */
+  public Optional<InputTable> optionalInput(String name) {
+    for (RunManifest.Output o : earlier) {
+      if (o.name().equals(name)) {
+        return Optional.of(
+            new InputTable(name, o.versionKey(), runId, warehouse.resolve(o.path())));
+      }
+    }
+    return published
+        .entry(name)
+        .flatMap(
+            e ->
+                e.latestKey()
+                    .map(
+                        k -> {
+                          Catalog.TableVersion v = e.versions().get(k);
+                          return new InputTable(name, k, v.runId(), warehouse.resolve(v.path()));
+                        }));
+  }
+
+  /**
+   * The table {@code name}, noted in the manifest with the version read; a usage error when there
+   * is none.
+   */
+  public InputTable input(String name) {
+    InputTable t =
+        optionalInput(name)
+            .orElseThrow(
+                () ->
+                    io.proactivecare.npc.config.Errors.usage(
+                        "The warehouse has no '" + name + "' to read",
+                        "run `npc ingest` (or a job with an ingest step) first"));
+    note("read " + name + " version " + t.versionKey() + " (run " + t.runId() + ")");
+    return t;
   }
 
   /** An output written by the step: name, the date keying this version, and its rows. */

@@ -77,4 +77,34 @@ public final class Cols {
   public static final String REASON_DETAIL = "reason_detail";
   public static final String REASONS = "reasons";
   public static final String RECORD = "record";
+
+  // Population at a date
+  public static final String AT_DATE = "at_date";
+  public static final String AS_OF = "as_of";
+  public static final String AGE = "age";
+
+  // Frailty
+  public static final String DEFICIT_NO = "deficit_no";
+  public static final String DEFICIT = "deficit";
+  public static final String PERIOD_START = "period_start";
+  public static final String PERIOD_END = "period_end";
+  public static final String FIRST_RECORDED = "first_recorded";
+  public static final String DEFICITS = "deficits";
+  public static final String DEFICIT_COUNT = "deficit_count";
+  public static final String EFI_SCORE = "efi_score";
+  public static final String EFI_CATEGORY = "efi_category";
+  public static final String OUTSIDE_VALIDATED_AGE = "outside_validated_age";
+  public static final String POLYPHARMACY_MEDICINES = "polypharmacy_medicines";
+  public static final String HFRS_SCORE = "hfrs_score";
+  public static final String HFRS_BAND = "hfrs_band";
+  public static final String HFRS_CODES = "hfrs_codes";
+  public static final String HFRS_SPELLS = "hfrs_spells";
+  public static final String POINTS = "points";
+  public static final String TRAJECTORY_POINTS = "trajectory_points";
+  public static final String FIRST_DATE = "first_date";
+  public static final String LAST_DATE = "last_date";
+  public static final String FIRST_SCORE = "first_score";
+  public static final String LAST_SCORE = "last_score";
+  public static final String DEFICITS_GAINED = "deficits_gained";
+  public static final String EFI_CHANGE_PER_YEAR = "efi_change_per_year";
 }

@@ -1,0 +1,61 @@
+package io.proactivecare.npc.cli;
+
+import io.proactivecare.npc.Engine;
+import io.proactivecare.npc.config.ConfigLoader;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code npc frailty}: the eFI and HFRS at a date, and optionally the eFI trajectory. */
+@Command(
+    name = "frailty",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Compute the Electronic Frailty Index and the Hospital Frailty Risk Score at a date.",
+      "",
+      "Reads the published conformed tables, works out each person's deficit periods once, and",
+      "publishes for everyone registered at the as-of date: eFI score, deficit count, category,",
+      "the deficits present with the date each was first recorded, and the HFRS. With",
+      "--trajectory, also the eFI at each quarter end and each person's change per year."
+    })
+final class FrailtyCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+
+  @Option(
+      names = "--as-of",
+      paramLabel = "yyyy-MM-dd",
+      description = "As-of date (default: the date of the newest published extract).")
+  LocalDate asOf;
+
+  @Option(
+      names = "--trajectory",
+      description = "Also write the eFI at each quarter end, and each person's progression.")
+  boolean trajectory;
+
+  @Option(
+      names = "--quarters",
+      paramLabel = "N",
+      description = "Quarter ends in the trajectory (default: frailty.trajectory_quarters).")
+  Integer quarters;
+
+  @Override
+  public Integer call() {
+    ConfigLoader.Loaded loaded = common.load();
+    if (quarters != null && (quarters < 2 || quarters > 400)) {
+      throw io.proactivecare.npc.config.Errors.usage(
+          "--quarters " + quarters + " is out of range", "give 2 to 400 quarter ends");
+    }
+    return JobExecution.run(
+        loaded,
+        Engine.frailtyJob(trajectory, Optional.ofNullable(quarters)),
+        Optional.ofNullable(asOf),
+        Optional.empty(),
+        spec.commandLine().getOut());
+  }
+}

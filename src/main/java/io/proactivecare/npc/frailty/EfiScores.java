@@ -1,0 +1,141 @@
+package io.proactivecare.npc.frailty;
+
+import static org.apache.spark.sql.functions.array_sort;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.collect_list;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.when;
+
+import io.proactivecare.npc.schema.Cols;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The eFI of people at dates, from their deficit periods (docs/frailty.md). */
+public final class EfiScores {
+  private EfiScores() {}
+
+  public static final String FIT = "fit";
+  public static final String MILD = "mild";
+  public static final String MODERATE = "moderate";
+  public static final String SEVERE = "severe";
+
+  /** Fewest deficits (out of 36) for mild, moderate and severe frailty: 0.12, 0.24, 0.36. */
+  public static final int MILD_FROM = 5;
+
+  public static final int MODERATE_FROM = 9;
+  public static final int SEVERE_FROM = 13;
+
+  /** The category of an integer deficit count, never of a rounded score. */
+  public static String category(int deficits) {
+    if (deficits >= SEVERE_FROM) {
+      return SEVERE;
+    }
+    if (deficits >= MODERATE_FROM) {
+      return MODERATE;
+    }
+    return deficits >= MILD_FROM ? MILD : FIT;
+  }
+
+  static Column category(Column deficits) {
+    return when(deficits.geq(SEVERE_FROM), SEVERE)
+        .when(deficits.geq(MODERATE_FROM), MODERATE)
+        .when(deficits.geq(MILD_FROM), MILD)
+        .otherwise(FIT);
+  }
+
+  /**
+   * Adds to every request row ({@code person_id, at_date} and any other columns) its {@code
+   * deficit_count}, {@code efi_score} (count / 36) and {@code efi_category}; with {@code detail},
+   * also {@code deficits}: the deficits present, in number order, each with its name and the date
+   * it was first recorded (for polypharmacy, the start of the current period).
+   *
+   * <p>A deficit is present on D when one of its periods covers D: {@code period_start <= D} and no
+   * end, or {@code period_end >= D}.
+   */
+  public static Dataset<Row> score(
+      Dataset<Row> periods, Dataset<Row> requests, EfiDefinition definition, boolean detail) {
+    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AT_DATE).distinct();
+    Dataset<Row> p = periods.withColumnRenamed(Cols.PERSON_ID, "_person");
+    Dataset<Row> present =
+        keys.join(
+            p,
+            col(Cols.PERSON_ID)
+                .equalTo(col("_person"))
+                .and(col(Cols.PERIOD_START).leq(col(Cols.AT_DATE)))
+                .and(coalesce(col(Cols.PERIOD_END), col(Cols.AT_DATE)).geq(col(Cols.AT_DATE))));
+    Dataset<Row> counted;
+    if (detail) {
+      counted =
+          present
+              .join(broadcast(names(present, definition)), Cols.DEFICIT_NO)
+              .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+              .agg(
+                  count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT),
+                  array_sort(
+                          collect_list(
+                              struct(
+                                  col(Cols.DEFICIT_NO),
+                                  col(Cols.DEFICIT),
+                                  col(Cols.PERIOD_START).as(Cols.FIRST_RECORDED))))
+                      .as(Cols.DEFICITS));
+    } else {
+      counted =
+          present
+              .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+              .agg(count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT));
+    }
+    Column n = coalesce(col(Cols.DEFICIT_COUNT), lit(0));
+    Dataset<Row> out =
+        requests
+            .join(counted, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left")
+            .withColumn(Cols.DEFICIT_COUNT, n)
+            .withColumn(Cols.EFI_SCORE, n.cast(DataTypes.DoubleType).divide(EfiDefinition.DEFICITS))
+            .withColumn(Cols.EFI_CATEGORY, category(n));
+    if (detail) {
+      out =
+          out.withColumn(
+              Cols.DEFICITS,
+              coalesce(
+                  col(Cols.DEFICITS),
+                  org.apache
+                      .spark
+                      .sql
+                      .functions
+                      .array()
+                      .cast(DataTypes.createArrayType(deficitType(), false))));
+    }
+    return out;
+  }
+
+  /** The element type of the {@code deficits} list. */
+  static StructType deficitType() {
+    return new StructType()
+        .add(Cols.DEFICIT_NO, DataTypes.IntegerType, false)
+        .add(Cols.DEFICIT, DataTypes.StringType, false)
+        .add(Cols.FIRST_RECORDED, DataTypes.DateType, false);
+  }
+
+  private static Dataset<Row> names(Dataset<Row> any, EfiDefinition d) {
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<Integer, String> e : d.deficits().entrySet()) {
+      rows.add(RowFactory.create(e.getKey(), e.getValue()));
+    }
+    return any.sparkSession()
+        .createDataFrame(
+            rows,
+            new StructType()
+                .add(Cols.DEFICIT_NO, DataTypes.IntegerType, false)
+                .add(Cols.DEFICIT, DataTypes.StringType, false));
+  }
+}

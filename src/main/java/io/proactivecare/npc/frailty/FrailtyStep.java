@@ -1,0 +1,239 @@
+package io.proactivecare.npc.frailty;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.config.YamlNode;
+import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.jobs.Step;
+import io.proactivecare.npc.jobs.StepContext;
+import io.proactivecare.npc.jobs.StepKind;
+import io.proactivecare.npc.population.Population;
+import io.proactivecare.npc.schema.Cols;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The frailty step (docs/frailty.md): deficit periods once from the whole record, then the eFI and
+ * the HFRS of everyone registered at the as-of date, and optionally the eFI at each quarter end
+ * with each person's progression.
+ */
+public final class FrailtyStep implements Step {
+  public static final String KIND = "frailty";
+  public static final String PERIODS = "frailty/deficit_periods";
+  public static final String EFI = "frailty/efi";
+  public static final String HFRS = "frailty/hfrs";
+  public static final String TRAJECTORY = "frailty/trajectory";
+  public static final String PROGRESSION = "frailty/progression";
+
+  private final boolean trajectory;
+  private final Optional<Integer> quarters;
+
+  public FrailtyStep(boolean trajectory, Optional<Integer> quarters) {
+    this.trajectory = trajectory;
+    this.quarters = quarters;
+  }
+
+  /** The outputs a step with these options writes. */
+  public static List<String> outputs(boolean trajectory) {
+    return trajectory
+        ? List.of(PERIODS, EFI, HFRS, TRAJECTORY, PROGRESSION)
+        : List.of(PERIODS, EFI, HFRS);
+  }
+
+  /** {@code run: frailty}, with {@code trajectory: true|false} and {@code quarters: N}. */
+  public static final class Kind implements StepKind {
+    @Override
+    public String name() {
+      return KIND;
+    }
+
+    @Override
+    public String description() {
+      return "compute the eFI and HFRS at the as-of date, and optionally the eFI trajectory";
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of("trajectory", "quarters");
+    }
+
+    @Override
+    public Step create(YamlNode with) {
+      return new FrailtyStep(
+          with.has("trajectory") && with.bool("trajectory"),
+          with.has("quarters") ? Optional.of(with.integer("quarters", 2, 400)) : Optional.empty());
+    }
+  }
+
+  @Override
+  public void run(StepContext ctx) {
+    NpcConfig config = ctx.config();
+    EfiDefinition definition = EfiDefinition.load(config.frailty());
+    HfrsCodelist hfrsCodes = HfrsCodelist.load(config.hfrs().codelist());
+    Polypharmacy polypharmacy = new Polypharmacy(config.frailty().polypharmacy());
+    LocalDate asOf = ctx.asOf();
+
+    StepContext.InputTable regsIn = ctx.input(IngestStep.conformed("gp_registrations"));
+    StepContext.InputTable eventsIn = ctx.input(IngestStep.conformed("gp_events"));
+    StepContext.InputTable medsIn = ctx.input(IngestStep.conformed("gp_medications"));
+    StepContext.InputTable spellsIn = ctx.input(IngestStep.conformed("apc_spells"));
+    Optional<StepContext.InputTable> pcnIn =
+        ctx.optionalInput(IngestStep.conformed("practice_pcn"));
+    for (StepContext.InputTable t : List.of(regsIn, eventsIn, medsIn, spellsIn)) {
+      if (LocalDate.parse(t.versionKey()).isBefore(asOf)) {
+        throw Errors.usage(
+            "As-of date "
+                + asOf
+                + " is after the extract date "
+                + t.versionKey()
+                + " of "
+                + t.name()
+                + ": nothing after an extract is known",
+            "pass --as-of " + t.versionKey() + " or earlier, or ingest a newer extract");
+      }
+    }
+    if (pcnIn.isEmpty()) {
+      ctx.note("no practice_pcn in the warehouse: pcn_code is empty");
+    }
+
+    SparkSession spark = ctx.spark();
+    Dataset<Row> regs = read(spark, regsIn.path());
+    Dataset<Row> spells = read(spark, spellsIn.path());
+    Optional<Dataset<Row>> pcn = pcnIn.map(t -> read(spark, t.path()));
+    Dataset<Row> meds = read(spark, medsIn.path());
+
+    // 1. Deficit periods, once.
+    Dataset<Row> sexes = regs.groupBy(Cols.PERSON_ID).agg(first(Cols.SEX).as(Cols.SEX));
+    Dataset<Row> computed =
+        DeficitPeriods.compute(read(spark, eventsIn.path()), meds, sexes, definition, polypharmacy);
+    Dataset<Row> periods = write(ctx, PERIODS, eventsIn.versionKey(), computed);
+
+    // 2. eFI and HFRS at the as-of date.
+    Dataset<Row> deaths = Population.deaths(regs, Optional.of(spells));
+    Dataset<Row> people =
+        adults(Population.at(regs, deaths, pcn, List.of(asOf), config.population()), config);
+    Dataset<Row> efi =
+        EfiScores.score(periods, people, definition, true)
+            .join(
+                polypharmacy.medicinesAt(meds, people),
+                new String[] {Cols.PERSON_ID, Cols.AT_DATE},
+                "left")
+            .withColumn(
+                Cols.POLYPHARMACY_MEDICINES,
+                org.apache.spark.sql.functions.coalesce(col(Cols.POLYPHARMACY_MEDICINES), lit(0)))
+            .withColumn(
+                Cols.OUTSIDE_VALIDATED_AGE,
+                col(Cols.AGE)
+                    .lt(config.frailty().validatedMinAge())
+                    .or(col(Cols.AGE).gt(config.frailty().validatedMaxAge())))
+            .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
+            .select(
+                Cols.PERSON_ID,
+                Cols.AS_OF,
+                Cols.PRACTICE_CODE,
+                Cols.PCN_CODE,
+                Cols.SEX,
+                Cols.AGE,
+                Cols.DEFICIT_COUNT,
+                Cols.EFI_SCORE,
+                Cols.EFI_CATEGORY,
+                Cols.OUTSIDE_VALIDATED_AGE,
+                Cols.POLYPHARMACY_MEDICINES,
+                Cols.DEFICITS);
+    Dataset<Row> written = write(ctx, EFI, asOf.toString(), efi);
+    ctx.note(categories(written, config.frailty().validatedMinAge()));
+
+    Dataset<Row> hfrs =
+        Hfrs.score(spells, people.select(Cols.PERSON_ID, Cols.AT_DATE), hfrsCodes, config.hfrs())
+            .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
+            .select(
+                Cols.PERSON_ID,
+                Cols.AS_OF,
+                Cols.HFRS_SCORE,
+                Cols.HFRS_BAND,
+                Cols.HFRS_CODES,
+                Cols.HFRS_SPELLS);
+    write(ctx, HFRS, asOf.toString(), hfrs);
+
+    // 3. The trajectory: the same periods at every quarter end, then each person's progression.
+    if (trajectory) {
+      int n = quarters.orElse(config.frailty().trajectoryQuarters());
+      List<LocalDate> dates = Trajectory.quarterEnds(asOf, n);
+      Dataset<Row> cohort =
+          adults(Population.at(regs, deaths, pcn, dates, config.population()), config)
+              .select(Cols.PERSON_ID, Cols.AT_DATE, Cols.AGE);
+      Dataset<Row> path =
+          write(
+              ctx,
+              TRAJECTORY,
+              asOf.toString(),
+              EfiScores.score(periods, cohort, definition, false)
+                  .select(
+                      Cols.PERSON_ID,
+                      Cols.AT_DATE,
+                      Cols.AGE,
+                      Cols.DEFICIT_COUNT,
+                      Cols.EFI_SCORE,
+                      Cols.EFI_CATEGORY));
+      write(ctx, PROGRESSION, asOf.toString(), Trajectory.progression(path));
+      ctx.note(
+          "trajectory: "
+              + n
+              + " quarter ends from "
+              + dates.get(0)
+              + " to "
+              + dates.get(dates.size() - 1));
+    }
+  }
+
+  private static Dataset<Row> adults(Dataset<Row> population, NpcConfig config) {
+    return population.where(col(Cols.AGE).geq(config.frailty().minAge()));
+  }
+
+  private static Dataset<Row> read(SparkSession spark, Path path) {
+    return spark.read().parquet(path.toString());
+  }
+
+  /** Writes {@code data} as output {@code name}, records it, and returns it read back. */
+  private static Dataset<Row> write(StepContext ctx, String name, String key, Dataset<Row> data) {
+    Path dir = ctx.outputDir(name);
+    data.write().mode(SaveMode.ErrorIfExists).parquet(dir.toString());
+    Dataset<Row> back = read(ctx.spark(), dir);
+    ctx.produced(name, key, back.count());
+    return back;
+  }
+
+  /** "eFI categories, ages 65+: fit 1,234 (50.1%), ...": an aggregate for the manifest. */
+  static String categories(Dataset<Row> efi, int fromAge) {
+    Map<String, Long> counts = new TreeMap<>();
+    for (Row r :
+        efi.where(col(Cols.AGE).geq(fromAge)).groupBy(Cols.EFI_CATEGORY).count().collectAsList()) {
+      counts.put(r.getString(0), r.getLong(1));
+    }
+    long total = counts.values().stream().mapToLong(Long::longValue).sum();
+    List<String> parts = new ArrayList<>();
+    for (String c : List.of(EfiScores.FIT, EfiScores.MILD, EfiScores.MODERATE, EfiScores.SEVERE)) {
+      long k = counts.getOrDefault(c, 0L);
+      parts.add(
+          String.format(
+              Locale.ROOT, "%s %,d (%.1f%%)", c, k, total == 0 ? 0.0 : 100.0 * k / total));
+    }
+    return String.format(Locale.ROOT, "eFI categories, ages %d+ (%,d people): ", fromAge, total)
+        + String.join(", ", parts);
+  }
+}

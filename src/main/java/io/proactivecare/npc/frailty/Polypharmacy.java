@@ -1,0 +1,130 @@
+package io.proactivecare.npc.frailty;
+
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count_distinct;
+import static org.apache.spark.sql.functions.date_add;
+import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.lag;
+import static org.apache.spark.sql.functions.lead;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.substring;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.proactivecare.npc.config.FrailtySettings;
+import io.proactivecare.npc.schema.Cols;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
+
+/**
+ * The polypharmacy deficit: present on D when at least {@code minMedicines} distinct medicines were
+ * issued from D minus {@code lookbackDays} to D, both included (docs/frailty.md). Unlike the coded
+ * deficits it comes and goes, so it is held as periods.
+ *
+ * <p>Pluggable: {@link #periods} is all the eFI needs from a rule. This one counts distinct
+ * medicines by BNF chemical substance or by dm+d code ({@link FrailtySettings.Polypharmacy}).
+ */
+public final class Polypharmacy {
+  private static final String KEY = "_medicine";
+  private final FrailtySettings.Polypharmacy rule;
+
+  public Polypharmacy(FrailtySettings.Polypharmacy rule) {
+    this.rule = rule;
+  }
+
+  /** What makes two issues the same medicine. */
+  private Column medicine() {
+    return FrailtySettings.Polypharmacy.MEDICINE_CODE.equals(rule.countBy())
+        ? col(Cols.MEDICINE_CODE)
+        : coalesce(substring(col(Cols.BNF_CODE), 1, 9), col(Cols.MEDICINE_CODE));
+  }
+
+  private Dataset<Row> issues(Dataset<Row> medications) {
+    return medications
+        .select(col(Cols.PERSON_ID), medicine().as(KEY), col(Cols.ISSUE_DATE))
+        .distinct();
+  }
+
+  /**
+   * The periods during which each person meets the rule: {@code person_id, period_start,
+   * period_end} (both included).
+   *
+   * <p>An issue on day t counts on every day from t to t + lookback. A medicine's issues whose
+   * spans touch or overlap merge into one span; the number of medicines whose span covers a day
+   * changes only where a span starts or the day after one ends; the periods are the runs of days
+   * with at least the minimum.
+   */
+  public Dataset<Row> periods(Dataset<Row> medications) {
+    int lookback = rule.lookbackDays();
+    WindowSpec byMedicine = Window.partitionBy(Cols.PERSON_ID, KEY).orderBy(Cols.ISSUE_DATE);
+    Column previous = lag(col(Cols.ISSUE_DATE), 1).over(byMedicine);
+    Dataset<Row> spans =
+        issues(medications)
+            .withColumn(
+                "_new",
+                when(previous.isNull().or(col(Cols.ISSUE_DATE).gt(date_add(previous, lookback))), 1)
+                    .otherwise(0))
+            .withColumn(
+                "_span",
+                sum("_new")
+                    .over(byMedicine.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
+            .groupBy(Cols.PERSON_ID, KEY, "_span")
+            .agg(
+                min(Cols.ISSUE_DATE).as("_from"),
+                date_add(max(Cols.ISSUE_DATE), lookback).as("_to"));
+    Dataset<Row> changes =
+        spans
+            .select(col(Cols.PERSON_ID), col("_from").as("_day"), lit(1).as("_delta"))
+            .unionByName(
+                spans.select(
+                    col(Cols.PERSON_ID), date_add(col("_to"), 1).as("_day"), lit(-1).as("_delta")))
+            .groupBy(Cols.PERSON_ID, "_day")
+            .agg(sum("_delta").as("_delta"));
+    WindowSpec byDay = Window.partitionBy(Cols.PERSON_ID).orderBy("_day");
+    WindowSpec upToDay = byDay.rowsBetween(Window.unboundedPreceding(), Window.currentRow());
+    Column on = col("_active").geq(rule.minMedicines());
+    Dataset<Row> runs =
+        changes
+            .withColumn("_active", sum("_delta").over(upToDay))
+            .withColumn("_next", lead(col("_day"), 1).over(byDay))
+            .withColumn("_on", on)
+            .withColumn(
+                "_switch",
+                when(
+                        lag(col("_on"), 1)
+                            .over(byDay)
+                            .isNull()
+                            .or(lag(col("_on"), 1).over(byDay).notEqual(col("_on"))),
+                        1)
+                    .otherwise(0))
+            .withColumn("_run", sum("_switch").over(upToDay));
+    return runs.where(col("_on"))
+        .groupBy(Cols.PERSON_ID, "_run")
+        .agg(min("_day").as(Cols.PERIOD_START), date_sub(max("_next"), 1).as(Cols.PERIOD_END))
+        .select(Cols.PERSON_ID, Cols.PERIOD_START, Cols.PERIOD_END);
+  }
+
+  /**
+   * For each request ({@code person_id, at_date}), the distinct medicines issued in the look-back
+   * window: {@code person_id, at_date, polypharmacy_medicines}; requests with none are absent.
+   */
+  public Dataset<Row> medicinesAt(Dataset<Row> medications, Dataset<Row> requests) {
+    Dataset<Row> issued = issues(medications).withColumnRenamed(Cols.PERSON_ID, "_person");
+    return requests
+        .select(Cols.PERSON_ID, Cols.AT_DATE)
+        .join(
+            issued,
+            col(Cols.PERSON_ID)
+                .equalTo(col("_person"))
+                .and(col(Cols.ISSUE_DATE).leq(col(Cols.AT_DATE)))
+                .and(col(Cols.ISSUE_DATE).geq(date_sub(col(Cols.AT_DATE), rule.lookbackDays()))))
+        .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+        .agg(count_distinct(col(KEY)).cast("int").as(Cols.POLYPHARMACY_MEDICINES));
+  }
+}

@@ -1,0 +1,103 @@
+package io.proactivecare.npc.frailty;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.datediff;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import io.proactivecare.npc.schema.Cols;
+import java.time.LocalDate;
+import java.time.temporal.IsoFields;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/** The eFI over time: at quarter ends, and each person's progression per year (docs/frailty.md). */
+public final class Trajectory {
+  private Trajectory() {}
+
+  /** Days in a year, for changes per year. */
+  static final double YEAR_DAYS = 365.25;
+
+  private static final String ORIGIN = "2000-01-01";
+
+  /**
+   * The {@code n} quarter ends (31 Mar, 30 Jun, 30 Sep, 31 Dec) up to and including {@code asOf},
+   * oldest first.
+   */
+  public static List<LocalDate> quarterEnds(LocalDate asOf, int n) {
+    LocalDate q = lastQuarterEnd(asOf);
+    List<LocalDate> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add(0, q);
+      q = q.withDayOfMonth(1).minusMonths(2).minusDays(1);
+    }
+    return List.copyOf(out);
+  }
+
+  /** The last quarter end on or before {@code date}. */
+  static LocalDate lastQuarterEnd(LocalDate date) {
+    LocalDate start = date.with(IsoFields.DAY_OF_QUARTER, 1);
+    LocalDate end = start.plusMonths(3).minusDays(1);
+    return end.equals(date) ? date : start.minusDays(1);
+  }
+
+  /**
+   * Each person's progression over their trajectory rows ({@code person_id, at_date, efi_score,
+   * deficit_count}): the number of points, first and last dates and scores, deficits gained, and
+   * {@code efi_change_per_year}, the least-squares slope of the score against time in years (null
+   * with fewer than two points).
+   */
+  public static Dataset<Row> progression(Dataset<Row> trajectory) {
+    // Years since a fixed origin near the data, so the sums stay small and exact enough.
+    Column x = datediff(col(Cols.AT_DATE), lit(ORIGIN).cast("date")).divide(YEAR_DAYS);
+    Column y = col(Cols.EFI_SCORE);
+    Dataset<Row> sums =
+        trajectory
+            .withColumn("_x", x)
+            .groupBy(Cols.PERSON_ID)
+            .agg(
+                count(lit(1)).cast("int").as(Cols.TRAJECTORY_POINTS),
+                min(Cols.AT_DATE).as(Cols.FIRST_DATE),
+                max(Cols.AT_DATE).as(Cols.LAST_DATE),
+                sum("_x").as("_sx"),
+                sum(y).as("_sy"),
+                sum(col("_x").multiply(col("_x"))).as("_sxx"),
+                sum(col("_x").multiply(y)).as("_sxy"));
+    Dataset<Row> ends =
+        trajectory.select(Cols.PERSON_ID, Cols.AT_DATE, Cols.EFI_SCORE, Cols.DEFICIT_COUNT);
+    Dataset<Row> firsts =
+        ends.withColumnRenamed(Cols.AT_DATE, Cols.FIRST_DATE)
+            .withColumnRenamed(Cols.EFI_SCORE, Cols.FIRST_SCORE)
+            .withColumnRenamed(Cols.DEFICIT_COUNT, "_first_count");
+    Dataset<Row> lasts =
+        ends.withColumnRenamed(Cols.AT_DATE, Cols.LAST_DATE)
+            .withColumnRenamed(Cols.EFI_SCORE, Cols.LAST_SCORE)
+            .withColumnRenamed(Cols.DEFICIT_COUNT, "_last_count");
+    Column n = col(Cols.TRAJECTORY_POINTS).cast("double");
+    Column denominator = n.multiply(col("_sxx")).minus(col("_sx").multiply(col("_sx")));
+    Column slope =
+        n.multiply(col("_sxy")).minus(col("_sx").multiply(col("_sy"))).divide(denominator);
+    return sums.join(firsts, new String[] {Cols.PERSON_ID, Cols.FIRST_DATE})
+        .join(lasts, new String[] {Cols.PERSON_ID, Cols.LAST_DATE})
+        .withColumn(Cols.DEFICITS_GAINED, col("_last_count").minus(col("_first_count")))
+        .withColumn(
+            Cols.EFI_CHANGE_PER_YEAR,
+            when(col(Cols.TRAJECTORY_POINTS).geq(2).and(denominator.gt(0)), slope))
+        .select(
+            Cols.PERSON_ID,
+            Cols.TRAJECTORY_POINTS,
+            Cols.FIRST_DATE,
+            Cols.LAST_DATE,
+            Cols.FIRST_SCORE,
+            Cols.LAST_SCORE,
+            Cols.DEFICITS_GAINED,
+            Cols.EFI_CHANGE_PER_YEAR);
+  }
+}
