@@ -51,6 +51,43 @@ class ConfigLoaderTest {
     assertEquals(new SparkSettings("local[*]", 8, Map.of()), c.spark());
     assertEquals(new QualitySettings(0.05, Map.of()), c.quality());
     assertEquals(new IngestSettings(true, true, LocalDate.of(1900, 1, 1)), c.ingest());
+    assertEquals(java.time.MonthDay.of(7, 1), c.population().assumedBirthday());
+    assertEquals(new FrailtySettings.Polypharmacy("substance", 5, 365), c.frailty().polypharmacy());
+    assertEquals(Path.of("conf/codelists/efi_snomed.csv"), c.frailty().codelists().get("SNOMED"));
+    assertEquals(3, c.frailty().codelists().size());
+    assertEquals(18, c.frailty().minAge());
+    assertEquals(65, c.frailty().validatedMinAge());
+    assertEquals(95, c.frailty().validatedMaxAge());
+    assertEquals(16, c.frailty().trajectoryQuarters());
+    assertEquals(new HfrsSettings(Path.of("conf/codelists/hfrs_icd10.csv"), 730, true), c.hfrs());
+  }
+
+  @Test
+  void frailtyKeysAreCheckedAndNamed() {
+    refused(
+        () -> flags(Map.of("frailty.polypharmacy.count_by", "chapters")),
+        "frailty.polypharmacy.count_by",
+        "substance or medicine_code");
+    refused(
+        () -> flags(Map.of("frailty.polypharmacy.min_medicines", "0")),
+        "frailty.polypharmacy.min_medicines");
+    refused(() -> flags(Map.of("frailty.codelists.ICD10", "x.csv")), "frailty.codelists.ICD10");
+    refused(() -> flags(Map.of("frailty.validated_ages", "[95, 65]")), "frailty.validated_ages");
+    refused(() -> flags(Map.of("population.assumed_birthday", "13-01")), "assumed_birthday");
+    refused(() -> flags(Map.of("hfrs.lookback_days", "0")), "hfrs.lookback_days");
+    assertEquals(
+        "medicine_code",
+        flags(Map.of("frailty.polypharmacy.count_by", "medicine_code"))
+            .config()
+            .frailty()
+            .polypharmacy()
+            .countBy());
+    assertEquals(
+        java.time.MonthDay.of(1, 1),
+        flags(Map.of("population.assumed_birthday", "01-01"))
+            .config()
+            .population()
+            .assumedBirthday());
   }
 
   @Test
