@@ -29,8 +29,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code npc validate}: checks the configuration, job files and inputs without running anything and
- * without starting Spark: every key and value, every step, and for every extract its descriptor,
- * mappings, files and CSV headers.
+ * without starting Spark: every key and value, the codelists, every step, and for every extract its
+ * descriptor, mappings, files and CSV headers.
  */
 @Command(
     name = "validate",
@@ -38,8 +38,8 @@ import picocli.CommandLine.Spec;
     description = {
       "Check configuration, job files and inputs without running anything.",
       "",
-      "Checks unknown keys, bad values, step graphs, extract descriptors, mappings, files and CSV",
-      "headers. Starts no Spark session."
+      "Checks unknown keys, bad values, codelists, step graphs, extract descriptors, mappings, files",
+      "and CSV headers. Starts no Spark session."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -59,6 +59,13 @@ final class ValidateCommand implements Callable<Integer> {
     out.printf(
         "ok  configuration (%s)%n",
         ConfigLoader.locate(common.config).map(Path::toString).orElse("built-in defaults"));
+    io.proactivecare.npc.frailty.EfiDefinition efi =
+        io.proactivecare.npc.frailty.EfiDefinition.load(config.frailty());
+    io.proactivecare.npc.frailty.HfrsCodelist hfrs =
+        io.proactivecare.npc.frailty.HfrsCodelist.load(config.hfrs().codelist());
+    out.printf(
+        "ok  codelists: eFI %d deficits, %,d codes, %d value rules; HFRS %d codes%n",
+        efi.deficits().size(), efi.codes().size(), efi.valueRules().size(), hfrs.tenths().size());
     Set<Path> extracts = new LinkedHashSet<>();
     for (Path jobFile : jobFiles()) {
       JobSpec job = JobLoader.load(jobFile, Engine.standardSteps());

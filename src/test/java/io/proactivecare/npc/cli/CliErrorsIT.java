@@ -403,6 +403,11 @@ class CliErrorsIT {
     assertTrue(r.out().contains("ok  configuration"), r.out());
     assertTrue(r.out().contains("ok  job jobs/nightly.yaml"), r.out());
     assertTrue(
+        r.out()
+            .contains(
+                "ok  codelists: eFI 36 deficits, 5,729 codes, 147 value rules; HFRS 109 codes"),
+        r.out());
+    assertTrue(
         r.out().contains("ok  extract " + x + ": 2 files, extract date 2025-03-31"), r.out());
     assertEquals(List.of(), r.errorLines());
     assertFalse(Files.exists(warehouse()), "validate writes nothing");
