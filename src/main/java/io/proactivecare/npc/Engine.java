@@ -2,6 +2,7 @@ package io.proactivecare.npc;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.frailty.FrailtyStep;
 import io.proactivecare.npc.ingest.ExtractLoader;
 import io.proactivecare.npc.ingest.IngestStep;
@@ -27,7 +28,10 @@ public final class Engine {
 
   /** Every step kind a job file may name. Later stages register theirs here. */
   public static StepRegistry standardSteps() {
-    return new StepRegistry().register(new IngestStep.Kind()).register(new FrailtyStep.Kind());
+    return new StepRegistry()
+        .register(new IngestStep.Kind())
+        .register(new FrailtyStep.Kind())
+        .register(new FeaturesStep.Kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */
@@ -49,17 +53,36 @@ public final class Engine {
 
   /** The one-step job behind {@code npc frailty}. */
   public static JobSpec frailtyJob(boolean trajectory, Optional<Integer> quarters) {
-    return new JobSpec(
-        "frailty",
+    return oneStep(
+        FrailtyStep.KIND,
         "eFI and HFRS at the as-of date" + (trajectory ? ", with the eFI trajectory" : ""),
+        new FrailtyStep(trajectory, quarters),
+        FrailtyStep.outputs(trajectory));
+  }
+
+  /** The one-step job behind {@code npc features}. */
+  public static JobSpec featuresJob() {
+    return oneStep(
+        FeaturesStep.KIND,
+        "person features at the as-of date",
+        new FeaturesStep(),
+        List.of(FeaturesStep.OUTPUT));
+  }
+
+  /** A job of one step, named after its kind, whose outputs are all patient-level. */
+  private static JobSpec oneStep(
+      String kind, String description, io.proactivecare.npc.jobs.Step step, List<String> outputs) {
+    return new JobSpec(
+        kind,
+        description,
         "(command)",
         List.of(
             new JobSpec.StepSpec(
-                "frailty",
-                FrailtyStep.KIND,
+                kind,
+                kind,
                 List.of(),
-                new FrailtyStep(trajectory, quarters),
-                FrailtyStep.outputs(trajectory).stream()
+                step,
+                outputs.stream()
                     .map(o -> new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL))
                     .toList())));
   }

@@ -19,6 +19,7 @@ import picocli.CommandLine.IVersionProvider;
       IngestCommand.class,
       RunCommand.class,
       FrailtyCommand.class,
+      FeaturesCommand.class,
       ValidateCommand.class,
       RunsCommand.class,
       ContractsCommand.class,

@@ -47,7 +47,8 @@ public final class ConfigLoader {
           "ingest",
           "population",
           "frailty",
-          "hfrs");
+          "hfrs",
+          "features");
 
   private ConfigLoader() {}
 
@@ -146,6 +147,19 @@ public final class ConfigLoader {
         .child("polypharmacy")
         .rejectUnknown(Set.of("count_by", "min_medicines", "lookback_days"));
     n.child("hfrs").rejectUnknown(Set.of("codelist", "lookback_days", "require_discharge"));
+    n.child("features")
+        .rejectUnknown(
+            Set.of(
+                "window_days",
+                "long_window_days",
+                "recency_cap_days",
+                "imd_vintage",
+                "ae_department_types",
+                "ae_categories",
+                "op_attended_statuses",
+                "op_dna_statuses",
+                "long_term_conditions",
+                "cost_frequencies"));
   }
 
   /** The coding systems of gp_events, each with its own eFI codelist. */
@@ -188,7 +202,8 @@ public final class ConfigLoader {
             ingest.date("earliest_date")),
         population(n.child("population")),
         frailty(n.child("frailty")),
-        hfrs(n.child("hfrs")));
+        hfrs(n.child("hfrs")),
+        features(n.child("features")));
   }
 
   private static PopulationSettings population(YamlNode p) {
@@ -246,6 +261,33 @@ public final class ConfigLoader {
         range[0],
         range[1],
         f.integer("trajectory_quarters", 2, 400));
+  }
+
+  private static FeatureSettings features(YamlNode f) {
+    String vintage = f.string("imd_vintage");
+    if (!Set.of("IMD2019", "IoD2025").contains(vintage)) {
+      throw f.bad("imd_vintage", f.value("imd_vintage").orElseThrow(), "IMD2019 or IoD2025");
+    }
+    int window = f.integer("window_days", 1, 3660);
+    return new FeatureSettings(
+        window,
+        f.integer("long_window_days", window, 36_600),
+        f.integer("recency_cap_days", 1, 36_600),
+        vintage,
+        nonEmpty(f, "ae_department_types"),
+        nonEmpty(f, "ae_categories"),
+        nonEmpty(f, "op_attended_statuses"),
+        f.stringList("op_dna_statuses"),
+        nonEmpty(f, "long_term_conditions"),
+        f.numberMap("cost_frequencies", 0, 100));
+  }
+
+  private static List<String> nonEmpty(YamlNode n, String key) {
+    List<String> list = n.stringList(key);
+    if (list.isEmpty()) {
+      throw Errors.config(n.source(), n.keyOf(key), "is empty", "give at least one value");
+    }
+    return list;
   }
 
   private static HfrsSettings hfrs(YamlNode h) {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param population how the registered population at a date is taken
  * @param frailty the Electronic Frailty Index
  * @param hfrs the Hospital Frailty Risk Score
+ * @param features counting rules of the person features
  */
 public record NpcConfig(
     Path warehouse,
@@ -25,4 +26,5 @@ public record NpcConfig(
     IngestSettings ingest,
     PopulationSettings population,
     FrailtySettings frailty,
-    HfrsSettings hfrs) {}
+    HfrsSettings hfrs,
+    FeatureSettings features) {}

@@ -87,6 +87,19 @@ public final class DeficitPeriods {
             col(Cols.PERIOD_END));
   }
 
+  /** Each person's sex for sex-specific value rules: as on their latest registration. */
+  public static Dataset<Row> sexes(Dataset<Row> registrations) {
+    return registrations
+        .groupBy(Cols.PERSON_ID)
+        .agg(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .max_by(col(Cols.SEX), col(Cols.REGISTRATION_START))
+                .as(Cols.SEX));
+  }
+
   private static Dataset<Row> codes(SparkSession spark, EfiDefinition d) {
     List<Row> rows = new ArrayList<>();
     for (EfiDefinition.Code c : d.codes()) {

@@ -1,19 +1,16 @@
 package io.proactivecare.npc.frailty;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.lit;
 
-import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.config.YamlNode;
-import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.ingest.Conformed;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.population.Population;
 import io.proactivecare.npc.schema.Cols;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,8 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * The frailty step (docs/frailty.md): deficit periods once from the whole record, then the eFI and
@@ -88,40 +83,17 @@ public final class FrailtyStep implements Step {
     Polypharmacy polypharmacy = new Polypharmacy(config.frailty().polypharmacy());
     LocalDate asOf = ctx.asOf();
 
-    StepContext.InputTable regsIn = ctx.input(IngestStep.conformed("gp_registrations"));
-    StepContext.InputTable eventsIn = ctx.input(IngestStep.conformed("gp_events"));
-    StepContext.InputTable medsIn = ctx.input(IngestStep.conformed("gp_medications"));
-    StepContext.InputTable spellsIn = ctx.input(IngestStep.conformed("apc_spells"));
-    Optional<StepContext.InputTable> pcnIn =
-        ctx.optionalInput(IngestStep.conformed("practice_pcn"));
-    for (StepContext.InputTable t : List.of(regsIn, eventsIn, medsIn, spellsIn)) {
-      if (LocalDate.parse(t.versionKey()).isBefore(asOf)) {
-        throw Errors.usage(
-            "As-of date "
-                + asOf
-                + " is after the extract date "
-                + t.versionKey()
-                + " of "
-                + t.name()
-                + ": nothing after an extract is known",
-            "pass --as-of " + t.versionKey() + " or earlier, or ingest a newer extract");
-      }
-    }
-    if (pcnIn.isEmpty()) {
-      ctx.note("no practice_pcn in the warehouse: pcn_code is empty");
-    }
-
-    SparkSession spark = ctx.spark();
-    Dataset<Row> regs = read(spark, regsIn.path());
-    Dataset<Row> spells = read(spark, spellsIn.path());
-    Optional<Dataset<Row>> pcn = pcnIn.map(t -> read(spark, t.path()));
-    Dataset<Row> meds = read(spark, medsIn.path());
+    Conformed conformed = Conformed.of(ctx);
+    Dataset<Row> regs = conformed.required("gp_registrations");
+    Dataset<Row> events = conformed.required("gp_events");
+    Dataset<Row> meds = conformed.required("gp_medications");
+    Dataset<Row> spells = conformed.required("apc_spells");
+    Optional<Dataset<Row>> pcn = conformed.optional("practice_pcn");
 
     // 1. Deficit periods, once.
-    Dataset<Row> sexes = regs.groupBy(Cols.PERSON_ID).agg(first(Cols.SEX).as(Cols.SEX));
     Dataset<Row> computed =
-        DeficitPeriods.compute(read(spark, eventsIn.path()), meds, sexes, definition, polypharmacy);
-    Dataset<Row> periods = write(ctx, PERIODS, eventsIn.versionKey(), computed);
+        DeficitPeriods.compute(events, meds, DeficitPeriods.sexes(regs), definition, polypharmacy);
+    Dataset<Row> periods = ctx.write(PERIODS, conformed.versionKey("gp_events"), computed);
 
     // 2. eFI and HFRS at the as-of date.
     Dataset<Row> deaths = Population.deaths(regs, Optional.of(spells));
@@ -155,11 +127,15 @@ public final class FrailtyStep implements Step {
                 Cols.OUTSIDE_VALIDATED_AGE,
                 Cols.POLYPHARMACY_MEDICINES,
                 Cols.DEFICITS);
-    Dataset<Row> written = write(ctx, EFI, asOf.toString(), efi);
+    Dataset<Row> written = ctx.write(EFI, asOf.toString(), efi);
     ctx.note(categories(written, config.frailty().validatedMinAge()));
 
     Dataset<Row> hfrs =
-        Hfrs.score(spells, people.select(Cols.PERSON_ID, Cols.AT_DATE), hfrsCodes, config.hfrs())
+        Hfrs.score(
+                spells,
+                written.select(col(Cols.PERSON_ID), col(Cols.AS_OF).as(Cols.AT_DATE)),
+                hfrsCodes,
+                config.hfrs())
             .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
             .select(
                 Cols.PERSON_ID,
@@ -168,7 +144,7 @@ public final class FrailtyStep implements Step {
                 Cols.HFRS_BAND,
                 Cols.HFRS_CODES,
                 Cols.HFRS_SPELLS);
-    write(ctx, HFRS, asOf.toString(), hfrs);
+    ctx.write(HFRS, asOf.toString(), hfrs);
 
     // 3. The trajectory: the same periods at every quarter end, then each person's progression.
     if (trajectory) {
@@ -178,8 +154,7 @@ public final class FrailtyStep implements Step {
           adults(Population.at(regs, deaths, pcn, dates, config.population()), config)
               .select(Cols.PERSON_ID, Cols.AT_DATE, Cols.AGE);
       Dataset<Row> path =
-          write(
-              ctx,
+          ctx.write(
               TRAJECTORY,
               asOf.toString(),
               EfiScores.score(periods, cohort, definition, false)
@@ -190,7 +165,7 @@ public final class FrailtyStep implements Step {
                       Cols.DEFICIT_COUNT,
                       Cols.EFI_SCORE,
                       Cols.EFI_CATEGORY));
-      write(ctx, PROGRESSION, asOf.toString(), Trajectory.progression(path));
+      ctx.write(PROGRESSION, asOf.toString(), Trajectory.progression(path));
       ctx.note(
           "trajectory: "
               + n
@@ -203,19 +178,6 @@ public final class FrailtyStep implements Step {
 
   private static Dataset<Row> adults(Dataset<Row> population, NpcConfig config) {
     return population.where(col(Cols.AGE).geq(config.frailty().minAge()));
-  }
-
-  private static Dataset<Row> read(SparkSession spark, Path path) {
-    return spark.read().parquet(path.toString());
-  }
-
-  /** Writes {@code data} as output {@code name}, records it, and returns it read back. */
-  private static Dataset<Row> write(StepContext ctx, String name, String key, Dataset<Row> data) {
-    Path dir = ctx.outputDir(name);
-    data.write().mode(SaveMode.ErrorIfExists).parquet(dir.toString());
-    Dataset<Row> back = read(ctx.spark(), dir);
-    ctx.produced(name, key, back.count());
-    return back;
   }
 
   /** "eFI categories, ages 65+: fit 1,234 (50.1%), ...": an aggregate for the manifest. */

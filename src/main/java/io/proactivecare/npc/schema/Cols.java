@@ -107,4 +107,32 @@ public final class Cols {
   public static final String LAST_SCORE = "last_score";
   public static final String DEFICITS_GAINED = "deficits_gained";
   public static final String EFI_CHANGE_PER_YEAR = "efi_change_per_year";
+
+  // Person features (docs/features.md)
+  public static final String ETHNIC_CATEGORY = "ethnic_category";
+  public static final String IMD_QUINTILE = "imd_quintile";
+  public static final String LONG_TERM_CONDITIONS = "long_term_conditions";
+  public static final String MEDICINES_12M = "medicines_12m";
+  public static final String EMERGENCY_ADMISSIONS_12M = "emergency_admissions_12m";
+  public static final String EMERGENCY_ADMISSIONS_36M = "emergency_admissions_36m";
+  public static final String UNPLANNED_BED_DAYS_12M = "unplanned_bed_days_12m";
+  public static final String ELECTIVE_ADMISSIONS_12M = "elective_admissions_12m";
+  public static final String DAY_CASES_12M = "day_cases_12m";
+  public static final String AE_ATTENDANCES_12M = "ae_attendances_12m";
+  public static final String AE_TYPE1_ATTENDANCES_12M = "ae_type1_attendances_12m";
+  public static final String OUTPATIENT_ATTENDANCES_12M = "outpatient_attendances_12m";
+  public static final String OUTPATIENT_DNAS_12M = "outpatient_dnas_12m";
+  public static final String DAYS_SINCE_EMERGENCY_ADMISSION = "days_since_emergency_admission";
+  public static final String DAYS_SINCE_AE_ATTENDANCE = "days_since_ae_attendance";
+  public static final String DAYS_SINCE_INPATIENT_STAY = "days_since_inpatient_stay";
+  public static final String DAYS_SINCE_OUTPATIENT_CONTACT = "days_since_outpatient_contact";
+  public static final String SOCIAL_CARE_ACTIVE = "social_care_active";
+  public static final String SOCIAL_CARE_PACKAGE = "social_care_package";
+  public static final String SOCIAL_CARE_WEEKLY_COST = "social_care_weekly_cost";
+  public static final String SOCIAL_CARE_SERVICES_12M = "social_care_services_12m";
+  public static final String HOUSEBOUND = "housebound";
+  public static final String CARE_HOME = "care_home";
+
+  /** Prefix of the 36 eFI deficit flags, e.g. {@code efi_falls}. */
+  public static final String EFI_FLAG_PREFIX = "efi_";
 }

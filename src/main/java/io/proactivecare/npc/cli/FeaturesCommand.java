@@ -1,0 +1,45 @@
+package io.proactivecare.npc.cli;
+
+import io.proactivecare.npc.Engine;
+import io.proactivecare.npc.config.ConfigLoader;
+import java.time.LocalDate;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code npc features}: each registered person's features at a date. */
+@Command(
+    name = "features",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Build each registered person's features at a date (docs/features.md).",
+      "",
+      "Reads the published conformed tables and publishes features/person: demographics,",
+      "deprivation, eFI and its deficits, HFRS, long-term conditions, medicines, hospital use and",
+      "its recency, and social care, from data on or before the as-of date only."
+    })
+final class FeaturesCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+  @Mixin CommonOptions common;
+
+  @Option(
+      names = "--as-of",
+      paramLabel = "yyyy-MM-dd",
+      description = "As-of date (default: the date of the newest published extract).")
+  LocalDate asOf;
+
+  @Override
+  public Integer call() {
+    ConfigLoader.Loaded loaded = common.load();
+    return JobExecution.run(
+        loaded,
+        Engine.featuresJob(),
+        Optional.ofNullable(asOf),
+        Optional.empty(),
+        spec.commandLine().getOut());
+  }
+}
