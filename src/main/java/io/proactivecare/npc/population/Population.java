@@ -3,6 +3,7 @@ package io.proactivecare.npc.population;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.row_number;
@@ -113,7 +114,12 @@ public final class Population {
     Dataset<Row> aged =
         one.withColumn(
             Cols.AGE,
-            year(d).minus(col(Cols.YEAR_OF_BIRTH)).minus(when(birthdayPassed, 0).otherwise(1)));
+            // Never below 0: a baby born this year is 0 before the assumed birthday too.
+            greatest(
+                lit(0),
+                year(d)
+                    .minus(col(Cols.YEAR_OF_BIRTH))
+                    .minus(when(birthdayPassed, 0).otherwise(1))));
     Dataset<Row> withPcn;
     if (practicePcn.isPresent()) {
       Dataset<Row> pcn =

@@ -23,7 +23,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -209,11 +208,6 @@ class PopulationTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: Population.at gives age -1 to a person born in the year of D when D is before the"
-          + " assumed birthday (born 2025, registered 2025-01-15, at 2025-03-31: 2025 - 2025 - 1)."
-          + " A registered person's age in whole years cannot be negative; it should be 0"
-          + " (e.g. greatest(0, ...)).")
   void aBabyBornInTheYearOfDIsAgedZeroNotMinusOne() {
     SparkSession spark = SparkTestSession.get();
     Dataset<Row> regs =
