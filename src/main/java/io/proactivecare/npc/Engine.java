@@ -8,6 +8,9 @@ import io.proactivecare.npc.ingest.ExtractLoader;
 import io.proactivecare.npc.ingest.IngestStep;
 import io.proactivecare.npc.jobs.JobSpec;
 import io.proactivecare.npc.jobs.StepRegistry;
+import io.proactivecare.npc.risk.ModelRegistry;
+import io.proactivecare.npc.risk.RiskScoreStep;
+import io.proactivecare.npc.risk.RiskTrainStep;
 import io.proactivecare.npc.warehouse.Sensitivity;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.io.IOException;
@@ -31,7 +34,9 @@ public final class Engine {
     return new StepRegistry()
         .register(new IngestStep.Kind())
         .register(new FrailtyStep.Kind())
-        .register(new FeaturesStep.Kind());
+        .register(new FeaturesStep.Kind())
+        .register(new RiskTrainStep.Kind())
+        .register(new RiskScoreStep.Kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */
@@ -67,6 +72,24 @@ public final class Engine {
         "person features at the as-of date",
         new FeaturesStep(),
         List.of(FeaturesStep.OUTPUT));
+  }
+
+  /** The one-step job behind {@code npc risk train}. */
+  public static JobSpec riskTrainJob(Optional<Path> truth) {
+    return oneStep(
+        RiskTrainStep.KIND,
+        "train and register a risk model",
+        new RiskTrainStep(truth),
+        List.of(ModelRegistry.OUTPUT));
+  }
+
+  /** The one-step job behind {@code npc risk score}: features, scores, and a first model. */
+  public static JobSpec riskScoreJob() {
+    return oneStep(
+        RiskScoreStep.KIND,
+        "score everyone with the current risk model",
+        new RiskScoreStep(),
+        List.of(FeaturesStep.OUTPUT, "risk/*"));
   }
 
   /** A job of one step, named after its kind, whose outputs are all patient-level. */

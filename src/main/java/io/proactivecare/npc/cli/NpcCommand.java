@@ -20,6 +20,7 @@ import picocli.CommandLine.IVersionProvider;
       RunCommand.class,
       FrailtyCommand.class,
       FeaturesCommand.class,
+      RiskCommand.class,
       ValidateCommand.class,
       RunsCommand.class,
       ContractsCommand.class,

@@ -48,7 +48,8 @@ public final class ConfigLoader {
           "population",
           "frailty",
           "hfrs",
-          "features");
+          "features",
+          "risk");
 
   private ConfigLoader() {}
 
@@ -160,6 +161,24 @@ public final class ConfigLoader {
                 "op_dna_statuses",
                 "long_term_conditions",
                 "cost_frequencies"));
+    YamlNode risk = n.child("risk");
+    risk.rejectUnknown(
+        Set.of(
+            "training_cutoffs_months",
+            "holdout_months",
+            "horizon_days",
+            "min_age",
+            "holdout_share",
+            "calibration_share",
+            "training_sample",
+            "calibration",
+            "seed",
+            "regression_lambda",
+            "trees",
+            "band_shares"));
+    risk.child("trees")
+        .rejectUnknown(
+            Set.of("count", "max_depth", "max_nodes", "node_size", "shrinkage", "subsample"));
   }
 
   /** The coding systems of gp_events, each with its own eFI codelist. */
@@ -203,7 +222,8 @@ public final class ConfigLoader {
         population(n.child("population")),
         frailty(n.child("frailty")),
         hfrs(n.child("hfrs")),
-        features(n.child("features")));
+        features(n.child("features")),
+        risk(n.child("risk")));
   }
 
   private static PopulationSettings population(YamlNode p) {
@@ -280,6 +300,76 @@ public final class ConfigLoader {
         f.stringList("op_dna_statuses"),
         nonEmpty(f, "long_term_conditions"),
         f.numberMap("cost_frequencies", 0, 100));
+  }
+
+  private static RiskSettings risk(YamlNode r) {
+    List<Integer> cutoffs = new java.util.ArrayList<>();
+    for (String m : nonEmpty(r, "training_cutoffs_months")) {
+      try {
+        cutoffs.add(Integer.parseInt(m));
+      } catch (NumberFormatException e) {
+        throw r.bad(
+            "training_cutoffs_months",
+            r.value("training_cutoffs_months").orElseThrow(),
+            "a list of whole months, e.g. [24, 36]");
+      }
+    }
+    int horizonMonths = 12;
+    int holdout = r.integer("holdout_months", horizonMonths, 600);
+    for (int c : cutoffs) {
+      if (c < holdout + horizonMonths) {
+        throw r.bad(
+            "training_cutoffs_months",
+            r.value("training_cutoffs_months").orElseThrow(),
+            "cutoffs at least holdout_months + 12 before the as-of date, so training outcomes"
+                + " end before the hold-out's cutoff");
+      }
+    }
+    String calibration = r.string("calibration");
+    if (!Set.of("platt", "isotonic").contains(calibration)) {
+      throw r.bad("calibration", r.value("calibration").orElseThrow(), "platt or isotonic");
+    }
+    List<Double> bands = new java.util.ArrayList<>();
+    for (String b : nonEmpty(r, "band_shares")) {
+      try {
+        bands.add(Double.parseDouble(b));
+      } catch (NumberFormatException e) {
+        throw r.bad(
+            "band_shares",
+            r.value("band_shares").orElseThrow(),
+            "three shares, e.g. [0.01, 0.05, 0.2]");
+      }
+    }
+    if (bands.size() != 3
+        || bands.get(0) <= 0
+        || bands.get(0) >= bands.get(1)
+        || bands.get(1) >= bands.get(2)
+        || bands.get(2) >= 1) {
+      throw r.bad(
+          "band_shares",
+          r.value("band_shares").orElseThrow(),
+          "three increasing shares between 0 and 1, e.g. [0.01, 0.05, 0.2]");
+    }
+    YamlNode t = r.child("trees");
+    return new RiskSettings(
+        cutoffs,
+        holdout,
+        r.integer("horizon_days", 1, 3660),
+        r.integer("min_age", 0, 130),
+        r.number("holdout_share", 0.01, 0.9),
+        r.number("calibration_share", 0.01, 0.9),
+        r.integer("training_sample", 100, 100_000_000),
+        calibration,
+        (long) r.number("seed", 0, 9.0e15),
+        r.number("regression_lambda", 0, 1e6),
+        new RiskSettings.Trees(
+            t.integer("count", 1, 10_000),
+            t.integer("max_depth", 1, 30),
+            t.integer("max_nodes", 2, 100_000),
+            t.integer("node_size", 1, 1_000_000),
+            t.number("shrinkage", 1e-6, 1),
+            t.number("subsample", 0.01, 1)),
+        bands);
   }
 
   private static List<String> nonEmpty(YamlNode n, String key) {

@@ -16,6 +16,7 @@ import java.nio.file.Path;
  * @param frailty the Electronic Frailty Index
  * @param hfrs the Hospital Frailty Risk Score
  * @param features counting rules of the person features
+ * @param risk the unplanned-care risk model
  */
 public record NpcConfig(
     Path warehouse,
@@ -27,4 +28,5 @@ public record NpcConfig(
     PopulationSettings population,
     FrailtySettings frailty,
     HfrsSettings hfrs,
-    FeatureSettings features) {}
+    FeatureSettings features,
+    RiskSettings risk) {}

@@ -48,7 +48,9 @@ public final class Conformed {
 
   /** The extract date of the version of {@code table} that is read. */
   public String versionKey(String table) {
-    return ctx.input(IngestStep.conformed(table)).versionKey();
+    return ctx.optionalInput(IngestStep.conformed(table))
+        .orElseThrow(() -> new IllegalStateException(table + " was not read"))
+        .versionKey();
   }
 
   private Dataset<Row> read(StepContext.InputTable t) {

@@ -28,7 +28,17 @@ public final class Metrics {
   /** One row of the calibration table: predictions grouped into tenths by rank. */
   public record Decile(int decile, long n, double meanPredicted, double observed) {}
 
+  /** The report with the top 5% of these predictions flagged. */
   public static Report report(double[] p, int[] y) {
+    return report(p, y, topFlags(p, 0.05));
+  }
+
+  /**
+   * The report with sensitivity and PPV of the given flags (for a subgroup: the flags of the whole
+   * population's top 5%, so a subgroup is judged by the cut the cohort uses).
+   */
+  public static Report report(double[] p, int[] y, boolean[] flagged) {
+    double[] top = flagged(y, flagged);
     return new Report(
         p.length,
         Arrays.stream(y).filter(v -> v == 1).count(),
@@ -37,9 +47,38 @@ public final class Metrics {
         brier(p, y),
         calibration(p, y)[1],
         calibrationInTheLarge(p, y),
-        topShare(p, y, 0.05)[0],
-        topShare(p, y, 0.05)[1],
+        top[0],
+        top[1],
         deciles(p, y));
+  }
+
+  /** Flags the top {@code share} by rank: exactly ceil(share * n), ties broken by index. */
+  public static boolean[] topFlags(double[] p, double share) {
+    Integer[] order = sortedAscending(p);
+    int n = p.length;
+    int k = (int) Math.ceil(share * n);
+    boolean[] f = new boolean[n];
+    for (int i = n - 1; i >= n - k; i--) {
+      f[order[i]] = true;
+    }
+    return f;
+  }
+
+  /** {sensitivity, PPV} of the flags: flagged events over events, and over flagged. */
+  static double[] flagged(int[] y, boolean[] flagged) {
+    long events = 0;
+    long flags = 0;
+    long tp = 0;
+    for (int i = 0; i < y.length; i++) {
+      events += y[i];
+      if (flagged[i]) {
+        flags++;
+        tp += y[i];
+      }
+    }
+    return new double[] {
+      events == 0 ? Double.NaN : (double) tp / events, flags == 0 ? Double.NaN : (double) tp / flags
+    };
   }
 
   /**
@@ -129,24 +168,6 @@ public final class Metrics {
   public static double calibrationInTheLarge(double[] p, int[] y) {
     double[] x = logits(p);
     return Logistic.fitInterceptWithOffset(x, y);
-  }
-
-  /**
-   * Sensitivity and PPV when the top {@code share} of predictions are flagged; the cut is by rank,
-   * so exactly ceil(share * n) are flagged, ties broken by index.
-   */
-  public static double[] topShare(double[] p, int[] y, double share) {
-    Integer[] order = sortedAscending(p);
-    int n = p.length;
-    int k = (int) Math.ceil(share * n);
-    long events = Arrays.stream(y).filter(v -> v == 1).count();
-    long tp = 0;
-    for (int i = n - 1; i >= n - k; i--) {
-      tp += y[order[i]];
-    }
-    return new double[] {
-      events == 0 ? Double.NaN : (double) tp / events, k == 0 ? Double.NaN : (double) tp / k
-    };
   }
 
   /** Mean predicted and observed rate per tenth of the predictions, lowest first. */

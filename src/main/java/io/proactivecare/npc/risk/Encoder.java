@@ -1,0 +1,137 @@
+package io.proactivecare.npc.risk;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.schema.Cols;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Turns a row of {@code features/person} into the model's numeric vector: numbers as they are,
+ * flags as 0/1, categories one-hot, a missing deprivation decile as 0 with an "unknown" flag. The
+ * encoder is saved with the model, so scoring uses exactly the training encoding.
+ *
+ * @param numeric feature columns used as numbers (int, double or boolean)
+ * @param categories categorical columns, each with the levels it one-hot encodes
+ */
+public record Encoder(List<String> numeric, List<Category> categories) implements Serializable {
+  /** A categorical column and its levels; a value outside them encodes as all zeros. */
+  public record Category(String column, List<String> levels) implements Serializable {}
+
+  /** The name of the deprivation-unknown indicator. */
+  public static final String IMD_UNKNOWN = "imd_unknown";
+
+  /** Columns that identify a row and are never features. */
+  static final Set<String> NOT_FEATURES =
+      Set.of(
+          Cols.PERSON_ID,
+          Cols.AT_DATE,
+          Cols.PRACTICE_CODE,
+          Cols.PCN_CODE,
+          Cols.LSOA_CODE,
+          Cols.ETHNIC_GROUP,
+          Cols.IMD_QUINTILE,
+          Cols.EFI_CATEGORY,
+          Cols.HFRS_BAND);
+
+  /** The standard encoding of the columns of {@code schema}, a features/person table. */
+  public static Encoder standard(StructType schema) {
+    List<String> numeric = new ArrayList<>();
+    List<String> categorical = List.of(Cols.SEX, Cols.ETHNIC_CATEGORY, Cols.SOCIAL_CARE_PACKAGE);
+    for (String c : schema.fieldNames()) {
+      if (NOT_FEATURES.contains(c) || categorical.contains(c)) {
+        continue;
+      }
+      numeric.add(c);
+    }
+    return new Encoder(
+        List.copyOf(numeric),
+        List.of(
+            new Category(Cols.SEX, List.of("F", "M")),
+            new Category(
+                Cols.ETHNIC_CATEGORY, List.of("White", "Mixed", "Asian", "Black", "Other")),
+            new Category(
+                Cols.SOCIAL_CARE_PACKAGE,
+                List.of("nursing", "residential", "community", "short_term"))));
+  }
+
+  /** The names of the vector's entries, in order. */
+  public List<String> names() {
+    List<String> out = new ArrayList<>(numeric);
+    out.add(IMD_UNKNOWN);
+    for (Category c : categories) {
+      for (String level : c.levels()) {
+        out.add(c.column() + "=" + level);
+      }
+    }
+    return out;
+  }
+
+  public int width() {
+    return names().size();
+  }
+
+  /** Every column the encoder reads. */
+  public List<String> columns() {
+    List<String> out = new ArrayList<>(numeric);
+    categories.forEach(c -> out.add(c.column()));
+    return out;
+  }
+
+  /** Refuses a table that lacks a column the model needs, naming them all. */
+  public void requireColumns(StructType schema, String table) {
+    List<String> missing = new ArrayList<>();
+    Set<String> have = Set.of(schema.fieldNames());
+    for (String c : columns()) {
+      if (!have.contains(c)) {
+        missing.add(c);
+      }
+    }
+    if (!missing.isEmpty()) {
+      throw Errors.usage(
+          table + " has no column " + String.join(", ", missing) + ", which the model needs",
+          "rebuild the features with this version of npc (npc features), or train a new model");
+    }
+  }
+
+  /** The vector of one row. */
+  public double[] encode(Row row) {
+    double[] x = new double[width()];
+    int i = 0;
+    for (String c : numeric) {
+      Object v = row.getAs(c);
+      x[i++] = value(v, c);
+    }
+    x[i++] = row.getAs(Cols.IMD_DECILE) == null ? 1 : 0;
+    for (Category c : categories) {
+      Object v = row.getAs(c.column());
+      for (String level : c.levels()) {
+        x[i++] = level.equals(v) ? 1 : 0;
+      }
+    }
+    return x;
+  }
+
+  private static double value(Object v, String column) {
+    if (v == null) {
+      return 0;
+    }
+    if (v instanceof Boolean b) {
+      return b ? 1 : 0;
+    }
+    if (v instanceof Number n) {
+      return n.doubleValue();
+    }
+    throw new IllegalArgumentException(
+        "feature " + column + " is " + v.getClass().getSimpleName() + ", not a number or flag");
+  }
+
+  @Override
+  public String toString() {
+    return "Encoder" + Arrays.toString(names().toArray());
+  }
+}

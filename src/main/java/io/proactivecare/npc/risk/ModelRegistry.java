@@ -1,0 +1,189 @@
+package io.proactivecare.npc.risk;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.warehouse.Catalog;
+import io.proactivecare.npc.warehouse.Json;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The model registry in the warehouse (docs/model.md). Each trained model is a published output
+ * {@code risk/model} whose version key is the model id: a folder with {@code model.bin}, the model
+ * card ({@code card.json}, {@code card.md}) and its metrics ({@code metrics/}, Parquet). The
+ * current model is the one last promoted ({@code models/current.json}), else the first published.
+ */
+public final class ModelRegistry {
+  public static final String OUTPUT = "risk/model";
+  static final String MODEL_FILE = "model.bin";
+
+  private final Warehouse warehouse;
+
+  public ModelRegistry(Warehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
+  /** A registered model: id, where it lives. */
+  public record Entry(String id, Path dir) {}
+
+  /** Every published model, oldest first. */
+  public List<Entry> models() {
+    List<Entry> out = new ArrayList<>();
+    warehouse
+        .catalog()
+        .entry(OUTPUT)
+        .ifPresent(
+            e -> {
+              for (Map.Entry<String, Catalog.TableVersion> v : e.versions().entrySet()) {
+                out.add(new Entry(v.getKey(), warehouse.resolve(v.getValue().path())));
+              }
+            });
+    return out;
+  }
+
+  private Path currentFile() {
+    return warehouse.root().resolve("models").resolve("current.json");
+  }
+
+  /** The current model's id: the last promoted, else the first published. */
+  public Optional<String> currentId() {
+    if (Files.isRegularFile(currentFile())) {
+      Map<?, ?> m = Json.read(currentFile(), Map.class);
+      return Optional.of((String) m.get("model_id"));
+    }
+    return models().stream().findFirst().map(Entry::id);
+  }
+
+  public Optional<RiskModel> current() {
+    return currentId().map(this::load);
+  }
+
+  /** Loads model {@code id}; a usage error naming the known ids when there is none. */
+  public RiskModel load(String id) {
+    Entry e =
+        models().stream()
+            .filter(m -> m.id().equals(id))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    Errors.usage(
+                        "No model '" + id + "' in the registry",
+                        "known models: "
+                            + (models().isEmpty()
+                                ? "none (run npc risk train)"
+                                : String.join(", ", models().stream().map(Entry::id).toList()))));
+    try (InputStream in = Files.newInputStream(e.dir().resolve(MODEL_FILE));
+        ObjectInputStream o = new ObjectInputStream(in)) {
+      return (RiskModel) o.readObject();
+    } catch (IOException | ClassNotFoundException ex) {
+      throw Errors.usage(
+          "Cannot read model " + id + " (" + ex.getClass().getSimpleName() + ")",
+          "it was saved by another version of npc: train a new model");
+    }
+  }
+
+  /**
+   * Makes {@code id} current. Refuses a model that is worse on its own hold-out than the current
+   * model is on the same hold-out, unless forced.
+   */
+  public void promote(String id, boolean force) {
+    RiskModel candidate = load(id);
+    Optional<String> current = currentId();
+    if (current.isPresent() && !current.get().equals(id) && !force) {
+      Object theirs = candidate.card().get("current_model_holdout_auroc");
+      Object against = candidate.card().get("current_model");
+      double mine = candidate.holdoutAuroc();
+      if (theirs instanceof Number n && current.get().equals(against)) {
+        if (mine < n.doubleValue()) {
+          throw Errors.usage(
+              String.format(
+                  Locale.ROOT,
+                  "Model %s is worse on its hold-out (AUROC %.4f) than the current model %s"
+                      + " (%.4f)",
+                  id,
+                  mine,
+                  current.get(),
+                  n.doubleValue()),
+              "keep the current model, or pass --force");
+        }
+      } else {
+        double currentAuc = load(current.get()).holdoutAuroc();
+        if (mine < currentAuc) {
+          throw Errors.usage(
+              String.format(
+                  Locale.ROOT,
+                  "Model %s has hold-out AUROC %.4f, below the current model %s (%.4f on its own"
+                      + " hold-out)",
+                  id,
+                  mine,
+                  current.get(),
+                  currentAuc),
+              "keep the current model, or pass --force");
+        }
+      }
+    }
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("model_id", id);
+    record.put("promoted_at", Instant.now().toString());
+    record.put("previous", current.orElse(null));
+    record.put("forced", force);
+    try {
+      Files.createDirectories(currentFile().getParent());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Json.writeAtomically(currentFile(), record);
+  }
+
+  /** Writes a model's folder: model.bin, card.json, card.md and metrics (Parquet). */
+  public static void save(
+      Path dir, RiskModel model, List<Training.MetricRow> metrics, SparkSession spark) {
+    try {
+      Files.createDirectories(dir);
+      try (OutputStream out = Files.newOutputStream(dir.resolve(MODEL_FILE));
+          ObjectOutputStream o = new ObjectOutputStream(out)) {
+        o.writeObject(model);
+      }
+      Json.writeAtomically(dir.resolve("card.json"), model.card());
+      Files.writeString(dir.resolve("card.md"), ModelCard.markdown(model), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+    for (Training.MetricRow m : metrics) {
+      rows.add(
+          org.apache.spark.sql.RowFactory.create(
+              m.model(), m.subgroup(), m.level(), m.metric(), m.value(), m.n()));
+    }
+    StructType schema =
+        new StructType()
+            .add("model_id", DataTypes.StringType)
+            .add("subgroup", DataTypes.StringType)
+            .add("level", DataTypes.StringType)
+            .add("metric", DataTypes.StringType)
+            .add("value", DataTypes.DoubleType)
+            .add("n", DataTypes.LongType);
+    spark
+        .createDataFrame(rows, schema)
+        .coalesce(1)
+        .write()
+        .parquet(dir.resolve("metrics").toString());
+  }
+}

@@ -1,0 +1,74 @@
+package io.proactivecare.npc.risk;
+
+import io.proactivecare.npc.config.YamlNode;
+import io.proactivecare.npc.features.Features;
+import io.proactivecare.npc.features.FeaturesStep;
+import io.proactivecare.npc.jobs.Step;
+import io.proactivecare.npc.jobs.StepContext;
+import io.proactivecare.npc.jobs.StepKind;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code run: risk_score}: builds everyone's features at the as-of date ({@code features/person})
+ * and scores them with the current model ({@code risk/scores}). With no model in the registry it
+ * first trains one (published as {@code risk/model}), which becomes current.
+ */
+public final class RiskScoreStep implements Step {
+  public static final String KIND = "risk_score";
+  public static final String SCORES = "risk/scores";
+
+  public static final class Kind implements StepKind {
+    @Override
+    public String name() {
+      return KIND;
+    }
+
+    @Override
+    public String description() {
+      return "build features and score everyone with the current risk model";
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of();
+    }
+
+    @Override
+    public Step create(YamlNode with) {
+      return new RiskScoreStep();
+    }
+  }
+
+  @Override
+  public void run(StepContext ctx) {
+    ModelRegistry registry = new ModelRegistry(ctx.warehouse());
+    Optional<RiskModel> current = registry.current();
+    RiskModel model;
+    if (current.isPresent()) {
+      model = current.get();
+    } else {
+      ctx.note("no model in the registry: training the first one");
+      model = RiskTrainStep.train(ctx, Optional.empty());
+    }
+    FeaturesStep.Sources sources = FeaturesStep.sources(ctx);
+    Dataset<Row> features =
+        ctx.write(
+            FeaturesStep.OUTPUT,
+            ctx.asOf().toString(),
+            Features.build(
+                sources.inputs(),
+                sources.population(List.of(ctx.asOf()), ctx.config()),
+                sources.efi(),
+                sources.hfrs(),
+                ctx.config()));
+    ctx.write(
+        SCORES,
+        ctx.asOf().toString(),
+        Scoring.score(features, model, ctx.config().risk(), FeaturesStep.OUTPUT));
+    ctx.note("scored with model " + model.id() + " (" + model.learner().kind() + ")");
+  }
+}

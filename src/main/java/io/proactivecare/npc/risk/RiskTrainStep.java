@@ -1,0 +1,116 @@
+package io.proactivecare.npc.risk;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.YamlNode;
+import io.proactivecare.npc.features.FeaturesStep;
+import io.proactivecare.npc.jobs.Step;
+import io.proactivecare.npc.jobs.StepContext;
+import io.proactivecare.npc.jobs.StepKind;
+import io.proactivecare.npc.schema.Cols;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code run: risk_train}: trains a model as of the run's date and publishes it to the registry as
+ * {@code risk/model}, keyed by its id. Training never changes the current model: promote it.
+ */
+public final class RiskTrainStep implements Step {
+  public static final String KIND = "risk_train";
+  private final Optional<Path> truth;
+
+  /**
+   * @param truth a generated population's truth folder (risk.csv.gz), to report the gap
+   */
+  public RiskTrainStep(Optional<Path> truth) {
+    this.truth = truth;
+  }
+
+  public static final class Kind implements StepKind {
+    @Override
+    public String name() {
+      return KIND;
+    }
+
+    @Override
+    public String description() {
+      return "train and register an unplanned-care risk model as of the run's date";
+    }
+
+    @Override
+    public Set<String> options() {
+      return Set.of("truth");
+    }
+
+    @Override
+    public Step create(YamlNode with) {
+      return new RiskTrainStep(with.optionalString("truth").map(Path::of));
+    }
+  }
+
+  @Override
+  public void run(StepContext ctx) {
+    train(ctx, truth);
+  }
+
+  /** Trains, writes the model's folder as output risk/model, and returns the model. */
+  static RiskModel train(StepContext ctx, Optional<Path> truth) {
+    FeaturesStep.Sources sources = FeaturesStep.sources(ctx);
+    ModelRegistry registry = new ModelRegistry(ctx.warehouse());
+    Optional<RiskModel> current = registry.current();
+    Optional<Dataset<Row>> truthRows =
+        truth.map(
+            dir -> truthAt(ctx, dir, ctx.asOf().minusMonths(ctx.config().risk().holdoutMonths())));
+    String id = ctx.runId();
+    Training.Result result =
+        Training.train(sources, ctx.asOf(), id, ctx.config(), truthRows, current);
+    RiskModel model = result.model();
+    ModelRegistry.save(ctx.outputDir(ModelRegistry.OUTPUT), model, result.metrics(), ctx.spark());
+    ctx.produced(ModelRegistry.OUTPUT, id, 1);
+    ctx.note(
+        String.format(
+            Locale.ROOT,
+            "model %s: %s, hold-out AUROC %.4f on %s rows%s",
+            id,
+            model.learner().kind(),
+            model.holdoutAuroc(),
+            model.card().get("holdout_rows"),
+            model.card().containsKey("true_risk_auroc")
+                ? String.format(
+                    Locale.ROOT,
+                    " (true risk %.4f, gap %.4f)",
+                    ((Number) model.card().get("true_risk_auroc")).doubleValue(),
+                    ((Number) model.card().get("auroc_gap_to_true_risk")).doubleValue())
+                : ""));
+    return model;
+  }
+
+  private static Dataset<Row> truthAt(StepContext ctx, Path dir, java.time.LocalDate cutoff) {
+    Path file = dir.resolve("risk.csv.gz");
+    if (!Files.isRegularFile(file)) {
+      throw Errors.usage(
+          "No " + file + " to compare with",
+          "--truth names a generated population's truth folder (npc generate writes it)");
+    }
+    StructType schema =
+        new StructType()
+            .add(Cols.PERSON_ID, DataTypes.StringType)
+            .add("cutoff", DataTypes.DateType)
+            .add("true_risk_12m", DataTypes.DoubleType);
+    return ctx.spark()
+        .read()
+        .option("header", true)
+        .schema(schema)
+        .csv(file.toString())
+        .where(col("cutoff").equalTo(java.sql.Date.valueOf(cutoff)))
+        .select(col(Cols.PERSON_ID), col("true_risk_12m"));
+  }
+}

@@ -1,0 +1,122 @@
+package io.proactivecare.npc.risk;
+
+import static org.apache.spark.sql.functions.ceil;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.percent_rank;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.when;
+
+import io.proactivecare.npc.config.RiskSettings;
+import io.proactivecare.npc.schema.Cols;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Scores everyone with a model broadcast to the executors (docs/model.md): probability, percentile,
+ * band and the top three contributing factors in plain words.
+ */
+public final class Scoring {
+  private Scoring() {}
+
+  public static final String PROBABILITY = "risk_probability";
+  public static final String PERCENTILE = "risk_percentile";
+  public static final String BAND = "risk_band";
+  public static final String RANK = "risk_rank";
+  public static final String FACTORS = "top_factors";
+  public static final String MODEL_ID = "model_id";
+  public static final List<String> BANDS = List.of("very high", "high", "moderate", "low");
+
+  static final StructType SCORED =
+      new StructType()
+          .add(Cols.PERSON_ID, DataTypes.StringType, false)
+          .add(Cols.AT_DATE, DataTypes.DateType, false)
+          .add(PROBABILITY, DataTypes.DoubleType, false)
+          .add(FACTORS, DataTypes.createArrayType(DataTypes.StringType, false), false);
+
+  /**
+   * Scores every row of {@code features} (a features/person table, after {@link
+   * Encoder#requireColumns}), keeping only people aged at least {@code minAge}.
+   *
+   * <p>Rank 1 is the highest probability; equal probabilities are ordered by person id, so ranks,
+   * percentiles and bands are the same on every run. Bands: rank within the top {@code bandShares}
+   * (1%, 5%, 20%) of people scored, rounded up.
+   */
+  public static Dataset<Row> score(
+      Dataset<Row> features, RiskModel model, RiskSettings settings, String table) {
+    model.encoder().requireColumns(features.schema(), table);
+    Dataset<Row> adults = features.where(col(Cols.AGE).geq(settings.minAge()));
+    Broadcast<RiskModel> shared =
+        new org.apache.spark.api.java.JavaSparkContext(adults.sparkSession().sparkContext())
+            .broadcast(model);
+    MapPartitionsFunction<Row, Row> scoreAll =
+        rows -> {
+          RiskModel m = shared.value();
+          List<Row> out = new ArrayList<>();
+          while (rows.hasNext()) {
+            Row r = rows.next();
+            double[] x = m.encoder().encode(r);
+            double p = m.probability(x);
+            List<String> why = m.reasons().top(m.encoder(), m.learner().contributions(x), r, 3);
+            out.add(
+                RowFactory.create(
+                    r.getAs(Cols.PERSON_ID),
+                    r.getAs(Cols.AT_DATE),
+                    p,
+                    scala.jdk.javaapi.CollectionConverters.asScala(why).toSeq()));
+          }
+          return out.iterator();
+        };
+    Dataset<Row> scored = adults.mapPartitions(scoreAll, Encoders.row(SCORED));
+    Dataset<Row> withScores =
+        adults
+            .select(Cols.PERSON_ID, Cols.AT_DATE, Cols.PRACTICE_CODE, Cols.PCN_CODE)
+            .join(scored, new String[] {Cols.PERSON_ID, Cols.AT_DATE});
+    Column n = count(lit(1)).over(Window.partitionBy(Cols.AT_DATE));
+    Column rank =
+        row_number()
+            .over(
+                Window.partitionBy(Cols.AT_DATE)
+                    .orderBy(col(PROBABILITY).desc(), col(Cols.PERSON_ID)));
+    List<Double> shares = settings.bandShares();
+    Dataset<Row> ranked = withScores.withColumn(RANK, rank).withColumn("_n", n);
+    Column band =
+        when(col(RANK).leq(ceil(col("_n").multiply(shares.get(0)))), BANDS.get(0))
+            .when(col(RANK).leq(ceil(col("_n").multiply(shares.get(1)))), BANDS.get(1))
+            .when(col(RANK).leq(ceil(col("_n").multiply(shares.get(2)))), BANDS.get(2))
+            .otherwise(BANDS.get(3));
+    return ranked
+        .withColumn(
+            PERCENTILE,
+            percent_rank()
+                .over(
+                    Window.partitionBy(Cols.AT_DATE)
+                        .orderBy(col(PROBABILITY), col(Cols.PERSON_ID).desc()))
+                .multiply(100))
+        .withColumn(BAND, band)
+        .withColumn(MODEL_ID, lit(model.id()))
+        .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
+        .select(
+            Cols.PERSON_ID,
+            Cols.AS_OF,
+            Cols.PRACTICE_CODE,
+            Cols.PCN_CODE,
+            PROBABILITY,
+            RANK,
+            PERCENTILE,
+            BAND,
+            FACTORS,
+            MODEL_ID);
+  }
+}
