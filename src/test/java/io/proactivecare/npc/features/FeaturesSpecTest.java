@@ -417,6 +417,7 @@ class FeaturesSpecTest {
     }
     expected.addAll(flags);
     assertEquals(new TreeSet<>(expected), new TreeSet<>(columns));
+    // 37 named columns + 36 flags, none repeated.
     assertEquals(37 + 36, columns.size());
   }
 
@@ -543,7 +544,7 @@ class FeaturesSpecTest {
     // No A&E or outpatient contact at all.
     expect("longstay", Cols.DAYS_SINCE_AE_ATTENDANCE, CAP);
     expect("longstay", Cols.DAYS_SINCE_OUTPATIENT_CONTACT, CAP);
-    // ae has outpatient events? none: cap; outpt's only spells? none: cap.
+    // ae has no appointments and outpt no spells: the cap.
     expect("ae", Cols.DAYS_SINCE_OUTPATIENT_CONTACT, CAP);
     expect("outpt", Cols.DAYS_SINCE_EMERGENCY_ADMISSION, CAP);
   }
