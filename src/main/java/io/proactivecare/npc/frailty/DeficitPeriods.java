@@ -30,7 +30,8 @@ public final class DeficitPeriods {
   /**
    * @param events conformed gp_events
    * @param medications conformed gp_medications
-   * @param sexes {@code person_id, sex}: one row per person, for sex-specific value rules
+   * @param sexes from {@link #sexes}: each person's sex over time, for sex-specific value rules (a
+   *     table of just {@code person_id, sex} holds for all time)
    */
   public static Dataset<Row> compute(
       Dataset<Row> events,
@@ -63,7 +64,13 @@ public final class DeficitPeriods {
               .where(col(Cols.VALUE).isNotNull())
               .select(Cols.PERSON_ID, Cols.EVENT_DATE, Cols.CODE_SYSTEM, Cols.CODE, Cols.VALUE)
               .join(broadcast(rules(spark, definition)), new String[] {Cols.CODE_SYSTEM, Cols.CODE})
-              .join(sexes, new String[] {Cols.PERSON_ID}, "left")
+              .join(
+                  timed(sexes).withColumnRenamed(Cols.PERSON_ID, "_sex_person"),
+                  col(Cols.PERSON_ID)
+                      .equalTo(col("_sex_person"))
+                      .and(col(SEX_FROM).isNull().or(col(SEX_FROM).leq(col(Cols.EVENT_DATE))))
+                      .and(col(SEX_TO).isNull().or(col(SEX_TO).geq(col(Cols.EVENT_DATE)))),
+                  "left")
               .where(meets.and(col("_sex").equalTo("any").or(col("_sex").equalTo(col(Cols.SEX)))))
               .select(Cols.PERSON_ID, Cols.DEFICIT_NO, Cols.EVENT_DATE);
       found = found.unionByName(valued);
@@ -87,17 +94,40 @@ public final class DeficitPeriods {
             col(Cols.PERIOD_END));
   }
 
-  /** Each person's sex for sex-specific value rules: as on their latest registration. */
+  static final String SEX_FROM = "_sex_from";
+  static final String SEX_TO = "_sex_to";
+
+  /**
+   * Each person's sex over time, for sex-specific value rules: the sex on each registration, in
+   * force from its start (the first from always) to the day before the next registration starts. A
+   * value is judged by the sex recorded when it was taken, so nothing after it is used.
+   */
   public static Dataset<Row> sexes(Dataset<Row> registrations) {
+    org.apache.spark.sql.expressions.WindowSpec w =
+        org.apache.spark.sql.expressions.Window.partitionBy(Cols.PERSON_ID)
+            .orderBy(Cols.REGISTRATION_START);
     return registrations
-        .groupBy(Cols.PERSON_ID)
-        .agg(
-            org.apache
-                .spark
-                .sql
-                .functions
-                .max_by(col(Cols.SEX), col(Cols.REGISTRATION_START))
-                .as(Cols.SEX));
+        .select(Cols.PERSON_ID, Cols.SEX, Cols.REGISTRATION_START)
+        .withColumn(
+            SEX_FROM,
+            org.apache.spark.sql.functions.when(
+                org.apache.spark.sql.functions.row_number().over(w).gt(1),
+                col(Cols.REGISTRATION_START)))
+        .withColumn(
+            SEX_TO,
+            org.apache.spark.sql.functions.date_sub(
+                org.apache.spark.sql.functions.lead(col(Cols.REGISTRATION_START), 1).over(w), 1))
+        .select(Cols.PERSON_ID, Cols.SEX, SEX_FROM, SEX_TO);
+  }
+
+  /** A sexes table without periods (person_id, sex) holds for all time. */
+  private static Dataset<Row> timed(Dataset<Row> sexes) {
+    if (java.util.Arrays.asList(sexes.columns()).contains(SEX_FROM)) {
+      return sexes;
+    }
+    return sexes
+        .withColumn(SEX_FROM, lit(null).cast(DataTypes.DateType))
+        .withColumn(SEX_TO, lit(null).cast(DataTypes.DateType));
   }
 
   private static Dataset<Row> codes(SparkSession spark, EfiDefinition d) {

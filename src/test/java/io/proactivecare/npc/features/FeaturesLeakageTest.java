@@ -17,7 +17,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -219,13 +218,6 @@ class FeaturesLeakageTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: sex-specific eFI value rules use the sex of the person's LATEST registration"
-          + " (DeficitPeriods.sexes: max_by(sex, registration_start) over all registrations, as"
-          + " FeaturesStep.sources calls it), including one that starts after D. A woman with"
-          + " haemoglobin 120 g/L (not anaemic for F, < 115; anaemic for M, < 130) re-registered"
-          + " as M after D gets efi_anaemia_haematinic_deficiency = true at D, though her sex on D"
-          + " is F. The features at D depend on a registration dated after D.")
   void sexForValueRulesIsTheSexOnD() {
     NpcConfig config = FeatureFixture.config(Map.of());
     FeatureFixture onD = new FeatureFixture();

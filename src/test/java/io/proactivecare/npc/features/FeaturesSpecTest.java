@@ -17,7 +17,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -670,10 +669,6 @@ class FeaturesSpecTest {
   }
 
   @Test
-  @Disabled(
-      "BUG: Population.at gives age -1 to a person born in the as-of year before the assumed"
-          + " birthday (year_of_birth 2025, registered 2025-02-15, at 2025-03-31): year(D) -"
-          + " year_of_birth - 1. features.md says age is whole years on D; it should be 0.")
   void ageIsNeverNegativeForABabyBornThisYear() {
     expect("newborn", Cols.AGE, 0);
   }
