@@ -1,0 +1,182 @@
+package io.proactivecare.npc.risk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.proactivecare.npc.config.ConfigLoader;
+import io.proactivecare.npc.config.NpcException;
+import io.proactivecare.npc.features.FeaturesStep;
+import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.testing.Npc;
+import io.proactivecare.npc.testing.SparkTestSession;
+import io.proactivecare.npc.warehouse.Catalog;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code npc risk} end to end on a generated population: the first score trains and registers a
+ * model; scoring twice gives identical scores; a weak model is refused promotion unless forced; a
+ * model scores another population; a features table missing a column is refused.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RiskCommandIT {
+  @TempDir static Path tmp;
+  private Path wh;
+
+  private Npc.Result ok(String... args) {
+    Npc.Result r = Npc.run(wh, args);
+    assertEquals(0, r.exitCode(), () -> String.join(" ", args) + "\n" + r.err() + r.out());
+    return r;
+  }
+
+  private void generate(String seed, Path out) {
+    ok(
+        "generate",
+        "--people",
+        "2500",
+        "--seed",
+        seed,
+        "--as-of",
+        "2025-03-31",
+        "--out",
+        out.toString());
+  }
+
+  @BeforeAll
+  void population() {
+    wh = tmp.resolve("wh");
+    Path extract = tmp.resolve("extract");
+    generate("21", extract);
+    ok("ingest", "--extract", extract.toString());
+  }
+
+  private Dataset<Row> scores(String runId) {
+    Catalog c = new Warehouse(wh).catalog();
+    Catalog.TableVersion v =
+        c.entry(RiskScoreStep.SCORES).orElseThrow().versions().values().stream()
+            .filter(t -> t.runId().equals(runId))
+            .findFirst()
+            .orElseThrow();
+    return SparkTestSession.get().read().parquet(wh.resolve(v.path()).toString());
+  }
+
+  private static String runId(Npc.Result r) {
+    return r.out()
+        .lines()
+        .filter(l -> l.startsWith("run "))
+        .findFirst()
+        .orElseThrow()
+        .split("[ :]")[1];
+  }
+
+  @Test
+  @Order(1)
+  void theFirstScoreTrainsAModelAndScoresIdenticallyTwice() {
+    Npc.Result first = ok("risk", "score");
+    assertTrue(
+        first.out().contains("no model in the registry: training the first one"), first.out());
+    Npc.Result models = ok("risk", "models");
+    assertTrue(models.out().startsWith("* "), models.out());
+
+    Dataset<Row> a = scores(runId(first));
+    long n = a.count();
+    assertTrue(n > 1000, "adults scored: " + n);
+    List<Row> bands = a.groupBy(Scoring.BAND).count().collectAsList();
+    Map<String, Long> byBand = new java.util.HashMap<>();
+    bands.forEach(r -> byBand.put(r.getString(0), r.getLong(1)));
+    // Bands by rank: ceil(1% n), ceil(5% n) - ceil(1% n), ceil(20% n) - ceil(5% n), the rest.
+    long vh = (long) Math.ceil(0.01 * n);
+    long h = (long) Math.ceil(0.05 * n);
+    long m = (long) Math.ceil(0.20 * n);
+    assertEquals(Map.of("very high", vh, "high", h - vh, "moderate", m - h, "low", n - m), byBand);
+    for (Row r : a.where(Scoring.BAND + " = 'very high'").collectAsList()) {
+      double p = r.getAs(Scoring.PROBABILITY);
+      assertTrue(p > 0 && p < 1);
+      assertTrue(
+          !r.getList(r.fieldIndex(Scoring.FACTORS)).isEmpty(), "a very high risk has reasons");
+    }
+
+    Dataset<Row> b = scores(runId(ok("risk", "score")));
+    Dataset<Row> left = a.drop(Cols.AS_OF);
+    Dataset<Row> right = b.drop(Cols.AS_OF);
+    assertEquals(0, left.exceptAll(right).count(), "second scoring differs");
+    assertEquals(0, right.exceptAll(left).count(), "second scoring differs");
+  }
+
+  @Test
+  @Order(2)
+  void aWeakerModelIsRefusedPromotionUnlessForced() {
+    String current = new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow();
+    // One stump and a near-infinite penalty: no better than chance on the hold-out.
+    Npc.Result weak =
+        ok(
+            "risk",
+            "train",
+            "--set",
+            "risk.trees.count=1",
+            "--set",
+            "risk.trees.max_depth=1",
+            "--set",
+            "risk.regression_lambda=1000000");
+    String id = runId(weak);
+    Npc.Result refused = Npc.run(wh, "risk", "promote", id);
+    assertEquals(2, refused.exitCode(), refused.err());
+    assertTrue(refused.errorLines().get(0).contains("worse on its hold-out"), refused.err());
+    assertEquals(current, new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow());
+    ok("risk", "promote", id, "--force");
+    assertEquals(id, new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow());
+    ok("risk", "promote", current);
+    assertEquals(current, new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow());
+    Npc.Result unknown = Npc.run(wh, "risk", "promote", "no-such-model");
+    assertEquals(2, unknown.exitCode());
+    assertTrue(unknown.errorLines().get(0).contains("No model 'no-such-model'"), unknown.err());
+  }
+
+  @Test
+  @Order(3)
+  void aModelScoresAnotherPopulation() {
+    Path other = tmp.resolve("other");
+    generate("22", other);
+    ok("ingest", "--extract", other.toString(), "--extract-date", "2025-04-30");
+    Npc.Result r = ok("risk", "score", "--as-of", "2025-04-30");
+    assertTrue(scores(runId(r)).count() > 1000);
+  }
+
+  @Test
+  @Order(4)
+  void aFeaturesTableMissingAColumnIsRefused() {
+    RiskModel model = new ModelRegistry(new Warehouse(wh)).current().orElseThrow();
+    Catalog.TableVersion v = new Warehouse(wh).catalog().latest(FeaturesStep.OUTPUT).orElseThrow();
+    Dataset<Row> features =
+        SparkTestSession.get()
+            .read()
+            .parquet(wh.resolve(v.path()).toString())
+            .drop(Cols.EMERGENCY_ADMISSIONS_12M, Cols.CARE_HOME);
+    NpcException e =
+        assertThrows(
+            NpcException.class,
+            () ->
+                Scoring.score(
+                    features,
+                    model,
+                    ConfigLoader.load(Optional.empty(), Map.of()).config().risk(),
+                    "features/person"));
+    assertTrue(
+        e.getMessage().contains("emergency_admissions_12m, care_home, which the model needs"),
+        e.getMessage());
+  }
+}
