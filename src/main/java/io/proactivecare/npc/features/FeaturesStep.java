@@ -89,12 +89,11 @@ public final class FeaturesStep implements Step {
     } else {
       periods =
           DeficitPeriods.compute(
-                  events,
-                  meds,
-                  DeficitPeriods.sexes(regs),
-                  efi,
-                  new Polypharmacy(config.frailty().polypharmacy()))
-              .cache();
+              events,
+              meds,
+              DeficitPeriods.sexes(regs),
+              efi,
+              new Polypharmacy(config.frailty().polypharmacy()));
     }
     return new Sources(
         regs,

@@ -9,6 +9,9 @@ import org.apache.spark.sql.SparkSession;
  * server is needed on a laptop.
  */
 public final class SparkSessions {
+  /** Memory page size of Spark's sorters and hash maps (docs/configuration.md). */
+  public static final String PAGE_SIZE = "4m";
+
   private SparkSessions() {}
 
   public static SparkSession create(SparkSettings settings) {
@@ -19,7 +22,10 @@ public final class SparkSessions {
             .config("spark.sql.ansi.enabled", "true")
             .config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()))
             .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+            .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+            // The feature and frailty plans hold many sorts in one task; each takes a memory page
+            // up front, so small pages keep a wide plan within a small executor's memory.
+            .config("spark.buffer.pageSize", PAGE_SIZE);
     if (System.getProperty("spark.master") == null) {
       b = b.master(settings.master()).config("spark.ui.enabled", "false");
     }

@@ -23,6 +23,7 @@ public final class SparkTestSession {
               .config("spark.sql.ansi.enabled", "true")
               .config("spark.ui.showConsoleProgress", "false")
               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
+              .config("spark.buffer.pageSize", io.proactivecare.npc.io.SparkSessions.PAGE_SIZE)
               .getOrCreate();
       if (!"true".equals(session.conf().get("spark.sql.ansi.enabled"))) {
         throw new IllegalStateException("tests need ANSI mode so Spark 4's casting rules hold");
