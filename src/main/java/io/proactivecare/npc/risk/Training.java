@@ -85,8 +85,15 @@ public final class Training {
         grouped.where(col(GROUP).equalTo(HOLDOUT).and(col(Cols.AT_DATE).equalTo(lit(hold))));
 
     Encoder encoder = Encoder.standard(features.schema());
-    List<Row> trainRows = sample(training, s.trainingSample(), s.seed()).collectAsList();
-    List<Row> holdRows = sample(holdout, s.trainingSample(), s.seed() + 1).collectAsList();
+    // Sorted, so the fit sees the rows in the same order on every run and machine.
+    List<Row> trainRows =
+        sample(training, s.trainingSample(), s.seed())
+            .orderBy(Cols.PERSON_ID, Cols.AT_DATE)
+            .collectAsList();
+    List<Row> holdRows =
+        sample(holdout, s.trainingSample(), s.seed() + 1)
+            .orderBy(Cols.PERSON_ID, Cols.AT_DATE)
+            .collectAsList();
     grouped.unpersist();
     List<Example> fit = new ArrayList<>();
     List<Example> cal = new ArrayList<>();
@@ -111,6 +118,9 @@ public final class Training {
     double[][] x = fit.stream().map(Example::x).toArray(double[][]::new);
     int[] y = fit.stream().mapToInt(Example::y).toArray();
     Learner regression = Learner.Regression.fit(x, y, s.regressionLambda());
+    // The trees' row subsampling draws from Smile's random numbers: seed them, so the same data and
+    // settings train the same model.
+    smile.math.MathEx.setSeed(s.seed());
     RiskSettings.Trees t = s.trees();
     Learner trees =
         Learner.Trees.fit(
