@@ -182,20 +182,29 @@ public final class Training {
           for (Row r : tr.collectAsList()) {
             risk.put(r.getString(0), r.getDouble(1));
           }
-          double[] q = new double[holdRows.size()];
-          int known = 0;
+          // Compare on the hold-out rows the truth covers (it counts registration differently
+          // on the cutoff day itself), both the model and the truth on the same rows.
+          List<Integer> known = new ArrayList<>();
           for (int i = 0; i < holdRows.size(); i++) {
-            Double v = risk.get((String) holdRows.get(i).getAs(Cols.PERSON_ID));
-            q[i] = v == null ? Double.NaN : v;
-            known += v == null ? 0 : 1;
+            if (risk.containsKey((String) holdRows.get(i).getAs(Cols.PERSON_ID))) {
+              known.add(i);
+            }
           }
-          if (known == holdRows.size()) {
-            double trueAuc = Metrics.auroc(q, yTest);
-            card.put("true_risk_auroc", trueAuc);
-            card.put("auroc_gap_to_true_risk", trueAuc - overall.auroc());
-          } else {
-            card.put("true_risk_note", "truth missing for " + (holdRows.size() - known) + " rows");
+          double[] q = new double[known.size()];
+          double[] pm = new double[known.size()];
+          int[] yk = new int[known.size()];
+          for (int k = 0; k < known.size(); k++) {
+            int i = known.get(k);
+            q[k] = risk.get((String) holdRows.get(i).getAs(Cols.PERSON_ID));
+            pm[k] = p[i];
+            yk[k] = yTest[i];
           }
+          double trueAuc = Metrics.auroc(q, yk);
+          double modelAuc = Metrics.auroc(pm, yk);
+          card.put("true_risk_rows", known.size());
+          card.put("true_risk_auroc", trueAuc);
+          card.put("model_auroc_on_true_risk_rows", modelAuc);
+          card.put("auroc_gap_to_true_risk", trueAuc - modelAuc);
         });
     current.ifPresent(
         m -> {
