@@ -33,10 +33,10 @@ public final class Engine {
   public static StepRegistry standardSteps() {
     return new StepRegistry()
         .register(new IngestStep.Kind())
-        .register(new FrailtyStep.Kind())
-        .register(new FeaturesStep.Kind())
-        .register(new RiskTrainStep.Kind())
-        .register(new RiskScoreStep.Kind());
+        .register(FrailtyStep.kind())
+        .register(FeaturesStep.kind())
+        .register(RiskTrainStep.kind())
+        .register(RiskScoreStep.kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */

@@ -2,13 +2,10 @@ package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
-import java.time.LocalDate;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code npc features}: each registered person's features at a date. */
@@ -26,20 +23,11 @@ final class FeaturesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Option(
-      names = "--as-of",
-      paramLabel = "yyyy-MM-dd",
-      description = "As-of date (default: the date of the newest published extract).")
-  LocalDate asOf;
+  @Mixin AsOfOption asOf;
 
   @Override
   public Integer call() {
     ConfigLoader.Loaded loaded = common.load();
-    return JobExecution.run(
-        loaded,
-        Engine.featuresJob(),
-        Optional.ofNullable(asOf),
-        Optional.empty(),
-        spec.commandLine().getOut());
+    return asOf.run(loaded, Engine.featuresJob(), spec);
   }
 }

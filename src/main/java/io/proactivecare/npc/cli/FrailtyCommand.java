@@ -2,7 +2,6 @@ package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
-import java.time.LocalDate;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,11 +26,7 @@ final class FrailtyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Option(
-      names = "--as-of",
-      paramLabel = "yyyy-MM-dd",
-      description = "As-of date (default: the date of the newest published extract).")
-  LocalDate asOf;
+  @Mixin AsOfOption asOf;
 
   @Option(
       names = "--trajectory",
@@ -51,11 +46,6 @@ final class FrailtyCommand implements Callable<Integer> {
       throw io.proactivecare.npc.config.Errors.usage(
           "--quarters " + quarters + " is out of range", "give 2 to 400 quarter ends");
     }
-    return JobExecution.run(
-        loaded,
-        Engine.frailtyJob(trajectory, Optional.ofNullable(quarters)),
-        Optional.ofNullable(asOf),
-        Optional.empty(),
-        spec.commandLine().getOut());
+    return asOf.run(loaded, Engine.frailtyJob(trajectory, Optional.ofNullable(quarters)), spec);
   }
 }

@@ -7,7 +7,6 @@ import io.proactivecare.npc.risk.RiskModel;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -55,11 +54,7 @@ final class RiskCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
-    @Option(
-        names = "--as-of",
-        paramLabel = "yyyy-MM-dd",
-        description = "As-of date (default: the date of the newest published extract).")
-    LocalDate asOf;
+    @Mixin AsOfOption asOf;
 
     @Option(
         names = "--truth",
@@ -71,12 +66,7 @@ final class RiskCommand implements Runnable {
     @Override
     public Integer call() {
       ConfigLoader.Loaded loaded = common.load();
-      return JobExecution.run(
-          loaded,
-          Engine.riskTrainJob(Optional.ofNullable(truth)),
-          Optional.ofNullable(asOf),
-          Optional.empty(),
-          spec.commandLine().getOut());
+      return asOf.run(loaded, Engine.riskTrainJob(Optional.ofNullable(truth)), spec);
     }
   }
 
@@ -154,21 +144,12 @@ final class RiskCommand implements Runnable {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
 
-    @Option(
-        names = "--as-of",
-        paramLabel = "yyyy-MM-dd",
-        description = "As-of date (default: the date of the newest published extract).")
-    LocalDate asOf;
+    @Mixin AsOfOption asOf;
 
     @Override
     public Integer call() {
       ConfigLoader.Loaded loaded = common.load();
-      return JobExecution.run(
-          loaded,
-          Engine.riskScoreJob(),
-          Optional.ofNullable(asOf),
-          Optional.empty(),
-          spec.commandLine().getOut());
+      return asOf.run(loaded, Engine.riskScoreJob(), spec);
     }
   }
 }

@@ -1,13 +1,13 @@
 package io.proactivecare.npc.features;
 
 import io.proactivecare.npc.config.NpcConfig;
-import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.frailty.DeficitPeriods;
 import io.proactivecare.npc.frailty.EfiDefinition;
 import io.proactivecare.npc.frailty.FrailtyStep;
 import io.proactivecare.npc.frailty.HfrsCodelist;
 import io.proactivecare.npc.frailty.Polypharmacy;
 import io.proactivecare.npc.ingest.Conformed;
+import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
@@ -27,27 +27,13 @@ public final class FeaturesStep implements Step {
   public static final String KIND = "features";
   public static final String OUTPUT = "features/person";
 
-  /** {@code run: features}; no options. */
-  public static final class Kind implements StepKind {
-    @Override
-    public String name() {
-      return KIND;
-    }
-
-    @Override
-    public String description() {
-      return "build each registered person's features at the as-of date";
-    }
-
-    @Override
-    public Set<String> options() {
-      return Set.of();
-    }
-
-    @Override
-    public Step create(YamlNode with) {
-      return new FeaturesStep();
-    }
+  /** The step kind jobs name as {@code run:}. */
+  public static StepKind kind() {
+    return new SimpleKind(
+        KIND,
+        "build each registered person's features at the as-of date",
+        Set.of(),
+        with -> new FeaturesStep());
   }
 
   /** What features are built from, read for a step; deficit periods reused when current. */

@@ -4,8 +4,8 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import io.proactivecare.npc.config.NpcConfig;
-import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.ingest.Conformed;
+import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
@@ -50,29 +50,18 @@ public final class FrailtyStep implements Step {
         : List.of(PERIODS, EFI, HFRS);
   }
 
-  /** {@code run: frailty}, with {@code trajectory: true|false} and {@code quarters: N}. */
-  public static final class Kind implements StepKind {
-    @Override
-    public String name() {
-      return KIND;
-    }
-
-    @Override
-    public String description() {
-      return "compute the eFI and HFRS at the as-of date, and optionally the eFI trajectory";
-    }
-
-    @Override
-    public Set<String> options() {
-      return Set.of("trajectory", "quarters");
-    }
-
-    @Override
-    public Step create(YamlNode with) {
-      return new FrailtyStep(
-          with.has("trajectory") && with.bool("trajectory"),
-          with.has("quarters") ? Optional.of(with.integer("quarters", 2, 400)) : Optional.empty());
-    }
+  /** The step kind jobs name as {@code run:}. */
+  public static StepKind kind() {
+    return new SimpleKind(
+        KIND,
+        "compute the eFI and HFRS at the as-of date, and optionally the eFI trajectory",
+        Set.of("trajectory", "quarters"),
+        with ->
+            new FrailtyStep(
+                with.has("trajectory") && with.bool("trajectory"),
+                with.has("quarters")
+                    ? Optional.of(with.integer("quarters", 2, 400))
+                    : Optional.empty()));
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.proactivecare.npc.risk;
 
-import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.features.Features;
 import io.proactivecare.npc.features.FeaturesStep;
+import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
@@ -21,26 +21,13 @@ public final class RiskScoreStep implements Step {
   public static final String KIND = "risk_score";
   public static final String SCORES = "risk/scores";
 
-  public static final class Kind implements StepKind {
-    @Override
-    public String name() {
-      return KIND;
-    }
-
-    @Override
-    public String description() {
-      return "build features and score everyone with the current risk model";
-    }
-
-    @Override
-    public Set<String> options() {
-      return Set.of();
-    }
-
-    @Override
-    public Step create(YamlNode with) {
-      return new RiskScoreStep();
-    }
+  /** The step kind jobs name as {@code run:}. */
+  public static StepKind kind() {
+    return new SimpleKind(
+        KIND,
+        "build features and score everyone with the current risk model",
+        Set.of(),
+        with -> new RiskScoreStep());
   }
 
   @Override

@@ -3,8 +3,8 @@ package io.proactivecare.npc.risk;
 import static org.apache.spark.sql.functions.col;
 
 import io.proactivecare.npc.config.Errors;
-import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.features.FeaturesStep;
+import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
@@ -34,26 +34,13 @@ public final class RiskTrainStep implements Step {
     this.truth = truth;
   }
 
-  public static final class Kind implements StepKind {
-    @Override
-    public String name() {
-      return KIND;
-    }
-
-    @Override
-    public String description() {
-      return "train and register an unplanned-care risk model as of the run's date";
-    }
-
-    @Override
-    public Set<String> options() {
-      return Set.of("truth");
-    }
-
-    @Override
-    public Step create(YamlNode with) {
-      return new RiskTrainStep(with.optionalString("truth").map(Path::of));
-    }
+  /** The step kind jobs name as {@code run:}. */
+  public static StepKind kind() {
+    return new SimpleKind(
+        KIND,
+        "train and register an unplanned-care risk model as of the run's date",
+        Set.of("truth"),
+        with -> new RiskTrainStep(with.optionalString("truth").map(Path::of)));
   }
 
   @Override
