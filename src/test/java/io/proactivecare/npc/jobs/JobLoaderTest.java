@@ -101,11 +101,11 @@ class JobLoaderTest {
   @Test
   void unknownStepKind() {
     refused(
-        job(step("score", "run: frailty\n" + OUT_A)),
+        job(step("score", "run: evaluate\n" + OUT_A)),
         "steps.score.run",
-        "unknown step kind 'frailty'",
+        "unknown step kind 'evaluate'",
         "step 'score'",
-        "known kinds: ingest, noop");
+        "known kinds: ingest, frailty, features, risk_train, risk_score, noop");
   }
 
   @Test
@@ -266,7 +266,9 @@ class JobLoaderTest {
     Path home = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
     JobSpec spec = JobLoader.load(home.resolve("jobs/nightly.yaml"), Engine.standardSteps());
     assertEquals("nightly", spec.name());
-    assertEquals(List.of("ingest"), spec.steps().stream().map(JobSpec.StepSpec::name).toList());
+    assertEquals(
+        List.of("ingest", "frailty", "risk"),
+        spec.steps().stream().map(JobSpec.StepSpec::name).toList());
   }
 
   @Test
