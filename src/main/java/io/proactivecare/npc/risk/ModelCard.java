@@ -39,7 +39,7 @@ final class ModelCard {
           num(c.get("current_model_holdout_auroc")));
     }
     b.append("\n## Candidates on the hold-out\n\n| learner | AUROC | Brier |\n|---|---|---|\n");
-    for (Map.Entry<?, ?> e : ((Map<?, ?>) c.get("candidates")).entrySet()) {
+    for (Map.Entry<?, ?> e : map(c.get("candidates")).entrySet()) {
       Map<?, ?> v = (Map<?, ?>) e.getValue();
       b.append("| ")
           .append(e.getKey())
@@ -50,14 +50,17 @@ final class ModelCard {
           .append(" |\n");
     }
     b.append("\n## Hold-out metrics\n\n");
-    metricsTable(b, Map.of("all", c.get("holdout")));
+    if (c.get("holdout") != null) {
+      metricsTable(b, Map.of("all", c.get("holdout")));
+    }
     for (String g : List.of("sex", "age_band", "imd_quintile", "ethnic_category")) {
       b.append("\n### By ").append(g.replace('_', ' ')).append("\n\n");
-      metricsTable(b, (Map<?, ?>) c.get("holdout_by_" + g));
+      metricsTable(b, map(c.get("holdout_by_" + g)));
     }
     b.append(
         "\n## Calibration by decile (hold-out)\n\n| decile | n | mean predicted | observed |\n|---|---|---|---|\n");
-    for (Object o : (List<?>) ((Map<?, ?>) c.get("holdout")).get("calibration_deciles")) {
+    Object deciles = map(c.get("holdout")).get("calibration_deciles");
+    for (Object o : deciles == null ? List.of() : (List<?>) deciles) {
       Map<?, ?> d = (Map<?, ?>) o;
       b.append("| ")
           .append(d.get("decile"))
@@ -98,6 +101,10 @@ final class ModelCard {
     }
   }
 
+  private static Map<?, ?> map(Object v) {
+    return v == null ? Map.of() : (Map<?, ?>) v;
+  }
+
   private static void row(StringBuilder b, String k, Object v) {
     b.append("| ").append(k).append(" | ").append(v).append(" |\n");
   }
@@ -107,6 +114,6 @@ final class ModelCard {
   }
 
   private static List<String> strings(Object v) {
-    return ((List<?>) v).stream().map(String::valueOf).toList();
+    return v == null ? List.of() : ((List<?>) v).stream().map(String::valueOf).toList();
   }
 }

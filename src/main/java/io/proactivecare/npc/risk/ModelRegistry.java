@@ -51,7 +51,9 @@ public final class ModelRegistry {
         .entry(OUTPUT)
         .ifPresent(
             e -> {
-              for (Map.Entry<String, Catalog.TableVersion> v : e.versions().entrySet()) {
+              // Model ids are run ids, which sort in time order; the catalog's map has no order.
+              for (Map.Entry<String, Catalog.TableVersion> v :
+                  new java.util.TreeMap<>(e.versions()).entrySet()) {
                 out.add(new Entry(v.getKey(), warehouse.resolve(v.getValue().path())));
               }
             });

@@ -1,0 +1,86 @@
+package io.proactivecare.npc.risk;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.proactivecare.npc.config.NpcException;
+import io.proactivecare.npc.testing.SparkTestSession;
+import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.Sensitivity;
+import io.proactivecare.npc.warehouse.Warehouse;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The registry's rules on models published with chosen hold-out figures: the first published is
+ * current; promotion refuses a model worse than the current one on the same hold-out unless forced;
+ * without that comparison, the models' own hold-out AUROCs decide.
+ */
+class ModelRegistryTest {
+  @TempDir Path tmp;
+
+  private static RiskModel model(String id, double auroc, String against, Double againstAuroc) {
+    Learner learner =
+        Learner.Regression.fit(new double[][] {{1}, {2}, {3}, {4}}, new int[] {0, 0, 1, 1}, 1.0);
+    Map<String, Object> card = new LinkedHashMap<>();
+    card.put("holdout_auroc", auroc);
+    if (against != null) {
+      card.put("current_model", against);
+      card.put("current_model_holdout_auroc", againstAuroc);
+    }
+    return new RiskModel(
+        id,
+        "2025-03-31",
+        List.of("2023-03-31"),
+        "2024-03-31",
+        new Encoder(List.of("age"), List.of()),
+        learner,
+        new Calibrator.Platt(0, 1),
+        new Reasons(Map.of(), 1096),
+        card);
+  }
+
+  /** Saves and publishes a model the way a training run does. */
+  private static void publish(Warehouse w, RiskModel m) {
+    String run = w.newRun("risk_train", Instant.parse("2025-04-01T00:00:00Z"));
+    Path dir = w.outputDir(run, ModelRegistry.OUTPUT);
+    ModelRegistry.save(dir, m, List.of(), SparkTestSession.get());
+    w.publish(
+        run,
+        List.of(
+            new RunManifest.Output(
+                ModelRegistry.OUTPUT, Sensitivity.PATIENT_LEVEL, m.id(), w.relativize(dir), 1)),
+        Instant.now());
+  }
+
+  @Test
+  void promotionComparesOnTheSameHoldout() {
+    Warehouse w = new Warehouse(tmp.resolve("wh"));
+    ModelRegistry r = new ModelRegistry(w);
+    publish(w, model("m1", 0.75, null, null));
+    assertEquals("m1", r.currentId().orElseThrow(), "the first published model is current");
+    // m2 scores 0.74 on its hold-out, where m1 scored 0.76: worse, refused.
+    publish(w, model("m2", 0.74, "m1", 0.76));
+    NpcException e = assertThrows(NpcException.class, () -> r.promote("m2", false));
+    assertTrue(e.getMessage().contains("worse on its hold-out (AUROC 0.7400)"), e.getMessage());
+    assertTrue(e.getMessage().contains("current model m1 (0.7600)"), e.getMessage());
+    assertEquals("m1", r.currentId().orElseThrow());
+    r.promote("m2", true);
+    assertEquals("m2", r.currentId().orElseThrow(), "forced");
+    // m3 scores 0.77 on its hold-out, where m2 (current, not m1) was not measured: own AUROCs,
+    // 0.77 against m2's 0.74: promoted.
+    publish(w, model("m3", 0.77, "m1", 0.80));
+    r.promote("m3", false);
+    assertEquals("m3", r.currentId().orElseThrow());
+    // Back to m1: its own 0.75 is below m3's 0.77: refused.
+    assertThrows(NpcException.class, () -> r.promote("m1", false));
+    assertEquals("m3", r.load("m3").id());
+    assertThrows(NpcException.class, () -> r.load("m9"));
+  }
+}
