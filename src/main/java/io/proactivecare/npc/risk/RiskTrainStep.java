@@ -73,9 +73,11 @@ public final class RiskTrainStep implements Step {
             model.card().containsKey("true_risk_auroc")
                 ? String.format(
                     Locale.ROOT,
-                    " (true risk %.4f, gap %.4f)",
+                    " (true risk %.4f, gap %.4f; true risk from recorded factors %.4f)",
                     ((Number) model.card().get("true_risk_auroc")).doubleValue(),
-                    ((Number) model.card().get("auroc_gap_to_true_risk")).doubleValue())
+                    ((Number) model.card().get("auroc_gap_to_true_risk")).doubleValue(),
+                    ((Number) model.card().getOrDefault("recorded_risk_auroc", Double.NaN))
+                        .doubleValue())
                 : ""));
     return model;
   }
@@ -91,13 +93,14 @@ public final class RiskTrainStep implements Step {
         new StructType()
             .add(Cols.PERSON_ID, DataTypes.StringType)
             .add("cutoff", DataTypes.DateType)
-            .add("true_risk_12m", DataTypes.DoubleType);
+            .add("true_risk_12m", DataTypes.DoubleType)
+            .add("recorded_risk_12m", DataTypes.DoubleType);
     return ctx.spark()
         .read()
         .option("header", true)
         .schema(schema)
         .csv(file.toString())
         .where(col("cutoff").equalTo(java.sql.Date.valueOf(cutoff)))
-        .select(col(Cols.PERSON_ID), col("true_risk_12m"));
+        .select(col(Cols.PERSON_ID), col("true_risk_12m"), col("recorded_risk_12m"));
   }
 }

@@ -179,8 +179,12 @@ public final class Training {
     truth.ifPresent(
         tr -> {
           Map<String, Double> risk = new java.util.HashMap<>();
+          Map<String, Double> recorded = new java.util.HashMap<>();
           for (Row r : tr.collectAsList()) {
             risk.put(r.getString(0), r.getDouble(1));
+            if (r.size() > 2 && !r.isNullAt(2)) {
+              recorded.put(r.getString(0), r.getDouble(2));
+            }
           }
           // Compare on the hold-out rows the truth covers (it counts registration differently
           // on the cutoff day itself), both the model and the truth on the same rows.
@@ -200,6 +204,18 @@ public final class Training {
             yk[k] = yTest[i];
           }
           double trueAuc = Metrics.auroc(q, yk);
+          if (!recorded.isEmpty()) {
+            double[] qr = new double[known.size()];
+            for (int k = 0; k < known.size(); k++) {
+              qr[k] =
+                  recorded.getOrDefault(
+                      (String) holdRows.get(known.get(k)).getAs(Cols.PERSON_ID), Double.NaN);
+            }
+            // The true risk from recorded factors only: what the hidden factors take away.
+            double recordedAuc = Metrics.auroc(qr, yk);
+            card.put("recorded_risk_auroc", recordedAuc);
+            card.put("auroc_gap_hidden_factors", trueAuc - recordedAuc);
+          }
           double modelAuc = Metrics.auroc(pm, yk);
           card.put("true_risk_rows", known.size());
           card.put("true_risk_auroc", trueAuc);

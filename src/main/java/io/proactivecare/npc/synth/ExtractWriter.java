@@ -115,7 +115,7 @@ public final class ExtractWriter {
         "enrolments",
         String.join(",", Cols.PERSON_ID, Cols.PCN_CODE, Cols.ENROLMENT_DATE, Cols.END_DATE));
     PERSON_TABLES.put("truth/people", TRUTH_HEADER);
-    PERSON_TABLES.put("truth/risk", "person_id,cutoff,true_risk_12m");
+    PERSON_TABLES.put("truth/risk", "person_id,cutoff,true_risk_12m,recorded_risk_12m");
     PERSON_TABLES.put("truth/faults", "table,fault,reason_code,person_id");
   }
 

@@ -388,6 +388,19 @@ final class PersonSimulator implements Serializable {
    * admissions age out of the 12-month window as time passes). Empty unless registered and alive.
    */
   java.util.OptionalDouble trueRisk(Person p, LocalDate cutoff) {
+    return risk(p, cutoff, false);
+  }
+
+  /**
+   * The same risk from recorded factors only: the person's hidden multiplier set to its mean (1)
+   * and deficits held at those present on the cutoff, so it is what a model of the extract could at
+   * best know. The gap between the two bounds what no extract can explain.
+   */
+  java.util.OptionalDouble recordedRisk(Person p, LocalDate cutoff) {
+    return risk(p, cutoff, true);
+  }
+
+  private java.util.OptionalDouble risk(Person p, LocalDate cutoff, boolean recordedOnly) {
     Registration current = null;
     for (Registration r : p.registrations()) {
       if (!r.start().isAfter(cutoff) && (r.end() == null || r.end().isAfter(cutoff))) {
@@ -409,12 +422,12 @@ final class PersonSimulator implements Serializable {
       LocalDate monthEnd = t.plusMonths(1).minusDays(1);
       double fraction = (ChronoUnit.DAYS.between(t, monthEnd) + 1) / 365.25;
       double age = ChronoUnit.DAYS.between(p.birth(), t) / 365.25;
-      int deficits = countOnOrBefore(p.deficitOnsets(), t);
+      int deficits = countOnOrBefore(p.deficitOnsets(), recordedOnly ? cutoff : t);
       int recent = p.activity().emergenciesBetween(t.minusDays(365), cutoff);
+      double hidden = recordedOnly ? 1 : p.unrecorded();
       cumulative +=
           (CareModel.mortality(age, deficits)
-                  + CareModel.emergency(age, deficits, deprivation, recent, p.unrecorded())
-                      * treated)
+                  + CareModel.emergency(age, deficits, deprivation, recent, hidden) * treated)
               * fraction;
     }
     return java.util.OptionalDouble.of(1 - Math.exp(-cumulative));
@@ -432,7 +445,8 @@ final class PersonSimulator implements Serializable {
                 ",",
                 p.id(),
                 cutoff.toString(),
-                String.format(Locale.ROOT, "%.6f", risk.getAsDouble())));
+                String.format(Locale.ROOT, "%.6f", risk.getAsDouble()),
+                String.format(Locale.ROOT, "%.6f", recordedRisk(p, cutoff).getAsDouble())));
       }
     }
     return out;
