@@ -272,9 +272,17 @@ public final class Training {
     return new Result(model, rows);
   }
 
+  /**
+   * About {@code max} rows when there are more: a sample stratified by outcome, the same share of
+   * rows with and without it, so the sample keeps the outcome rate and the calibration.
+   */
   private static Dataset<Row> sample(Dataset<Row> rows, int max, long seed) {
     long n = rows.count();
-    return n <= max ? rows : rows.sample(false, Math.min(1.0, 1.05 * max / n), seed).limit(max);
+    if (n <= max) {
+      return rows;
+    }
+    double share = (double) max / n;
+    return rows.stat().sampleBy(Outcomes.OUTCOME, Map.of(0, share, 1, share), seed);
   }
 
   private static long events(List<Example> examples) {

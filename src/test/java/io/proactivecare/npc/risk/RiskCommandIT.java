@@ -122,7 +122,14 @@ class RiskCommandIT {
   void anotherModelIsTrainedAndPromotedAndTheRegistryListsBoth() {
     // The refusal rule itself is tested with chosen figures in ModelRegistryTest.
     String current = new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow();
-    String id = runId(ok("risk", "train", "--set", "risk.seed=7"));
+    // A small training sample: about 1,500 of the training rows, stratified by outcome.
+    String id =
+        runId(ok("risk", "train", "--set", "risk.seed=7", "--set", "risk.training_sample=1500"));
+    Map<String, Object> card = new ModelRegistry(new Warehouse(wh)).load(id).card();
+    int sampled =
+        ((Number) card.get("fit_rows")).intValue()
+            + ((Number) card.get("calibration_rows")).intValue();
+    assertTrue(sampled > 1200 && sampled < 1800, "sampled training rows: " + sampled);
     assertTrue(new ModelRegistry(new Warehouse(wh)).models().size() == 2);
     ok("risk", "promote", id, "--force");
     assertEquals(id, new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow());
