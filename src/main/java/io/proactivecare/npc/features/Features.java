@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -215,10 +214,8 @@ public final class Features {
   static Dataset<Row> medicines(
       Dataset<Row> keys, Dataset<Row> medications, FeatureSettings s, NpcConfig config) {
     Column medicine =
-        io.proactivecare.npc.config.FrailtySettings.Polypharmacy.MEDICINE_CODE.equals(
-                config.frailty().polypharmacy().countBy())
-            ? col(Cols.MEDICINE_CODE)
-            : coalesce(substring(col(Cols.BNF_CODE), 1, 9), col(Cols.MEDICINE_CODE));
+        io.proactivecare.npc.frailty.Polypharmacy.medicine(
+            config.frailty().polypharmacy().countBy());
     Dataset<Row> issues =
         medications.select(
             col(Cols.PERSON_ID).as("_person"), col(Cols.ISSUE_DATE), medicine.as("_m"));

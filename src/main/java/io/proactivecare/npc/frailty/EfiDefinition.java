@@ -146,7 +146,6 @@ public record EfiDefinition(
 
   private static List<Code> loadCodes(
       String system, Path file, Map<String, Integer> byName, int poly) {
-    Pattern form = CODE_FORMS.get(system);
     SmallCsv csv =
         SmallCsv.read(
             file, "eFI codelist", "frailty.codelists." + system, List.of("deficit", "code"));
@@ -155,14 +154,7 @@ public record EfiDefinition(
     for (SmallCsv.Line line : csv.rows()) {
       Map<String, String> f = csv.fields(line);
       int deficit = deficit(csv, line, f.get("deficit"), byName, poly);
-      String code = f.get("code");
-      if (!form.matcher(code).matches()) {
-        throw csv.problem(
-            line,
-            "code",
-            "'" + code + "' is not a " + system + " code",
-            "codes must match " + form.pattern());
-      }
+      String code = code(csv, line, system, f.get("code"));
       Integer earlier = seen.putIfAbsent(deficit + "|" + code, line.number());
       if (earlier != null) {
         throw csv.problem(
@@ -190,22 +182,14 @@ public record EfiDefinition(
       Map<String, String> f = csv.fields(line);
       int deficit = deficit(csv, line, f.get("deficit"), byName, poly);
       String system = f.get("code_system");
-      Pattern form = CODE_FORMS.get(system);
-      if (form == null) {
+      if (!CODE_FORMS.containsKey(system)) {
         throw csv.problem(
             line,
             "code_system",
             "'" + system + "' is not a coding system",
             "use SNOMED, CTV3 or READ2");
       }
-      String code = f.get("code");
-      if (!form.matcher(code).matches()) {
-        throw csv.problem(
-            line,
-            "code",
-            "'" + code + "' is not a " + system + " code",
-            "codes must match " + form.pattern());
-      }
+      String code = code(csv, line, system, f.get("code"));
       String comparator = f.get("comparator");
       Optional<Double> low = bound(csv, line, "low", f.get("low"));
       Optional<Double> high = bound(csv, line, "high", f.get("high"));
@@ -250,6 +234,19 @@ public record EfiDefinition(
       out.add(rule);
     }
     return out;
+  }
+
+  /** {@code code}, refused unless it has the form of {@code system}'s codes. */
+  private static String code(SmallCsv csv, SmallCsv.Line line, String system, String code) {
+    Pattern form = CODE_FORMS.get(system);
+    if (!form.matcher(code).matches()) {
+      throw csv.problem(
+          line,
+          "code",
+          "'" + code + "' is not a " + system + " code",
+          "codes must match " + form.pattern());
+    }
+    return code;
   }
 
   private static String needs(String comparator) {

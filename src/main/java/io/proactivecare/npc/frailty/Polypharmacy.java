@@ -38,16 +38,16 @@ public final class Polypharmacy {
     this.rule = rule;
   }
 
-  /** What makes two issues the same medicine. */
-  private Column medicine() {
-    return FrailtySettings.Polypharmacy.MEDICINE_CODE.equals(rule.countBy())
+  /** What makes two issues the same medicine, as {@code count_by} says. */
+  public static Column medicine(String countBy) {
+    return FrailtySettings.Polypharmacy.MEDICINE_CODE.equals(countBy)
         ? col(Cols.MEDICINE_CODE)
         : coalesce(substring(col(Cols.BNF_CODE), 1, 9), col(Cols.MEDICINE_CODE));
   }
 
   private Dataset<Row> issues(Dataset<Row> medications) {
     return medications
-        .select(col(Cols.PERSON_ID), medicine().as(KEY), col(Cols.ISSUE_DATE))
+        .select(col(Cols.PERSON_ID), medicine(rule.countBy()).as(KEY), col(Cols.ISSUE_DATE))
         .distinct();
   }
 
