@@ -42,6 +42,8 @@ public final class Scoring {
       new StructType()
           .add(Cols.PERSON_ID, DataTypes.StringType, false)
           .add(Cols.AT_DATE, DataTypes.DateType, false)
+          .add(Cols.PRACTICE_CODE, DataTypes.StringType, true)
+          .add(Cols.PCN_CODE, DataTypes.StringType, true)
           .add(PROBABILITY, DataTypes.DoubleType, false)
           .add(FACTORS, DataTypes.createArrayType(DataTypes.StringType, false), false);
 
@@ -73,16 +75,16 @@ public final class Scoring {
                 RowFactory.create(
                     r.getAs(Cols.PERSON_ID),
                     r.getAs(Cols.AT_DATE),
+                    r.getAs(Cols.PRACTICE_CODE),
+                    r.getAs(Cols.PCN_CODE),
                     p,
                     scala.jdk.javaapi.CollectionConverters.asScala(why).toSeq()));
           }
           return out.iterator();
         };
-    Dataset<Row> scored = adults.mapPartitions(scoreAll, Encoders.row(SCORED));
-    Dataset<Row> withScores =
-        adults
-            .select(Cols.PERSON_ID, Cols.AT_DATE, Cols.PRACTICE_CODE, Cols.PCN_CODE)
-            .join(scored, new String[] {Cols.PERSON_ID, Cols.AT_DATE});
+    // One pass over the features: each row carries its practice and PCN along with its score,
+    // rather than a second scan of the features joined back.
+    Dataset<Row> withScores = adults.mapPartitions(scoreAll, Encoders.row(SCORED));
     Column n = count(lit(1)).over(Window.partitionBy(Cols.AT_DATE));
     Column rank =
         row_number()
