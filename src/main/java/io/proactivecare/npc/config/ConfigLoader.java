@@ -49,7 +49,10 @@ public final class ConfigLoader {
           "frailty",
           "hfrs",
           "features",
-          "risk");
+          "risk",
+          "publish",
+          "costs",
+          "cohort");
 
   private ConfigLoader() {}
 
@@ -179,6 +182,26 @@ public final class ConfigLoader {
     risk.child("trees")
         .rejectUnknown(
             Set.of("count", "max_depth", "max_nodes", "node_size", "shrinkage", "subsample"));
+    n.child("costs")
+        .rejectUnknown(
+            Set.of(
+                "emergency_bed_day",
+                "elective_admission",
+                "day_case",
+                "ae_attendance",
+                "outpatient_attendance"));
+    n.child("cohort")
+        .rejectUnknown(
+            Set.of(
+                "share",
+                "scope",
+                "min_age",
+                "exclude",
+                "palliative_codelist",
+                "palliative_since",
+                "stay_share",
+                "rising_points",
+                "age_bands"));
   }
 
   /** The coding systems of gp_events, each with its own eFI codelist. */
@@ -223,7 +246,68 @@ public final class ConfigLoader {
         frailty(n.child("frailty")),
         hfrs(n.child("hfrs")),
         features(n.child("features")),
-        risk(n.child("risk")));
+        risk(n.child("risk")),
+        Path.of(n.string("publish")),
+        costs(n.child("costs")),
+        cohort(n.child("cohort")));
+  }
+
+  private static CostSettings costs(YamlNode c) {
+    double most = 1_000_000;
+    return new CostSettings(
+        c.number("emergency_bed_day", 0, most),
+        c.number("elective_admission", 0, most),
+        c.number("day_case", 0, most),
+        c.number("ae_attendance", 0, most),
+        c.number("outpatient_attendance", 0, most));
+  }
+
+  private static CohortSettings cohort(YamlNode c) {
+    String scope = c.string("scope");
+    if (!Set.of(CohortSettings.AREA, CohortSettings.PCN).contains(scope)) {
+      throw c.bad("scope", c.value("scope").orElseThrow(), "area or pcn");
+    }
+    List<String> exclude = c.stringList("exclude");
+    for (String e : exclude) {
+      if (!CohortSettings.EXCLUSIONS.contains(e)) {
+        throw c.bad(
+            "exclude", c.value("exclude").orElseThrow(), "a list of care_home, palliative_care");
+      }
+    }
+    double share = c.number("share", 0.0001, 1);
+    double stay = c.number("stay_share", 0, 1);
+    if (stay > 0 && stay <= share) {
+      throw c.bad(
+          "stay_share",
+          c.value("stay_share").orElseThrow(),
+          "0 (no stickiness) or a share wider than cohort.share, e.g. 0.1");
+    }
+    List<Integer> bands = new java.util.ArrayList<>();
+    for (String b : nonEmpty(c, "age_bands")) {
+      int lower;
+      try {
+        lower = Integer.parseInt(b);
+      } catch (NumberFormatException e) {
+        lower = -1;
+      }
+      if (lower < 0 || (!bands.isEmpty() && lower <= bands.get(bands.size() - 1))) {
+        throw c.bad(
+            "age_bands",
+            c.value("age_bands").orElseThrow(),
+            "increasing whole-year lower bounds, e.g. [18, 40, 65, 75, 85]");
+      }
+      bands.add(lower);
+    }
+    return new CohortSettings(
+        share,
+        scope,
+        c.integer("min_age", 0, 130),
+        java.util.Set.copyOf(exclude),
+        Path.of(c.string("palliative_codelist")),
+        c.date("palliative_since"),
+        stay,
+        c.number("rising_points", 0, 100),
+        bands);
   }
 
   private static PopulationSettings population(YamlNode p) {

@@ -17,6 +17,10 @@ import java.nio.file.Path;
  * @param hfrs the Hospital Frailty Risk Score
  * @param features counting rules of the person features
  * @param risk the unplanned-care risk model
+ * @param publish root folder of the publish area: files delivered outside the warehouse (per-PCN
+ *     lists, disclosure-controlled aggregates)
+ * @param costs unit costs for the cost of care
+ * @param cohort selection of the proactive-care cohort
  */
 public record NpcConfig(
     Path warehouse,
@@ -29,4 +33,7 @@ public record NpcConfig(
     FrailtySettings frailty,
     HfrsSettings hfrs,
     FeatureSettings features,
-    RiskSettings risk) {}
+    RiskSettings risk,
+    Path publish,
+    CostSettings costs,
+    CohortSettings cohort) {}

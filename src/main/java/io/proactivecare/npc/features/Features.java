@@ -130,6 +130,7 @@ public final class Features {
       zeros.put(c, s.recencyCapDays());
     }
     zeros.put(Cols.SOCIAL_CARE_WEEKLY_COST, 0.0);
+    zeros.put(Cols.SOCIAL_CARE_COST_12M, 0.0);
     zeros.put(Cols.SOCIAL_CARE_ACTIVE, false);
     zeros.put(Cols.CARE_HOME, false);
     zeros.put(Cols.SOCIAL_CARE_PACKAGE, NONE);
@@ -355,8 +356,9 @@ public final class Features {
 
   /**
    * Social care: whether a package is active on D (start ≤ D ≤ end, open when no end), the highest
-   * active package type, its weekly cost, services active at any time in the window, and care home
-   * (an active long-term nursing or residential package).
+   * active package type, its weekly cost, services active at any time in the window and their cost
+   * over the days of the window they were active, and care home (an active long-term nursing or
+   * residential package).
    */
   static Dataset<Row> socialCare(Dataset<Row> keys, Dataset<Row> services, FeatureSettings s) {
     Column d = col(Cols.AT_DATE);
@@ -383,11 +385,18 @@ public final class Features {
                 col("_rank"),
                 col("_weekly"));
     Column active = coalesce(col(Cols.END_DATE), d).geq(d);
+    Column windowStart = date_sub(d, s.windowDays() - 1);
     Column overlaps =
         col(Cols.PERSON_ID)
             .equalTo(col("_person"))
             .and(col(Cols.START_DATE).leq(d))
-            .and(coalesce(col(Cols.END_DATE), d).geq(date_sub(d, s.windowDays() - 1)));
+            .and(coalesce(col(Cols.END_DATE), d).geq(windowStart));
+    // Days of the package inside the window, both ends included.
+    Column daysIn =
+        datediff(
+                least(coalesce(col(Cols.END_DATE), d), d),
+                greatest(col(Cols.START_DATE), windowStart))
+            .plus(1);
     Column best = org.apache.spark.sql.functions.min(when(active, col("_rank")));
     Column name =
         when(best.equalTo(1), PACKAGES.get(0))
@@ -401,6 +410,8 @@ public final class Features {
             best.isNotNull().as(Cols.SOCIAL_CARE_ACTIVE),
             name.as(Cols.SOCIAL_CARE_PACKAGE),
             coalesce(sum(when(active, col("_weekly"))), lit(0.0)).as(Cols.SOCIAL_CARE_WEEKLY_COST),
+            coalesce(sum(col("_weekly").multiply(daysIn).divide(7.0)), lit(0.0))
+                .as(Cols.SOCIAL_CARE_COST_12M),
             org.apache
                 .spark
                 .sql

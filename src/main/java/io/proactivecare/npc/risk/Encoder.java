@@ -25,9 +25,13 @@ public record Encoder(List<String> numeric, List<Category> categories) implement
   /** The name of the deprivation-unknown indicator. */
   public static final String IMD_UNKNOWN = "imd_unknown";
 
-  /** Columns that identify a row and are never features. */
+  /**
+   * Columns that identify a row and are never features, and social care's 12-month cost (kept for
+   * costing care; the model has the weekly cost and the services already).
+   */
   static final Set<String> NOT_FEATURES =
       Set.of(
+          Cols.SOCIAL_CARE_COST_12M,
           Cols.PERSON_ID,
           Cols.AT_DATE,
           Cols.PRACTICE_CODE,

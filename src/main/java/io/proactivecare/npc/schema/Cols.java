@@ -130,6 +130,7 @@ public final class Cols {
   public static final String SOCIAL_CARE_PACKAGE = "social_care_package";
   public static final String SOCIAL_CARE_WEEKLY_COST = "social_care_weekly_cost";
   public static final String SOCIAL_CARE_SERVICES_12M = "social_care_services_12m";
+  public static final String SOCIAL_CARE_COST_12M = "social_care_cost_12m";
   public static final String HOUSEBOUND = "housebound";
   public static final String CARE_HOME = "care_home";
 

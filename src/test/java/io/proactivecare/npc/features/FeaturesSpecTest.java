@@ -402,6 +402,7 @@ class FeaturesSpecTest {
                 Cols.SOCIAL_CARE_PACKAGE,
                 Cols.SOCIAL_CARE_WEEKLY_COST,
                 Cols.SOCIAL_CARE_SERVICES_12M,
+                Cols.SOCIAL_CARE_COST_12M,
                 Cols.CARE_HOME));
     // The 36 deficit flags: every efi_ column but the score and the category.
     List<String> flags =
@@ -416,8 +417,8 @@ class FeaturesSpecTest {
     }
     expected.addAll(flags);
     assertEquals(new TreeSet<>(expected), new TreeSet<>(columns));
-    // 37 named columns + 36 flags, none repeated.
-    assertEquals(37 + 36, columns.size());
+    // 38 named columns + 36 flags, none repeated.
+    assertEquals(38 + 36, columns.size());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -584,6 +585,29 @@ class FeaturesSpecTest {
     // C31 520 Quarterly x 4/52 = 40 + C32 5200 Annually x 1/52 = 100.
     expectCost("sc-short", 520 * 4 / 52.0 + 5200 / 52.0);
     expectCost("sc-none", 0.0);
+  }
+
+  @Test
+  void socialCareCostOverTheDaysActiveInTheWindow() {
+    // Window 2024-04-01 (D - 364) .. 2025-03-31 (D), both ends included.
+    // C21 150 a week from the window's first day, open: 365 days; C22 100 a week from 2025-03-01:
+    // 31 days up to D (its end after D does not count).
+    expectTotal("sc-community", 150 * 365 / 7.0 + 100 * 31 / 7.0);
+    // C31 40 a week from 2025-02-01: 28 + 31 = 59 days; C32 100 a week from 2024-12-01:
+    // 31 + 31 + 28 + 31 = 121 days.
+    expectTotal("sc-short", 40 * 59 / 7.0 + 100 * 121 / 7.0);
+    // C43 800 a week ended 2024-06-30: 30 + 31 + 30 = 91 days; C44 ended on the window's first day:
+    // 1 day; C45 ended the day before the window, C46 starts after D, carer and prison are not
+    // packages.
+    expectTotal("sc-none", 800 * 91 / 7.0 + 100 * 1 / 7.0);
+  }
+
+  private static void expectTotal(String person, double expected) {
+    assertEquals(
+        expected,
+        (double) get(person, Cols.SOCIAL_CARE_COST_12M),
+        COST_TOLERANCE,
+        person + " " + Cols.SOCIAL_CARE_COST_12M);
   }
 
   @Test
