@@ -1,5 +1,6 @@
 package io.proactivecare.npc;
 
+import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.features.FeaturesStep;
@@ -36,7 +37,8 @@ public final class Engine {
         .register(FrailtyStep.kind())
         .register(FeaturesStep.kind())
         .register(RiskTrainStep.kind())
-        .register(RiskScoreStep.kind());
+        .register(RiskScoreStep.kind())
+        .register(CohortStep.kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */
@@ -90,6 +92,35 @@ public final class Engine {
         "score everyone with the current risk model",
         new RiskScoreStep(),
         List.of(FeaturesStep.OUTPUT, "risk/*"));
+  }
+
+  /**
+   * The job behind {@code npc cohort}: the cohort step, after a risk_score step when the date has
+   * no published scores.
+   */
+  public static JobSpec cohortJob(boolean score) {
+    List<JobSpec.OutputSpec> outputs = new java.util.ArrayList<>();
+    CohortStep.PATIENT_LEVEL.forEach(
+        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL)));
+    CohortStep.AGGREGATE.forEach(
+        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.AGGREGATE)));
+    List<JobSpec.StepSpec> steps = new java.util.ArrayList<>();
+    if (score) {
+      steps.addAll(riskScoreJob().steps());
+    }
+    steps.add(
+        new JobSpec.StepSpec(
+            CohortStep.KIND,
+            CohortStep.KIND,
+            score ? List.of(RiskScoreStep.KIND) : List.of(),
+            new CohortStep(),
+            outputs));
+    return new JobSpec(
+        CohortStep.KIND,
+        (score ? "score everyone, then " : "")
+            + "select the cohort and publish the PCN lists and aggregates",
+        "(command)",
+        steps);
   }
 
   /** A job of one step, named after its kind, whose outputs are all patient-level. */

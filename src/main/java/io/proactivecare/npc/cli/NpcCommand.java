@@ -21,6 +21,7 @@ import picocli.CommandLine.IVersionProvider;
       FrailtyCommand.class,
       FeaturesCommand.class,
       RiskCommand.class,
+      CohortCommand.class,
       ValidateCommand.class,
       RunsCommand.class,
       ContractsCommand.class,

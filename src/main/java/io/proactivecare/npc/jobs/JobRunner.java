@@ -5,6 +5,7 @@ import io.proactivecare.npc.config.ExitCode;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.config.NpcException;
 import io.proactivecare.npc.warehouse.Catalog;
+import io.proactivecare.npc.warehouse.PublishArea;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.time.Clock;
@@ -66,6 +67,7 @@ public final class JobRunner {
     progress.runStarted(runId, job.name(), asOf, job.steps().size());
     LOG.info("run {} started: job {} as of {}", runId, job.name(), asOf);
     List<RunManifest.Output> outputs = new ArrayList<>();
+    List<String> staged = new ArrayList<>();
     try {
       int index = 0;
       for (JobSpec.StepSpec step : job.steps()) {
@@ -77,6 +79,7 @@ public final class JobRunner {
           step.step().run(ctx);
           List<RunManifest.Output> stepOutputs = checkOutputs(step, ctx, warehouse);
           outputs.addAll(stepOutputs);
+          staged.addAll(ctx.staged());
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
           books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
@@ -95,6 +98,13 @@ public final class JobRunner {
         }
       }
       long version = warehouse.publish(runId, outputs, clock.instant());
+      // Files for people outside the warehouse go out only once the run has published.
+      PublishArea area = new PublishArea(config.publish());
+      for (String relative : staged) {
+        int files =
+            area.deliver(warehouse.runDir(runId).resolve("deliver").resolve(relative), relative);
+        books.delivered(relative + " (" + files + " files)");
+      }
       RunManifest done = books.manifest(RunManifest.SUCCEEDED, 0, "", version, clock.instant());
       warehouse.writeManifest(done);
       progress.runPublished(runId, version, outputs.size());
@@ -170,6 +180,11 @@ public final class JobRunner {
     private final Instant started;
     private final List<RunManifest.Input> inputs = new ArrayList<>();
     private final List<RunManifest.StepRecord> steps = new ArrayList<>();
+    private final List<String> delivered = new ArrayList<>();
+
+    void delivered(String what) {
+      delivered.add(what);
+    }
 
     Books(String runId, JobSpec job, LocalDate asOf, Instant started) {
       this.runId = runId;
@@ -219,7 +234,8 @@ public final class JobRunner {
           error,
           inputs,
           steps,
-          version);
+          version,
+          delivered);
     }
   }
 }

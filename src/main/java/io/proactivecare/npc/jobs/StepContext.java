@@ -29,6 +29,7 @@ public final class StepContext {
   private final List<RunManifest.TableCount> tables = new ArrayList<>();
   private final List<RunManifest.ReasonCount> reasons = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> staged = new ArrayList<>();
   private final List<RunManifest.Output> earlier;
 
   StepContext(
@@ -128,6 +129,40 @@ public final class StepContext {
     return extractDate;
   }
 
+  /**
+   * A folder to fill with files for the publish area, staged inside this run's folder; the runner
+   * delivers it as {@code relative} under the publish area once the run has published.
+   */
+  public Path stage(String relative) {
+    Path dir = warehouse.runDir(runId).resolve("deliver").resolve(relative);
+    try {
+      java.nio.file.Files.createDirectories(dir);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot create " + dir, e);
+    }
+    staged.add(relative);
+    return dir;
+  }
+
+  /**
+   * The newest published version of {@code name} keyed by a date before {@code date}: "the previous
+   * run" that a comparison is made against.
+   */
+  public Optional<InputTable> publishedBefore(String name, LocalDate date) {
+    return published
+        .entry(name)
+        .flatMap(
+            e ->
+                e.versions().keySet().stream()
+                    .filter(k -> LocalDate.parse(k).isBefore(date))
+                    .max(java.util.Comparator.naturalOrder())
+                    .map(
+                        k -> {
+                          Catalog.TableVersion v = e.versions().get(k);
+                          return new InputTable(name, k, v.runId(), warehouse.resolve(v.path()));
+                        }));
+  }
+
   /** The folder to write output {@code name} to (inside this run's folder). */
   public Path outputDir(String name) {
     return warehouse.outputDir(runId, name);
@@ -188,5 +223,9 @@ public final class StepContext {
 
   List<String> notes() {
     return List.copyOf(notes);
+  }
+
+  List<String> staged() {
+    return List.copyOf(staged);
   }
 }

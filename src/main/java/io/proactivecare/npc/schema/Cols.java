@@ -134,6 +134,23 @@ public final class Cols {
   public static final String HOUSEBOUND = "housebound";
   public static final String CARE_HOME = "care_home";
 
+  // The cohort (docs/cohort.md)
+  public static final String PALLIATIVE_CARE = "palliative_care";
+  public static final String EXCLUSION = "exclusion";
+  public static final String ELIGIBLE = "eligible";
+  public static final String COHORT_RANK = "cohort_rank";
+  public static final String SELECTED = "selected";
+  public static final String RETAINED = "retained";
+  public static final String IN_COHORT = "in_cohort";
+  public static final String IN_COHORT_SINCE = "in_cohort_since";
+  public static final String STATUS = "status";
+  public static final String CHANGE_REASON = "change_reason";
+  public static final String LIST_RANK = "list_rank";
+  public static final String PREVIOUS_RISK_PERCENTILE = "previous_risk_percentile";
+  public static final String RISING_RISK = "rising_risk";
+  public static final String MODERATE_OR_SEVERE_FRAILTY = "moderate_or_severe_frailty";
+  public static final String COST_12M = "cost_12m";
+
   /** Prefix of the 36 eFI deficit flags, e.g. {@code efi_falls}. */
   public static final String EFI_FLAG_PREFIX = "efi_";
 }

@@ -23,6 +23,7 @@ import java.util.List;
  * @param inputs input files with checksums
  * @param steps steps in the order they ran
  * @param catalogVersion the catalog version this run published, 0 if none
+ * @param delivered folders delivered to the publish area after publishing, with their file counts
  */
 public record RunManifest(
     String runId,
@@ -40,7 +41,8 @@ public record RunManifest(
     String error,
     List<Input> inputs,
     List<StepRecord> steps,
-    long catalogVersion) {
+    long catalogVersion,
+    List<String> delivered) {
 
   public static final String RUNNING = "running";
   public static final String SUCCEEDED = "succeeded";
@@ -49,6 +51,7 @@ public record RunManifest(
   public RunManifest {
     inputs = List.copyOf(inputs);
     steps = List.copyOf(steps);
+    delivered = delivered == null ? List.of() : List.copyOf(delivered);
   }
 
   /**

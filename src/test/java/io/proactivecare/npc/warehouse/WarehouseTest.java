@@ -33,7 +33,8 @@ class WarehouseTest {
         "",
         List.of(),
         List.of(),
-        0);
+        0,
+        List.of());
   }
 
   @Test

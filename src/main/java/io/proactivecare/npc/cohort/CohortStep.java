@@ -1,0 +1,370 @@
+package io.proactivecare.npc.cohort;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.when;
+
+import io.proactivecare.npc.config.CohortSettings;
+import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.features.FeaturesStep;
+import io.proactivecare.npc.ingest.Conformed;
+import io.proactivecare.npc.io.CsvTables;
+import io.proactivecare.npc.jobs.SimpleKind;
+import io.proactivecare.npc.jobs.Step;
+import io.proactivecare.npc.jobs.StepContext;
+import io.proactivecare.npc.jobs.StepKind;
+import io.proactivecare.npc.population.Population;
+import io.proactivecare.npc.risk.RiskScoreStep;
+import io.proactivecare.npc.risk.Scoring;
+import io.proactivecare.npc.schema.Cols;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * {@code run: cohort} (docs/cohort.md): selects the cohort from the risk scores at the as-of date,
+ * compares it with the previous published run, and publishes the lists and the aggregates:
+ *
+ * <ul>
+ *   <li>{@code cohort/eligibility} (patient-level): everyone registered at the date, eligible or
+ *       why not, ranked, selected or retained;
+ *   <li>{@code cohort/list} (patient-level): every PCN's list, with new, continuing and leaving;
+ *   <li>{@code cohort/concentration}, {@code cohort/profile}, {@code cohort/churn}, {@code
+ *       cohort/funnel} (aggregate, after disclosure control);
+ *   <li>in the publish area: {@code pcn/PCN/DATE/} (each PCN's list and its column document) and
+ *       {@code aggregate/DATE/cohort/} (the aggregates as CSV).
+ * </ul>
+ */
+public final class CohortStep implements Step {
+  public static final String KIND = "cohort";
+  public static final String ELIGIBILITY = "cohort/eligibility";
+  public static final String LIST = "cohort/list";
+  public static final String CONCENTRATION = "cohort/concentration";
+  public static final String PROFILE = "cohort/profile";
+  public static final String CHURN = "cohort/churn";
+  public static final String FUNNEL = "cohort/funnel";
+  public static final List<String> PATIENT_LEVEL = List.of(ELIGIBILITY, LIST);
+  public static final List<String> AGGREGATE = List.of(CONCENTRATION, PROFILE, CHURN, FUNNEL);
+
+  /** The step kind jobs name as {@code run:}. */
+  public static StepKind kind() {
+    return new SimpleKind(
+        KIND,
+        "select the highest-risk cohort, flag changes since the last run, publish PCN lists",
+        Set.of(),
+        with -> new CohortStep());
+  }
+
+  /** The columns of {@code cohort/eligibility}. */
+  static final List<String> ELIGIBILITY_COLUMNS =
+      List.of(
+          Cols.PERSON_ID,
+          Cols.AS_OF,
+          Cols.PRACTICE_CODE,
+          Cols.PCN_CODE,
+          Cols.AGE,
+          Cols.SEX,
+          Cols.ETHNIC_CATEGORY,
+          Cols.IMD_QUINTILE,
+          Cols.EFI_SCORE,
+          Cols.EFI_CATEGORY,
+          Scoring.PROBABILITY,
+          Scoring.PERCENTILE,
+          Scoring.BAND,
+          Scoring.FACTORS,
+          Scoring.MODEL_ID,
+          Cols.EMERGENCY_ADMISSIONS_12M,
+          Cols.UNPLANNED_BED_DAYS_12M,
+          Cols.AE_ATTENDANCES_12M,
+          Cols.OUTPATIENT_ATTENDANCES_12M,
+          Cols.SOCIAL_CARE_ACTIVE,
+          Cols.SOCIAL_CARE_PACKAGE,
+          Cols.SOCIAL_CARE_SERVICES_12M,
+          Cols.COST_12M,
+          Cols.CARE_HOME,
+          Cols.PALLIATIVE_CARE,
+          Cols.EXCLUSION,
+          Cols.ELIGIBLE,
+          Cols.COHORT_RANK,
+          Cols.SELECTED,
+          Cols.RETAINED,
+          Cols.IN_COHORT);
+
+  @Override
+  public void run(StepContext ctx) {
+    LocalDate date = ctx.asOf();
+    CohortSettings settings = ctx.config().cohort();
+    Dataset<Row> scores = atDate(ctx, RiskScoreStep.SCORES, date);
+    Dataset<Row> features = atDate(ctx, FeaturesStep.OUTPUT, date);
+    Conformed conformed = Conformed.of(ctx);
+    Optional<Dataset<Row>> palliative = Optional.empty();
+    if (settings.exclude().contains(CohortSettings.PALLIATIVE_CARE)) {
+      palliative =
+          Optional.of(
+              PalliativeRegister.load(settings.palliativeCodelist())
+                  .on(conformed.required("gp_events"), date, settings.palliativeSince()));
+    }
+    Dataset<Row> deaths =
+        Population.deaths(
+            conformed.required("gp_registrations"), Optional.of(conformed.required("apc_spells")));
+
+    Optional<StepContext.InputTable> previousList = ctx.publishedBefore(LIST, date);
+    Optional<StepContext.InputTable> previousScores =
+        ctx.publishedBefore(RiskScoreStep.SCORES, date);
+    previousList.ifPresentOrElse(
+        t ->
+            ctx.note(
+                "compared with "
+                    + LIST
+                    + " version "
+                    + t.versionKey()
+                    + " (run "
+                    + t.runId()
+                    + ")"),
+        () -> ctx.note("no earlier " + LIST + ": everyone in the cohort is new (first_run)"));
+    Optional<Dataset<Row>> previous = previousList.map(t -> read(ctx, t.path()));
+
+    Dataset<Row> eligibility =
+        Cohort.eligibility(features, scores, palliative, settings, ctx.config().costs());
+    Dataset<Row> selected =
+        Cohort.select(
+            eligibility,
+            previous.map(p -> p.where(col(Cols.IN_COHORT)).select(Cols.PERSON_ID)),
+            settings);
+    Dataset<Row> everyone =
+        ctx.write(
+            ELIGIBILITY,
+            date.toString(),
+            selected
+                .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
+                .select(ELIGIBILITY_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)));
+    Dataset<Row> lists =
+        ctx.write(
+            LIST,
+            date.toString(),
+            Cohort.lists(
+                everyone,
+                previous,
+                previousScores.map(t -> read(ctx, t.path())),
+                deaths,
+                date,
+                settings));
+
+    CohortReport.Tables tables = CohortReport.build(everyone, lists, settings);
+    writeAggregates(ctx, date, tables);
+    int pcns = writeLists(ctx, date, lists, tables);
+    ctx.note(summary(tables, pcns));
+  }
+
+  private static Dataset<Row> read(StepContext ctx, Path path) {
+    return ctx.spark().read().parquet(path.toString());
+  }
+
+  /** The table {@code name} at exactly {@code date}: a cohort never mixes dates. */
+  private static Dataset<Row> atDate(StepContext ctx, String name, LocalDate date) {
+    StepContext.InputTable t = ctx.input(name);
+    if (!t.versionKey().equals(date.toString())) {
+      throw Errors.usage(
+          "The newest " + name + " is as of " + t.versionKey() + ", not " + date,
+          "score the date first: npc risk score --as-of "
+              + date
+              + " (npc cohort does this itself when the scores are missing)");
+    }
+    return read(ctx, t.path());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The lists
+
+  private static int writeLists(
+      StepContext ctx, LocalDate date, Dataset<Row> lists, CohortReport.Tables tables) {
+    Column leaversLast = when(col(Cols.IN_COHORT), 0).otherwise(1);
+    List<Row> rows =
+        lists
+            .orderBy(
+                col(Cols.PCN_CODE),
+                leaversLast,
+                col(Cols.LIST_RANK),
+                col(Cols.CHANGE_REASON),
+                col(Cols.PERSON_ID))
+            .collectAsList();
+    Map<String, List<Map<String, Object>>> byPcn = new TreeMap<>();
+    // Every PCN with eligible people gets a list, even an empty one: no file means no run.
+    for (CohortReport.Churn c : tables.churn()) {
+      if (!c.pcnCode().equals(CohortReport.ALL)) {
+        byPcn.put(c.pcnCode(), new ArrayList<>());
+      }
+    }
+    for (Row r : rows) {
+      Map<String, Object> m = new HashMap<>();
+      for (String c : Cohort.LIST_COLUMNS) {
+        m.put(c, r.getAs(c));
+      }
+      byPcn.computeIfAbsent(r.getAs(Cols.PCN_CODE), k -> new ArrayList<>()).add(m);
+    }
+    for (Map.Entry<String, List<Map<String, Object>>> e : byPcn.entrySet()) {
+      Path dir = ctx.stage("pcn/" + e.getKey() + "/" + date);
+      PcnLists.write(dir, e.getKey(), date, e.getValue());
+    }
+    return byPcn.size();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The aggregates
+
+  private static void writeAggregates(StepContext ctx, LocalDate date, CohortReport.Tables t) {
+    Path csv = ctx.stage("aggregate/" + date + "/cohort");
+
+    StructType concentration =
+        new StructType()
+            .add("base", DataTypes.StringType, false)
+            .add("scope", DataTypes.StringType, false)
+            .add("group", DataTypes.StringType, false)
+            .add("measure", DataTypes.StringType, false)
+            .add("cohort_value", DataTypes.LongType, true)
+            .add("population_value", DataTypes.LongType, true)
+            .add("cohort_share_pct", DataTypes.DoubleType, true);
+    List<Row> rows = new ArrayList<>();
+    for (CohortReport.Concentration c : t.concentration()) {
+      rows.add(
+          RowFactory.create(
+              c.base(),
+              c.scope(),
+              c.group(),
+              c.measure(),
+              c.cohortValue(),
+              c.populationValue(),
+              c.cohortSharePct()));
+    }
+    write(ctx, CONCENTRATION, date, concentration, rows, csv);
+
+    StructType profile =
+        new StructType()
+            .add("dimension", DataTypes.StringType, false)
+            .add("group", DataTypes.StringType, false)
+            .add("cohort_people", DataTypes.LongType, true)
+            .add("cohort_pct", DataTypes.DoubleType, true)
+            .add("population_people", DataTypes.LongType, true)
+            .add("population_pct", DataTypes.DoubleType, true)
+            .add("representation_ratio", DataTypes.DoubleType, true);
+    rows = new ArrayList<>();
+    for (CohortReport.Profile p : t.profile()) {
+      rows.add(
+          RowFactory.create(
+              p.dimension(),
+              p.group(),
+              p.cohortPeople(),
+              p.cohortPct(),
+              p.populationPeople(),
+              p.populationPct(),
+              p.representationRatio()));
+    }
+    write(ctx, PROFILE, date, profile, rows, csv);
+
+    StructType churn =
+        new StructType()
+            .add(Cols.PCN_CODE, DataTypes.StringType, false)
+            .add("previous_size", DataTypes.LongType, true)
+            .add("stayed", DataTypes.LongType, true)
+            .add("entered", DataTypes.LongType, true)
+            .add("left", DataTypes.LongType, true);
+    for (String reason : Cohort.LEAVING_REASONS) {
+      churn = churn.add("left_" + reason, DataTypes.LongType, true);
+    }
+    churn = churn.add("current_size", DataTypes.LongType, true);
+    rows = new ArrayList<>();
+    for (CohortReport.Churn c : t.churn()) {
+      List<Object> v = new ArrayList<>();
+      v.add(c.pcnCode());
+      v.add(c.previousSize());
+      v.add(c.stayed());
+      v.add(c.entered());
+      v.add(c.left());
+      for (String reason : Cohort.LEAVING_REASONS) {
+        v.add(c.leftBy().get(reason));
+      }
+      v.add(c.currentSize());
+      rows.add(RowFactory.create(v.toArray()));
+    }
+    write(ctx, CHURN, date, churn, rows, csv);
+
+    StructType funnel =
+        new StructType()
+            .add("stage", DataTypes.StringType, false)
+            .add("people", DataTypes.LongType, true);
+    rows = new ArrayList<>();
+    for (CohortReport.Funnel f : t.funnel()) {
+      rows.add(RowFactory.create(f.stage(), f.people()));
+    }
+    write(ctx, FUNNEL, date, funnel, rows, csv);
+  }
+
+  /**
+   * Writes an aggregate as Parquet (a suppressed value is null) and as CSV for the publish area (a
+   * suppressed value is {@code *}). Every value here has been through disclosure control.
+   */
+  private static void write(
+      StepContext ctx,
+      String name,
+      LocalDate date,
+      StructType schema,
+      List<Row> rows,
+      Path csvDir) {
+    ctx.write(name, date.toString(), ctx.spark().createDataFrame(rows, schema).coalesce(1));
+    List<String> header = List.of(schema.fieldNames());
+    List<List<String>> text = new ArrayList<>();
+    for (Row r : rows) {
+      List<String> line = new ArrayList<>();
+      for (int i = 0; i < header.size(); i++) {
+        Object v = r.get(i);
+        line.add(
+            v == null
+                ? io.proactivecare.npc.disclosure.Disclosure.SUPPRESSED
+                : v instanceof Double d
+                    ? String.format(
+                        Locale.ROOT, header.get(i).endsWith("_ratio") ? "%.2f" : "%.1f", d)
+                    : v.toString());
+      }
+      text.add(line);
+    }
+    String file = name.substring(name.indexOf('/') + 1) + ".csv";
+    CsvTables.write(csvDir.resolve(file), header, text);
+  }
+
+  /** One line for the manifest: sizes and the overall concentration, all after control. */
+  private static String summary(CohortReport.Tables t, int pcns) {
+    Map<String, String> share = new LinkedHashMap<>();
+    for (CohortReport.Concentration c : t.concentration()) {
+      if (c.base().equals("eligible") && c.scope().equals(CohortReport.OVERALL)) {
+        share.put(
+            c.measure(),
+            c.cohortSharePct() == null
+                ? io.proactivecare.npc.disclosure.Disclosure.SUPPRESSED
+                : String.format(Locale.ROOT, "%.1f%%", c.cohortSharePct()));
+      }
+    }
+    return "cohort of "
+        + t.funnel().stream()
+            .filter(f -> f.stage().equals("in_cohort"))
+            .findFirst()
+            .map(f -> f.people() == null ? "*" : f.people().toString())
+            .orElse("?")
+        + " (rounded) on "
+        + pcns
+        + " PCN lists; its share of the eligible population's "
+        + share;
+  }
+}
