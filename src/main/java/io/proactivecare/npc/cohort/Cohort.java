@@ -1,6 +1,5 @@
 package io.proactivecare.npc.cohort;
 
-import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
@@ -74,14 +73,6 @@ public final class Cohort {
 
   /** The eFI categories that set {@code moderate_or_severe_frailty}. */
   static final List<String> MODERATE_OR_SEVERE = List.of("moderate", "severe");
-
-  /**
-   * How many of {@code n} people a share selects: rounded up, so a share that is a whole number of
-   * people (5% of 40) is exact despite floating-point error, and any non-empty group selects one.
-   */
-  public static Column topCount(Column n, double share) {
-    return ceil(n.multiply(share).minus(1e-9));
-  }
 
   /**
    * Everyone registered at the date, with their score and eligibility.
@@ -181,7 +172,8 @@ public final class Cohort {
             .withColumn(Cols.COHORT_RANK, when(col(Cols.ELIGIBLE), col("_rank")))
             .withColumn(
                 Cols.SELECTED,
-                col(Cols.ELIGIBLE).and(col("_rank").leq(topCount(col("_n"), settings.share()))));
+                col(Cols.ELIGIBLE)
+                    .and(col("_rank").leq(Scoring.topCount(col("_n"), settings.share()))));
     Column wasMember;
     if (previousMembers.isPresent()) {
       ranked =
@@ -199,7 +191,7 @@ public final class Cohort {
             ? col(Cols.ELIGIBLE)
                 .and(not(col(Cols.SELECTED)))
                 .and(wasMember)
-                .and(col("_rank").leq(topCount(col("_n"), settings.stayShare())))
+                .and(col("_rank").leq(Scoring.topCount(col("_n"), settings.stayShare())))
             : lit(false);
     return ranked
         .withColumn(Cols.RETAINED, retained)

@@ -48,6 +48,15 @@ public final class Scoring {
           .add(FACTORS, DataTypes.createArrayType(DataTypes.StringType, false), false);
 
   /**
+   * How many of {@code n} people a top share takes: rounded up, so a share that is a whole number
+   * of people (5% of 40, 7% of 100) is exact despite floating-point error, and a non-empty group
+   * takes at least one.
+   */
+  public static Column topCount(Column n, double share) {
+    return ceil(n.multiply(share).minus(1e-9));
+  }
+
+  /**
    * Scores every row of {@code features} (a features/person table, after {@link
    * Encoder#requireColumns}), keeping only people aged at least {@code minAge}.
    *
@@ -85,18 +94,19 @@ public final class Scoring {
     // One pass over the features: each row carries its practice and PCN along with its score,
     // rather than a second scan of the features joined back.
     Dataset<Row> withScores = adults.mapPartitions(scoreAll, Encoders.row(SCORED));
-    Column n = count(lit(1)).over(Window.partitionBy(Cols.AT_DATE));
+    Column count = count(lit(1)).over(Window.partitionBy(Cols.AT_DATE));
     Column rank =
         row_number()
             .over(
                 Window.partitionBy(Cols.AT_DATE)
                     .orderBy(col(PROBABILITY).desc(), col(Cols.PERSON_ID)));
     List<Double> shares = settings.bandShares();
-    Dataset<Row> ranked = withScores.withColumn(RANK, rank).withColumn("_n", n);
+    Dataset<Row> ranked = withScores.withColumn(RANK, rank).withColumn("_n", count);
+    Column n = col("_n");
     Column band =
-        when(col(RANK).leq(ceil(col("_n").multiply(shares.get(0)))), BANDS.get(0))
-            .when(col(RANK).leq(ceil(col("_n").multiply(shares.get(1)))), BANDS.get(1))
-            .when(col(RANK).leq(ceil(col("_n").multiply(shares.get(2)))), BANDS.get(2))
+        when(col(RANK).leq(topCount(n, shares.get(0))), BANDS.get(0))
+            .when(col(RANK).leq(topCount(n, shares.get(1))), BANDS.get(1))
+            .when(col(RANK).leq(topCount(n, shares.get(2))), BANDS.get(2))
             .otherwise(BANDS.get(3));
     return ranked
         .withColumn(

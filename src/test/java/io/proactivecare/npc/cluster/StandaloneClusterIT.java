@@ -118,7 +118,9 @@ class StandaloneClusterIT {
               "run",
               "jobs/nightly.yaml",
               "--warehouse",
-              clusterWarehouse.toString());
+              clusterWarehouse.toString(),
+              "--set",
+              "publish=" + tmp.resolve("cluster-publish"));
       clusterMs = (System.nanoTime() - t0) / 1_000_000;
     } finally {
       local = localRun.get(SUBMIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

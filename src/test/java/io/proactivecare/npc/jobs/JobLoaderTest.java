@@ -105,7 +105,7 @@ class JobLoaderTest {
         "steps.score.run",
         "unknown step kind 'evaluate'",
         "step 'score'",
-        "known kinds: ingest, frailty, features, risk_train, risk_score, noop");
+        "known kinds: ingest, frailty, features, risk_train, risk_score, cohort, noop");
   }
 
   @Test
@@ -267,7 +267,7 @@ class JobLoaderTest {
     JobSpec spec = JobLoader.load(home.resolve("jobs/nightly.yaml"), Engine.standardSteps());
     assertEquals("nightly", spec.name());
     assertEquals(
-        List.of("ingest", "frailty", "risk"),
+        List.of("ingest", "frailty", "risk", "cohort"),
         spec.steps().stream().map(JobSpec.StepSpec::name).toList());
   }
 

@@ -30,12 +30,19 @@ public final class Npc {
     }
   }
 
-  /** Runs {@code npc ARGS --warehouse W} with the repository's conf/sources mappings. */
+  /**
+   * Runs {@code npc ARGS --warehouse W} with the repository's conf/sources mappings, delivering to
+   * {@code W-publish} unless the arguments set the publish area.
+   */
   public static Result run(Path warehouse, String... args) {
     SparkTestSession.get();
     List<String> all = new ArrayList<>(List.of(args));
     all.add("--warehouse=" + warehouse);
     all.add("--set=mappings=" + HOME.resolve("conf/sources"));
+    // Files delivered for people outside the warehouse go beside it, never into the checkout.
+    if (all.stream().noneMatch(a -> a.contains("publish="))) {
+      all.add("--set=publish=" + warehouse.resolveSibling(warehouse.getFileName() + "-publish"));
+    }
     // The CLI applies its SQL settings to the shared session; keep the test session's two
     // partitions.
     all.add("--set=spark.shuffle_partitions=2");
