@@ -71,6 +71,31 @@ public final class Cohort {
           NO_LONGER_SCORED,
           RISK_FELL);
 
+  /** The columns of {@code features/person} the cohort reads. */
+  public static final List<String> FEATURE_COLUMNS =
+      List.of(
+          Cols.PERSON_ID,
+          Cols.AT_DATE,
+          Cols.PRACTICE_CODE,
+          Cols.PCN_CODE,
+          Cols.AGE,
+          Cols.SEX,
+          Cols.ETHNIC_CATEGORY,
+          Cols.IMD_QUINTILE,
+          Cols.EFI_SCORE,
+          Cols.EFI_CATEGORY,
+          Cols.CARE_HOME,
+          Cols.EMERGENCY_ADMISSIONS_12M,
+          Cols.UNPLANNED_BED_DAYS_12M,
+          Cols.ELECTIVE_ADMISSIONS_12M,
+          Cols.DAY_CASES_12M,
+          Cols.AE_ATTENDANCES_12M,
+          Cols.OUTPATIENT_ATTENDANCES_12M,
+          Cols.SOCIAL_CARE_ACTIVE,
+          Cols.SOCIAL_CARE_PACKAGE,
+          Cols.SOCIAL_CARE_SERVICES_12M,
+          Cols.SOCIAL_CARE_COST_12M);
+
   /** The eFI categories that set {@code moderate_or_severe_frailty}. */
   static final List<String> MODERATE_OR_SEVERE = List.of("moderate", "severe");
 

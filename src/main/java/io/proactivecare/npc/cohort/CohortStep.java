@@ -109,6 +109,20 @@ public final class CohortStep implements Step {
     CohortSettings settings = ctx.config().cohort();
     Dataset<Row> scores = atDate(ctx, RiskScoreStep.SCORES, date);
     Dataset<Row> features = atDate(ctx, FeaturesStep.OUTPUT, date);
+    List<String> missing =
+        Cohort.FEATURE_COLUMNS.stream()
+            .filter(c -> !List.of(features.columns()).contains(c))
+            .toList();
+    if (!missing.isEmpty()) {
+      throw Errors.usage(
+          FeaturesStep.OUTPUT
+              + " as of "
+              + date
+              + " has no column "
+              + String.join(", ", missing)
+              + " (built by an earlier version of npc)",
+          "rebuild the features and scores: npc risk score --as-of " + date);
+    }
     Conformed conformed = Conformed.of(ctx);
     Optional<Dataset<Row>> palliative = Optional.empty();
     if (settings.exclude().contains(CohortSettings.PALLIATIVE_CARE)) {
