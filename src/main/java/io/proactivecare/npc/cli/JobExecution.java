@@ -46,11 +46,7 @@ final class JobExecution {
       s.notes().forEach(n -> out.println("  note: " + n));
     }
     for (String d : result.manifest().delivered()) {
-      out.println(
-          "  delivered "
-              + loaded.config().publish().resolve(d.split(" ")[0])
-              + " "
-              + d.substring(d.indexOf(' ') + 1));
+      out.println("  delivered to " + loaded.config().publish() + ": " + d);
     }
     out.flush();
     return 0;

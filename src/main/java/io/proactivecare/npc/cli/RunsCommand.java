@@ -164,6 +164,10 @@ final class RunsCommand implements Runnable {
         }
         s.notes().forEach(n -> out.println("    note: " + n));
       }
+      if (!m.delivered().isEmpty()) {
+        out.println("\ndelivered to the publish area");
+        m.delivered().forEach(d -> out.println("  " + d));
+      }
       out.flush();
       return 0;
     }
