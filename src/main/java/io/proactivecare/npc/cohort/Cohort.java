@@ -257,27 +257,28 @@ public final class Cohort {
           Cols.SOCIAL_CARE_PACKAGE,
           Scoring.MODEL_ID);
 
-  /** Columns a leaver keeps from the previous list when they are not scored now. */
+  /**
+   * Columns a leaver shows as now when still registered and scored, else as last listed: every list
+   * column but those that say where the row stands.
+   */
   private static final List<String> CARRIED =
-      List.of(
-          Cols.PRACTICE_CODE,
-          Cols.AGE,
-          Cols.SEX,
-          Scoring.PROBABILITY,
-          Scoring.PERCENTILE,
-          Scoring.BAND,
-          Cols.COHORT_RANK,
-          Scoring.FACTORS,
-          Cols.EFI_CATEGORY,
-          Cols.EFI_SCORE,
-          Cols.MODERATE_OR_SEVERE_FRAILTY,
-          Cols.EMERGENCY_ADMISSIONS_12M,
-          Cols.UNPLANNED_BED_DAYS_12M,
-          Cols.AE_ATTENDANCES_12M,
-          Cols.OUTPATIENT_ATTENDANCES_12M,
-          Cols.SOCIAL_CARE_ACTIVE,
-          Cols.SOCIAL_CARE_PACKAGE,
-          Scoring.MODEL_ID);
+      LIST_COLUMNS.stream()
+          .filter(
+              c ->
+                  !List.of(
+                          Cols.AS_OF,
+                          Cols.PCN_CODE,
+                          Cols.LIST_RANK,
+                          Cols.PERSON_ID,
+                          Cols.STATUS,
+                          Cols.CHANGE_REASON,
+                          Cols.IN_COHORT,
+                          Cols.IN_COHORT_SINCE,
+                          Cols.RETAINED,
+                          Cols.PREVIOUS_RISK_PERCENTILE,
+                          Cols.RISING_RISK)
+                      .contains(c))
+          .toList();
 
   /**
    * Every PCN's list at {@code date}: the cohort's members on their PCN's list, {@code new} or

@@ -360,17 +360,7 @@ public final class CohortReport {
       totals.merge("entered", entered, Long::sum);
       totals.merge("left", left, Long::sum);
       totals.merge("previous", stayed + left, Long::sum);
-      sums.add(
-          new Disclosure.Sum(
-              currentId(pcn, eligiblePcns),
-              List.of(churnId(pcn, "stayed"), churnId(pcn, "entered"))));
-      sums.add(
-          new Disclosure.Sum(
-              churnId(pcn, "previous"), List.of(churnId(pcn, "stayed"), churnId(pcn, "left"))));
-      sums.add(
-          new Disclosure.Sum(
-              churnId(pcn, "left"),
-              Cohort.LEAVING_REASONS.stream().map(r -> churnId(pcn, "left_" + r)).toList()));
+      churnRowSums(pcn, eligiblePcns);
     }
     totals.forEach((what, n) -> cell(churnId(ALL, what), n, n));
     for (String what : totals.keySet()) {
@@ -381,18 +371,25 @@ public final class CohortReport {
         new Disclosure.Sum(
             currentId(ALL, eligiblePcns),
             out.stream().map(p -> currentId(p, eligiblePcns)).toList()));
-    sums.add(
-        new Disclosure.Sum(
-            currentId(ALL, eligiblePcns),
-            List.of(churnId(ALL, "stayed"), churnId(ALL, "entered"))));
-    sums.add(
-        new Disclosure.Sum(
-            churnId(ALL, "previous"), List.of(churnId(ALL, "stayed"), churnId(ALL, "left"))));
-    sums.add(
-        new Disclosure.Sum(
-            churnId(ALL, "left"),
-            Cohort.LEAVING_REASONS.stream().map(r -> churnId(ALL, "left_" + r)).toList()));
+    churnRowSums(ALL, eligiblePcns);
     return out;
+  }
+
+  /**
+   * Within a churn row: current = stayed + entered, previous = stayed + left, left = its reasons.
+   */
+  private void churnRowSums(String pcn, List<String> eligiblePcns) {
+    sums.add(
+        new Disclosure.Sum(
+            currentId(pcn, eligiblePcns),
+            List.of(churnId(pcn, "stayed"), churnId(pcn, "entered"))));
+    sums.add(
+        new Disclosure.Sum(
+            churnId(pcn, "previous"), List.of(churnId(pcn, "stayed"), churnId(pcn, "left"))));
+    sums.add(
+        new Disclosure.Sum(
+            churnId(pcn, "left"),
+            Cohort.LEAVING_REASONS.stream().map(r -> churnId(pcn, "left_" + r)).toList()));
   }
 
   /** The funnel's stages, in order. */
