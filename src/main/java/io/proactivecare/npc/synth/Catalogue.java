@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * The codes the generator records: each deficit's SNOMED codes from the eFI codelist, everyday
- * codes outside any deficit (noise), measurement codes, and regular medicines with their BNF codes.
+ * codes outside any deficit (noise), palliative care codes, measurement codes, and regular
+ * medicines with their BNF codes.
  *
  * @param deficitCodes per deficit (index into {@link FrailtyModel#DEFICITS}), its SNOMED codes
  */
@@ -38,6 +39,18 @@ record Catalogue(List<List<String>> deficitCodes) implements java.io.Serializabl
     "170258001",
     "183932001"
   };
+
+  /**
+   * Palliative care codes (PALCARE_COD, conf/codelists/palliative_care.csv) the generator records:
+   * palliative care, on end of life care register, on gold standards palliative care framework, has
+   * end of life care plan, referral to palliative care service. None is in an eFI codelist.
+   */
+  static final String[] PALLIATIVE = {
+    "103735009", "526631000000108", "414937009", "713673000", "306237005"
+  };
+
+  /** Palliative care not currently clinically indicated (PALCARENI_COD). */
+  static final String PALLIATIVE_NOT_INDICATED = "1048611000000104";
 
   static final String SYSTOLIC_BP = "271649006";
   static final String EGFR = "1011481000000105";
@@ -84,6 +97,16 @@ record Catalogue(List<List<String>> deficitCodes) implements java.io.Serializabl
       if (all.contains(n)) {
         throw new IllegalStateException("noise code " + n + " is in the eFI codelist");
       }
+    }
+    // Palliative care codes must leave every eFI result as it was.
+    for (String n : PALLIATIVE) {
+      if (all.contains(n)) {
+        throw new IllegalStateException("palliative care code " + n + " is in the eFI codelist");
+      }
+    }
+    if (all.contains(PALLIATIVE_NOT_INDICATED)) {
+      throw new IllegalStateException(
+          "palliative care code " + PALLIATIVE_NOT_INDICATED + " is in the eFI codelist");
     }
     return new Catalogue(List.copyOf(codes));
   }

@@ -31,7 +31,7 @@ import org.apache.spark.sql.SparkSession;
 public final class ExtractWriter {
   static final int BLOCK = 10_000;
   static final String TRUTH_HEADER =
-      "person_id,person_index,birth_date,sex,imd_decile,frailty,deficits_at_as_of,regular_medicines,registered_at_as_of,date_of_death,enrolled";
+      "person_id,person_index,birth_date,sex,imd_decile,frailty,deficits_at_as_of,regular_medicines,registered_at_as_of,date_of_death,enrolled,palliative_care,palliative_care_not_indicated";
 
   /** The person-level tables, in write order, with their canonical headers. */
   static final Map<String, String> PERSON_TABLES = new LinkedHashMap<>();

@@ -45,6 +45,18 @@ final class PersonSimulator implements Serializable {
   /** Spread (log scale) of the emergency-admission risk that no extract records. */
   static final double UNRECORDED_SD = 0.5;
 
+  /** Chance that a person who dies in the window was coded with palliative care before death. */
+  static final double PALLIATIVE_BEFORE_DEATH = 0.4;
+
+  /**
+   * A living adult enters the palliative care register each month with this multiple of their
+   * chance of dying that month.
+   */
+  static final double PALLIATIVE_PER_MORTALITY = 0.125;
+
+  /** Chance that a person on the register is later coded as palliative care not indicated. */
+  static final double PALLIATIVE_NOT_INDICATED = 0.05;
+
   private final SynthParams params;
   private final Geography geography;
   private final Catalogue catalogue;
@@ -65,6 +77,9 @@ final class PersonSimulator implements Serializable {
    * @param deficitOnsets onset date of each coded deficit (null when never, or after the as-of date
    *     plus a century)
    * @param medicineStarts start dates of regular medicines, with their index into the catalogue
+   * @param palliative date of the person's one palliative care code (PALCARE_COD), or null
+   * @param palliativeCode that code
+   * @param palliativeEnded date of the palliative care not indicated code (PALCARENI_COD), or null
    */
   record Person(
       long index,
@@ -82,7 +97,10 @@ final class PersonSimulator implements Serializable {
       double unrecorded,
       Activity activity,
       LocalDate enrolled,
-      String enrolledPcn) {
+      String enrolledPcn,
+      LocalDate palliative,
+      String palliativeCode,
+      LocalDate palliativeEnded) {
 
     /** Coded deficits present on {@code date}. */
     int deficitsOn(LocalDate date) {
@@ -161,6 +179,9 @@ final class PersonSimulator implements Serializable {
     SynthParams.Pilot pilot = params.pilot();
     LocalDate enrolled = null;
     String enrolledPcn = null;
+    // Palliative care draws only from its own stream, so every other row is as it was without it.
+    SplittableRandom pal = Seeds.stream(seed, Seeds.Aspect.PALLIATIVE, index);
+    LocalDate palliative = null;
     List<Registration> regs = new ArrayList<>();
     Geography.Lsoa home = lsoa;
     Geography.Practice practice = practiceFor(home, reg);
@@ -213,6 +234,13 @@ final class PersonSimulator implements Serializable {
         periodStart = at;
       }
       LocalDate lastDay = end == null ? monthEnd : end;
+      if (palliative == null
+          && end == null
+          && ageThen >= 18
+          && pal.nextDouble() < PALLIATIVE_PER_MORTALITY * dies) {
+        palliative =
+            monthStart.plusDays(pal.nextLong(ChronoUnit.DAYS.between(monthStart, monthEnd) + 1));
+      }
       if (enrolled == null
           && end == null
           && ageThen >= 18
@@ -252,6 +280,33 @@ final class PersonSimulator implements Serializable {
       activity.diedOn(death);
     }
     regs.add(new Registration(practice, home, periodStart, end));
+
+    // Palliative care: coded in the year before a death in the window, unless already on the
+    // register; then perhaps marked not indicated while still alive and registered.
+    LocalDate recordedFrom = start.isAfter(windowStart) ? start : windowStart;
+    if (palliative == null && death != null && pal.nextDouble() < PALLIATIVE_BEFORE_DEATH) {
+      LocalDate earliest = death.minusDays(365);
+      if (earliest.isBefore(recordedFrom)) {
+        earliest = recordedFrom;
+      }
+      LocalDate latest = death.minusDays(1);
+      if (!earliest.isAfter(latest)) {
+        palliative = earliest.plusDays(pal.nextLong(ChronoUnit.DAYS.between(earliest, latest) + 1));
+      }
+    }
+    String palliativeCode = null;
+    LocalDate palliativeEnded = null;
+    if (palliative != null) {
+      palliativeCode = Catalogue.PALLIATIVE[pal.nextInt(Catalogue.PALLIATIVE.length)];
+      if (pal.nextDouble() < PALLIATIVE_NOT_INDICATED) {
+        LocalDate notIndicated = palliative.plusDays(pal.nextInt(30, 366));
+        LocalDate lastRecorded = end == null ? asOf : end;
+        if (!notIndicated.isAfter(lastRecorded)
+            && (death == null || notIndicated.isBefore(death))) {
+          palliativeEnded = notIndicated;
+        }
+      }
+    }
 
     // Regular medicines: more with more deficits; each starts when a present deficit is recorded.
     SplittableRandom meds = Seeds.stream(seed, Seeds.Aspect.MEDICATION, index);
@@ -304,14 +359,18 @@ final class PersonSimulator implements Serializable {
         unrecorded,
         activity,
         enrolled,
-        enrolledPcn);
+        enrolledPcn,
+        palliative,
+        palliativeCode,
+        palliativeEnded);
   }
 
   /** Every row of the person, per table in {@link ExtractWriter#PERSON_TABLES} order. */
   List<List<String>> lines(Person p) {
     java.util.Map<String, List<String>> rows = new java.util.LinkedHashMap<>();
     rows.put("gp_registrations", new ArrayList<>(registrationLines(p)));
-    rows.put("gp_events", new ArrayList<>(eventLines(p)));
+    List<String> coded = codedEventLines(p);
+    rows.put("gp_events", new ArrayList<>(coded));
     rows.put("gp_medications", new ArrayList<>(medicationLines(p)));
     rows.put("apc_spells", new ArrayList<>(p.activity().spellLines()));
     rows.put("ae_attendances", new ArrayList<>(p.activity().attendanceLines()));
@@ -319,6 +378,9 @@ final class PersonSimulator implements Serializable {
     rows.put("asc_services", new ArrayList<>(p.activity().serviceLines()));
     rows.put("enrolments", new ArrayList<>(enrolmentLines(p)));
     List<String> faults = new FaultInjector(params).inject(p.index(), p.id(), rows);
+    // Palliative care rows join after the faults are drawn, so the fault stream makes the same
+    // draws for the same rows as without them; they carry no fault.
+    rows.put("gp_events", inOrder(coded, rows.get("gp_events"), palliativeLines(p)));
     List<List<String>> out = new ArrayList<>(rows.values());
     out.add(List.of(truthLine(p)));
     out.add(riskLines(p));
@@ -479,8 +541,67 @@ final class PersonSimulator implements Serializable {
     return out;
   }
 
-  /** Coded events: each deficit at its onset, reviews of it, everyday codes and measurements. */
+  /**
+   * Coded events: each deficit at its onset, reviews of it, everyday codes, measurements and
+   * palliative care, ordered by date and code.
+   */
   List<String> eventLines(Person p) {
+    List<String> coded = codedEventLines(p);
+    return inOrder(coded, coded, palliativeLines(p));
+  }
+
+  /** The person's palliative care codes, in date order (canonical gp_events columns). */
+  List<String> palliativeLines(Person p) {
+    List<String> out = new ArrayList<>();
+    if (p.palliative() != null) {
+      out.add(
+          String.join(
+              ",", p.id(), p.palliative().toString(), p.palliativeCode(), "SNOMED", "", ""));
+    }
+    if (p.palliativeEnded() != null) {
+      out.add(
+          String.join(
+              ",",
+              p.id(),
+              p.palliativeEnded().toString(),
+              Catalogue.PALLIATIVE_NOT_INDICATED,
+              "SNOMED",
+              "",
+              ""));
+    }
+    return out;
+  }
+
+  /**
+   * {@code rows} (which are {@code sorted}, one for one, perhaps with faults in them) with each of
+   * {@code extra} inserted where it falls among {@code sorted} by date and then code.
+   */
+  static List<String> inOrder(List<String> sorted, List<String> rows, List<String> extra) {
+    if (rows.size() != sorted.size()) {
+      throw new IllegalStateException("rows and their clean form differ in number");
+    }
+    List<String> out = new ArrayList<>(rows.size() + extra.size());
+    int i = 0;
+    for (String e : extra) {
+      String[] key = e.split(",", 4);
+      for (; i < sorted.size(); i++) {
+        String[] k = sorted.get(i).split(",", 4);
+        int c = k[1].equals(key[1]) ? k[2].compareTo(key[2]) : k[1].compareTo(key[1]);
+        if (c > 0) {
+          break;
+        }
+        out.add(rows.get(i));
+      }
+      out.add(e);
+    }
+    for (; i < rows.size(); i++) {
+      out.add(rows.get(i));
+    }
+    return out;
+  }
+
+  /** Coded events but palliative care: deficits, reviews, everyday codes and measurements. */
+  List<String> codedEventLines(Person p) {
     SplittableRandom r = Seeds.stream(params.seed(), Seeds.Aspect.EVENTS, p.index());
     LocalDate first = p.registrations().get(0).start();
     LocalDate last = p.lastDay(params.asOf());
@@ -601,7 +722,9 @@ final class PersonSimulator implements Serializable {
         String.valueOf(p.medicines().size()),
         String.valueOf(registered),
         p.death() == null ? "" : p.death().toString(),
-        p.enrolled() == null ? "" : p.enrolled().toString());
+        p.enrolled() == null ? "" : p.enrolled().toString(),
+        p.palliative() == null ? "" : p.palliative().toString(),
+        p.palliativeEnded() == null ? "" : p.palliativeEnded().toString());
   }
 
   /** The next event of a Poisson process of {@code ratePerYear} after {@code t}, or null. */

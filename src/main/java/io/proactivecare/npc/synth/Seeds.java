@@ -21,7 +21,8 @@ final class Seeds {
     // New aspects go last: the ordinal seeds the stream, so earlier aspects keep their draws.
     HOSPITAL,
     ENROLMENT,
-    FAULTS
+    FAULTS,
+    PALLIATIVE
   }
 
   /** SplitMix64's finaliser: a bijective mix of 64 bits. */
