@@ -715,4 +715,74 @@ class CohortCommandIT {
             .collect(Collectors.groupingBy(p -> p, TreeMap::new, Collectors.counting()));
     assertEquals(expected, onLists, "list members per PCN");
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // 6. The palliative care exclusion against the generator's truth
+
+  @Test
+  @Order(6)
+  void thePalliativeRegisterMatchesTheGeneratorsTruth() throws IOException {
+    // Truth: the date a person's palliative care code was recorded, and of a later "not clinically
+    // indicated" code. On the register at D2: coded on or before D2 (the generator codes nothing
+    // before 2008) and not taken off by a later code on or before D2.
+    Set<String> truth = new TreeSet<>();
+    Path people = tmp.resolve("extract/truth/people.csv.gz");
+    CsvParserSettings settings = new CsvParserSettings();
+    settings.setHeaderExtractionEnabled(true);
+    CsvParser parser = new CsvParser(settings);
+    try (Reader in =
+        new java.io.InputStreamReader(
+            new java.util.zip.GZIPInputStream(Files.newInputStream(people)),
+            StandardCharsets.UTF_8)) {
+      for (com.univocity.parsers.common.record.Record r : parser.iterateRecords(in)) {
+        String coded = r.getString("palliative_care");
+        String off = r.getString("palliative_care_not_indicated");
+        if (coded != null
+            && coded.compareTo(D2) <= 0
+            && (off == null || off.compareTo(D2) > 0 || off.compareTo(coded) <= 0)) {
+          truth.add(r.getString("person_id"));
+        }
+      }
+    }
+    // People the cohort flagged (everyone registered at D2).
+    Set<String> registered = new TreeSet<>();
+    Set<String> flagged = new TreeSet<>();
+    for (Row r :
+        table("cohort/eligibility", D2).select("person_id", "palliative_care").collectAsList()) {
+      registered.add(r.getString(0));
+      if (r.getBoolean(1)) {
+        flagged.add(r.getString(0));
+      }
+    }
+    truth.retainAll(registered);
+    assertFalse(truth.isEmpty(), "the generated population has nobody on the register at " + D2);
+    // Everyone the truth puts on the register is flagged.
+    Set<String> missed = new TreeSet<>(truth);
+    missed.removeAll(flagged);
+    assertEquals(Set.of(), missed, "on the register in truth, not flagged");
+    // Anyone else flagged has a palliative care code the truth does not track: the eFI's
+    // Activity limitation codes include DS1500 (514591000000108), which is also a PALCARE_COD code.
+    Set<String> ds1500 = new TreeSet<>();
+    Catalog.TableVersion events =
+        catalog().entry("conformed/gp_events").orElseThrow().versions().get(D2);
+    for (Row r :
+        SparkTestSession.get()
+            .read()
+            .parquet(wh.resolve(events.path()).toString())
+            .where("code = '514591000000108' and event_date <= date'" + D2 + "'")
+            .select("person_id")
+            .collectAsList()) {
+      ds1500.add(r.getString(0));
+    }
+    Set<String> extra = new TreeSet<>(flagged);
+    extra.removeAll(truth);
+    extra.removeAll(ds1500);
+    assertEquals(Set.of(), extra, "flagged without a palliative care code in truth or DS1500");
+    // And a flagged person is never eligible.
+    for (Person p : eligibility(D2)) {
+      if (flagged.contains(p.person())) {
+        assertFalse(p.eligible(), p.toString());
+      }
+    }
+  }
 }

@@ -431,6 +431,8 @@ class JobRunnerIT {
     flags.put("mappings", Npc.HOME.resolve("conf/sources").toString());
     flags.put("warehouse", shared.toString());
     flags.put("extract", extract.toString());
+    // Npc.run delivers beside the warehouse.
+    flags.put("publish", shared.resolveSibling(shared.getFileName() + "-publish").toString());
     return ConfigLoader.load(ConfigLoader.locate(null), flags).hash();
   }
 
