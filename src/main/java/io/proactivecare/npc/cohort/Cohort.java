@@ -51,6 +51,9 @@ public final class Cohort {
   public static final String JOINED = "joined";
   public static final String MOVED_IN = "moved_in";
 
+  // Why a continuing person's row changed: registered at another practice of the same PCN.
+  public static final String MOVED_PRACTICE = "moved_practice";
+
   // Why a person leaves a list, in the order they are decided.
   public static final String DIED = "died";
   public static final String DEREGISTERED = "deregistered";
@@ -335,6 +338,7 @@ public final class Cohort {
                         .select(
                             col(Cols.PERSON_ID),
                             col(Cols.PCN_CODE).as("_prev_pcn"),
+                            col(Cols.PRACTICE_CODE).as("_prev_practice"),
                             col(Cols.IN_COHORT_SINCE).as("_prev_since")))
             .orElse(null);
 
@@ -351,8 +355,12 @@ public final class Cohort {
       joined = members.join(previous, Cols.PERSON_ID, "left");
       Column samePcn = col("_prev_pcn").equalTo(col(Cols.PCN_CODE));
       status = when(coalesce(samePcn, lit(false)), CONTINUING).otherwise(NEW);
+      Column samePractice = col("_prev_practice").equalTo(col(Cols.PRACTICE_CODE));
       reason =
-          when(coalesce(samePcn, lit(false)), lit(null).cast(DataTypes.StringType))
+          when(
+                  coalesce(samePcn, lit(false)),
+                  when(coalesce(samePractice, lit(false)), lit(null).cast(DataTypes.StringType))
+                      .otherwise(MOVED_PRACTICE))
               .when(col("_prev_pcn").isNotNull(), MOVED_IN)
               .otherwise(JOINED);
       since = coalesce(col("_prev_since"), lit(d));

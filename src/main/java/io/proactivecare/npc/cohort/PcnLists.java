@@ -48,7 +48,8 @@ public final class PcnLists {
             + " newly eligible), moved_in (in the cohort last run at another PCN); why leaving:"
             + " died, deregistered, moved_out_of_area, moved_pcn, entered_care_home,"
             + " palliative_care (now on the palliative care register), not_scored, risk_fell;"
-            + " empty when continuing");
+            + " when continuing: moved_practice (now at another practice of this PCN), else"
+            + " empty");
     m.put(Cols.IN_COHORT, "yes for new and continuing, no for leaving");
     m.put(
         Cols.IN_COHORT_SINCE,

@@ -134,7 +134,10 @@ class CohortSpecTest {
           RowFactory.create(
               p.id(),
               Date.valueOf(d),
-              p.pcn() == null ? "Z99999" : "B" + p.pcn().substring(1),
+              p.pcn() == null
+                  ? "Z99999"
+                  : (p.id().startsWith("practicemover") && d.equals(D2) ? "C" : "B")
+                      + p.pcn().substring(1),
               p.pcn(),
               p.age(),
               "F",
@@ -366,7 +369,7 @@ class CohortSpecTest {
   void everyFlagAcrossTwoRunsIncludingAMoveBetweenPcns() {
     String a = "U00001";
     String b = "U00002";
-    // Run 1: 16 eligible, share 0.5 -> the top 8.
+    // Run 1: 17 eligible, share 0.5 -> the top 9 (ceil(8.5)).
     List<P> first = new ArrayList<>();
     first.add(P.of("cont", a, 0.95).percentile(95));
     first.add(P.of("died", a, 0.94));
@@ -377,12 +380,22 @@ class CohortSpecTest {
     first.add(P.of("pall", a, 0.89));
     first.add(P.of("fell", a, 0.88));
     first.add(P.of("joiner", a, 0.10).percentile(10));
+    first.add(P.of("practicemover", a, 0.87));
     first.addAll(many("f", a, 2, 0.05));
     first.addAll(many("x", a, 5, 0.04));
     CohortSettings s = settings(0.5, "area", 0);
     Run one = run(D1, first, Set.of(), Optional.empty(), Map.of(), s);
     assertEquals(
-        Set.of("cont", "died", "dereg", "outarea", "mover", "carehome", "pall", "fell"),
+        Set.of(
+            "cont",
+            "died",
+            "dereg",
+            "outarea",
+            "mover",
+            "carehome",
+            "pall",
+            "fell",
+            "practicemover"),
         one.inCohort());
     for (Row r : one.rows().values()) {
       assertEquals(Cohort.NEW, r.getAs(Cols.STATUS));
@@ -390,10 +403,11 @@ class CohortSpecTest {
       assertEquals(Date.valueOf(D1), r.getAs(Cols.IN_COHORT_SINCE));
     }
 
-    // Run 2: died and dereg are no longer registered (one with a death); outarea's practice is in
+    // Run 2 (practicemover registers at another practice of the same PCN; it stays in the
+    // cohort): died and dereg are no longer registered (one with a death); outarea's practice is in
     // no PCN; mover is registered in B; carehome entered a care home; pall is on the palliative
     // register; fell's risk fell; joiner's rose from the 10th to the 99th percentile. Eligible:
-    // cont, mover, fell, joiner, f01, f02 = 6 -> the top 3.
+    // cont, mover, fell, joiner, practicemover, f01, f02 = 7 -> the top 4 (ceil(3.5)).
     List<P> second = new ArrayList<>();
     second.add(P.of("cont", a, 0.95).percentile(96).frailty("severe"));
     second.add(P.of("outarea", null, 0.92));
@@ -402,6 +416,7 @@ class CohortSpecTest {
     second.add(P.of("pall", a, 0.89));
     second.add(P.of("fell", a, 0.02));
     second.add(P.of("joiner", a, 0.97).percentile(99));
+    second.add(P.of("practicemover", a, 0.96));
     second.addAll(many("f", a, 2, 0.05));
     Run two =
         run(
@@ -411,12 +426,13 @@ class CohortSpecTest {
             Optional.of(one),
             Map.of("died", LocalDate.of(2025, 1, 1)),
             s);
-    assertEquals(Set.of("joiner", "cont", "mover"), two.inCohort());
+    assertEquals(Set.of("joiner", "practicemover", "cont", "mover"), two.inCohort());
 
     Map<String, Row> rows = two.rows();
     Map<String, String> expected = new TreeMap<>();
     expected.put(a + "/joiner", "new joined");
     expected.put(a + "/cont", "continuing null");
+    expected.put(a + "/practicemover", "continuing moved_practice");
     expected.put(b + "/mover", "new moved_in");
     expected.put(a + "/died", "leaving died");
     expected.put(a + "/dereg", "leaving deregistered");
@@ -441,10 +457,12 @@ class CohortSpecTest {
     // Frailty flag: severe -> yes; mild -> no.
     assertEquals(true, rows.get(a + "/cont").getAs(Cols.MODERATE_OR_SEVERE_FRAILTY));
     assertEquals(false, rows.get(a + "/joiner").getAs(Cols.MODERATE_OR_SEVERE_FRAILTY));
-    // List ranks: A's members joiner (0.97) then cont (0.95); B's mover is first on B's list;
+    // List ranks: A's members joiner (0.97), practicemover (0.96), cont (0.95); B's mover is first
+    // on B's list;
     // leavers have none.
     assertEquals((Object) Integer.valueOf(1), rows.get(a + "/joiner").getAs(Cols.LIST_RANK));
-    assertEquals((Object) Integer.valueOf(2), rows.get(a + "/cont").getAs(Cols.LIST_RANK));
+    assertEquals((Object) Integer.valueOf(2), rows.get(a + "/practicemover").getAs(Cols.LIST_RANK));
+    assertEquals((Object) Integer.valueOf(3), rows.get(a + "/cont").getAs(Cols.LIST_RANK));
     assertEquals((Object) Integer.valueOf(1), rows.get(b + "/mover").getAs(Cols.LIST_RANK));
     assertEquals((Object) null, rows.get(a + "/fell").getAs(Cols.LIST_RANK));
     // A leaver still registered shows their risk now (fell: 0.02); one who is not shows it as
