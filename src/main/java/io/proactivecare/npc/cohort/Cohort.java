@@ -261,8 +261,8 @@ public final class Cohort {
           Scoring.MODEL_ID);
 
   /**
-   * Columns a leaver shows as now when still registered and scored, else as last listed: every list
-   * column but those that say where the row stands.
+   * Columns a leaver shows as now when their risk fell, else as last listed: every list column but
+   * those that say where the row stands.
    */
   private static final List<String> CARRIED =
       LIST_COLUMNS.stream()
@@ -437,12 +437,24 @@ public final class Cohort {
             .withColumn(Cols.RETAINED, lit(false))
             .withColumn(Cols.LIST_RANK, lit(null).cast(DataTypes.IntegerType))
             .withColumn(Cols.AS_OF, lit(d))
-            .withColumn(
+            .withColumn("_use_now", col(Cols.CHANGE_REASON).equalTo(RISK_FELL));
+    // A person whose risk fell is still on this PCN's patch: their values are as now, to show the
+    // fall. Anyone else (died, moved away, excluded) is shown as last listed, so a list never
+    // carries what happened to someone after they left its PCN.
+    Column useNow = col("_use_now");
+    out =
+        out.withColumn(
                 Cols.PREVIOUS_RISK_PERCENTILE,
-                coalesce(col(Cols.PREVIOUS_RISK_PERCENTILE), col("_prev_" + Scoring.PERCENTILE)))
-            .withColumn(Cols.RISING_RISK, coalesce(col(Cols.RISING_RISK), lit(false)));
+                when(
+                        useNow,
+                        coalesce(
+                            col(Cols.PREVIOUS_RISK_PERCENTILE), col("_prev_" + Scoring.PERCENTILE)))
+                    .otherwise(col("_prev_" + Scoring.PERCENTILE)))
+            .withColumn(
+                Cols.RISING_RISK,
+                when(useNow, coalesce(col(Cols.RISING_RISK), lit(false))).otherwise(false));
     for (String c : CARRIED) {
-      out = out.withColumn(c, coalesce(col("_now_" + c), col("_prev_" + c)));
+      out = out.withColumn(c, when(useNow, col("_now_" + c)).otherwise(col("_prev_" + c)));
     }
     return out.select(LIST_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
   }

@@ -61,7 +61,6 @@ public final class CohortReport {
   public static final String UNKNOWN = "unknown";
 
   private static final String COHORT = "cohort";
-  private static final String POPULATION = "population";
 
   /** One row of the concentration table: suppressed values are empty. */
   public record Concentration(
@@ -137,7 +136,7 @@ public final class CohortReport {
     r.funnelCells(funnel);
     Disclosure.Controlled c = Disclosure.control(List.copyOf(r.cells.values()), r.sums, r.ratios);
     return new Tables(
-        r.concentration(c, activity),
+        r.concentration(c),
         r.profile(c, makeUp),
         r.churn(c, listPcns, groupsOfPcn),
         r.funnel(c),
@@ -199,67 +198,94 @@ public final class CohortReport {
     }
   }
 
-  private static String id(String base, String scope, String group, String who, String measure) {
-    return base + "|" + scope + "|" + group + "|" + who + "|" + measure;
+  // What a cell counts: the cohort, the eligible population, everyone registered, and the two
+  // complements a reader could work out by subtraction (never published, but controlled, so that
+  // subtraction cannot reveal what suppression hides).
+  private static final String REGISTERED = "registered";
+  private static final String ELIGIBLE = "eligible";
+  private static final String REST = "rest";
+  private static final String INELIGIBLE = "ineligible";
+
+  private static String id(String kind, String scope, String group, String measure) {
+    return kind + "|" + scope + "|" + group + "|" + measure;
   }
 
-  private static String shareId(String base, String scope, String group, String measure) {
-    return id(base, scope, group, "share", measure);
+  private static String ratioId(String kind, String scope, String group, String measure) {
+    return "ratio|" + id(kind, scope, group, measure);
   }
 
-  /** Concentration cells; returns the PCN groups of the eligible base. */
+  /**
+   * Concentration cells for every scope, group and measure: the cohort, the eligible and the
+   * registered population, and the complements rest = eligible − cohort and ineligible = registered
+   * − eligible, with every additive relation among them. Returns the PCN groups.
+   */
   private List<String> concentrationCells(List<Row> activity) {
-    List<String> eligiblePcns = new ArrayList<>();
-    for (String base : BASES) {
-      List<Row> rows =
-          activity.stream().filter(x -> base.equals("registered") || x.getBoolean(0)).toList();
-      for (String scope : SCOPES) {
-        Map<String, long[]> cohort = new LinkedHashMap<>();
-        Map<String, long[]> population = new LinkedHashMap<>();
-        for (Row x : rows) {
-          String g =
-              switch (scope) {
-                case OVERALL -> ALL;
-                case Cols.PCN_CODE -> group(x.getAs(Cols.PCN_CODE), NONE);
-                default -> group(x.getAs(Cols.IMD_QUINTILE), UNKNOWN);
+    List<String> pcns = new ArrayList<>();
+    for (String scope : SCOPES) {
+      Map<String, Map<String, long[]>> by = new LinkedHashMap<>();
+      for (Row x : activity) {
+        String g =
+            switch (scope) {
+              case OVERALL -> ALL;
+              case Cols.PCN_CODE -> group(x.getAs(Cols.PCN_CODE), NONE);
+              default -> group(x.getAs(Cols.IMD_QUINTILE), UNKNOWN);
+            };
+        Map<String, long[]> kinds = by.computeIfAbsent(g, k -> new LinkedHashMap<>());
+        boolean eligible = Boolean.TRUE.equals(x.getAs(Cols.ELIGIBLE));
+        boolean inCohort = Boolean.TRUE.equals(x.getAs(Cols.IN_COHORT));
+        for (String kind : List.of(COHORT, REST, INELIGIBLE, ELIGIBLE, REGISTERED)) {
+          long[] acc = kinds.computeIfAbsent(kind, k -> new long[2 * MEASURES.size()]);
+          boolean counts =
+              switch (kind) {
+                case COHORT -> inCohort;
+                case REST -> eligible && !inCohort;
+                case INELIGIBLE -> !eligible;
+                case ELIGIBLE -> eligible;
+                default -> true;
               };
-          add(population.computeIfAbsent(g, k -> new long[2 * MEASURES.size()]), x);
-          long[] c = cohort.computeIfAbsent(g, k -> new long[2 * MEASURES.size()]);
-          if (Boolean.TRUE.equals(x.getAs(Cols.IN_COHORT))) {
-            add(c, x);
+          if (counts) {
+            add(acc, x);
           }
         }
-        List<String> groups = new ArrayList<>(new TreeSet<>(population.keySet()));
-        if (scope.equals(Cols.PCN_CODE) && base.equals("eligible")) {
-          eligiblePcns.addAll(groups);
-        }
-        for (int m = 0; m < MEASURES.size(); m++) {
-          String name = MEASURES.get(m).name();
-          for (String g : groups) {
-            cell(id(base, scope, g, COHORT, name), cohort.get(g)[2 * m], cohort.get(g)[2 * m + 1]);
-            cell(
-                id(base, scope, g, POPULATION, name),
-                population.get(g)[2 * m],
-                population.get(g)[2 * m + 1]);
+      }
+      List<String> groups = new ArrayList<>(new TreeSet<>(by.keySet()));
+      if (scope.equals(Cols.PCN_CODE)) {
+        pcns.addAll(groups);
+      }
+      for (int m = 0; m < MEASURES.size(); m++) {
+        String name = MEASURES.get(m).name();
+        for (String g : groups) {
+          for (Map.Entry<String, long[]> k : by.get(g).entrySet()) {
+            cell(id(k.getKey(), scope, g, name), k.getValue()[2 * m], k.getValue()[2 * m + 1]);
+          }
+          sums.add(
+              new Disclosure.Sum(
+                  id(ELIGIBLE, scope, g, name),
+                  List.of(id(COHORT, scope, g, name), id(REST, scope, g, name))));
+          sums.add(
+              new Disclosure.Sum(
+                  id(REGISTERED, scope, g, name),
+                  List.of(id(ELIGIBLE, scope, g, name), id(INELIGIBLE, scope, g, name))));
+          for (String base : BASES) {
             ratios.add(
                 new Disclosure.Ratio(
-                    shareId(base, scope, g, name),
-                    id(base, scope, g, COHORT, name),
-                    id(base, scope, g, POPULATION, name),
+                    ratioId(base, scope, g, name),
+                    id(COHORT, scope, g, name),
+                    id(base, scope, g, name),
                     100));
           }
-          if (!scope.equals(OVERALL)) {
-            for (String who : List.of(COHORT, POPULATION)) {
-              sums.add(
-                  new Disclosure.Sum(
-                      id(base, OVERALL, ALL, who, name),
-                      groups.stream().map(g -> id(base, scope, g, who, name)).toList()));
-            }
+        }
+        if (!scope.equals(OVERALL)) {
+          for (String kind : List.of(COHORT, REST, INELIGIBLE, ELIGIBLE, REGISTERED)) {
+            sums.add(
+                new Disclosure.Sum(
+                    id(kind, OVERALL, ALL, name),
+                    groups.stream().map(g -> id(kind, scope, g, name)).toList()));
           }
         }
       }
     }
-    return eligiblePcns;
+    return pcns;
   }
 
   /** Adds one aggregated row's people and measures to {@code acc} (value, contributors pairs). */
@@ -274,6 +300,7 @@ public final class CohortReport {
     }
   }
 
+  /** The cohort's make-up among the eligible: cohort, eligible and rest by each dimension. */
   private void profileCells(List<Row> makeUp) {
     for (String dim : PROFILE) {
       Map<String, long[]> counts = new LinkedHashMap<>();
@@ -287,25 +314,35 @@ public final class CohortReport {
         }
       }
       List<String> groups = new ArrayList<>(new TreeSet<>(counts.keySet()));
+      // The quintile's cells and sums are the concentration table's already.
+      boolean shared = dim.equals(Cols.IMD_QUINTILE);
       for (String g : groups) {
-        cell(id("eligible", dim, g, COHORT, "people"), counts.get(g)[0], counts.get(g)[0]);
-        cell(id("eligible", dim, g, POPULATION, "people"), counts.get(g)[1], counts.get(g)[1]);
-        for (String who : List.of(COHORT, POPULATION)) {
+        long cohort = counts.get(g)[0];
+        long eligible = counts.get(g)[1];
+        cell(id(COHORT, dim, g, "people"), cohort, cohort);
+        cell(id(ELIGIBLE, dim, g, "people"), eligible, eligible);
+        cell(id(REST, dim, g, "people"), eligible - cohort, eligible - cohort);
+        if (!shared) {
+          sums.add(
+              new Disclosure.Sum(
+                  id(ELIGIBLE, dim, g, "people"),
+                  List.of(id(COHORT, dim, g, "people"), id(REST, dim, g, "people"))));
+        }
+        for (String kind : List.of(COHORT, ELIGIBLE)) {
           ratios.add(
               new Disclosure.Ratio(
-                  id("eligible", dim, g, who + "_pct", "people"),
-                  id("eligible", dim, g, who, "people"),
-                  id("eligible", OVERALL, ALL, who, "people"),
+                  ratioId(kind + "_pct", dim, g, "people"),
+                  id(kind, dim, g, "people"),
+                  id(kind, OVERALL, ALL, "people"),
                   100));
         }
       }
-      if (!dim.equals(Cols.IMD_QUINTILE)) {
-        // The quintile's sums are the concentration table's already.
-        for (String who : List.of(COHORT, POPULATION)) {
+      if (!shared) {
+        for (String kind : List.of(COHORT, ELIGIBLE, REST)) {
           sums.add(
               new Disclosure.Sum(
-                  id("eligible", OVERALL, ALL, who, "people"),
-                  groups.stream().map(g -> id("eligible", dim, g, who, "people")).toList()));
+                  id(kind, OVERALL, ALL, "people"),
+                  groups.stream().map(g -> id(kind, dim, g, "people")).toList()));
         }
       }
     }
@@ -320,9 +357,9 @@ public final class CohortReport {
   /** The id of a list's current size: the concentration table's cohort count for its PCN. */
   private static String currentId(String pcn, List<String> eligiblePcns) {
     return pcn.equals(ALL)
-        ? id("eligible", OVERALL, ALL, COHORT, "people")
+        ? id(COHORT, OVERALL, ALL, "people")
         : eligiblePcns.contains(pcn)
-            ? id("eligible", Cols.PCN_CODE, pcn, COHORT, "people")
+            ? id(COHORT, Cols.PCN_CODE, pcn, "people")
             : churnId(pcn, "current");
   }
 
@@ -408,9 +445,9 @@ public final class CohortReport {
 
   private static String funnelId(String stage) {
     return switch (stage) {
-      case "registered" -> id("registered", OVERALL, ALL, POPULATION, "people");
-      case "eligible" -> id("eligible", OVERALL, ALL, POPULATION, "people");
-      case "in_cohort" -> id("eligible", OVERALL, ALL, COHORT, "people");
+      case "registered" -> id(REGISTERED, OVERALL, ALL, "people");
+      case "eligible" -> id(ELIGIBLE, OVERALL, ALL, "people");
+      case "in_cohort" -> id(COHORT, OVERALL, ALL, "people");
       default -> "funnel|" + stage;
     };
   }
@@ -437,12 +474,13 @@ public final class CohortReport {
       long v = n.getOrDefault(stage, 0L);
       cell(funnelId(stage), v, v);
     }
+    // The ineligible (registered − eligible) are the exclusions; the concentration cells already
+    // hold registered = eligible + ineligible.
     List<String> parts = new ArrayList<>();
     for (String e : Cohort.EXCLUSIONS) {
       parts.add(funnelId("excluded_" + e));
     }
-    parts.add(funnelId("eligible"));
-    sums.add(new Disclosure.Sum(funnelId("registered"), parts));
+    sums.add(new Disclosure.Sum(id(INELIGIBLE, OVERALL, ALL, "people"), parts));
     sums.add(
         new Disclosure.Sum(
             funnelId("in_cohort"), List.of(funnelId("selected"), funnelId("retained"))));
@@ -461,18 +499,21 @@ public final class CohortReport {
     return v.isPresent() ? v.getAsDouble() : null;
   }
 
-  private List<Concentration> concentration(Disclosure.Controlled c, List<Row> activity) {
+  private List<Concentration> concentration(Disclosure.Controlled c) {
     List<Concentration> out = new ArrayList<>();
     for (String base : BASES) {
       for (String scope : SCOPES) {
         TreeSet<String> groups = new TreeSet<>();
-        String prefix = base + "|" + scope + "|";
+        String prefix = REGISTERED + "|" + scope + "|";
         for (String id : cells.keySet()) {
           if (id.startsWith(prefix)) {
             groups.add(id.substring(prefix.length(), id.indexOf('|', prefix.length())));
           }
         }
         for (String g : groups) {
+          if (cells.get(id(base, scope, g, "people")).value() == 0) {
+            continue; // e.g. the eligible population of people in no PCN: nobody
+          }
           for (Measure m : MEASURES) {
             out.add(
                 new Concentration(
@@ -480,9 +521,9 @@ public final class CohortReport {
                     scope,
                     g,
                     m.name(),
-                    value(c, id(base, scope, g, COHORT, m.name())),
-                    value(c, id(base, scope, g, POPULATION, m.name())),
-                    ratio(c, shareId(base, scope, g, m.name()))));
+                    value(c, id(COHORT, scope, g, m.name())),
+                    value(c, id(base, scope, g, m.name())),
+                    ratio(c, ratioId(base, scope, g, m.name()))));
           }
         }
       }
@@ -498,15 +539,15 @@ public final class CohortReport {
         groups.add(group(x.getAs(dim), UNKNOWN));
       }
       for (String g : groups) {
-        Double cohortPct = ratio(c, id("eligible", dim, g, COHORT + "_pct", "people"));
-        Double populationPct = ratio(c, id("eligible", dim, g, POPULATION + "_pct", "people"));
+        Double cohortPct = ratio(c, ratioId(COHORT + "_pct", dim, g, "people"));
+        Double populationPct = ratio(c, ratioId(ELIGIBLE + "_pct", dim, g, "people"));
         out.add(
             new Profile(
                 dim,
                 g,
-                value(c, id("eligible", dim, g, COHORT, "people")),
+                value(c, id(COHORT, dim, g, "people")),
                 cohortPct,
-                value(c, id("eligible", dim, g, POPULATION, "people")),
+                value(c, id(ELIGIBLE, dim, g, "people")),
                 populationPct,
                 cohortPct == null || populationPct == null || populationPct == 0
                     ? null

@@ -136,8 +136,12 @@ public final class CohortStep implements Step {
             conformed.required("gp_registrations"), Optional.of(conformed.required("apc_spells")));
 
     Optional<StepContext.InputTable> previousList = ctx.publishedBefore(LIST, date);
+    // Rising risk compares with the scores the previous list was made from, else the newest
+    // earlier ones.
     Optional<StepContext.InputTable> previousScores =
-        ctx.publishedBefore(RiskScoreStep.SCORES, date);
+        previousList
+            .flatMap(t -> ctx.inputAt(RiskScoreStep.SCORES, t.versionKey()))
+            .or(() -> ctx.publishedBefore(RiskScoreStep.SCORES, date));
     previousList.ifPresentOrElse(
         t ->
             ctx.note(
@@ -189,14 +193,15 @@ public final class CohortStep implements Step {
 
   /** The table {@code name} at exactly {@code date}: a cohort never mixes dates. */
   private static Dataset<Row> atDate(StepContext ctx, String name, LocalDate date) {
-    StepContext.InputTable t = ctx.input(name);
-    if (!t.versionKey().equals(date.toString())) {
-      throw Errors.usage(
-          "The newest " + name + " is as of " + t.versionKey() + ", not " + date,
-          "score the date first: npc risk score --as-of "
-              + date
-              + " (npc cohort does this itself when the scores are missing)");
-    }
+    StepContext.InputTable t =
+        ctx.inputAt(name, date.toString())
+            .orElseThrow(
+                () ->
+                    Errors.usage(
+                        "The warehouse has no " + name + " as of " + date,
+                        "score the date first: npc risk score --as-of "
+                            + date
+                            + " (npc cohort does this itself when the scores are missing)"));
     return read(ctx, t.path());
   }
 
@@ -232,6 +237,23 @@ public final class CohortStep implements Step {
     for (Map.Entry<String, List<Map<String, Object>>> e : byPcn.entrySet()) {
       Path dir = ctx.stage("pcn/" + e.getKey() + "/" + date);
       PcnLists.write(dir, e.getKey(), date, e.getValue());
+    }
+    // A rerun of the date whose PCNs changed (a corrected practice-to-PCN file) withdraws the
+    // lists of PCNs that no longer have one, rather than leave people on the wrong PCN's list.
+    Path delivered = ctx.config().publish().resolve("pcn");
+    if (java.nio.file.Files.isDirectory(delivered)) {
+      try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(delivered)) {
+        for (Path pcn : s.toList()) {
+          String code = pcn.getFileName().toString();
+          if (!byPcn.containsKey(code)
+              && !code.startsWith(".")
+              && java.nio.file.Files.isDirectory(pcn.resolve(date.toString()))) {
+            ctx.withdraw("pcn/" + code + "/" + date);
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException("cannot list " + delivered, e);
+      }
     }
     return byPcn.size();
   }

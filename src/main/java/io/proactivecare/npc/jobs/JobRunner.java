@@ -68,6 +68,7 @@ public final class JobRunner {
     LOG.info("run {} started: job {} as of {}", runId, job.name(), asOf);
     List<RunManifest.Output> outputs = new ArrayList<>();
     List<String> staged = new ArrayList<>();
+    List<String> withdrawn = new ArrayList<>();
     try {
       int index = 0;
       for (JobSpec.StepSpec step : job.steps()) {
@@ -80,6 +81,7 @@ public final class JobRunner {
           List<RunManifest.Output> stepOutputs = checkOutputs(step, ctx, warehouse);
           outputs.addAll(stepOutputs);
           staged.addAll(ctx.staged());
+          withdrawn.addAll(ctx.withdrawn());
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
           books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
@@ -97,13 +99,29 @@ public final class JobRunner {
           throw e;
         }
       }
-      long version = warehouse.publish(runId, outputs, clock.instant());
-      // Files for people outside the warehouse go out only once the run has published.
-      PublishArea area = new PublishArea(config.publish());
-      for (String relative : staged) {
-        int files =
-            area.deliver(warehouse.runDir(runId).resolve("deliver").resolve(relative), relative);
-        books.delivered(relative + " (" + files + " files)");
+      long version;
+      if (staged.isEmpty() && withdrawn.isEmpty()) {
+        version = warehouse.publish(runId, outputs, clock.instant());
+      } else {
+        // Files for people outside the warehouse are copied in first, swapped in just before the
+        // catalog publishes, and swapped back out if it does not: both happen, or neither.
+        List<String> delivered = new ArrayList<>();
+        try (PublishArea.Delivery delivery = new PublishArea(config.publish()).begin()) {
+          for (String relative : staged) {
+            int files =
+                delivery.prepare(
+                    warehouse.runDir(runId).resolve("deliver").resolve(relative), relative);
+            delivered.add(relative + " (" + files + " files)");
+          }
+          for (String w : withdrawn) {
+            delivery.withdraw(w);
+            delivered.add(w + " (withdrawn)");
+          }
+          delivery.swap();
+          version = warehouse.publish(runId, outputs, clock.instant());
+          delivery.keep();
+        }
+        delivered.forEach(books::delivered);
       }
       RunManifest done = books.manifest(RunManifest.SUCCEEDED, 0, "", version, clock.instant());
       warehouse.writeManifest(done);

@@ -30,6 +30,7 @@ public final class StepContext {
   private final List<RunManifest.ReasonCount> reasons = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final List<String> staged = new ArrayList<>();
+  private final List<String> withdrawn = new ArrayList<>();
   private final List<RunManifest.Output> earlier;
 
   StepContext(
@@ -145,6 +146,36 @@ public final class StepContext {
   }
 
   /**
+   * Removes {@code relative} from the publish area when the run publishes: a folder an earlier run
+   * delivered that this run replaces with nothing (e.g. the list of a PCN that no longer has one).
+   */
+  public void withdraw(String relative) {
+    withdrawn.add(relative);
+  }
+
+  /**
+   * The version of {@code name} keyed {@code key}: written by an earlier step of this run, else
+   * published; noted in the manifest when found.
+   */
+  public Optional<InputTable> inputAt(String name, String key) {
+    Optional<InputTable> t = Optional.empty();
+    for (RunManifest.Output o : earlier) {
+      if (o.name().equals(name) && o.versionKey().equals(key)) {
+        t = Optional.of(new InputTable(name, key, runId, warehouse.resolve(o.path())));
+      }
+    }
+    if (t.isEmpty()) {
+      t =
+          published
+              .entry(name)
+              .flatMap(e -> Optional.ofNullable(e.versions().get(key)))
+              .map(v -> new InputTable(name, key, v.runId(), warehouse.resolve(v.path())));
+    }
+    t.ifPresent(x -> note("read " + name + " version " + key + " (run " + x.runId() + ")"));
+    return t;
+  }
+
+  /**
    * The newest published version of {@code name} keyed by a date before {@code date}: "the previous
    * run" that a comparison is made against.
    */
@@ -227,5 +258,9 @@ public final class StepContext {
 
   List<String> staged() {
     return List.copyOf(staged);
+  }
+
+  List<String> withdrawn() {
+    return List.copyOf(withdrawn);
   }
 }

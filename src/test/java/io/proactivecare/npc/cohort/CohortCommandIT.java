@@ -794,4 +794,21 @@ class CohortCommandIT {
       }
     }
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // 7. An earlier date again, after a later one
+
+  @Test
+  @Order(7)
+  void anEarlierDateCanBeRunAgainAfterALaterOne() {
+    // The newest scores are 2025-03-31; the cohort at 2024-09-30 reads that date's own scores.
+    Npc.Result r = cohort(D1);
+    assertEquals(0, r.exitCode(), r.err() + r.out());
+    assertTrue(r.out().contains("read risk/scores version " + D1), r.out());
+    List<Person> again = eligibility(D1);
+    assertEquals(
+        elig1.stream().filter(Person::selected).map(Person::person).collect(Collectors.toSet()),
+        again.stream().filter(Person::selected).map(Person::person).collect(Collectors.toSet()),
+        "the same cohort at " + D1);
+  }
 }

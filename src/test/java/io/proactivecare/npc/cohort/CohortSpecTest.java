@@ -465,10 +465,17 @@ class CohortSpecTest {
     assertEquals((Object) Integer.valueOf(3), rows.get(a + "/cont").getAs(Cols.LIST_RANK));
     assertEquals((Object) Integer.valueOf(1), rows.get(b + "/mover").getAs(Cols.LIST_RANK));
     assertEquals((Object) null, rows.get(a + "/fell").getAs(Cols.LIST_RANK));
-    // A leaver still registered shows their risk now (fell: 0.02); one who is not shows it as
-    // last listed (died: 0.94).
+    // A leaver whose risk fell shows it as now (0.02, at their practice now); any other leaver
+    // as last listed: died 0.94; mover 0.91 at their old practice in A (now 0.91 in B), never
+    // their new practice; carehome 0.90 and its old rank.
     assertEquals(0.02, (double) rows.get(a + "/fell").getAs(Scoring.PROBABILITY));
     assertEquals(0.94, (double) rows.get(a + "/died").getAs(Scoring.PROBABILITY));
+    assertEquals("B00001", rows.get(a + "/mover").getAs(Cols.PRACTICE_CODE));
+    assertEquals("B00002", rows.get(b + "/mover").getAs(Cols.PRACTICE_CODE));
+    assertEquals(
+        (Object) one.rows().get(a + "/carehome").getAs(Cols.COHORT_RANK),
+        rows.get(a + "/carehome").getAs(Cols.COHORT_RANK));
+    assertEquals(false, rows.get(a + "/mover").getAs(Cols.RISING_RISK));
     for (Row r : rows.values()) {
       assertEquals(!Cohort.LEAVING.equals(r.getAs(Cols.STATUS)), (boolean) r.getAs(Cols.IN_COHORT));
       assertEquals(Date.valueOf(D2), r.getAs(Cols.AS_OF));
@@ -559,5 +566,51 @@ class CohortSpecTest {
     assertEquals((Object) null, c.get("pcn_code/U00001/people").populationValue());
     assertEquals((Object) null, c.get("pcn_code/U00001/people").cohortSharePct());
     assertEquals(Long.valueOf(40L), c.get("overall/all/people").populationValue());
+  }
+
+  @Test
+  void theRestOfAGroupIsControlledTooSoSubtractionRevealsNothing() {
+    // U00003: 10 people, 8 at high risk; share 0.2 of 40 eligible = the 8. The cohort's 8 and the
+    // PCN's 10 are each publishable, but 10 - 8 would reveal the other 2 people. The rest (2) is
+    // suppressed, so one more of that PCN's cells goes: the cohort's 8.
+    List<P> people = new ArrayList<>(many("a", "U00001", 30, 0.1));
+    people.addAll(many("h", "U00003", 8, 0.95));
+    people.addAll(many("l", "U00003", 2, 0.05));
+    Run r = run(D2, people, Set.of(), Optional.empty(), Map.of(), settings(0.2, "area", 0));
+    assertEquals(8, r.inCohort().size());
+    CohortReport.Tables t = CohortReport.build(r.selected(), r.lists(), settings(0.2, "area", 0));
+    for (CohortReport.Concentration x : t.concentration()) {
+      if (x.scope().equals("pcn_code")
+          && x.group().equals("U00003")
+          && x.measure().equals("people")) {
+        assertEquals(null, x.cohortValue(), x.toString());
+        assertEquals(Long.valueOf(10), x.populationValue(), x.toString());
+      }
+    }
+    assertTrue(t.controlled().secondary().contains("cohort|pcn_code|U00003|people"));
+  }
+
+  @Test
+  void aLeaverWhoRejoinsStartsAgainAndAnUnscoredMemberLeaves() {
+    String a = "U00001";
+    CohortSettings s = settings(0.25, "area", 0);
+    List<P> people = new ArrayList<>(many("o", a, 6, 0.1));
+    people.add(P.of("m1", a, 0.9));
+    people.add(P.of("m2", a, 0.8));
+    Run one = run(D1, people, Set.of(), Optional.empty(), Map.of(), s);
+    // Run 2: m1 is registered but has no score (e.g. the model's minimum age changed).
+    List<P> second = new ArrayList<>(many("o", a, 6, 0.1));
+    second.add(P.of("m1", a, 0.9).unscored());
+    second.add(P.of("m2", a, 0.8));
+    second.add(P.of("n1", a, 0.85));
+    Run two = run(LocalDate.of(2024, 12, 31), second, Set.of(), Optional.of(one), Map.of(), s);
+    assertEquals(Cohort.NO_LONGER_SCORED, two.rows().get(a + "/m1").getAs(Cols.CHANGE_REASON));
+    // Run 3: m1 is back at the top; membership starts again at run 3.
+    Run three = run(D2, people, Set.of(), Optional.of(two), Map.of(), s);
+    Row m1 = three.rows().get(a + "/m1");
+    assertEquals(Cohort.NEW, m1.getAs(Cols.STATUS));
+    assertEquals(Cohort.JOINED, m1.getAs(Cols.CHANGE_REASON));
+    assertEquals(Date.valueOf(D2), m1.getAs(Cols.IN_COHORT_SINCE));
+    assertEquals(Date.valueOf(D1), three.rows().get(a + "/m2").getAs(Cols.IN_COHORT_SINCE));
   }
 }

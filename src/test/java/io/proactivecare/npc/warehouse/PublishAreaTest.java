@@ -3,6 +3,7 @@ package io.proactivecare.npc.warehouse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +13,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Delivering staged folders to the publish area: whole folders, replaced whole. */
+/** Deliveries to the publish area: whole folders, swapped in together, or not at all. */
 class PublishAreaTest {
   @TempDir Path tmp;
 
@@ -25,37 +26,95 @@ class PublishAreaTest {
     return dir;
   }
 
-  private static List<String> listing(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
+  /** Every file under the area, with its content, except the lock. */
+  private List<String> tree() throws IOException {
+    Path root = tmp.resolve("publish");
+    try (Stream<Path> s = Files.walk(root)) {
       return s.filter(Files::isRegularFile)
-          .map(p -> dir.relativize(p).toString())
+          .filter(p -> !p.getFileName().toString().equals(".deliver.lock"))
+          .map(
+              p -> {
+                try {
+                  return root.relativize(p) + "=" + Files.readString(p);
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              })
           .sorted()
           .toList();
     }
   }
 
+  private void deliver(String relative, Path staged) {
+    try (PublishArea.Delivery d = new PublishArea(tmp.resolve("publish")).begin()) {
+      d.prepare(staged, relative);
+      d.swap();
+      d.keep();
+    }
+  }
+
   @Test
   void aSecondDeliveryReplacesTheWholeFolder() throws IOException {
-    PublishArea area = new PublishArea(tmp.resolve("publish"));
-    assertEquals(2, area.deliver(staged("one", "a.csv", "COLUMNS.md"), "pcn/U1/2025-03-31"));
-    Path target = tmp.resolve("publish/pcn/U1/2025-03-31");
-    assertEquals(List.of("COLUMNS.md", "a.csv"), listing(target));
-    // The second delivery has no a.csv: the folder is replaced, not merged.
-    assertEquals(1, area.deliver(staged("two", "b.csv"), "pcn/U1/2025-03-31"));
-    assertEquals(List.of("b.csv"), listing(target));
-    assertEquals("two:b.csv", Files.readString(target.resolve("b.csv")));
-    // Nothing is left beside it: no incoming or replaced copies.
-    try (Stream<Path> s = Files.list(target.getParent())) {
-      assertEquals(List.of(target), s.toList());
+    deliver("pcn/U1/2025-03-31", staged("one", "a.csv", "COLUMNS.md"));
+    assertEquals(
+        List.of("pcn/U1/2025-03-31/COLUMNS.md=one:COLUMNS.md", "pcn/U1/2025-03-31/a.csv=one:a.csv"),
+        tree());
+    // The second delivery has no a.csv: the folder is replaced, not merged, and nothing is left
+    // beside it.
+    deliver("pcn/U1/2025-03-31", staged("two", "b.csv"));
+    assertEquals(List.of("pcn/U1/2025-03-31/b.csv=two:b.csv"), tree());
+    try (Stream<Path> s = Files.list(tmp.resolve("publish/pcn/U1"))) {
+      assertEquals(1, s.count());
     }
-    // The staged folder stays in the run folder, for the record.
-    assertFalse(listing(tmp.resolve("staged-two")).isEmpty());
+  }
+
+  @Test
+  void aDeliveryNotKeptLeavesEveryFolderAsItWas() throws IOException {
+    deliver("pcn/U1/2025-03-31", staged("one", "a.csv"));
+    deliver("pcn/U2/2025-03-31", staged("two", "b.csv"));
+    List<String> before = tree();
+    // A run swaps in new lists for U1 and U3 and withdraws U2's, then its catalog publish fails.
+    try (PublishArea.Delivery d = new PublishArea(tmp.resolve("publish")).begin()) {
+      assertEquals(1, d.prepare(staged("three", "c.csv"), "pcn/U1/2025-03-31"));
+      d.prepare(staged("four", "d.csv"), "pcn/U3/2025-03-31");
+      d.withdraw("pcn/U2/2025-03-31");
+      d.swap();
+      assertTrue(Files.exists(tmp.resolve("publish/pcn/U3/2025-03-31/d.csv")), "swapped in");
+      assertFalse(Files.exists(tmp.resolve("publish/pcn/U2/2025-03-31")), "withdrawn");
+    }
+    assertEquals(before, tree());
+  }
+
+  @Test
+  void aKeptDeliveryWithdrawsFolders() throws IOException {
+    deliver("pcn/U2/2025-03-31", staged("two", "b.csv"));
+    try (PublishArea.Delivery d = new PublishArea(tmp.resolve("publish")).begin()) {
+      d.prepare(staged("one", "a.csv"), "pcn/U1/2025-03-31");
+      d.withdraw("pcn/U2/2025-03-31");
+      d.swap();
+      d.keep();
+    }
+    assertEquals(List.of("pcn/U1/2025-03-31/a.csv=one:a.csv"), tree());
+  }
+
+  @Test
+  void theNextDeliveryRepairsWhatAKilledOneLeft() throws IOException {
+    deliver("pcn/U1/2025-03-31", staged("one", "a.csv"));
+    Path dir = tmp.resolve("publish/pcn/U1");
+    // Killed between its two renames: the old folder aside, the new one not yet in place.
+    Files.move(dir.resolve("2025-03-31"), dir.resolve(".2025-03-31.replaced-0123abcd"));
+    Files.createDirectories(dir.resolve(".2025-03-31.incoming-0123abcd"));
+    Files.writeString(dir.resolve(".2025-03-31.incoming-0123abcd/x.csv"), "half");
+    new PublishArea(tmp.resolve("publish")).begin().close();
+    assertEquals(List.of("pcn/U1/2025-03-31/a.csv=one:a.csv"), tree());
   }
 
   @Test
   void refusesAFolderOutsideTheArea() throws IOException {
-    PublishArea area = new PublishArea(tmp.resolve("publish"));
     Path s = staged("x", "a.csv");
-    assertThrows(IllegalArgumentException.class, () -> area.deliver(s, "../elsewhere"));
+    try (PublishArea.Delivery d = new PublishArea(tmp.resolve("publish")).begin()) {
+      assertThrows(IllegalArgumentException.class, () -> d.prepare(s, "../elsewhere"));
+      assertThrows(IllegalArgumentException.class, () -> d.withdraw("."));
+    }
   }
 }
