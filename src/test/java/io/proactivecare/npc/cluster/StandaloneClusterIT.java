@@ -145,6 +145,21 @@ class StandaloneClusterIT {
     RunManifest inLocalMode = onlyRun(localWarehouse);
     assertEquals(RunManifest.SUCCEEDED, inLocalMode.status(), inLocalMode.error());
 
+    // Both runs delivered the same files: each PCN's list and the aggregates (the nightly job's
+    // cohort step), the local run beside its warehouse (Npc.run), the cluster's where told.
+    Path localPublish = localWarehouse.resolveSibling(localWarehouse.getFileName() + "-publish");
+    Path clusterPublish = tmp.resolve("cluster-publish");
+    List<String> delivered = files(localPublish);
+    assertEquals(delivered, files(clusterPublish), "files delivered, local vs cluster");
+    String date = inLocalMode.asOf();
+    assertTrue(
+        delivered.contains("aggregate/" + date + "/cohort/concentration.csv"),
+        delivered.toString());
+    assertTrue(
+        delivered.stream()
+            .anyMatch(f -> f.matches("pcn/U\\d{5}/" + date + "/cohort-U\\d{5}-" + date + "\\.csv")),
+        delivered.toString());
+
     assertEquals(
         describe(tableCounts(inLocalMode)),
         describe(clusterTables),
@@ -219,6 +234,17 @@ class StandaloneClusterIT {
     HttpResponse<String> r = http.send(get, HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
     return new ObjectMapper().readTree(r.body());
+  }
+
+  /** The files under {@code dir}, relative, sorted; the lock file left out. */
+  private static List<String> files(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .filter(f -> !f.equals(".deliver.lock"))
+          .sorted()
+          .toList();
+    }
   }
 
   private static RunManifest onlyRun(Path warehouse) {
