@@ -380,6 +380,43 @@ class CliErrorsIT {
   }
 
   @Test
+  void everyCommandsHelpRendersWithoutWarnings() {
+    List<List<String>> commands = new java.util.ArrayList<>();
+    collect(io.proactivecare.npc.cli.Cli.commandLine(), List.of(), commands);
+    assertTrue(commands.size() > 10, commands.toString());
+    java.io.PrintStream err = System.err;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      for (List<String> c : commands) {
+        List<String> args = new java.util.ArrayList<>(c);
+        args.add("--help");
+        Npc.Result r = Npc.raw(args.toArray(String[]::new));
+        assertEquals(0, r.exitCode(), c + ": " + r.err());
+        assertFalse(r.out().isBlank(), c.toString());
+      }
+    } finally {
+      System.setErr(err);
+    }
+    String warnings = captured.toString(java.nio.charset.StandardCharsets.UTF_8);
+    assertFalse(warnings.contains("picocli WARN"), warnings);
+  }
+
+  private static void collect(picocli.CommandLine cmd, List<String> path, List<List<String>> out) {
+    out.add(path);
+    cmd.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              if (!name.equals(sub.getCommandName())) {
+                return; // an alias of a command already listed
+              }
+              List<String> next = new java.util.ArrayList<>(path);
+              next.add(name);
+              collect(sub, next, out);
+            });
+  }
+
+  @Test
   void versionPrintsTheVersion() {
     Npc.Result r = Npc.raw("--version");
     assertEquals(0, r.exitCode(), r.err());
