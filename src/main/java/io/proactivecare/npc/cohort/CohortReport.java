@@ -167,13 +167,8 @@ public final class CohortReport {
   }
 
   private static List<Row> makeUp(Dataset<Row> selected, CohortSettings settings) {
-    List<Integer> bands = settings.ageBands();
-    Column band = lit("under " + bands.get(0));
-    for (int i = 0; i < bands.size(); i++) {
-      String label =
-          i + 1 < bands.size() ? bands.get(i) + "-" + (bands.get(i + 1) - 1) : bands.get(i) + "+";
-      band = when(col(Cols.AGE).geq(bands.get(i)), label).otherwise(band);
-    }
+    Column band =
+        io.proactivecare.npc.population.AgeBands.label(col(Cols.AGE), settings.ageBands());
     return selected
         .where(col(Cols.ELIGIBLE))
         .withColumn(AGE_BAND, band)

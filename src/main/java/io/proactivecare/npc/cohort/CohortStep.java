@@ -109,10 +109,8 @@ public final class CohortStep implements Step {
     CohortSettings settings = ctx.config().cohort();
     Dataset<Row> scores = atDate(ctx, RiskScoreStep.SCORES, date);
     Dataset<Row> features = atDate(ctx, FeaturesStep.OUTPUT, date);
-    List<String> missing =
-        Cohort.FEATURE_COLUMNS.stream()
-            .filter(c -> !List.of(features.columns()).contains(c))
-            .toList();
+    Set<String> have = Set.of(features.columns());
+    List<String> missing = Cohort.FEATURE_COLUMNS.stream().filter(c -> !have.contains(c)).toList();
     if (!missing.isEmpty()) {
       throw Errors.usage(
           FeaturesStep.OUTPUT

@@ -149,9 +149,6 @@ public final class PcnLists {
               .map(String::valueOf)
               .toList());
     }
-    if (v instanceof List<?> list) {
-      return String.join("; ", list.stream().map(String::valueOf).toList());
-    }
     return v.toString();
   }
 

@@ -294,7 +294,7 @@ public final class ConfigLoader {
         throw c.bad(
             "age_bands",
             c.value("age_bands").orElseThrow(),
-            "increasing whole-year lower bounds, e.g. [18, 40, 65, 75, 85]");
+            "increasing whole-year lower bounds, e.g. [18, 45, 65, 75, 85]");
       }
       bands.add(lower);
     }

@@ -63,22 +63,29 @@ public final class StepContext {
 
   /** The table {@code name} if an earlier step wrote it or it is published. */
   public Optional<InputTable> optionalInput(String name) {
-    for (RunManifest.Output o : earlier) {
-      if (o.name().equals(name)) {
-        return Optional.of(
-            new InputTable(name, o.versionKey(), runId, warehouse.resolve(o.path())));
-      }
-    }
+    return fromThisRun(name, k -> true)
+        .or(
+            () ->
+                published
+                    .entry(name)
+                    .flatMap(Catalog.Entry::latestKey)
+                    .flatMap(k -> fromCatalog(name, k)));
+  }
+
+  /** The version of {@code name} an earlier step of this run wrote, keyed as {@code key} wants. */
+  private Optional<InputTable> fromThisRun(String name, java.util.function.Predicate<String> key) {
+    return earlier.stream()
+        .filter(o -> o.name().equals(name) && key.test(o.versionKey()))
+        .findFirst()
+        .map(o -> new InputTable(name, o.versionKey(), runId, warehouse.resolve(o.path())));
+  }
+
+  /** The published version of {@code name} keyed {@code key}. */
+  private Optional<InputTable> fromCatalog(String name, String key) {
     return published
         .entry(name)
-        .flatMap(
-            e ->
-                e.latestKey()
-                    .map(
-                        k -> {
-                          Catalog.TableVersion v = e.versions().get(k);
-                          return new InputTable(name, k, v.runId(), warehouse.resolve(v.path()));
-                        }));
+        .flatMap(e -> Optional.ofNullable(e.versions().get(key)))
+        .map(v -> new InputTable(name, key, v.runId(), warehouse.resolve(v.path())));
   }
 
   /**
@@ -158,19 +165,7 @@ public final class StepContext {
    * published; noted in the manifest when found.
    */
   public Optional<InputTable> inputAt(String name, String key) {
-    Optional<InputTable> t = Optional.empty();
-    for (RunManifest.Output o : earlier) {
-      if (o.name().equals(name) && o.versionKey().equals(key)) {
-        t = Optional.of(new InputTable(name, key, runId, warehouse.resolve(o.path())));
-      }
-    }
-    if (t.isEmpty()) {
-      t =
-          published
-              .entry(name)
-              .flatMap(e -> Optional.ofNullable(e.versions().get(key)))
-              .map(v -> new InputTable(name, key, v.runId(), warehouse.resolve(v.path())));
-    }
+    Optional<InputTable> t = fromThisRun(name, key::equals).or(() -> fromCatalog(name, key));
     t.ifPresent(x -> note("read " + name + " version " + key + " (run " + x.runId() + ")"));
     return t;
   }
@@ -186,12 +181,8 @@ public final class StepContext {
             e ->
                 e.versions().keySet().stream()
                     .filter(k -> LocalDate.parse(k).isBefore(date))
-                    .max(java.util.Comparator.naturalOrder())
-                    .map(
-                        k -> {
-                          Catalog.TableVersion v = e.versions().get(k);
-                          return new InputTable(name, k, v.runId(), warehouse.resolve(v.path()));
-                        }));
+                    .max(java.util.Comparator.naturalOrder()))
+        .flatMap(k -> fromCatalog(name, k));
   }
 
   /** The folder to write output {@code name} to (inside this run's folder). */

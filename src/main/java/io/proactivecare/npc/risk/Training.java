@@ -292,28 +292,14 @@ public final class Training {
   static Example example(Encoder encoder, Row r) {
     Map<String, String> groups = new LinkedHashMap<>();
     groups.put(Cols.SEX, String.valueOf((Object) r.getAs(Cols.SEX)));
-    groups.put("age_band", ageBand(r.<Integer>getAs(Cols.AGE)));
+    groups.put(
+        "age_band",
+        io.proactivecare.npc.population.AgeBands.label(
+            r.<Integer>getAs(Cols.AGE), io.proactivecare.npc.population.AgeBands.STANDARD));
     Object q = r.getAs(Cols.IMD_QUINTILE);
     groups.put(Cols.IMD_QUINTILE, q == null ? "unknown" : q.toString());
     groups.put(Cols.ETHNIC_CATEGORY, String.valueOf((Object) r.getAs(Cols.ETHNIC_CATEGORY)));
     return new Example(encoder.encode(r), r.<Integer>getAs(Outcomes.OUTCOME), groups);
-  }
-
-  /** Age bands for subgroup metrics: 18-44, 45-64, 65-74, 75-84, 85+ (under 18: 0-17). */
-  public static String ageBand(int age) {
-    if (age < 18) {
-      return "0-17";
-    }
-    if (age < 45) {
-      return "18-44";
-    }
-    if (age < 65) {
-      return "45-64";
-    }
-    if (age < 75) {
-      return "65-74";
-    }
-    return age < 85 ? "75-84" : "85+";
   }
 
   private static void addMetrics(

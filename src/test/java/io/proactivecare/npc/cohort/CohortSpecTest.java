@@ -48,7 +48,7 @@ class CohortSpecTest {
         LocalDate.of(2008, 4, 1),
         stay,
         20,
-        List.of(18, 40, 65, 75, 85));
+        io.proactivecare.npc.population.AgeBands.STANDARD);
   }
 
   /** One person at a date: what the features and scores say. */
