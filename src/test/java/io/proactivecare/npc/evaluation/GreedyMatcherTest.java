@@ -152,6 +152,21 @@ class GreedyMatcherTest {
   }
 
   @Test
+  void scoresWhoseDistancesRoundEqualAreTies() {
+    // 1.0 − 2e-17 rounds to 1.0, so z at 2e-17 is exactly as far from t at 1.0 as m at 0.0 is,
+    // though z's score is nearer: the tie goes to the smaller id, m. The mirror image from below:
+    // z at −2e-17 and m at 0.0 are both 1.0 from t at −1.0.
+    for (double side : new double[] {1, -1}) {
+      List<Unit> candidates = List.of(u("z", side * 2e-17), u("m", 0.0));
+      for (Order order : Order.values()) {
+        assertEquals(
+            List.of(p("t", "m", 1.0, 1)),
+            GreedyMatcher.match(List.of(u("t", side)), candidates, INF, 1, order).pairs());
+      }
+    }
+  }
+
+  @Test
   void eachReason() {
     // No candidates at all in the block.
     assertEquals(
