@@ -35,11 +35,12 @@ import java.util.Set;
  *   <li><b>Output</b>: pairs sorted by (round, treated id); unmatched sorted by treated id.
  * </ul>
  *
- * <p>Scores must be finite (a propensity of exactly 0 or 1 has no logit: CohortMethod drops such
- * people before matching) and ids unique within each list. Cost is O((t + c) log c) for t treated
- * and c candidates per round: a sorted candidate array with near-constant-time neighbour search,
- * and for CLOSEST a priority queue holding each treated unit's current nearest candidate, never an
- * all-pairs matrix.
+ * <p>Scores must be finite (a propensity of exactly 0 or 1 has no finite logit; the caller decides
+ * what to do with such people) and ids unique within each list; anything else is an
+ * IllegalArgumentException. Cost: the candidates are sorted once, O(c log c); each round is then
+ * O(t log t) for t treated, as each neighbour search skips taken candidates in near-constant time
+ * and CLOSEST keeps a priority queue of each treated unit's current nearest candidate, re-queued
+ * when that candidate is taken. There is never an all-pairs matrix.
  */
 public final class GreedyMatcher {
   private GreedyMatcher() {}
