@@ -3,6 +3,7 @@ package io.proactivecare.npc;
 import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.evaluation.EvaluationStep;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.frailty.FrailtyStep;
 import io.proactivecare.npc.ingest.ExtractLoader;
@@ -38,7 +39,8 @@ public final class Engine {
         .register(FeaturesStep.kind())
         .register(RiskTrainStep.kind())
         .register(RiskScoreStep.kind())
-        .register(CohortStep.kind());
+        .register(CohortStep.kind())
+        .register(EvaluationStep.kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */
@@ -121,6 +123,26 @@ public final class Engine {
             + "select the cohort and publish the PCN lists and aggregates",
         "(command)",
         steps);
+  }
+
+  /** The one-step job behind {@code npc evaluate}. */
+  public static JobSpec evaluationJob() {
+    List<JobSpec.OutputSpec> outputs = new java.util.ArrayList<>();
+    EvaluationStep.PATIENT_LEVEL.forEach(
+        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL)));
+    EvaluationStep.AGGREGATE.forEach(
+        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.AGGREGATE)));
+    return new JobSpec(
+        EvaluationStep.KIND,
+        "match enrolled people to controls and estimate the effect",
+        "(command)",
+        List.of(
+            new JobSpec.StepSpec(
+                EvaluationStep.KIND,
+                EvaluationStep.KIND,
+                List.of(),
+                new EvaluationStep(),
+                outputs)));
   }
 
   /** A job of one step, named after its kind, whose outputs are all patient-level. */

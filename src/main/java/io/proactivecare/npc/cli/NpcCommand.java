@@ -22,6 +22,7 @@ import picocli.CommandLine.IVersionProvider;
       FeaturesCommand.class,
       RiskCommand.class,
       CohortCommand.class,
+      EvaluateCommand.class,
       ValidateCommand.class,
       RunsCommand.class,
       ContractsCommand.class,

@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -93,9 +94,17 @@ public record PalliativeRegister(Set<String> register, Set<String> notIndicated)
                 .equalTo("SNOMED")
                 .and(col(Cols.CODE).isin(all.toArray()))
                 .and(col(Cols.EVENT_DATE).leq(lit(Date.valueOf(date)))));
+    return registered(coded, since, Cols.PERSON_ID);
+  }
+
+  /**
+   * The keys of {@code coded} (events of this codelist, each with the key columns) whose latest
+   * PALCARE_COD code is dated on or after {@code since} and not followed by a PALCARENI_COD code.
+   */
+  private Dataset<Row> registered(Dataset<Row> coded, LocalDate since, String... keys) {
     Dataset<Row> latest =
         coded
-            .groupBy(Cols.PERSON_ID)
+            .groupBy(java.util.Arrays.stream(keys).map(Column::new).toArray(Column[]::new))
             .agg(
                 max(when(col(Cols.CODE).isin(register.toArray()), col(Cols.EVENT_DATE)))
                     .as("_register"),
@@ -107,6 +116,31 @@ public record PalliativeRegister(Set<String> register, Set<String> notIndicated)
                 .geq(lit(Date.valueOf(since)))
                 .and(
                     col("_not_indicated").isNull().or(col("_not_indicated").leq(col("_register")))))
-        .select(Cols.PERSON_ID);
+        .select(java.util.Arrays.stream(keys).map(Column::new).toArray(Column[]::new));
+  }
+
+  /**
+   * {@link #on} at many dates at once: the rows of {@code requests} ({@code person_id, at_date})
+   * whose person is on the register on that date, by the same rule; the events are filtered to the
+   * codelist once, whatever the number of dates.
+   */
+  public Dataset<Row> onDates(Dataset<Row> events, Dataset<Row> requests, LocalDate since) {
+    Set<String> all = new LinkedHashSet<>(register);
+    all.addAll(notIndicated);
+    Dataset<Row> coded =
+        events
+            .where(col(Cols.CODE_SYSTEM).equalTo("SNOMED").and(col(Cols.CODE).isin(all.toArray())))
+            .select(col(Cols.PERSON_ID).as("_p"), col(Cols.CODE), col(Cols.EVENT_DATE));
+    return registered(
+        requests
+            .select(Cols.PERSON_ID, Cols.AT_DATE)
+            .join(
+                coded,
+                col(Cols.PERSON_ID)
+                    .equalTo(col("_p"))
+                    .and(col(Cols.EVENT_DATE).leq(col(Cols.AT_DATE)))),
+        since,
+        Cols.PERSON_ID,
+        Cols.AT_DATE);
   }
 }

@@ -52,7 +52,8 @@ public final class ConfigLoader {
           "risk",
           "publish",
           "costs",
-          "cohort");
+          "cohort",
+          "evaluation");
 
   private ConfigLoader() {}
 
@@ -202,6 +203,29 @@ public final class ConfigLoader {
                 "stay_share",
                 "rising_points",
                 "age_bands"));
+    n.child("evaluation")
+        .rejectUnknown(
+            Set.of(
+                "index_date",
+                "baseline_days",
+                "follow_up_days",
+                "require_full_follow_up",
+                "controls",
+                "later_enrolled_controls",
+                "covariates",
+                "propensity_lambda",
+                "propensity_max_fit_rows",
+                "ratio",
+                "caliper",
+                "exact",
+                "order",
+                "balance_threshold",
+                "bootstrap_replicates",
+                "seed",
+                "confidence",
+                "breakdowns",
+                "age_bands",
+                "min_group_size"));
   }
 
   /** The coding systems of gp_events, each with its own eFI codelist. */
@@ -249,7 +273,71 @@ public final class ConfigLoader {
         risk(n.child("risk")),
         Path.of(n.string("publish")),
         costs(n.child("costs")),
-        cohort(n.child("cohort")));
+        cohort(n.child("cohort")),
+        evaluation(n.child("evaluation")));
+  }
+
+  private static EvaluationSettings evaluation(YamlNode e) {
+    String index =
+        oneOf(
+            e,
+            "index_date",
+            List.of(EvaluationSettings.NEXT_MONTH_START, EvaluationSettings.ENROLMENT_DATE));
+    String controls =
+        oneOf(e, "controls", List.of(EvaluationSettings.ALL, EvaluationSettings.NON_PARTICIPATING));
+    String later =
+        oneOf(
+            e,
+            "later_enrolled_controls",
+            List.of(EvaluationSettings.CENSOR, EvaluationSettings.DROP));
+    String order =
+        oneOf(e, "order", List.of(EvaluationSettings.LARGEST, EvaluationSettings.CLOSEST));
+    List<String> exact = strata(e, "exact");
+    List<String> breakdowns = strata(e, "breakdowns");
+    List<String> covariates = nonEmpty(e, "covariates");
+    return new EvaluationSettings(
+        index,
+        e.integer("baseline_days", 1, 3660),
+        e.integer("follow_up_days", 1, 3660),
+        e.bool("require_full_follow_up"),
+        controls,
+        later,
+        covariates,
+        e.number("propensity_lambda", 0, 1_000_000),
+        e.integer("propensity_max_fit_rows", 100, 100_000_000),
+        e.integer("ratio", 1, 20),
+        e.number("caliper", 0, 100),
+        exact,
+        order,
+        e.number("balance_threshold", 0.0001, 10),
+        e.integer("bootstrap_replicates", 0, 100_000),
+        e.integer("seed", 0, Integer.MAX_VALUE),
+        e.number("confidence", 0.5, 0.999),
+        breakdowns,
+        ageBands(e),
+        e.integer("min_group_size", 1, 1_000_000));
+  }
+
+  /** A list of stratum names (evaluation.exact, evaluation.breakdowns). */
+  private static List<String> strata(YamlNode e, String key) {
+    List<String> out = e.stringList(key);
+    for (String x : out) {
+      if (!EvaluationSettings.STRATA.contains(x)) {
+        throw e.bad(
+            key,
+            e.value(key).orElseThrow(),
+            "a list of " + String.join(", ", EvaluationSettings.STRATA));
+      }
+    }
+    return out;
+  }
+
+  private static String oneOf(YamlNode n, String key, List<String> allowed) {
+    String v = n.string(key);
+    if (!allowed.contains(v)) {
+      throw n.bad(key, n.value(key).orElseThrow(), String.join(" or ", allowed));
+    }
+    return v;
   }
 
   private static CostSettings costs(YamlNode c) {
@@ -282,6 +370,21 @@ public final class ConfigLoader {
           c.value("stay_share").orElseThrow(),
           "0 (no stickiness) or a share wider than cohort.share, e.g. 0.1");
     }
+    List<Integer> bands = ageBands(c);
+    return new CohortSettings(
+        share,
+        scope,
+        c.integer("min_age", 0, 130),
+        java.util.Set.copyOf(exclude),
+        Path.of(c.string("palliative_codelist")),
+        c.date("palliative_since"),
+        stay,
+        c.number("rising_points", 0, 100),
+        bands);
+  }
+
+  /** {@code age_bands}: increasing whole-year lower bounds. */
+  private static List<Integer> ageBands(YamlNode c) {
     List<Integer> bands = new java.util.ArrayList<>();
     for (String b : nonEmpty(c, "age_bands")) {
       int lower;
@@ -298,16 +401,7 @@ public final class ConfigLoader {
       }
       bands.add(lower);
     }
-    return new CohortSettings(
-        share,
-        scope,
-        c.integer("min_age", 0, 130),
-        java.util.Set.copyOf(exclude),
-        Path.of(c.string("palliative_codelist")),
-        c.date("palliative_since"),
-        stay,
-        c.number("rising_points", 0, 100),
-        bands);
+    return bands;
   }
 
   private static PopulationSettings population(YamlNode p) {

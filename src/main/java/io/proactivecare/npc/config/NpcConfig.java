@@ -21,6 +21,7 @@ import java.nio.file.Path;
  *     lists, disclosure-controlled aggregates)
  * @param costs unit costs for the cost of care
  * @param cohort selection of the proactive-care cohort
+ * @param evaluation the evaluation against matched controls
  */
 public record NpcConfig(
     Path warehouse,
@@ -36,4 +37,5 @@ public record NpcConfig(
     RiskSettings risk,
     Path publish,
     CostSettings costs,
-    CohortSettings cohort) {}
+    CohortSettings cohort,
+    EvaluationSettings evaluation) {}

@@ -253,14 +253,8 @@ public final class Features {
     Column regular = classification.isin("3", "4");
     Column in12 = admitted.geq(windowStart);
     Column in36 = admitted.geq(date_sub(d, s.longWindowDays() - 1));
-    // Nights inside [start, D]: max(0, min(coalesce(discharge, D+1), D+1) - max(admission, start)).
     Column end = date_add(d, 1);
-    Column nights =
-        greatest(
-            lit(0),
-            datediff(
-                least(coalesce(col(Cols.DISCHARGE_DATE), end), end),
-                greatest(admitted, windowStart)));
+    Column nights = nights(windowStart, d);
     Column inpatient = classification.isin("1", "2").and(not(method.isin("82", "83")));
     Dataset<Row> s2 =
         spells.select(
@@ -290,6 +284,42 @@ public final class Features {
             count(elective.and(classification.equalTo("2")).and(in12)).as(Cols.DAY_CASES_12M),
             recency(max(when(emergency, admitted)), d, s).as(Cols.DAYS_SINCE_EMERGENCY_ADMISSION),
             recency(max(when(inpatient, admitted)), d, s).as(Cols.DAYS_SINCE_INPATIENT_STAY));
+  }
+
+  /**
+   * A spell's nights inside the window [start, end], both ends included: {@code max(0,
+   * min(coalesce(discharge, end + 1), end + 1) - max(admission, start))}. A same-day stay gives 0;
+   * an open spell is clipped at the window's end.
+   */
+  public static Column nights(Column start, Column end) {
+    Column after = date_add(end, 1);
+    return greatest(
+        lit(0),
+        datediff(
+            least(coalesce(col(Cols.DISCHARGE_DATE), after), after),
+            greatest(col(Cols.ADMISSION_DATE), start)));
+  }
+
+  /**
+   * The rank of a social care service's package type, highest first: 1 nursing, 2 residential, 3
+   * community, 4 short-term; null for a service that is not a package.
+   */
+  public static Column packageRank() {
+    Column type = col(Cols.SERVICE_TYPE);
+    return when(type.equalTo("Long Term Support: Nursing Care"), 1)
+        .when(type.equalTo("Long Term Support: Residential Care"), 2)
+        .when(type.equalTo("Long Term Support: Community"), 3)
+        .when(type.startsWith("Short Term Support:"), 4);
+  }
+
+  /** A service's weekly cost: unit cost times units a week (by cost frequency, else planned). */
+  public static Column weeklyCost(FeatureSettings s) {
+    Column weekly = col(Cols.PLANNED_UNITS_PER_WEEK);
+    for (Map.Entry<String, Double> f : s.costFrequencies().entrySet()) {
+      weekly =
+          when(col(Cols.COST_FREQUENCY).equalTo(f.getKey()), lit(f.getValue())).otherwise(weekly);
+    }
+    return col(Cols.UNIT_COST).multiply(weekly);
   }
 
   /** Days from the last date to D, or the cap when none is within the cap. */
@@ -362,22 +392,11 @@ public final class Features {
    */
   static Dataset<Row> socialCare(Dataset<Row> keys, Dataset<Row> services, FeatureSettings s) {
     Column d = col(Cols.AT_DATE);
-    Column type = col(Cols.SERVICE_TYPE);
-    Column rank =
-        when(type.equalTo("Long Term Support: Nursing Care"), 1)
-            .when(type.equalTo("Long Term Support: Residential Care"), 2)
-            .when(type.equalTo("Long Term Support: Community"), 3)
-            .when(type.startsWith("Short Term Support:"), 4);
-    Column weekly = col(Cols.PLANNED_UNITS_PER_WEEK);
-    for (Map.Entry<String, Double> f : s.costFrequencies().entrySet()) {
-      weekly =
-          when(col(Cols.COST_FREQUENCY).equalTo(f.getKey()), lit(f.getValue())).otherwise(weekly);
-    }
     Dataset<Row> packages =
         services
-            .withColumn("_rank", rank)
+            .withColumn("_rank", packageRank())
             .where(col("_rank").isNotNull())
-            .withColumn("_weekly", col(Cols.UNIT_COST).multiply(weekly))
+            .withColumn("_weekly", weeklyCost(s))
             .select(
                 col(Cols.PERSON_ID).as("_person"),
                 col(Cols.START_DATE),

@@ -102,6 +102,49 @@ public record Encoder(List<String> numeric, List<Category> categories) implement
     }
   }
 
+  /**
+   * The vector as Spark columns, one per entry of {@link #names()}, so a linear model can be
+   * applied as a column expression: numbers as doubles (a null as 0), flags as 0/1, the
+   * deprivation-unknown flag, and one 0/1 column per category level.
+   */
+  public List<org.apache.spark.sql.Column> expressions() {
+    List<org.apache.spark.sql.Column> out = new ArrayList<>();
+    for (String c : numeric) {
+      out.add(
+          org.apache.spark.sql.functions.coalesce(
+              org.apache.spark.sql.functions.col(c).cast("double"),
+              org.apache.spark.sql.functions.lit(0.0)));
+    }
+    out.add(
+        org.apache
+            .spark
+            .sql
+            .functions
+            .when(org.apache.spark.sql.functions.col(Cols.IMD_DECILE).isNull(), 1.0)
+            .otherwise(0.0));
+    for (Category c : categories) {
+      for (String level : c.levels()) {
+        out.add(
+            org.apache
+                .spark
+                .sql
+                .functions
+                .when(org.apache.spark.sql.functions.col(c.column()).equalTo(level), 1.0)
+                .otherwise(0.0));
+      }
+    }
+    return out;
+  }
+
+  /** Whether entry {@code j} of the vector is a 0/1 indicator (a flag, unknown, a level). */
+  public boolean binary(int j, StructType schema) {
+    if (j >= numeric.size()) {
+      return true;
+    }
+    return schema.apply(numeric.get(j)).dataType()
+        instanceof org.apache.spark.sql.types.BooleanType;
+  }
+
   /** The vector of one row. */
   public double[] encode(Row row) {
     double[] x = new double[width()];

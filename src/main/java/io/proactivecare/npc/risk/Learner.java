@@ -102,6 +102,20 @@ public interface Learner extends Serializable {
       return c;
     }
 
+    /**
+     * The fit on the features' own scale: {@code logit p = result[0] + sum_j result[j + 1] x_j}
+     * (the standardisation folded into the coefficients).
+     */
+    public double[] unstandardised() {
+      double[] out = new double[weights.length + 1];
+      out[0] = intercept;
+      for (int j = 0; j < weights.length; j++) {
+        out[j + 1] = weights[j] / sd[j];
+        out[0] -= weights[j] * mean[j] / sd[j];
+      }
+      return out;
+    }
+
     /** Coefficients per standard deviation of each feature, in encoder order. */
     public double[] weights() {
       return weights.clone();

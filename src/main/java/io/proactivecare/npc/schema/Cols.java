@@ -151,6 +151,43 @@ public final class Cols {
   public static final String MODERATE_OR_SEVERE_FRAILTY = "moderate_or_severe_frailty";
   public static final String COST_12M = "cost_12m";
 
+  // Evaluation against matched controls
+  public static final String INDEX_DATE = "index_date";
+  public static final String ENROLMENT_PCN = "enrolment_pcn";
+  public static final String ROLE = "role";
+  public static final String AGE_BAND = "age_band";
+  public static final String PROPENSITY = "propensity";
+  public static final String PROPENSITY_LOGIT = "propensity_logit";
+  public static final String MATCHED_SET = "matched_set";
+  public static final String MATCH_ROUND = "match_round";
+  public static final String MATCH_DISTANCE = "match_distance";
+  public static final String MATCH_WEIGHT = "match_weight";
+  public static final String UNMATCHED_REASON = "unmatched_reason";
+  public static final String LATER_ENROLMENT = "later_enrolment";
+  public static final String WINDOW = "window";
+  public static final String WINDOW_START = "window_start";
+  public static final String WINDOW_END = "window_end";
+  public static final String FOLLOW_UP_END = "follow_up_end";
+  public static final String YEARS = "years";
+  public static final String DIED = "died";
+  public static final String EFI_AT_INDEX = "efi_at_index";
+  public static final String EFI_AFTER = "efi_after";
+  public static final String EFI_PROGRESSION = "efi_progression";
+  public static final String MEASURE = "measure";
+  public static final String BREAKDOWN = "breakdown";
+  public static final String GROUP = "group";
+  public static final String ESTIMATOR = "estimator";
+  public static final String INTERVAL = "interval";
+  public static final String ESTIMATE = "estimate";
+  public static final String CI_LOW = "ci_low";
+  public static final String CI_HIGH = "ci_high";
+  public static final String UNIT_OF_MEASURE = "unit";
+  public static final String TREATED_MEAN = "treated_mean";
+  public static final String CONTROL_MEAN = "control_mean";
+  public static final String N_TREATED = "n_treated";
+  public static final String N_CONTROL = "n_control";
+  public static final String WITHHELD = "withheld";
+
   /** Prefix of the 36 eFI deficit flags, e.g. {@code efi_falls}. */
   public static final String EFI_FLAG_PREFIX = "efi_";
 }

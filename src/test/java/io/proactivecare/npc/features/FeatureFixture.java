@@ -31,27 +31,27 @@ import org.apache.spark.sql.RowFactory;
  *
  * <p>Dates are written as {@code yyyy-MM-dd} text (or null); diagnoses as a list.
  */
-final class FeatureFixture {
+public final class FeatureFixture {
   /** The as-of date of every fixture: D. */
-  static final LocalDate D = LocalDate.of(2025, 3, 31);
+  public static final LocalDate D = LocalDate.of(2025, 3, 31);
 
   private final Map<TableContract, List<Row>> rows = new LinkedHashMap<>();
 
-  FeatureFixture() {
+  public FeatureFixture() {
     for (TableContract t : Contracts.ALL) {
       rows.put(t, new ArrayList<>());
     }
   }
 
   /** A copy whose rows can be added to without changing this one. */
-  FeatureFixture copy() {
+  public FeatureFixture copy() {
     FeatureFixture c = new FeatureFixture();
     rows.forEach((t, r) -> c.rows.get(t).addAll(r));
     return c;
   }
 
   /** Removes the rows of {@code table} whose {@code column} equals {@code value}. */
-  FeatureFixture remove(TableContract table, String column, String value) {
+  public FeatureFixture remove(TableContract table, String column, String value) {
     int i = table.columnNames().indexOf(column);
     rows.get(table).removeIf(r -> value.equals(r.get(i)));
     return this;
@@ -81,16 +81,16 @@ final class FeatureFixture {
     return this;
   }
 
-  FeatureFixture pcn(String practice, String pcn, String from, String to) {
+  public FeatureFixture pcn(String practice, String pcn, String from, String to) {
     return add(Contracts.PRACTICE_PCN, practice, null, pcn, null, from, to);
   }
 
-  FeatureFixture imd(String lsoa, String vintage, int decile) {
+  public FeatureFixture imd(String lsoa, String vintage, int decile) {
     return add(Contracts.LSOA_IMD, lsoa, vintage, decile, null);
   }
 
   /** A GP registration: person, practice, year of birth, sex, LSOA, ethnic group, start, end. */
-  FeatureFixture reg(
+  public FeatureFixture reg(
       String person,
       String practice,
       int yearOfBirth,
@@ -102,7 +102,7 @@ final class FeatureFixture {
     return regDied(person, practice, yearOfBirth, sex, lsoa, ethnic, start, end, null);
   }
 
-  FeatureFixture regDied(
+  public FeatureFixture regDied(
       String person,
       String practice,
       int yearOfBirth,
@@ -125,20 +125,21 @@ final class FeatureFixture {
         death);
   }
 
-  FeatureFixture event(String person, String date, String system, String code) {
+  public FeatureFixture event(String person, String date, String system, String code) {
     return add(Contracts.GP_EVENTS, person, date, code, system, null, null);
   }
 
-  FeatureFixture value(String person, String date, String system, String code, double value) {
+  public FeatureFixture value(
+      String person, String date, String system, String code, double value) {
     return add(Contracts.GP_EVENTS, person, date, code, system, value, null);
   }
 
-  FeatureFixture med(String person, String date, String medicineCode, String bnf) {
+  public FeatureFixture med(String person, String date, String medicineCode, String bnf) {
     return add(Contracts.GP_MEDICATIONS, person, date, medicineCode, bnf);
   }
 
   /** A spell still open or discharged alive (discharge method 1), no diagnoses. */
-  FeatureFixture spell(
+  public FeatureFixture spell(
       String id,
       String person,
       String admitted,
@@ -148,7 +149,7 @@ final class FeatureFixture {
     return spell(id, person, admitted, discharged, method, classification, List.of());
   }
 
-  FeatureFixture spell(
+  public FeatureFixture spell(
       String id,
       String person,
       String admitted,
@@ -171,7 +172,7 @@ final class FeatureFixture {
   }
 
   /** A spell that ended in death (discharge method 4, destination 79). */
-  FeatureFixture spellDied(
+  public FeatureFixture spellDied(
       String id, String person, String admitted, String discharged, List<String> diagnoses) {
     return add(
         Contracts.APC_SPELLS,
@@ -187,16 +188,16 @@ final class FeatureFixture {
         diagnoses);
   }
 
-  FeatureFixture ae(String id, String person, String arrival, String type, String category) {
+  public FeatureFixture ae(String id, String person, String arrival, String type, String category) {
     return add(Contracts.AE_ATTENDANCES, id, person, arrival, type, category, "RR8");
   }
 
-  FeatureFixture op(String id, String person, String date, String status, String first) {
+  public FeatureFixture op(String id, String person, String date, String status, String first) {
     return add(Contracts.OP_APPOINTMENTS, id, person, date, status, first, "300", "RR8");
   }
 
   /** A social care service: type, start, end, unit cost, cost frequency, planned units/week. */
-  FeatureFixture asc(
+  public FeatureFixture asc(
       String id,
       String person,
       String type,
@@ -218,12 +219,35 @@ final class FeatureFixture {
         unitsPerWeek);
   }
 
+  /** An enrolment in proactive care: person, PCN, enrolment date, end date (or null). */
+  public FeatureFixture enrol(String person, String pcn, String date, String end) {
+    return add(Contracts.ENROLMENTS, person, pcn, date, end);
+  }
+
+  /** The eFI definition of the default configuration. */
+  public static EfiDefinition efi(NpcConfig config) {
+    codelists(config);
+    return efi;
+  }
+
+  /** Deficit periods of the whole record, as the frailty step computes them. */
+  public Dataset<Row> deficitPeriods(NpcConfig config) {
+    codelists(config);
+    Dataset<Row> regs = table(Contracts.GP_REGISTRATIONS);
+    return DeficitPeriods.compute(
+        table(Contracts.GP_EVENTS),
+        table(Contracts.GP_MEDICATIONS),
+        DeficitPeriods.sexes(regs),
+        efi,
+        new Polypharmacy(config.frailty().polypharmacy()));
+  }
+
   /** The conformed table, typed by its contract. */
-  Dataset<Row> table(TableContract t) {
+  public Dataset<Row> table(TableContract t) {
     return SparkTestSession.get().createDataFrame(rows.get(t), t.schema());
   }
 
-  static NpcConfig config(Map<String, String> overrides) {
+  public static NpcConfig config(Map<String, String> overrides) {
     return ConfigLoader.load(Optional.empty(), overrides).config();
   }
 
@@ -242,7 +266,7 @@ final class FeatureFixture {
    * Features of everyone registered and alive at {@code dates}, built as the features step builds
    * them (codelists of the default configuration).
    */
-  Dataset<Row> features(NpcConfig config, LocalDate... dates) {
+  public Dataset<Row> features(NpcConfig config, LocalDate... dates) {
     codelists(config);
     Dataset<Row> regs = table(Contracts.GP_REGISTRATIONS);
     Dataset<Row> events = table(Contracts.GP_EVENTS);

@@ -1,0 +1,170 @@
+package io.proactivecare.npc.evaluation;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.date_format;
+
+import io.proactivecare.npc.config.EvaluationSettings;
+import io.proactivecare.npc.schema.Cols;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.FlatMapGroupsFunction;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Matching in Spark (docs/evaluation.md): everyone is put in a block by index date and the exact
+ * strata, and each block is matched by {@link GreedyMatcher} in one task. Blocks are independent,
+ * so they match in parallel and nothing collects the candidate pool to the driver.
+ */
+public final class Matching {
+  private Matching() {}
+
+  private static final String BLOCK = "_block";
+
+  /** The output: every enrolled person (matched or not, and why) and every matched control. */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add(Cols.PERSON_ID, DataTypes.StringType, false)
+          .add(Cols.INDEX_DATE, DataTypes.DateType, false)
+          .add(Cols.ROLE, DataTypes.StringType, false)
+          .add(Cols.MATCHED_SET, DataTypes.StringType, true)
+          .add(Cols.MATCH_ROUND, DataTypes.IntegerType, true)
+          .add(Cols.MATCH_DISTANCE, DataTypes.DoubleType, true)
+          .add(Cols.MATCH_WEIGHT, DataTypes.DoubleType, true)
+          .add(Cols.UNMATCHED_REASON, DataTypes.StringType, true);
+
+  /** The column a stratum name of {@code evaluation.exact} refers to. */
+  public static String column(String stratum) {
+    return switch (stratum) {
+      case EvaluationSettings.SEX -> Cols.SEX;
+      case EvaluationSettings.AGE_BAND -> Cols.AGE_BAND;
+      case EvaluationSettings.PCN -> Cols.PCN_CODE;
+      case EvaluationSettings.IMD_QUINTILE -> Cols.IMD_QUINTILE;
+      default -> throw new IllegalArgumentException("no stratum " + stratum);
+    };
+  }
+
+  /**
+   * Matches within blocks.
+   *
+   * @param scored {@code person_id, index_date, role, propensity_logit} and the exact columns
+   * @param caliper the caliper in logit units (infinite for none)
+   */
+  public static Dataset<Row> match(
+      Dataset<Row> scored,
+      List<String> exact,
+      double caliper,
+      int ratio,
+      GreedyMatcher.Order order) {
+    List<Column> key = new ArrayList<>();
+    key.add(date_format(col(Cols.INDEX_DATE), "yyyy-MM-dd"));
+    for (String s : exact) {
+      // A missing value is its own stratum, never matched to a present one.
+      key.add(org.apache.spark.sql.functions.coalesce(col(column(s)).cast("string"), lit("?")));
+    }
+    Dataset<Row> blocked =
+        scored.select(
+            col(Cols.PERSON_ID),
+            col(Cols.INDEX_DATE),
+            col(Cols.ROLE),
+            col(Cols.PROPENSITY_LOGIT),
+            concat_ws("|", key.toArray(Column[]::new)).as(BLOCK));
+    return blocked
+        .groupByKey(new BlockOf(), Encoders.STRING())
+        .flatMapGroups(new BlockMatch(caliper, ratio, order), Encoders.row(SCHEMA));
+  }
+
+  private static Column lit(String v) {
+    return org.apache.spark.sql.functions.lit(v);
+  }
+
+  /** The block of a row. */
+  static final class BlockOf implements MapFunction<Row, String> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String call(Row r) {
+      return r.getAs(BLOCK);
+    }
+  }
+
+  /** Matches one block's rows: the enrolled people against the candidates. */
+  static final class BlockMatch implements FlatMapGroupsFunction<String, Row, Row> {
+    private static final long serialVersionUID = 1L;
+    private final double caliper;
+    private final int ratio;
+    private final GreedyMatcher.Order order;
+
+    BlockMatch(double caliper, int ratio, GreedyMatcher.Order order) {
+      this.caliper = caliper;
+      this.ratio = ratio;
+      this.order = order;
+    }
+
+    @Override
+    public Iterator<Row> call(String block, Iterator<Row> rows) {
+      List<GreedyMatcher.Unit> treated = new ArrayList<>();
+      List<GreedyMatcher.Unit> candidates = new ArrayList<>();
+      java.sql.Date index = null;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        index = r.getAs(Cols.INDEX_DATE);
+        GreedyMatcher.Unit u =
+            new GreedyMatcher.Unit(r.getAs(Cols.PERSON_ID), r.<Double>getAs(Cols.PROPENSITY_LOGIT));
+        if (RiskSets.TREATED.equals(r.getAs(Cols.ROLE))) {
+          treated.add(u);
+        } else {
+          candidates.add(u);
+        }
+      }
+      List<Row> out = new ArrayList<>();
+      if (treated.isEmpty()) {
+        return out.iterator();
+      }
+      GreedyMatcher.Result result = GreedyMatcher.match(treated, candidates, caliper, ratio, order);
+      Map<String, Integer> controls = new HashMap<>();
+      for (GreedyMatcher.Pair p : result.pairs()) {
+        controls.merge(p.treated(), 1, Integer::sum);
+      }
+      for (GreedyMatcher.Pair p : result.pairs()) {
+        out.add(
+            RowFactory.create(
+                p.control(),
+                index,
+                RiskSets.CONTROL,
+                p.treated(),
+                p.round(),
+                p.distance(),
+                1.0 / controls.get(p.treated()),
+                null));
+      }
+      for (Map.Entry<String, Integer> t : controls.entrySet()) {
+        out.add(
+            RowFactory.create(t.getKey(), index, RiskSets.TREATED, t.getKey(), 0, 0.0, 1.0, null));
+      }
+      for (GreedyMatcher.Unmatched u : result.unmatched()) {
+        out.add(
+            RowFactory.create(
+                u.treated(),
+                index,
+                RiskSets.TREATED,
+                null,
+                null,
+                null,
+                null,
+                u.reason().name().toLowerCase(java.util.Locale.ROOT)));
+      }
+      return out.iterator();
+    }
+  }
+}
