@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
       "",
       "Deterministic: the same arguments give byte-identical files on any machine. Writes the",
       "canonical gzipped CSVs and extract.yaml to --out, and the hidden truth to --out/truth/.",
-      "Writes all ten input tables, with data faults at --faults for ingest to quarantine."
+      "Writes all ten input tables, with data faults at --faults for ingest to quarantine.",
+      "truth/enrolled_outcomes.csv.gz gives each enrolled person's outcomes in the year before",
+      "and the year from enrolment, with the programme's effect and without it."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
