@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
       "",
       "Deterministic: the same arguments give byte-identical files on any machine. Writes the",
       "canonical gzipped CSVs and extract.yaml to --out, and the hidden truth to --out/truth/.",
-      "Writes all ten input tables, with data faults at --faults for ingest to quarantine."
+      "Writes all ten input tables, with data faults at --faults for ingest to quarantine.",
+      "truth/enrolled_outcomes.csv.gz gives each enrolled person's outcomes in the year before",
+      "and the year from enrolment, with the programme's effect and without it."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -100,6 +102,15 @@ final class GenerateCommand implements Callable<Integer> {
   double effectDeficits;
 
   @Option(
+      names = "--crisis-enrolment",
+      defaultValue = "5",
+      paramLabel = "FACTOR",
+      description =
+          "Multiplies the monthly chance of enrolment in the two months after the month of an"
+              + " emergency discharge (default ${DEFAULT-VALUE}; 1 for none).")
+  double crisisEnrolment;
+
+  @Option(
       names = "--codelist",
       defaultValue = "conf/codelists/efi_snomed.csv",
       paramLabel = "FILE",
@@ -124,17 +135,21 @@ final class GenerateCommand implements Callable<Integer> {
         || effectAdmissions < 0
         || effectAdmissions >= 1
         || effectDeficits < 0
-        || effectDeficits >= 1) {
+        || effectDeficits >= 1
+        || !(crisisEnrolment >= 1)) {
       throw Errors.usage(
-          "--pilot-pcns must be 0 or more and the effects from 0 to below 1",
-          "e.g. --pilot-pcns 6 --effect-admissions 0.15 --effect-deficits 0.2");
+          "--pilot-pcns must be 0 or more, the effects from 0 to below 1 and --crisis-enrolment 1"
+              + " or more",
+          "e.g. --pilot-pcns 6 --effect-admissions 0.15 --effect-deficits 0.2"
+              + " --crisis-enrolment 5");
     }
     SynthParams.Pilot pilot =
         new SynthParams.Pilot(
             pilotPcns,
             pilotStart == null ? asOf.minusYears(2).plusDays(1) : pilotStart,
             effectAdmissions,
-            effectDeficits);
+            effectDeficits,
+            crisisEnrolment);
     ConfigLoader.Loaded loaded = common.load();
     Files.createDirectories(out);
     PrintWriter w = spec.commandLine().getOut();
@@ -145,7 +160,7 @@ final class GenerateCommand implements Callable<Integer> {
             new SynthParams(people, seed, asOf, years, faults, pilot),
             codelist,
             out);
-    summary.rows().forEach((table, rows) -> w.printf("  %-18s %,12d rows%n", table, rows));
+    summary.rows().forEach((table, rows) -> w.printf("  %-24s %,12d rows%n", table, rows));
     w.printf(
         "generated %,d people in %.1f s into %s (extract date %s)%n",
         people, (System.nanoTime() - started) / 1e9, out, asOf);

@@ -12,6 +12,12 @@ import java.util.SplittableRandom;
  * appointments and elective admissions or day cases. Holds the rows in the canonical layouts.
  */
 final class Activity {
+  /** features.ae_department_types's default: A&E types 01-04, not SDEC (05). */
+  static final List<String> COUNTED_AE_TYPES = List.of("01", "02", "03", "04");
+
+  /** features.ae_categories's default: unplanned attendances (1-3). */
+  static final List<String> COUNTED_AE_CATEGORIES = List.of("1", "2", "3");
+
   private final String personId;
   private final List<LocalDate> emergencies = new ArrayList<>();
 
@@ -42,6 +48,71 @@ final class Activity {
       }
     }
     return n;
+  }
+
+  /**
+   * Emergency spells discharged from {@code from} to {@code to}, both included (a spell still open
+   * at the extract date has no discharge and is not counted).
+   */
+  int emergencyDischargesBetween(LocalDate from, LocalDate to) {
+    int n = 0;
+    for (Object[] s : spells) {
+      LocalDate discharge = (LocalDate) s[2];
+      if (emergency(s)
+          && discharge != null
+          && !discharge.isBefore(from)
+          && !discharge.isAfter(to)) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /**
+   * Unplanned bed days in the window {@code start} to {@code end} as the engine counts them
+   * (docs/features.md, unplanned_bed_days_12m): over emergency spells other than regular attenders
+   * (classification 3, 4), {@code max(0, min(coalesce(discharge, end + 1), end + 1) −
+   * max(admission, start))}.
+   */
+  int unplannedBedDays(LocalDate start, LocalDate end) {
+    LocalDate after = end.plusDays(1);
+    long n = 0;
+    for (Object[] s : spells) {
+      LocalDate admission = (LocalDate) s[1];
+      LocalDate discharge = (LocalDate) s[2];
+      if (!emergency(s) || "3".equals(s[4]) || "4".equals(s[4]) || admission.isAfter(end)) {
+        continue;
+      }
+      LocalDate out = discharge == null || discharge.isAfter(after) ? after : discharge;
+      LocalDate in = admission.isAfter(start) ? admission : start;
+      n += Math.max(0, ChronoUnit.DAYS.between(in, out));
+    }
+    return (int) n;
+  }
+
+  /**
+   * A&E attendances arriving from {@code start} to {@code end} as the engine counts them with its
+   * default settings (docs/features.md, ae_attendances_12m): department type in {@link
+   * #COUNTED_AE_TYPES}, category in {@link #COUNTED_AE_CATEGORIES}.
+   */
+  int aeAttendances(LocalDate start, LocalDate end) {
+    int n = 0;
+    for (String line : attendances) {
+      String[] f = line.split(",", -1);
+      LocalDate arrival = LocalDate.parse(f[2]);
+      if (!arrival.isBefore(start)
+          && !arrival.isAfter(end)
+          && COUNTED_AE_TYPES.contains(f[3])
+          && COUNTED_AE_CATEGORIES.contains(f[4])) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** An emergency spell: admission method starting 2, as the engine's features count them. */
+  private static boolean emergency(Object[] spell) {
+    return ((String) spell[3]).startsWith("2");
   }
 
   /**

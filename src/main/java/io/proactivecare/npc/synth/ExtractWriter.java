@@ -117,6 +117,7 @@ public final class ExtractWriter {
     PERSON_TABLES.put("truth/people", TRUTH_HEADER);
     PERSON_TABLES.put("truth/risk", "person_id,cutoff,true_risk_12m,recorded_risk_12m");
     PERSON_TABLES.put("truth/faults", "table,fault,reason_code,person_id");
+    PERSON_TABLES.put("truth/enrolled_outcomes", EnrolledOutcomes.HEADER);
   }
 
   private ExtractWriter() {}
@@ -333,6 +334,12 @@ public final class ExtractWriter {
         .append('\n')
         .append("deficit_accumulation_reduction: ")
         .append(pilot.deficitEffect())
+        .append('\n')
+        .append("enrolment_chance_factor_after_emergency_discharge: ")
+        .append(pilot.crisisEnrolment())
+        .append('\n')
+        .append("months_after_emergency_discharge: ")
+        .append(SynthParams.Pilot.CRISIS_MONTHS)
         .append('\n');
     try {
       Files.writeString(out.resolve("truth/effect.yaml"), effect.toString());

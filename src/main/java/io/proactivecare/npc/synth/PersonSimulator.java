@@ -119,7 +119,18 @@ final class PersonSimulator implements Serializable {
     }
   }
 
+  /** The person as the extract records them: enrolment, if any, has its true effect. */
   Person simulate(long index) {
+    return simulate(index, true);
+  }
+
+  /**
+   * The person in one of two worlds. With {@code withEffect} false, the same person is simulated
+   * with the same random streams and enrolled on the same date (everything before enrolment is the
+   * same), but enrolment has no effect: deficits are not slowed and the emergency admission rate is
+   * not reduced. Without an enrolment the two worlds are the same person.
+   */
+  Person simulate(long index, boolean withEffect) {
     long seed = params.seed();
     LocalDate asOf = params.asOf();
     LocalDate windowStart = params.windowStart();
@@ -177,6 +188,8 @@ final class PersonSimulator implements Serializable {
     Activity activity = new Activity(Seeds.personId(seed, index));
     SplittableRandom enrol = Seeds.stream(seed, Seeds.Aspect.ENROLMENT, index);
     SynthParams.Pilot pilot = params.pilot();
+    double admissionEffect = withEffect ? pilot.admissionEffect() : 0;
+    double deficitEffect = withEffect ? pilot.deficitEffect() : 0;
     LocalDate enrolled = null;
     String enrolledPcn = null;
     // Palliative care draws only from its own stream, so every other row is as it was without it.
@@ -253,18 +266,29 @@ final class PersonSimulator implements Serializable {
                 + CareModel.emergency(ageThen, deficits, deprivation, recent, unrecorded);
         double risk = 1 - Math.exp(-rate);
         double logit = Math.log(risk / (1 - risk)) - Math.log(0.25 / 0.75);
-        if (enrol.nextDouble() < ENROLMENT_PER_MONTH / (1 + Math.exp(-logit / 0.35))) {
+        double chance = ENROLMENT_PER_MONTH / (1 + Math.exp(-logit / 0.35));
+        // Teams enrol people after a hospital crisis: more likely in the months after the month of
+        // an emergency discharge. No new draw, so whoever was never enrolled keeps every row.
+        if (activity.emergencyDischargesBetween(
+                gridStart.minusMonths(SynthParams.Pilot.CRISIS_MONTHS), gridStart.minusDays(1))
+            > 0) {
+          chance = Math.min(1, chance * pilot.crisisEnrolment());
+        }
+        if (enrol.nextDouble() < chance) {
           enrolled =
               monthStart.plusDays(
                   enrol.nextLong(ChronoUnit.DAYS.between(monthStart, monthEnd) + 1));
           enrolledPcn = geography.pcns().get(practice.pcn()).code();
-          slowDeficits(onsets, draws, enrolled, birth, z, deprivation, pilot.deficitEffect());
+          slowDeficits(onsets, draws, enrolled, birth, z, deprivation, deficitEffect);
         }
       }
-      double treated =
-          enrolled != null && enrolled.isBefore(gridStart) ? 1 - pilot.admissionEffect() : 1;
+      // The effect applies from the month after enrolment. From then on hospital use draws from a
+      // stream per month, so a month in which the two worlds differ leaves later months' draws the
+      // same and the untreated world differs from the treated one by the effect, not by noise.
+      boolean effective = enrolled != null && enrolled.isBefore(gridStart);
+      double treated = effective ? 1 - admissionEffect : 1;
       activity.month(
-          hosp,
+          effective ? Seeds.stream(seed, Seeds.Aspect.HOSPITAL_ENROLLED, index, k) : hosp,
           gridStart,
           monthStart,
           lastDay,
@@ -385,7 +409,19 @@ final class PersonSimulator implements Serializable {
     out.add(List.of(truthLine(p)));
     out.add(riskLines(p));
     out.add(faults);
+    out.add(outcomeLines(p));
     return out;
+  }
+
+  /**
+   * The enrolled person's outcomes with and without the effect (truth/enrolled_outcomes): the
+   * person is simulated a second time without it. Empty when not enrolled.
+   */
+  List<String> outcomeLines(Person p) {
+    if (p.enrolled() == null) {
+      return List.of();
+    }
+    return List.of(EnrolledOutcomes.line(p, simulate(p.index(), false), params.asOf()));
   }
 
   /**
@@ -401,6 +437,9 @@ final class PersonSimulator implements Serializable {
       double z,
       double deprivation,
       double effect) {
+    if (effect == 0) {
+      return; // re-solving would round some onsets a day differently
+    }
     double ageFrom = ChronoUnit.DAYS.between(birth, from) / 365.25;
     for (int d = 0; d < onsets.length; d++) {
       if (onsets[d] != null && !onsets[d].isAfter(from)) {

@@ -22,7 +22,10 @@ final class Seeds {
     HOSPITAL,
     ENROLMENT,
     FAULTS,
-    PALLIATIVE
+    PALLIATIVE,
+    // Hospital use of an enrolled person once the effect applies: one stream per month, so the
+    // world with and the world without the effect draw the same numbers month by month.
+    HOSPITAL_ENROLLED
   }
 
   /** SplitMix64's finaliser: a bijective mix of 64 bits. */
@@ -34,6 +37,11 @@ final class Seeds {
 
   static SplittableRandom stream(long seed, Aspect aspect, long index) {
     return new SplittableRandom(mix(mix(mix(seed) + aspect.ordinal() + 1) + index));
+  }
+
+  /** A person's stream of one aspect for one month ({@code month} counts from the window start). */
+  static SplittableRandom stream(long seed, Aspect aspect, long index, int month) {
+    return new SplittableRandom(mix(mix(mix(mix(seed) + aspect.ordinal() + 1) + index) + month));
   }
 
   /** The pseudonymised person key: 16 hex digits from the seed and index (never an NHS number). */

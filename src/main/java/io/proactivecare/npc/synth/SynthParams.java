@@ -36,22 +36,45 @@ public record SynthParams(
    * @param start first day people may be enrolled
    * @param admissionEffect relative reduction of the emergency admission rate once enrolled
    * @param deficitEffect relative reduction of the rate deficits accumulate once enrolled
+   * @param crisisEnrolment multiplies the monthly chance of enrolment in the {@value
+   *     #CRISIS_MONTHS} calendar months after the month of a discharge from an emergency admission
+   *     (1: a crisis changes nothing). Teams enrol people after a hospital crisis, so a naive
+   *     before/after comparison of the enrolled regresses to the mean.
    */
-  public record Pilot(int pcns, LocalDate start, double admissionEffect, double deficitEffect)
+  public record Pilot(
+      int pcns,
+      LocalDate start,
+      double admissionEffect,
+      double deficitEffect,
+      double crisisEnrolment)
       implements java.io.Serializable {
+    /** Default of {@code crisisEnrolment}. */
+    public static final double CRISIS_ENROLMENT = 5.0;
+
+    /** Months after the month of an emergency discharge in which enrolment is more likely. */
+    public static final int CRISIS_MONTHS = 2;
+
     public Pilot {
       if (pcns < 0
           || admissionEffect < 0
           || admissionEffect >= 1
           || deficitEffect < 0
-          || deficitEffect >= 1) {
+          || deficitEffect >= 1
+          || !(crisisEnrolment >= 1)) {
         throw new IllegalArgumentException(
-            "bad pilot: " + pcns + ", " + admissionEffect + ", " + deficitEffect);
+            "bad pilot: "
+                + pcns
+                + ", "
+                + admissionEffect
+                + ", "
+                + deficitEffect
+                + ", "
+                + crisisEnrolment);
       }
     }
 
     public static Pilot defaults(LocalDate asOf) {
-      return new Pilot(0, asOf.minusYears(2).plusDays(1), 0.15, 0.20);
+      return new Pilot(0, asOf.minusYears(2).plusDays(1), 0.15, 0.20, CRISIS_ENROLMENT);
     }
 
     /** Whether PCN {@code index} of {@code total} is a pilot PCN. */

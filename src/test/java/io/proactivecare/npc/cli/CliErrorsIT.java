@@ -348,6 +348,15 @@ class CliErrorsIT {
   }
 
   @Test
+  void generateRefusesACrisisFactorBelowOne() {
+    // A factor below 1 would make a crisis lower the chance of enrolment.
+    oneLine(
+        Npc.raw("generate", "--people", "10", "--out", "/nonexistent", "--crisis-enrolment", "0.5"),
+        2,
+        "--crisis-enrolment");
+  }
+
+  @Test
   void badDateOption() {
     oneLine(Npc.raw("ingest", "--extract-date", "31/03/2025"), 2, "--extract-date", "31/03/2025");
   }

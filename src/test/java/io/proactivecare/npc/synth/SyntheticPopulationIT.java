@@ -107,7 +107,7 @@ class SyntheticPopulationIT {
     try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(out)) {
       files = s.filter(java.nio.file.Files::isRegularFile).toList();
     }
-    assertEquals(15, files.size());
+    assertEquals(16, files.size());
     for (Path f : files) {
       Path rel = out.relativize(f);
       // Compare the text, not the compressed bytes, which depend on the Java runtime's zlib.
