@@ -85,7 +85,7 @@ final class ValidateCommand implements Callable<Integer> {
       extracts.add(config.extract());
     }
     for (Path dir : extracts) {
-      Extract extract = ExtractLoader.load(dir, config.mappings(), Optional.empty());
+      Extract extract = ExtractLoader.load(dir, config, Optional.empty());
       for (Extract.SourceFile f : extract.files()) {
         SourceReader.requireReadable(f.path());
         if (!f.isParquet()) {

@@ -134,7 +134,12 @@ public final class ConfigLoader {
     n.child("quality").rejectUnknown(Set.of("max_quarantine_share", "per_table"));
     n.child("ingest")
         .rejectUnknown(
-            Set.of("check_person_references", "check_practice_references", "earliest_date"));
+            Set.of(
+                "check_person_references",
+                "check_practice_references",
+                "earliest_date",
+                "extract_date_tolerance_days",
+                "allowed_roots"));
     n.child("population").rejectUnknown(Set.of("assumed_birthday"));
     YamlNode frailty = n.child("frailty");
     frailty.rejectUnknown(
@@ -241,7 +246,9 @@ public final class ConfigLoader {
         new IngestSettings(
             ingest.bool("check_person_references"),
             ingest.bool("check_practice_references"),
-            ingest.date("earliest_date")),
+            ingest.date("earliest_date"),
+            ingest.integer("extract_date_tolerance_days", 0, 366),
+            ingest.stringList("allowed_roots").stream().map(Path::of).toList()),
         population(n.child("population")),
         frailty(n.child("frailty")),
         hfrs(n.child("hfrs")),

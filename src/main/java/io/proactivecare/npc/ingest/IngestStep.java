@@ -93,8 +93,7 @@ public final class IngestStep implements Step {
   public void run(StepContext ctx) {
     reasons.clear();
     NpcConfig config = ctx.config();
-    Extract extract =
-        ExtractLoader.load(extractDir(config), config.mappings(), ctx.extractDateOverride());
+    Extract extract = ExtractLoader.load(extractDir(config), config, ctx.extractDateOverride());
     String key = extract.extractDate().toString();
     SparkSession spark = ctx.spark();
     Set<String> present = new LinkedHashSet<>();

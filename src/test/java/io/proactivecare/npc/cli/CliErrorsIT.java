@@ -249,8 +249,43 @@ class CliErrorsIT {
   void missingExtractDescriptor() throws IOException {
     Path x = Files.createDirectories(tmp.resolve("x"));
     oneLine(
-        ingest(x), 3, x.resolve("extract.yaml").toString(), "no descriptor", "add extract.yaml");
+        ingest(x),
+        3,
+        x.resolve("extract.yaml").toString(),
+        "no descriptor",
+        "add extract.yaml",
+        "see docs/ingest.md");
     assertFalse(Files.exists(warehouse()), "nothing written for an extract refused up front");
+  }
+
+  /** Issue 15 item 4: a future extract date would switch the future-date rule off. */
+  @Test
+  void anExtractDatedInTheFutureIsRefused() {
+    Path x = TestExtract.in(tmp.resolve("x")).date("2999-01-01").basics(1).write();
+    oneLine(
+        ingest(x),
+        3,
+        x.resolve("extract.yaml").toString(),
+        "extract_date: extract date 2999-01-01 is in the future",
+        "ingest.extract_date_tolerance_days");
+    assertFalse(Files.exists(warehouse()), "nothing written for an extract refused up front");
+    oneLine(Npc.run(warehouse(), "validate", "--extract", x.toString()), 3, "2999-01-01");
+  }
+
+  /** Issue 15 item 8: extract.yaml may not name files outside the extract folder. */
+  @Test
+  void aTablePathOutsideTheExtractFolderIsRefused() throws IOException {
+    Files.writeString(tmp.resolve("elsewhere.csv"), PRACTICE_HEADER + "\n" + PRACTICE_ROW + "\n");
+    Path x =
+        TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "../elsewhere.csv").write();
+    oneLine(
+        ingest(x),
+        3,
+        "practice_pcn: '../elsewhere.csv' is outside the extract folder",
+        "ingest.allowed_roots");
+    assertFalse(Files.exists(warehouse()), "nothing read, nothing written");
+    Npc.Result allowed = ingest(x, "--set", "ingest.allowed_roots=[" + tmp + "]");
+    assertEquals(0, allowed.exitCode(), allowed.err());
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -50,7 +51,8 @@ class ConfigLoaderTest {
     assertEquals(Path.of("conf/sources"), c.mappings());
     assertEquals(new SparkSettings("local[*]", 8, Map.of()), c.spark());
     assertEquals(new QualitySettings(0.05, Map.of()), c.quality());
-    assertEquals(new IngestSettings(true, true, LocalDate.of(1900, 1, 1)), c.ingest());
+    assertEquals(
+        new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of()), c.ingest());
     assertEquals(java.time.MonthDay.of(7, 1), c.population().assumedBirthday());
     assertEquals(new FrailtySettings.Polypharmacy("substance", 5, 365), c.frailty().polypharmacy());
     assertEquals(Path.of("conf/codelists/efi_snomed.csv"), c.frailty().codelists().get("SNOMED"));
