@@ -2,8 +2,10 @@ package io.proactivecare.npc.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
@@ -15,6 +17,7 @@ import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.ColumnSpec;
 import io.proactivecare.npc.schema.Contracts;
 import io.proactivecare.npc.schema.Schemas;
 import io.proactivecare.npc.schema.TableContract;
@@ -33,7 +36,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -154,15 +156,25 @@ public final class IngestStep implements Step {
         RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // One pass over the file: the rows read, and the first row whose person key is an NHS number.
-      Column firstIdentifiable =
-          contract.columnNames().contains(Cols.PERSON_ID)
-              ? min(when(NhsNumber.looksLikeNhsNumber(col(Cols.PERSON_ID)), col(SourceReader.ROW)))
-              : lit(null).cast(DataTypes.LongType);
-      Row facts = mapped.agg(count(lit(1)), firstIdentifiable).first();
-      long read = facts.getLong(0);
-      if (!facts.isNullAt(1)) {
-        throw identifiable(f, facts.getLong(1));
+      // One pass over the file: the rows read, and per identifier column the first row holding an
+      // NHS number.
+      List<ColumnSpec> ids = contract.identifiers();
+      List<Column> facts = new ArrayList<>(List.of(count(lit(1))));
+      ids.forEach(
+          c ->
+              facts.add(
+                  min(when(NhsNumber.looksLikeNhsNumber(col(c.name())), col(SourceReader.ROW)))));
+      Row found =
+          mapped.agg(facts.get(0), facts.subList(1, facts.size()).toArray(Column[]::new)).first();
+      long read = found.getLong(0);
+      int hit = -1;
+      for (int i = 0; i < ids.size(); i++) {
+        if (!found.isNullAt(i + 1) && (hit < 0 || found.getLong(i + 1) < found.getLong(hit + 1))) {
+          hit = i;
+        }
+      }
+      if (hit >= 0) {
+        throw identifiable(f, found.getLong(hit + 1), ids.get(hit).name());
       }
       Dataset<Row> validated =
           RowValidator.validate(
@@ -223,6 +235,7 @@ public final class IngestStep implements Step {
           reasons.add(reason);
           ctx.quarantined(reason);
         }
+        flagNotes(validated, contract).forEach(ctx::note);
         ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
         double share = read == 0 ? 0 : (double) quarantinedRows / read;
         double limit = ctx.config().quality().limitFor(f.table());
@@ -234,6 +247,35 @@ public final class IngestStep implements Step {
     } finally {
       mapped.unpersist();
     }
+  }
+
+  /** What was flagged on accepted rows ({@link RowFlag}), one note per kind and column. */
+  private static List<String> flagNotes(Dataset<Row> validated, TableContract contract) {
+    boolean mayFlag =
+        contract.activityDate().isPresent()
+            || contract.columns().stream().anyMatch(c -> c.unknownCode().isPresent());
+    if (!mayFlag) {
+      return List.of();
+    }
+    List<String> notes = new ArrayList<>();
+    for (Row r :
+        validated
+            .filter(size(col(RowValidator.REASONS)).equalTo(0))
+            .select(explode(col(RowValidator.FLAGS)).as("f"))
+            .groupBy(col("f.code"), col("f.column"))
+            .count()
+            .collectAsList()) {
+      String column = r.getString(1);
+      notes.add(
+          RowFlag.valueOf(r.getString(0))
+              .note(
+                  contract.name(),
+                  column,
+                  contract.column(column).unknownCode().orElse(""),
+                  r.getLong(2)));
+    }
+    notes.sort(Comparator.naturalOrder());
+    return notes;
   }
 
   private static Path quarantineDir(StepContext ctx, String table) {
@@ -256,14 +298,18 @@ public final class IngestStep implements Step {
     ctx.produced(QUARANTINE, key, rows);
   }
 
-  private static RuntimeException identifiable(Extract.SourceFile f, long row) {
-    String source =
-        f.mapping().table(f.table()).orElseThrow().get(Cols.PERSON_ID).sourceColumns().get(0);
+  /**
+   * The refusal of a file whose identifier column holds an NHS number at data row {@code row}:
+   * names the provider's column, never the value.
+   */
+  public static RuntimeException identifiable(Extract.SourceFile f, long row, String column) {
+    List<String> sources = f.mapping().table(f.table()).orElseThrow().get(column).sourceColumns();
     return Errors.inputRow(
         f.path(),
         row,
-        source,
-        "the person key is a valid NHS number, so the file holds identifiable data and is refused whole",
+        sources.isEmpty() ? column : sources.get(0),
+        (column.equals(Cols.PERSON_ID) ? "the person key" : "the identifier " + column)
+            + " is a valid NHS number, so the file holds identifiable data and is refused whole",
         "ask the data platform for the pseudonymised extract; nothing from this file was stored");
   }
 
@@ -272,7 +318,7 @@ public final class IngestStep implements Step {
     String path = ctx.outputDir(conformed(contract.name())).toString();
     if (contract == Contracts.GP_REGISTRATIONS) {
       return new RowValidator.References(
-          Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID)),
+          Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID, Cols.DATE_OF_DEATH)),
           refs.practices(),
           refs.pcns());
     }

@@ -245,6 +245,63 @@ class CliErrorsIT {
     assertFalse(manifest.contains("9434765919"));
   }
 
+  /** Issue 15 item 7: every identifier column is guarded, not only the person key. */
+  @Test
+  void nhsNumberInAnotherIdentifierColumnIsRefused() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(1)
+            .csv(
+                "ae_attendances",
+                "attendance_id,person_id,arrival_date,department_type,attendance_category,provider_code",
+                "A1,P1,2024-01-01,01,1,RR8",
+                "943 476 5919,P1,2024-01-02,01,1,RR8")
+            .write();
+    String line =
+        oneLine(
+            ingest(x), 3, "ae_attendances.csv", "data row 2", "column attendance_id", "NHS number");
+    assertFalse(line.contains("5919"), line);
+    nothingPublished();
+  }
+
+  /**
+   * Issue 15 item 13: activity dated after the person's recorded death is accepted, flagged and
+   * counted (a note on the console and in the manifest).
+   */
+  @Test
+  void activityAfterDeathIsCounted() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(1)
+            .csv(
+                "gp_registrations",
+                REG_HEADER,
+                "P1,B86001,1950,F,E01024001,A,2010-01-01,2020-01-31,2020-01-31",
+                "P2,B86001,1950,F,E01024001,A,2010-01-01,,",
+                "P3,B86001,1950,F,E01024001,Q,2010-01-01,,")
+            .csv(
+                "gp_events",
+                EVENTS_HEADER,
+                "P1,2020-01-31,73211009,SNOMED,,",
+                "P1,2020-02-01,73211009,SNOMED,,",
+                "P2,2024-01-01,73211009,SNOMED,,")
+            .write();
+    Npc.Result r = ingest(x);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(
+        r.out().contains("note: gp_events: 1 row dated after the person's recorded death"),
+        r.out());
+    // Item 12: a bad ethnic group keeps the registration, counted.
+    assertTrue(
+        r.out()
+            .contains("note: gp_registrations: 1 ethnic_group value not a valid code, set to 99"),
+        r.out());
+    List<RunManifest> runs = new Warehouse(warehouse()).runs();
+    assertTrue(
+        runs.get(0).steps().get(0).notes().stream().anyMatch(n -> n.contains("recorded death")),
+        "the manifest keeps the count");
+  }
+
   @Test
   void missingExtractDescriptor() throws IOException {
     Path x = Files.createDirectories(tmp.resolve("x"));
