@@ -90,7 +90,7 @@ public final class ConfigLoader {
       tree = YamlNode.merge(tree, flags);
       source = source + " + command-line flags";
     }
-    NpcConfig config = bind(YamlNode.of(tree, source));
+    NpcConfig config = bind(YamlNode.of(tree, source), file);
     return new Loaded(config, hash(tree), tree);
   }
 
@@ -131,7 +131,7 @@ public final class ConfigLoader {
   private static void checkKeys(YamlNode n) {
     n.rejectUnknown(TOP);
     n.child("spark").rejectUnknown(Set.of("master", "shuffle_partitions", "settings"));
-    n.child("quality").rejectUnknown(Set.of("max_quarantine_share", "per_table"));
+    n.child("quality").rejectUnknown(Set.of("max_quarantine_share", "per_table", "allow_empty"));
     n.child("ingest")
         .rejectUnknown(
             Set.of(
@@ -212,7 +212,7 @@ public final class ConfigLoader {
   /** The coding systems of gp_events, each with its own eFI codelist. */
   private static final Set<String> CODE_SYSTEMS = Set.of("SNOMED", "CTV3", "READ2");
 
-  private static NpcConfig bind(YamlNode n) {
+  private static NpcConfig bind(YamlNode n, Optional<Path> file) {
     YamlNode spark = n.child("spark");
     Map<String, String> sparkSettings = new LinkedHashMap<>(spark.stringMap("settings"));
     for (String key : sparkSettings.keySet()) {
@@ -226,15 +226,9 @@ public final class ConfigLoader {
     }
     YamlNode quality = n.child("quality");
     Map<String, Double> perTable = quality.numberMap("per_table", 0, 1);
-    for (String table : perTable.keySet()) {
-      if (!io.proactivecare.npc.schema.Contracts.names().contains(table)) {
-        throw Errors.config(
-            n.source(),
-            "quality.per_table." + table,
-            "unknown table",
-            "tables are: " + String.join(", ", io.proactivecare.npc.schema.Contracts.names()));
-      }
-    }
+    perTable.keySet().forEach(t -> requireTable(n, "quality.per_table." + t, t));
+    List<String> allowEmpty = quality.stringList("allow_empty");
+    allowEmpty.forEach(t -> requireTable(n, "quality.allow_empty", t));
     YamlNode ingest = n.child("ingest");
     return new NpcConfig(
         Path.of(n.string("warehouse")),
@@ -242,7 +236,8 @@ public final class ConfigLoader {
         Path.of(n.string("mappings")),
         new SparkSettings(
             spark.string("master"), spark.integer("shuffle_partitions", 1, 100_000), sparkSettings),
-        new QualitySettings(quality.number("max_quarantine_share", 0, 1), perTable),
+        new QualitySettings(
+            quality.number("max_quarantine_share", 0, 1), perTable, Set.copyOf(allowEmpty)),
         new IngestSettings(
             ingest.bool("check_person_references"),
             ingest.bool("check_practice_references"),
@@ -256,7 +251,20 @@ public final class ConfigLoader {
         risk(n.child("risk")),
         Path.of(n.string("publish")),
         costs(n.child("costs")),
-        cohort(n.child("cohort")));
+        cohort(n.child("cohort")),
+        file);
+  }
+
+  /** Refuses a key naming a table that is not one of the contracts'. */
+  private static void requireTable(YamlNode n, String key, String table) {
+    List<String> tables = io.proactivecare.npc.schema.Contracts.names();
+    if (!tables.contains(table)) {
+      throw Errors.config(
+          n.source(),
+          key,
+          "unknown table '" + table + "'",
+          "tables are: " + String.join(", ", tables));
+    }
   }
 
   private static CostSettings costs(YamlNode c) {

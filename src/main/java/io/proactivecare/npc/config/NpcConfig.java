@@ -21,6 +21,8 @@ import java.nio.file.Path;
  *     lists, disclosure-controlled aggregates)
  * @param costs unit costs for the cost of care
  * @param cohort selection of the proactive-care cohort
+ * @param file the configuration file it was read from (empty: built-in defaults and flags), named
+ *     in hints that say which key to change
  */
 public record NpcConfig(
     Path warehouse,
@@ -36,4 +38,5 @@ public record NpcConfig(
     RiskSettings risk,
     Path publish,
     CostSettings costs,
-    CohortSettings cohort) {}
+    CohortSettings cohort,
+    java.util.Optional<Path> file) {}

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.config.QualitySettings;
 import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.io.Checksums;
 import io.proactivecare.npc.jobs.Step;
@@ -135,7 +136,12 @@ public final class IngestStep implements Step {
     writeQuarantine(ctx, spark, key);
     for (RunManifest.TableCount c : counts) {
       if (!c.gatePassed()) {
-        throw gateFailure(ctx, c, counts);
+        Extract.SourceFile f =
+            extract.files().stream()
+                .filter(x -> x.table().equals(c.table()))
+                .findFirst()
+                .orElseThrow();
+        throw gateFailure(ctx, f, c, counts);
       }
     }
   }
@@ -238,9 +244,15 @@ public final class IngestStep implements Step {
         flagNotes(validated, contract).forEach(ctx::note);
         ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
         double share = read == 0 ? 0 : (double) quarantinedRows / read;
-        double limit = ctx.config().quality().limitFor(f.table());
+        QualitySettings quality = ctx.config().quality();
         return new RunManifest.TableCount(
-            f.table(), read, acceptedRows, quarantinedRows, share, limit, share <= limit);
+            f.table(),
+            read,
+            acceptedRows,
+            quarantinedRows,
+            share,
+            quality.limitFor(f.table()),
+            quality.passes(f.table(), read, quarantinedRows));
       } finally {
         validated.unpersist();
       }
@@ -332,36 +344,96 @@ public final class IngestStep implements Step {
     return refs;
   }
 
+  /**
+   * The quality-gate failure of one table: what failed, and hints that work as printed (the run to
+   * inspect with the warehouse used, the configuration file actually read, the mapping when every
+   * row fails one rule).
+   */
   private RuntimeException gateFailure(
-      StepContext ctx, RunManifest.TableCount c, List<RunManifest.TableCount> all) {
+      StepContext ctx,
+      Extract.SourceFile f,
+      RunManifest.TableCount c,
+      List<RunManifest.TableCount> all) {
     long failing = all.stream().filter(t -> !t.gatePassed()).count();
-    String top =
-        reasons.stream()
-            .filter(r -> r.table().equals(c.table()))
-            .findFirst()
-            .map(
-                r ->
-                    "; most often "
-                        + r.reasonCode()
-                        + (r.column().isEmpty() ? "" : " on " + r.column())
-                        + String.format(" (%,d rows)", r.rows()))
-            .orElse("");
-    return Errors.qualityGate(
-        String.format(
-            "Quality gate failed for %s: %.1f%% of rows quarantined (%,d of %,d), above the limit of %.1f%%%s%s",
-            c.table(),
-            100 * c.quarantineShare(),
-            c.quarantined(),
-            c.read(),
-            100 * c.limit(),
-            top,
-            failing > 1 ? " (and " + (failing - 1) + " more table(s))" : ""),
+    String more = failing > 1 ? " (and " + (failing - 1) + " more table(s))" : "";
+    String inspect =
         "nothing was published; inspect the quarantine of run "
             + ctx.runId()
             + " (bin/npc runs show "
             + ctx.runId()
-            + "), fix the extract, or raise quality.per_table."
-            + c.table()
-            + " in conf/npc.yaml");
+            + " --warehouse "
+            + ctx.config().warehouse()
+            + ")";
+    Optional<java.nio.file.Path> configFile = ctx.config().file();
+    if (c.read() == 0) {
+      return Errors.qualityGate(
+          "Quality gate failed for "
+              + c.table()
+              + ": "
+              + f.path()
+              + " has no data rows, and publishing it would replace the table with an empty one"
+              + more,
+          "nothing was published; re-export the file, or list "
+              + c.table()
+              + " in quality.allow_empty"
+              + configFile
+                  .map(p -> " in " + p)
+                  .orElse(" (--set quality.allow_empty=[" + c.table() + "])")
+              + " to publish it empty");
+    }
+    Optional<RunManifest.ReasonCount> top =
+        reasons.stream().filter(r -> r.table().equals(c.table())).findFirst();
+    String[] shares = percents(c.quarantineShare(), c.limit());
+    String problem =
+        String.format(
+            "Quality gate failed for %s: %s of rows quarantined (%,d of %,d), above the limit of %s",
+            c.table(), shares[0], c.quarantined(), c.read(), shares[1]);
+    if (top.isPresent() && top.get().rows() == c.read()) {
+      // One rule refused every row: a wrong mapping (column, date pattern, translation) is likelier
+      // than a bad extract, and raising the limit would publish an empty table.
+      RunManifest.ReasonCount r = top.get();
+      return Errors.qualityGate(
+          problem + "; every row failed " + r.reasonCode() + on(r) + more,
+          inspect
+              + ", and check how the mapping fills "
+              + (r.column().isEmpty() ? "the table" : r.column())
+              + " in "
+              + f.mapping().file()
+              + " (source column, date_format, values)");
+    }
+    String commonest =
+        top.map(
+                r ->
+                    "; most often "
+                        + r.reasonCode()
+                        + on(r)
+                        + String.format(" (%,d %s)", r.rows(), r.rows() == 1 ? "row" : "rows"))
+            .orElse("");
+    String key = "quality.per_table." + c.table();
+    return Errors.qualityGate(
+        problem + commonest + more,
+        inspect
+            + ", fix the extract, or raise "
+            + key
+            + configFile.map(p -> " in " + p).orElse(" (--set " + key + "=SHARE)"));
+  }
+
+  private static String on(RunManifest.ReasonCount r) {
+    return r.column().isEmpty() ? "" : " on " + r.column();
+  }
+
+  /**
+   * A share and the limit it exceeds as percentages, with the fewest decimals (at least one) that
+   * show them differ: 0.000999 against 0.0009 is "0.10%" against "0.09%", not "0.1%" against
+   * "0.1%".
+   */
+  static String[] percents(double share, double limit) {
+    for (int decimals = 1; ; decimals++) {
+      String a = String.format("%." + decimals + "f%%", 100 * share);
+      String b = String.format("%." + decimals + "f%%", 100 * limit);
+      if (!a.equals(b) || decimals == 6) {
+        return new String[] {a, b};
+      }
+    }
   }
 }

@@ -390,7 +390,7 @@ class CliErrorsIT {
   }
 
   @Test
-  void qualityGateFailurePublishesNothing() {
+  void qualityGateFailurePublishesNothing() throws IOException {
     Path x =
         TestExtract.in(tmp.resolve("x"))
             .csv(
@@ -405,7 +405,10 @@ class CliErrorsIT {
     Warehouse w = new Warehouse(warehouse());
     assertEquals(1, w.catalog().version());
 
-    Npc.Result r = ingest(x);
+    // Issue 15 item 14: the hints name the warehouse and the configuration file actually used.
+    Path conf = tmp.resolve("site.yaml");
+    Files.writeString(conf, "quality:\n  max_quarantine_share: 0.05\n");
+    Npc.Result r = ingest(x, "--config", conf.toString());
     String line =
         oneLine(
             r,
@@ -415,7 +418,9 @@ class CliErrorsIT {
             "limit of 5.0%",
             "BAD_CODE on sex",
             "nothing was published",
-            "quality.per_table.gp_registrations");
+            "--warehouse " + warehouse(),
+            "quality.per_table.gp_registrations in " + conf);
+    assertFalse(line.contains("conf/npc.yaml"), line);
     assertEquals(1, w.catalog().version(), "catalog version unchanged");
     RunManifest failed = w.runs().get(w.runs().size() - 1);
     assertTrue(line.contains(failed.runId()), "names the run to inspect: " + line);
@@ -424,9 +429,72 @@ class CliErrorsIT {
     assertEquals(0, failed.catalogVersion());
   }
 
+  /**
+   * Issue 15 item 14: when every row fails the same rule the mapping is the likelier fault, so the
+   * hint says so rather than suggesting a higher limit.
+   */
+  @Test
+  void aTableWhoseEveryRowFailsOneRulePointsAtTheMapping() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .csv(
+                "gp_registrations",
+                REG_HEADER,
+                "P1,B86001,1950,1,E01024001,A,2010-01-01,,",
+                "P2,B86001,1950,2,E01024001,A,2010-01-01,,")
+            .write();
+    String line =
+        oneLine(
+            ingest(x),
+            4,
+            "100.0% of rows quarantined (2 of 2)",
+            "every row failed BAD_CODE on sex",
+            "check how the mapping fills sex",
+            "canonical.yaml");
+    assertFalse(line.contains("raise"), line);
+  }
+
+  /** Issue 15 item 14: the shares are shown with enough digits to differ from the limit. */
+  @Test
+  void theGateShowsTheShareAndLimitWithEnoughDigitsToCompareThem() {
+    String[] rows = new String[1001];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = "P" + i + ",B86001,1950," + (i == 0 ? "X" : "F") + ",E01024001,A,2010-01-01,,";
+    }
+    Path x = TestExtract.in(tmp.resolve("x")).csv("gp_registrations", REG_HEADER, rows).write();
+    oneLine(
+        ingest(x, "--set", "quality.max_quarantine_share=0.0009"),
+        4,
+        "0.10% of rows quarantined (1 of 1,001), above the limit of 0.09%");
+  }
+
+  /** Issue 15 item 9: a header-only file may not replace a published table with an empty one. */
+  @Test
+  void anEmptyTableFailsTheGateUnlessAllowed() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(1)
+            .csv("gp_events", EVENTS_HEADER, "P1,2024-01-01,73211009,SNOMED,,")
+            .write();
+    assertEquals(0, ingest(x).exitCode());
+    Path empty = TestExtract.in(tmp.resolve("y")).basics(1).csv("gp_events", EVENTS_HEADER).write();
+    oneLine(
+        ingest(empty),
+        4,
+        "Quality gate failed for gp_events",
+        "gp_events.csv has no data rows",
+        "nothing was published",
+        "quality.allow_empty");
+    assertEquals(1, new Warehouse(warehouse()).catalog().version(), "the 1-row table stays");
+    Npc.Result allowed = ingest(empty, "--set", "quality.allow_empty=[gp_events]");
+    assertEquals(0, allowed.exitCode(), allowed.err());
+  }
+
   @Test
   void unknownSubcommand() {
-    oneLine(Npc.raw("frobnicate"), 2, "frobnicate", "npc --help");
+    String line =
+        oneLine(Npc.raw("frobnicate"), 2, "unknown command 'frobnicate'", "ingest", "npc --help");
+    assertFalse(line.contains("Unmatched"), line);
   }
 
   @Test
@@ -441,7 +509,16 @@ class CliErrorsIT {
 
   @Test
   void badDateOption() {
-    oneLine(Npc.raw("ingest", "--extract-date", "31/03/2025"), 2, "--extract-date", "31/03/2025");
+    String line =
+        oneLine(
+            Npc.raw("ingest", "--extract-date", "31/03/2025"),
+            2,
+            "--extract-date",
+            "'31/03/2025' is not a date",
+            "yyyy-MM-dd");
+    // Issue 15 item 14: no Java class names.
+    assertFalse(line.contains("java."), line);
+    assertFalse(line.contains("LocalDate"), line);
   }
 
   @Test

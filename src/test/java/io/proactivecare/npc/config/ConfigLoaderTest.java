@@ -50,7 +50,7 @@ class ConfigLoaderTest {
     assertEquals(Path.of("sample-data"), c.extract());
     assertEquals(Path.of("conf/sources"), c.mappings());
     assertEquals(new SparkSettings("local[*]", 8, Map.of()), c.spark());
-    assertEquals(new QualitySettings(0.05, Map.of()), c.quality());
+    assertEquals(new QualitySettings(0.05, Map.of(), java.util.Set.of()), c.quality());
     assertEquals(
         new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of()), c.ingest());
     assertEquals(java.time.MonthDay.of(7, 1), c.population().assumedBirthday());
@@ -231,7 +231,27 @@ class ConfigLoaderTest {
     ConfigLoader.Loaded builtIn = flags(Map.of());
     ConfigLoader.Loaded shipped =
         ConfigLoader.load(Optional.of(HOME.resolve("conf/npc.yaml")), Map.of());
-    assertEquals(builtIn.config(), shipped.config());
+    NpcConfig s = shipped.config();
+    assertEquals(Optional.of(HOME.resolve("conf/npc.yaml")), s.file(), "names the file read");
+    assertEquals(
+        builtIn.config(),
+        new NpcConfig(
+            s.warehouse(),
+            s.extract(),
+            s.mappings(),
+            s.spark(),
+            s.quality(),
+            s.ingest(),
+            s.population(),
+            s.frailty(),
+            s.hfrs(),
+            s.features(),
+            s.risk(),
+            s.publish(),
+            s.costs(),
+            s.cohort(),
+            Optional.empty()),
+        "the same settings");
     assertEquals(builtIn.effective(), shipped.effective());
     assertEquals(builtIn.hash(), shipped.hash());
   }
