@@ -82,7 +82,7 @@ public final class SourceReader {
   private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
 
   /** The data files of a Parquet folder: {@code *.parquet}, without Spark's hidden files. */
-  private static List<Path> parquetParts(Path dir) {
+  static List<Path> parquetParts(Path dir) {
     try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
           .filter(
@@ -263,14 +263,19 @@ public final class SourceReader {
     } catch (Exception e) {
       // Spark's AnalysisException is checked in Scala terms: catch every exception here. Its
       // message quotes Spark's internals; the markers were checked, so the file is damaged.
-      throw Errors.inputFile(
-          file.path(),
-          "is a damaged Parquet file (its footer, which holds the schema, cannot be read)",
-          "re-export it; rerun with --verbose for Spark's own message",
-          e);
+      throw damagedParquet(file.path(), e);
     }
     requireColumns(file, columns, file.sourceColumns());
     return columns;
+  }
+
+  /** A Parquet file with its markers whose footer cannot be read. */
+  static RuntimeException damagedParquet(Path path, Throwable cause) {
+    return Errors.inputFile(
+        path,
+        "is a damaged Parquet file (its footer, which holds the schema, cannot be read)",
+        "re-export it; rerun with --verbose for the reader's own message",
+        cause);
   }
 
   private static Dataset<Row> readParquet(SparkSession spark, Extract.SourceFile file) {
@@ -318,8 +323,7 @@ public final class SourceReader {
     return spark.createDataFrame(numbered, schema);
   }
 
-  private static void requireColumns(
-      Extract.SourceFile file, List<String> present, List<String> needed) {
+  static void requireColumns(Extract.SourceFile file, List<String> present, List<String> needed) {
     Set<String> have = new LinkedHashSet<>(present);
     for (String c : needed) {
       if (!have.contains(c)) {

@@ -634,6 +634,69 @@ class CliErrorsIT {
     assertFalse(Files.exists(warehouse()), "validate writes nothing");
   }
 
+  /**
+   * Issue 15 item 6: validate catches cheaply what ingest would refuse: a file named .parquet that
+   * is not Parquet, a folder where a file is named, NHS numbers in a sample of identifier columns.
+   */
+  @Test
+  void validateRefusesWhatIngestWouldRefuseWithoutSpark() throws IOException {
+    Path notParquet =
+        TestExtract.in(tmp.resolve("a"))
+            .basics(1)
+            .file("gp_events", "gp_events.parquet", EVENTS_HEADER + "\n")
+            .write();
+    oneLine(
+        Npc.run(warehouse(), "validate", "--extract", notParquet.toString()),
+        3,
+        "gp_events.parquet",
+        "is not a Parquet file");
+    Path folder =
+        TestExtract.in(tmp.resolve("b")).basics(1).missingFile("gp_events", "ev.csv").write();
+    Files.createDirectories(folder.resolve("ev.csv"));
+    oneLine(
+        Npc.run(warehouse(), "validate", "--extract", folder.toString()),
+        3,
+        "ev.csv",
+        "is a folder");
+    Path nhs =
+        TestExtract.in(tmp.resolve("c"))
+            .basics(1)
+            .csv(
+                "gp_events",
+                EVENTS_HEADER,
+                "P1,2024-01-01,73211009,SNOMED,,",
+                "\"943 476\n5919\",2024-01-02,73211009,SNOMED,,",
+                "9434765919,2024-01-02,73211009,SNOMED,,")
+            .write();
+    String line =
+        oneLine(
+            Npc.run(warehouse(), "validate", "--extract", nhs.toString()),
+            3,
+            "gp_events.csv",
+            "data row 3",
+            "column person_id",
+            "NHS number");
+    assertFalse(line.contains("9434765919"), line);
+    // Parquet: the schema and the first rows are read without Spark.
+    Path parquet =
+        TestExtract.in(tmp.resolve("d")).basics(1).missingFile("gp_events", "ev").write();
+    io.proactivecare.npc.testing.SparkTestSession.get()
+        .sql(
+            "select * from values ('P1', '2024-01-01', '73211009', 'SNOMED', null, null),"
+                + " ('943-476-5919', '2024-01-02', '73211009', 'SNOMED', null, null)"
+                + " as t(person_id, event_date, code, code_system, value, unit)")
+        .coalesce(1)
+        .write()
+        .parquet(parquet.resolve("ev").toString());
+    oneLine(
+        Npc.run(warehouse(), "validate", "--extract", parquet.toString()),
+        3,
+        "data row 2",
+        "column person_id",
+        "NHS number");
+    assertFalse(Files.exists(warehouse()), "validate writes nothing");
+  }
+
   @Test
   void validateRefusesABadJobFile() throws IOException {
     Path job = tmp.resolve("job.yaml");
