@@ -162,25 +162,34 @@ public final class IngestStep implements Step {
         RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // One pass over the file: the rows read, and per identifier column the first row holding an
-      // NHS number.
+      // One pass over the file: the rows read, and per identifier column its NHS-number-shaped
+      // values, how many are valid NHS numbers and the first row of one.
       List<ColumnSpec> ids = contract.identifiers();
-      List<Column> facts = new ArrayList<>(List.of(count(lit(1))));
-      ids.forEach(
-          c ->
-              facts.add(
-                  min(when(NhsNumber.looksLikeNhsNumber(col(c.name())), col(SourceReader.ROW)))));
-      Row found =
-          mapped.agg(facts.get(0), facts.subList(1, facts.size()).toArray(Column[]::new)).first();
+      List<Column> facts = new ArrayList<>();
+      for (ColumnSpec c : ids) {
+        Column v = col(c.name());
+        Column valid = NhsNumber.looksLikeNhsNumber(v);
+        facts.add(count(when(NhsNumber.hasShape(v), lit(1))));
+        facts.add(count(when(valid, lit(1))));
+        facts.add(min(when(valid, col(SourceReader.ROW))));
+      }
+      Row found = mapped.agg(count(lit(1)), facts.toArray(Column[]::new)).first();
       long read = found.getLong(0);
-      int hit = -1;
+      Optional<Identifiable> hit = Optional.empty();
       for (int i = 0; i < ids.size(); i++) {
-        if (!found.isNullAt(i + 1) && (hit < 0 || found.getLong(i + 1) < found.getLong(hit + 1))) {
-          hit = i;
+        int at = 1 + 3 * i;
+        Identifiable candidate =
+            new Identifiable(
+                ids.get(i).name(),
+                found.getLong(at),
+                found.getLong(at + 1),
+                found.isNullAt(at + 2) ? Long.MAX_VALUE : found.getLong(at + 2));
+        if (candidate.refuses() && (hit.isEmpty() || candidate.firstRow() < hit.get().firstRow())) {
+          hit = Optional.of(candidate);
         }
       }
-      if (hit >= 0) {
-        throw identifiable(f, found.getLong(hit + 1), ids.get(hit).name());
+      if (hit.isPresent()) {
+        throw identifiable(f, hit.get());
       }
       Dataset<Row> validated =
           RowValidator.validate(
@@ -311,17 +320,31 @@ public final class IngestStep implements Step {
   }
 
   /**
-   * The refusal of a file whose identifier column holds an NHS number at data row {@code row}:
-   * names the provider's column, never the value.
+   * What one identifier column of a file holds: NHS-number-shaped values, how many of them are
+   * valid NHS numbers, and the data row of the first valid one.
    */
-  public static RuntimeException identifiable(Extract.SourceFile f, long row, String column) {
+  public record Identifiable(String column, long shaped, long valid, long firstRow) {
+    /** Whether these values refuse the file ({@link NhsNumber#identifiable}). */
+    public boolean refuses() {
+      return NhsNumber.identifiable(column.equals(Cols.PERSON_ID), shaped, valid);
+    }
+  }
+
+  /** The refusal of a file with identifiable data: names the provider's column, never a value. */
+  public static RuntimeException identifiable(Extract.SourceFile f, Identifiable id) {
+    String column = id.column();
     List<String> sources = f.mapping().table(f.table()).orElseThrow().get(column).sourceColumns();
+    String what =
+        column.equals(Cols.PERSON_ID)
+            ? "the person key is a valid NHS number"
+            : String.format(
+                "the identifier %s holds valid NHS numbers (%,d of its %,d ten-digit values)",
+                column, id.valid(), id.shaped());
     return Errors.inputRow(
         f.path(),
-        row,
+        id.firstRow(),
         sources.isEmpty() ? column : sources.get(0),
-        (column.equals(Cols.PERSON_ID) ? "the person key" : "the identifier " + column)
-            + " is a valid NHS number, so the file holds identifiable data and is refused whole",
+        what + ", so the file holds identifiable data and is refused whole",
         "ask the data platform for the pseudonymised extract; nothing from this file was stored");
   }
 

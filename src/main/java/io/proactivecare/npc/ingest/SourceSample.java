@@ -64,13 +64,38 @@ public final class SourceSample {
     return out;
   }
 
-  private static void guard(Extract.SourceFile file, long row, Map<String, String> valueByColumn) {
-    valueByColumn.forEach(
-        (column, value) -> {
-          if (NhsNumber.isValid(value == null ? null : value.strip())) {
-            throw IngestStep.identifiable(file, row, column);
-          }
-        });
+  /** Ingest's identifiable-data guard over the sampled values of each identifier column. */
+  private static final class Guard {
+    private final Map<String, long[]> seen = new LinkedHashMap<>();
+
+    void add(long row, Map<String, String> valueByColumn) {
+      valueByColumn.forEach(
+          (column, value) -> {
+            String v = value == null ? null : value.strip();
+            long[] s = seen.computeIfAbsent(column, c -> new long[] {0, 0, Long.MAX_VALUE});
+            if (NhsNumber.hasShape(v)) {
+              s[0]++;
+            }
+            if (NhsNumber.isValid(v)) {
+              s[1]++;
+              s[2] = Math.min(s[2], row);
+            }
+          });
+    }
+
+    void check(Extract.SourceFile file) {
+      seen.entrySet().stream()
+          .map(
+              e ->
+                  new IngestStep.Identifiable(
+                      e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+          .filter(IngestStep.Identifiable::refuses)
+          .min(java.util.Comparator.comparingLong(IngestStep.Identifiable::firstRow))
+          .ifPresent(
+              id -> {
+                throw IngestStep.identifiable(file, id);
+              });
+    }
   }
 
   private static Result csv(Extract.SourceFile file, List<String> header) {
@@ -87,6 +112,7 @@ public final class SourceSample {
     CsvParser parser = new CsvParser(settings);
     long rows = 0;
     long malformed = 0;
+    Guard guard = new Guard();
     try (Reader in =
         new InputStreamReader(SourceReader.open(file.path()), StandardCharsets.UTF_8)) {
       parser.beginParsing(in);
@@ -102,7 +128,7 @@ public final class SourceSample {
           int i = e.getValue();
           values.put(e.getKey(), i >= 0 && i < fields.length ? fields[i] : null);
         }
-        guard(file, rows, values);
+        guard.add(rows, values);
       }
     } catch (IOException e) {
       throw Errors.inputFile(
@@ -110,6 +136,7 @@ public final class SourceSample {
     } finally {
       parser.stopParsing();
     }
+    guard.check(file);
     return new Result(rows, malformed);
   }
 
@@ -128,6 +155,7 @@ public final class SourceSample {
     SourceReader.requireColumns(file, columns, file.sourceColumns());
     Map<String, String> ids = identifierSources(file);
     long rows = 0;
+    Guard guard = new Guard();
     try (ParquetReader<Group> reader =
         ParquetReader.builder(new GroupReadSupport(), path).withConf(conf).build()) {
       Group g;
@@ -139,12 +167,13 @@ public final class SourceSample {
           values.put(
               e.getKey(), g.getFieldRepetitionCount(i) == 0 ? null : g.getValueToString(i, 0));
         }
-        guard(file, rows, values);
+        guard.add(rows, values);
       }
     } catch (IOException e) {
       throw Errors.inputFile(
           file.path(), "cannot be read (" + e.getMessage() + ")", "check the file is complete", e);
     }
+    guard.check(file);
     return new Result(rows, 0);
   }
 

@@ -41,11 +41,13 @@ public final class ContractsDoc {
             "split (MALFORMED_ROW); duplicates of the key among rows that pass every other rule, keeping the first\n")
         .append("(DUPLICATE). Table-specific rules are listed per table.\n")
         .append(
-            "A value of an identifier column (the person key or a record id) that is a valid NHS number (10 digits\n")
+            "A person key that is a valid NHS number (10 digits passing the modulus-11 check), or a record id column\n")
         .append(
-            "passing the modulus-11 check) refuses the whole file (exit code 3): nothing from that file is written\n")
+            "(marked identifier) whose ten-digit values are mostly valid NHS numbers, refuses the whole file (exit\n")
         .append(
-            "and the run publishes nothing. An invalid code in a column marked \"else `99`\" does not refuse the row:\n")
+            "code 3): nothing from that file is written and the run publishes nothing. (Numeric record ids pass the\n")
+        .append(
+            "check by chance about 1 time in 11.) An invalid code in a column marked \"else `99`\" does not refuse the row:\n")
         .append("the value becomes that code and the run's notes count it.\n\n");
     md.append("## Reason codes\n\n| Code | Meaning |\n|---|---|\n");
     for (ReasonCode r : ReasonCode.values()) {
