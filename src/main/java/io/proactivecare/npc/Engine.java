@@ -178,8 +178,7 @@ public final class Engine {
     }
     for (JobSpec.StepSpec s : job.steps()) {
       if (s.step() instanceof IngestStep ingest) {
-        return ExtractLoader.load(ingest.extractDir(config), config.mappings(), extractDateFlag)
-            .extractDate();
+        return ExtractLoader.load(ingest.extractDir(config), config, extractDateFlag).extractDate();
       }
     }
     return new Warehouse(config.warehouse())

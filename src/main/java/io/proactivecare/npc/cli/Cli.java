@@ -4,7 +4,10 @@ import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.ExitCode;
 import io.proactivecare.npc.config.NpcException;
 import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -47,6 +50,7 @@ public final class Cli {
           err.flush();
           return ExitCode.UNEXPECTED.code();
         });
+    cmd.registerConverter(LocalDate.class, Cli::date);
     cmd.setParameterExceptionHandler(
         (ex, a) -> {
           // One line, like every other user error: the problem, then where to read the usage.
@@ -54,7 +58,7 @@ public final class Cli {
           c.getErr()
               .println(
                   "npc: "
-                      + Errors.firstLine(ex.getMessage())
+                      + problem(ex)
                       + "; see '"
                       + c.getCommandSpec().qualifiedName()
                       + " --help'");
@@ -62,5 +66,36 @@ public final class Cli {
           return ExitCode.USAGE.code();
         });
     return cmd;
+  }
+
+  /** A date option's value: yyyy-MM-dd, refused in words rather than with Java's class names. */
+  static LocalDate date(String text) {
+    try {
+      return LocalDate.parse(text);
+    } catch (DateTimeParseException e) {
+      throw new CommandLine.TypeConversionException(
+          "'" + text + "' is not a date; expected yyyy-MM-dd, e.g. 2025-03-31");
+    }
+  }
+
+  /**
+   * The one-line problem of a parameter error; an unknown word where a command is expected is named
+   * as an unknown command, with the commands there are (picocli says "Unmatched argument").
+   */
+  private static String problem(CommandLine.ParameterException ex) {
+    CommandLine c = ex.getCommandLine();
+    if (ex instanceof CommandLine.UnmatchedArgumentException u
+        && !c.getSubcommands().isEmpty()
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) {
+      List<String> suggestions = u.getSuggestions();
+      return "unknown command '"
+          + u.getUnmatched().get(0)
+          + "'"
+          + (suggestions.isEmpty() ? "" : " (did you mean '" + suggestions.get(0) + "'?)")
+          + "; commands are: "
+          + String.join(", ", c.getSubcommands().keySet());
+    }
+    return Errors.firstLine(ex.getMessage());
   }
 }

@@ -6,7 +6,7 @@ import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.ingest.Extract;
 import io.proactivecare.npc.ingest.ExtractLoader;
 import io.proactivecare.npc.ingest.IngestStep;
-import io.proactivecare.npc.ingest.SourceReader;
+import io.proactivecare.npc.ingest.SourceSample;
 import io.proactivecare.npc.jobs.JobLoader;
 import io.proactivecare.npc.jobs.JobSpec;
 import java.io.IOException;
@@ -30,7 +30,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code npc validate}: checks the configuration, job files and inputs without running anything and
  * without starting Spark: every key and value, the codelists, every step, and for every extract its
- * descriptor, mappings, files and CSV headers.
+ * descriptor, mappings, files (kind, header or Parquet schema) and a sample of each file's first
+ * rows (NHS numbers in identifier columns, rows of the wrong shape).
  */
 @Command(
     name = "validate",
@@ -39,7 +40,8 @@ import picocli.CommandLine.Spec;
       "Check configuration, job files and inputs without running anything.",
       "",
       "Checks unknown keys, bad values, codelists, step graphs, extract descriptors, mappings, files",
-      "and CSV headers. Starts no Spark session."
+      "(kind, CSV header or Parquet schema) and the first 1,000 rows of each file (NHS numbers in",
+      "identifier columns, rows of the wrong shape). Starts no Spark session."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -85,19 +87,30 @@ final class ValidateCommand implements Callable<Integer> {
       extracts.add(config.extract());
     }
     for (Path dir : extracts) {
-      Extract extract = ExtractLoader.load(dir, config.mappings(), Optional.empty());
+      Extract extract = ExtractLoader.load(dir, config, Optional.empty());
+      List<String> warnings = new ArrayList<>();
+      long sampled = 0;
       for (Extract.SourceFile f : extract.files()) {
-        SourceReader.requireReadable(f.path());
-        if (!f.isParquet()) {
-          SourceReader.csvHeader(f);
+        SourceSample.Result r = SourceSample.check(f);
+        sampled += r.rows();
+        if (r.malformed() > 0) {
+          warnings.add(
+              String.format(
+                  "warn %s: %,d of the first %,d rows do not have the header's number of fields"
+                      + " (ingest will quarantine them as MALFORMED_ROW)",
+                  f.path(), r.malformed(), r.rows()));
         }
       }
       out.printf(
-          "ok  extract %s: %d file%s, extract date %s%n",
+          "ok  extract %s: %d file%s, extract date %s; %,d sampled rows (up to %,d per file) hold"
+              + " no NHS number in an identifier column%n",
           dir,
           extract.files().size(),
           extract.files().size() == 1 ? "" : "s",
-          extract.extractDate());
+          extract.extractDate(),
+          sampled,
+          SourceSample.ROWS);
+      warnings.forEach(out::println);
     }
     out.flush();
     return 0;

@@ -91,7 +91,7 @@ public final class ConfigLoader {
       tree = YamlNode.merge(tree, flags);
       source = source + " + command-line flags";
     }
-    NpcConfig config = bind(YamlNode.of(tree, source));
+    NpcConfig config = bind(YamlNode.of(tree, source), file);
     return new Loaded(config, hash(tree), tree);
   }
 
@@ -132,10 +132,15 @@ public final class ConfigLoader {
   private static void checkKeys(YamlNode n) {
     n.rejectUnknown(TOP);
     n.child("spark").rejectUnknown(Set.of("master", "shuffle_partitions", "settings"));
-    n.child("quality").rejectUnknown(Set.of("max_quarantine_share", "per_table"));
+    n.child("quality").rejectUnknown(Set.of("max_quarantine_share", "per_table", "allow_empty"));
     n.child("ingest")
         .rejectUnknown(
-            Set.of("check_person_references", "check_practice_references", "earliest_date"));
+            Set.of(
+                "check_person_references",
+                "check_practice_references",
+                "earliest_date",
+                "extract_date_tolerance_days",
+                "allowed_roots"));
     n.child("population").rejectUnknown(Set.of("assumed_birthday"));
     YamlNode frailty = n.child("frailty");
     frailty.rejectUnknown(
@@ -231,7 +236,7 @@ public final class ConfigLoader {
   /** The coding systems of gp_events, each with its own eFI codelist. */
   private static final Set<String> CODE_SYSTEMS = Set.of("SNOMED", "CTV3", "READ2");
 
-  private static NpcConfig bind(YamlNode n) {
+  private static NpcConfig bind(YamlNode n, Optional<Path> file) {
     YamlNode spark = n.child("spark");
     Map<String, String> sparkSettings = new LinkedHashMap<>(spark.stringMap("settings"));
     for (String key : sparkSettings.keySet()) {
@@ -245,15 +250,9 @@ public final class ConfigLoader {
     }
     YamlNode quality = n.child("quality");
     Map<String, Double> perTable = quality.numberMap("per_table", 0, 1);
-    for (String table : perTable.keySet()) {
-      if (!io.proactivecare.npc.schema.Contracts.names().contains(table)) {
-        throw Errors.config(
-            n.source(),
-            "quality.per_table." + table,
-            "unknown table",
-            "tables are: " + String.join(", ", io.proactivecare.npc.schema.Contracts.names()));
-      }
-    }
+    perTable.keySet().forEach(t -> requireTable(n, "quality.per_table." + t, t));
+    List<String> allowEmpty = quality.stringList("allow_empty");
+    allowEmpty.forEach(t -> requireTable(n, "quality.allow_empty", t));
     YamlNode ingest = n.child("ingest");
     return new NpcConfig(
         Path.of(n.string("warehouse")),
@@ -261,11 +260,14 @@ public final class ConfigLoader {
         Path.of(n.string("mappings")),
         new SparkSettings(
             spark.string("master"), spark.integer("shuffle_partitions", 1, 100_000), sparkSettings),
-        new QualitySettings(quality.number("max_quarantine_share", 0, 1), perTable),
+        new QualitySettings(
+            quality.number("max_quarantine_share", 0, 1), perTable, Set.copyOf(allowEmpty)),
         new IngestSettings(
             ingest.bool("check_person_references"),
             ingest.bool("check_practice_references"),
-            ingest.date("earliest_date")),
+            ingest.date("earliest_date"),
+            ingest.integer("extract_date_tolerance_days", 0, 366),
+            ingest.stringList("allowed_roots").stream().map(Path::of).toList()),
         population(n.child("population")),
         frailty(n.child("frailty")),
         hfrs(n.child("hfrs")),
@@ -274,7 +276,8 @@ public final class ConfigLoader {
         Path.of(n.string("publish")),
         costs(n.child("costs")),
         cohort(n.child("cohort")),
-        evaluation(n.child("evaluation")));
+        evaluation(n.child("evaluation")),
+        file);
   }
 
   private static EvaluationSettings evaluation(YamlNode e) {
@@ -338,6 +341,18 @@ public final class ConfigLoader {
       throw n.bad(key, n.value(key).orElseThrow(), String.join(" or ", allowed));
     }
     return v;
+  }
+
+  /** Refuses a key naming a table that is not one of the contracts'. */
+  private static void requireTable(YamlNode n, String key, String table) {
+    List<String> tables = io.proactivecare.npc.schema.Contracts.names();
+    if (!tables.contains(table)) {
+      throw Errors.config(
+          n.source(),
+          key,
+          "unknown table '" + table + "'",
+          "tables are: " + String.join(", ", tables));
+    }
   }
 
   private static CostSettings costs(YamlNode c) {

@@ -29,10 +29,15 @@ public final class Errors {
 
   /** An input file refused as a whole (missing, unreadable, empty, wrong layout). */
   public static NpcException inputFile(Path file, String problem, String fix) {
+    return inputFile(file, problem, fix, null);
+  }
+
+  /** As {@link #inputFile(Path, String, String)}, keeping the cause for {@code --verbose}. */
+  public static NpcException inputFile(Path file, String problem, String fix, Throwable cause) {
     return new NpcException(
         ExitCode.INPUT_REFUSED,
         "Cannot ingest " + file + ": " + problem + (fix.isEmpty() ? "" : "; " + fix),
-        null);
+        cause);
   }
 
   /** An input file refused because of one row (e.g. identifiable data). */

@@ -8,8 +8,17 @@ package io.proactivecare.npc.config;
  * @param checkPracticeReferences quarantine registrations whose practice, and enrolments whose PCN,
  *     are absent from the same extract's practice-to-PCN reference
  * @param earliestDate dates before this are refused as implausible (OUT_OF_RANGE)
+ * @param extractDateToleranceDays an extract dated more than this many days after today (UTC) is
+ *     refused
+ * @param allowedRoots folders outside the extract folder whose files extract.yaml may name
  */
 public record IngestSettings(
     boolean checkPersonReferences,
     boolean checkPracticeReferences,
-    java.time.LocalDate earliestDate) {}
+    java.time.LocalDate earliestDate,
+    int extractDateToleranceDays,
+    java.util.List<java.nio.file.Path> allowedRoots) {
+  public IngestSettings {
+    allowedRoots = java.util.List.copyOf(allowedRoots);
+  }
+}

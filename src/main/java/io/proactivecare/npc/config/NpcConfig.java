@@ -22,6 +22,8 @@ import java.nio.file.Path;
  * @param costs unit costs for the cost of care
  * @param cohort selection of the proactive-care cohort
  * @param evaluation the evaluation against matched controls
+ * @param file the configuration file it was read from (empty: built-in defaults and flags), named
+ *     in hints that say which key to change
  */
 public record NpcConfig(
     Path warehouse,
@@ -38,4 +40,5 @@ public record NpcConfig(
     Path publish,
     CostSettings costs,
     CohortSettings cohort,
-    EvaluationSettings evaluation) {}
+    EvaluationSettings evaluation,
+    java.util.Optional<Path> file) {}

@@ -2,11 +2,13 @@ package io.proactivecare.npc.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.schema.Contracts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -31,11 +33,70 @@ public final class ExtractLoader {
   private ExtractLoader() {}
 
   /**
-   * Loads the extract in {@code dir}.
+   * Loads the extract in {@code dir} as configured: table files may lie only in the extract folder
+   * or under {@code ingest.allowed_roots}, and the extract date may not be later than today (UTC)
+   * plus {@code ingest.extract_date_tolerance_days}.
    *
    * @param extractDateOverride replaces the descriptor's extract date when present
    */
+  public static Extract load(Path dir, NpcConfig config, Optional<LocalDate> extractDateOverride) {
+    Extract extract =
+        load(dir, config.mappings(), extractDateOverride, config.ingest().allowedRoots());
+    requireNotFuture(
+        extract,
+        extractDateOverride.isPresent(),
+        LocalDate.now(ZoneOffset.UTC),
+        config.ingest().extractDateToleranceDays());
+    return extract;
+  }
+
+  /** Loads the extract in {@code dir}, its files only in the extract folder. */
   public static Extract load(Path dir, Path mappingsDir, Optional<LocalDate> extractDateOverride) {
+    return load(dir, mappingsDir, extractDateOverride, List.of());
+  }
+
+  /**
+   * Refuses an extract dated after {@code today} plus the tolerance: the extract date is the
+   * version key of everything published and the limit of the FUTURE_DATE rule, so a date in the
+   * future (2999-01-01) would switch that rule off and publish under a key no later extract passes.
+   *
+   * @param fromFlag the date came from {@code --extract-date} rather than extract.yaml
+   */
+  static void requireNotFuture(
+      Extract extract, boolean fromFlag, LocalDate today, int toleranceDays) {
+    LocalDate latest = today.plusDays(toleranceDays);
+    if (!extract.extractDate().isAfter(latest)) {
+      return;
+    }
+    String problem =
+        "extract date "
+            + extract.extractDate()
+            + " is in the future (today is "
+            + today
+            + " UTC, "
+            + toleranceDays
+            + " day(s) allowed by ingest.extract_date_tolerance_days)";
+    if (fromFlag) {
+      throw Errors.usage(
+          "--extract-date: " + problem, "give the date the data were actually extracted");
+    }
+    throw Errors.inputFile(
+        extract.dir().resolve(DESCRIPTOR),
+        "extract_date: " + problem,
+        "correct extract_date to the date the data were extracted");
+  }
+
+  /**
+   * Loads the extract in {@code dir}.
+   *
+   * @param extractDateOverride replaces the descriptor's extract date when present
+   * @param allowedRoots folders outside the extract folder whose files a table may name
+   */
+  public static Extract load(
+      Path dir,
+      Path mappingsDir,
+      Optional<LocalDate> extractDateOverride,
+      List<Path> allowedRoots) {
     Path file = dir.resolve(DESCRIPTOR);
     if (!Files.isDirectory(dir)) {
       throw Errors.inputFile(
@@ -45,7 +106,7 @@ public final class ExtractLoader {
       throw Errors.inputFile(
           file,
           "the extract has no descriptor",
-          "add extract.yaml naming the extract date and one file per table (see docs/data-contracts.md)");
+          "add extract.yaml naming the extract date and one file per table (see docs/ingest.md)");
     }
     YamlNode n =
         YamlNode.read(file)
@@ -98,8 +159,35 @@ public final class ExtractLoader {
             "is not mapped",
             "add the column mapping for " + table + " or choose another mapping in " + file);
       }
-      files.add(new Extract.SourceFile(table, dir.resolve(fileName), mapping));
+      Path path = dir.resolve(fileName);
+      if (!inside(path, dir, allowedRoots)) {
+        throw Errors.inputFile(
+            file,
+            "tables." + table + ": '" + fileName + "' is outside the extract folder " + dir,
+            "copy the file into the extract folder, or name its folder in ingest.allowed_roots");
+      }
+      files.add(new Extract.SourceFile(table, path, mapping));
     }
     return new Extract(dir, date, files);
+  }
+
+  /**
+   * Whether {@code file} lies in the extract folder or under an allowed root, after resolving
+   * {@code ..} and, for paths that exist, symbolic links.
+   */
+  private static boolean inside(Path file, Path dir, List<Path> allowedRoots) {
+    Path f = real(file);
+    if (f.startsWith(real(dir))) {
+      return true;
+    }
+    return allowedRoots.stream().anyMatch(root -> f.startsWith(real(root)));
+  }
+
+  private static Path real(Path p) {
+    try {
+      return p.toRealPath();
+    } catch (java.io.IOException e) {
+      return p.toAbsolutePath().normalize();
+    }
   }
 }

@@ -2,19 +2,23 @@ package io.proactivecare.npc.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.config.QualitySettings;
 import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.io.Checksums;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.ColumnSpec;
 import io.proactivecare.npc.schema.Contracts;
 import io.proactivecare.npc.schema.Schemas;
 import io.proactivecare.npc.schema.TableContract;
@@ -33,7 +37,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
 
 /**
@@ -93,8 +96,7 @@ public final class IngestStep implements Step {
   public void run(StepContext ctx) {
     reasons.clear();
     NpcConfig config = ctx.config();
-    Extract extract =
-        ExtractLoader.load(extractDir(config), config.mappings(), ctx.extractDateOverride());
+    Extract extract = ExtractLoader.load(extractDir(config), config, ctx.extractDateOverride());
     String key = extract.extractDate().toString();
     SparkSession spark = ctx.spark();
     Set<String> present = new LinkedHashSet<>();
@@ -134,7 +136,12 @@ public final class IngestStep implements Step {
     writeQuarantine(ctx, spark, key);
     for (RunManifest.TableCount c : counts) {
       if (!c.gatePassed()) {
-        throw gateFailure(ctx, c, counts);
+        Extract.SourceFile f =
+            extract.files().stream()
+                .filter(x -> x.table().equals(c.table()))
+                .findFirst()
+                .orElseThrow();
+        throw gateFailure(ctx, f, c, counts);
       }
     }
   }
@@ -155,15 +162,34 @@ public final class IngestStep implements Step {
         RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // One pass over the file: the rows read, and the first row whose person key is an NHS number.
-      Column firstIdentifiable =
-          contract.columnNames().contains(Cols.PERSON_ID)
-              ? min(when(NhsNumber.looksLikeNhsNumber(col(Cols.PERSON_ID)), col(SourceReader.ROW)))
-              : lit(null).cast(DataTypes.LongType);
-      Row facts = mapped.agg(count(lit(1)), firstIdentifiable).first();
-      long read = facts.getLong(0);
-      if (!facts.isNullAt(1)) {
-        throw identifiable(f, facts.getLong(1));
+      // One pass over the file: the rows read, and per identifier column its NHS-number-shaped
+      // values, how many are valid NHS numbers and the first row of one.
+      List<ColumnSpec> ids = contract.identifiers();
+      List<Column> facts = new ArrayList<>();
+      for (ColumnSpec c : ids) {
+        Column v = col(c.name());
+        Column valid = NhsNumber.looksLikeNhsNumber(v);
+        facts.add(count(when(NhsNumber.hasShape(v), lit(1))));
+        facts.add(count(when(valid, lit(1))));
+        facts.add(min(when(valid, col(SourceReader.ROW))));
+      }
+      Row found = mapped.agg(count(lit(1)), facts.toArray(Column[]::new)).first();
+      long read = found.getLong(0);
+      Optional<Identifiable> hit = Optional.empty();
+      for (int i = 0; i < ids.size(); i++) {
+        int at = 1 + 3 * i;
+        Identifiable candidate =
+            new Identifiable(
+                ids.get(i).name(),
+                found.getLong(at),
+                found.getLong(at + 1),
+                found.isNullAt(at + 2) ? Long.MAX_VALUE : found.getLong(at + 2));
+        if (candidate.refuses() && (hit.isEmpty() || candidate.firstRow() < hit.get().firstRow())) {
+          hit = Optional.of(candidate);
+        }
+      }
+      if (hit.isPresent()) {
+        throw identifiable(f, hit.get());
       }
       Dataset<Row> validated =
           RowValidator.validate(
@@ -224,17 +250,53 @@ public final class IngestStep implements Step {
           reasons.add(reason);
           ctx.quarantined(reason);
         }
+        flagNotes(validated, contract).forEach(ctx::note);
         ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
         double share = read == 0 ? 0 : (double) quarantinedRows / read;
-        double limit = ctx.config().quality().limitFor(f.table());
+        QualitySettings quality = ctx.config().quality();
         return new RunManifest.TableCount(
-            f.table(), read, acceptedRows, quarantinedRows, share, limit, share <= limit);
+            f.table(),
+            read,
+            acceptedRows,
+            quarantinedRows,
+            share,
+            quality.limitFor(f.table()),
+            quality.passes(f.table(), read, quarantinedRows));
       } finally {
         validated.unpersist();
       }
     } finally {
       mapped.unpersist();
     }
+  }
+
+  /** What was flagged on accepted rows ({@link RowFlag}), one note per kind and column. */
+  private static List<String> flagNotes(Dataset<Row> validated, TableContract contract) {
+    boolean mayFlag =
+        contract.activityDate().isPresent()
+            || contract.columns().stream().anyMatch(c -> c.unknownCode().isPresent());
+    if (!mayFlag) {
+      return List.of();
+    }
+    List<String> notes = new ArrayList<>();
+    for (Row r :
+        validated
+            .filter(size(col(RowValidator.REASONS)).equalTo(0))
+            .select(explode(col(RowValidator.FLAGS)).as("f"))
+            .groupBy(col("f.code"), col("f.column"))
+            .count()
+            .collectAsList()) {
+      String column = r.getString(1);
+      notes.add(
+          RowFlag.valueOf(r.getString(0))
+              .note(
+                  contract.name(),
+                  column,
+                  contract.column(column).unknownCode().orElse(""),
+                  r.getLong(2)));
+    }
+    notes.sort(Comparator.naturalOrder());
+    return notes;
   }
 
   private static Path quarantineDir(StepContext ctx, String table) {
@@ -257,14 +319,32 @@ public final class IngestStep implements Step {
     ctx.produced(QUARANTINE, key, rows);
   }
 
-  private static RuntimeException identifiable(Extract.SourceFile f, long row) {
-    String source =
-        f.mapping().table(f.table()).orElseThrow().get(Cols.PERSON_ID).sourceColumns().get(0);
+  /**
+   * What one identifier column of a file holds: NHS-number-shaped values, how many of them are
+   * valid NHS numbers, and the data row of the first valid one.
+   */
+  public record Identifiable(String column, long shaped, long valid, long firstRow) {
+    /** Whether these values refuse the file ({@link NhsNumber#identifiable}). */
+    public boolean refuses() {
+      return NhsNumber.identifiable(column.equals(Cols.PERSON_ID), shaped, valid);
+    }
+  }
+
+  /** The refusal of a file with identifiable data: names the provider's column, never a value. */
+  public static RuntimeException identifiable(Extract.SourceFile f, Identifiable id) {
+    String column = id.column();
+    List<String> sources = f.mapping().table(f.table()).orElseThrow().get(column).sourceColumns();
+    String what =
+        column.equals(Cols.PERSON_ID)
+            ? "the person key is a valid NHS number"
+            : String.format(
+                "the identifier %s holds valid NHS numbers (%,d of its %,d ten-digit values)",
+                column, id.valid(), id.shaped());
     return Errors.inputRow(
         f.path(),
-        row,
-        source,
-        "the person key is a valid NHS number, so the file holds identifiable data and is refused whole",
+        id.firstRow(),
+        sources.isEmpty() ? column : sources.get(0),
+        what + ", so the file holds identifiable data and is refused whole",
         "ask the data platform for the pseudonymised extract; nothing from this file was stored");
   }
 
@@ -273,7 +353,7 @@ public final class IngestStep implements Step {
     String path = ctx.outputDir(conformed(contract.name())).toString();
     if (contract == Contracts.GP_REGISTRATIONS) {
       return new RowValidator.References(
-          Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID)),
+          Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID, Cols.DATE_OF_DEATH)),
           refs.practices(),
           refs.pcns());
     }
@@ -287,36 +367,96 @@ public final class IngestStep implements Step {
     return refs;
   }
 
+  /**
+   * The quality-gate failure of one table: what failed, and hints that work as printed (the run to
+   * inspect with the warehouse used, the configuration file actually read, the mapping when every
+   * row fails one rule).
+   */
   private RuntimeException gateFailure(
-      StepContext ctx, RunManifest.TableCount c, List<RunManifest.TableCount> all) {
+      StepContext ctx,
+      Extract.SourceFile f,
+      RunManifest.TableCount c,
+      List<RunManifest.TableCount> all) {
     long failing = all.stream().filter(t -> !t.gatePassed()).count();
-    String top =
-        reasons.stream()
-            .filter(r -> r.table().equals(c.table()))
-            .findFirst()
-            .map(
-                r ->
-                    "; most often "
-                        + r.reasonCode()
-                        + (r.column().isEmpty() ? "" : " on " + r.column())
-                        + String.format(" (%,d rows)", r.rows()))
-            .orElse("");
-    return Errors.qualityGate(
-        String.format(
-            "Quality gate failed for %s: %.1f%% of rows quarantined (%,d of %,d), above the limit of %.1f%%%s%s",
-            c.table(),
-            100 * c.quarantineShare(),
-            c.quarantined(),
-            c.read(),
-            100 * c.limit(),
-            top,
-            failing > 1 ? " (and " + (failing - 1) + " more table(s))" : ""),
+    String more = failing > 1 ? " (and " + (failing - 1) + " more table(s))" : "";
+    String inspect =
         "nothing was published; inspect the quarantine of run "
             + ctx.runId()
             + " (bin/npc runs show "
             + ctx.runId()
-            + "), fix the extract, or raise quality.per_table."
-            + c.table()
-            + " in conf/npc.yaml");
+            + " --warehouse "
+            + ctx.config().warehouse()
+            + ")";
+    Optional<java.nio.file.Path> configFile = ctx.config().file();
+    if (c.read() == 0) {
+      return Errors.qualityGate(
+          "Quality gate failed for "
+              + c.table()
+              + ": "
+              + f.path()
+              + " has no data rows, and publishing it would replace the table with an empty one"
+              + more,
+          "nothing was published; re-export the file, or list "
+              + c.table()
+              + " in quality.allow_empty"
+              + configFile
+                  .map(p -> " in " + p)
+                  .orElse(" (--set quality.allow_empty=[" + c.table() + "])")
+              + " to publish it empty");
+    }
+    Optional<RunManifest.ReasonCount> top =
+        reasons.stream().filter(r -> r.table().equals(c.table())).findFirst();
+    String[] shares = percents(c.quarantineShare(), c.limit());
+    String problem =
+        String.format(
+            "Quality gate failed for %s: %s of rows quarantined (%,d of %,d), above the limit of %s",
+            c.table(), shares[0], c.quarantined(), c.read(), shares[1]);
+    if (top.isPresent() && top.get().rows() == c.read()) {
+      // One rule refused every row: a wrong mapping (column, date pattern, translation) is likelier
+      // than a bad extract, and raising the limit would publish an empty table.
+      RunManifest.ReasonCount r = top.get();
+      return Errors.qualityGate(
+          problem + "; every row failed " + r.reasonCode() + on(r) + more,
+          inspect
+              + ", and check how the mapping fills "
+              + (r.column().isEmpty() ? "the table" : r.column())
+              + " in "
+              + f.mapping().file()
+              + " (source column, date_format, values)");
+    }
+    String commonest =
+        top.map(
+                r ->
+                    "; most often "
+                        + r.reasonCode()
+                        + on(r)
+                        + String.format(" (%,d %s)", r.rows(), r.rows() == 1 ? "row" : "rows"))
+            .orElse("");
+    String key = "quality.per_table." + c.table();
+    return Errors.qualityGate(
+        problem + commonest + more,
+        inspect
+            + ", fix the extract, or raise "
+            + key
+            + configFile.map(p -> " in " + p).orElse(" (--set " + key + "=SHARE)"));
+  }
+
+  private static String on(RunManifest.ReasonCount r) {
+    return r.column().isEmpty() ? "" : " on " + r.column();
+  }
+
+  /**
+   * A share and the limit it exceeds as percentages, with the fewest decimals (at least one) that
+   * show them differ: 0.000999 against 0.0009 is "0.10%" against "0.09%", not "0.1%" against
+   * "0.1%".
+   */
+  static String[] percents(double share, double limit) {
+    for (int decimals = 1; ; decimals++) {
+      String a = String.format("%." + decimals + "f%%", 100 * share);
+      String b = String.format("%." + decimals + "f%%", 100 * limit);
+      if (!a.equals(b) || decimals == 6) {
+        return new String[] {a, b};
+      }
+    }
   }
 }

@@ -124,8 +124,12 @@ public final class MappingLoader {
       }
       checkDateFormat(c, "date_format", dateFormat.get());
     }
+    // A translation to '' or to ~ (null) means "not recorded": the value becomes empty.
+    Map<String, String> values = new LinkedHashMap<>(c.stringMap("values"));
+    JsonNode rawValues = c.child("values").raw();
+    values.replaceAll((code, to) -> rawValues.get(code).isNull() ? "" : to);
     return new ColumnMapping(
-        target, from, join, c.stringList("skip"), constant, dateFormat, c.stringMap("values"));
+        target, from, join, c.stringList("skip"), constant, dateFormat, values);
   }
 
   private static void checkDateFormat(YamlNode n, String key, String pattern) {

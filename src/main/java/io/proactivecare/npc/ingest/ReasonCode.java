@@ -8,6 +8,7 @@ public enum ReasonCode {
   BAD_DATE("a date does not parse in the mapping's date format, or is not a real date"),
   BAD_NUMBER("a number does not parse, or is not finite"),
   BAD_CODE("a coded value is not one of the contract's codes"),
+  TOO_LONG("a text value is longer than the contract's limit for its column"),
   BAD_FORMAT(
       "a value (or list element) does not have the contract's form, e.g. an ICD-10 or ODS code"),
   OUT_OF_RANGE(

@@ -9,7 +9,9 @@ import static org.apache.spark.sql.functions.concat_ws;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.filter;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
@@ -36,7 +38,9 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Row validation of one input table, as pure functions from Datasets to a Dataset.
@@ -55,6 +59,12 @@ public final class RowValidator {
   /** The row's original provider fields, as JSON text. */
   public static final String RECORD = "_record";
 
+  /**
+   * array of struct(code, column): what was noted about an accepted row without refusing it (a
+   * {@link RowFlag}); counted into the run's notes.
+   */
+  public static final String FLAGS = "_flags";
+
   private static final String VALID = "_valid";
 
   /**
@@ -64,6 +74,15 @@ public final class RowValidator {
   private static final String BLANKS = " \t\r\n";
 
   private static final String REF = "_ref";
+  private static final String REF_HIT = "_ref_hit";
+  private static final String REF_DEATH = "_ref_death";
+
+  private static final DataType FLAG_TYPE =
+      DataTypes.createArrayType(
+          new StructType()
+              .add("code", DataTypes.StringType, true)
+              .add("column", DataTypes.StringType, true),
+          true);
 
   private RowValidator() {}
 
@@ -133,10 +152,9 @@ public final class RowValidator {
     Column translated = null;
     for (Map.Entry<String, String> e : new TreeMap<>(m.values()).entrySet()) {
       Column hit = v.equalTo(lit(e.getKey()));
-      translated =
-          translated == null
-              ? when(hit, lit(e.getValue()))
-              : translated.when(hit, lit(e.getValue()));
+      // A translation to "" means "not recorded": the value becomes empty, like a null value.
+      Column to = e.getValue().isEmpty() ? lit(null).cast(DataTypes.StringType) : lit(e.getValue());
+      translated = translated == null ? when(hit, to) : translated.when(hit, to);
     }
     return translated.otherwise(v);
   }
@@ -228,18 +246,28 @@ public final class RowValidator {
                   lit(" is before year_of_birth "),
                   col(Cols.YEAR_OF_BIRTH))));
     }
-    Dataset<Row> checked = mapped.withColumn(REASONS, compact(array(rules.toArray(Column[]::new))));
+    List<Column> flags = new ArrayList<>();
+    for (ColumnSpec spec : contract.columns()) {
+      if (spec.unknownCode().isPresent()) {
+        flags.add(flag(badCode(spec), RowFlag.SET_TO_UNKNOWN, spec.name()));
+      }
+    }
+    Dataset<Row> checked =
+        mapped
+            .withColumn(REASONS, compact(array(rules.toArray(Column[]::new))))
+            .withColumn(FLAGS, flagArray(flags));
+    // An invalid code of a lenient column becomes its unknown code (the record keeps the original).
+    for (ColumnSpec spec : contract.columns()) {
+      if (spec.unknownCode().isPresent()) {
+        checked =
+            checked.withColumn(
+                spec.name(),
+                when(badCode(spec), lit(spec.unknownCode().get())).otherwise(col(spec.name())));
+      }
+    }
 
     for (Reference ref : references(contract, settings, refs)) {
-      checked =
-          checkReference(
-              checked,
-              ref.keys(),
-              ref.keyColumn(),
-              ref.column(),
-              ref.small(),
-              ref.code(),
-              ref.problem());
+      checked = checkReference(checked, ref, contract, dateFormats);
     }
 
     // Duplicates: among rows that pass every other rule (references included), the first by row
@@ -273,7 +301,11 @@ public final class RowValidator {
         .drop(VALID, "_rank");
   }
 
-  /** One reference check: rows' {@code column} must be among the reference's {@code keyColumn}. */
+  /**
+   * One reference check: rows' {@code column} must be among the reference's {@code keyColumn}. The
+   * person reference also carries {@value Cols#DATE_OF_DEATH} when it holds that column: rows whose
+   * activity date is after it are flagged {@link RowFlag#AFTER_DEATH}.
+   */
   private record Reference(
       Dataset<Row> keys,
       String keyColumn,
@@ -324,20 +356,26 @@ public final class RowValidator {
   }
 
   private static Dataset<Row> checkReference(
-      Dataset<Row> rows,
-      Dataset<Row> reference,
-      String refColumn,
-      String column,
-      boolean small,
-      ReasonCode code,
-      String problem) {
+      Dataset<Row> rows, Reference ref, TableContract contract, Map<String, String> dateFormats) {
+    String column = ref.column();
+    Dataset<Row> reference = ref.keys();
+    boolean deaths =
+        ref.code() == ReasonCode.UNKNOWN_PERSON
+            && contract.activityDate().isPresent()
+            && List.of(reference.columns()).contains(Cols.DATE_OF_DEATH);
+    // One row per key; for persons, with the latest recorded death of their registrations.
     Dataset<Row> keys =
-        reference.select(col(refColumn).as(REF)).distinct().withColumn(REF + "_hit", lit(true));
+        deaths
+            ? reference
+                .groupBy(col(ref.keyColumn()).as(REF))
+                .agg(max(col(Cols.DATE_OF_DEATH)).as(REF_DEATH))
+            : reference.select(col(ref.keyColumn()).as(REF)).distinct();
+    keys = keys.withColumn(REF_HIT, lit(true));
     Dataset<Row> joined =
-        rows.join(small ? broadcast(keys) : keys, col(column).equalTo(col(REF)), "left");
-    Column missing = col(column).isNotNull().and(col(REF + "_hit").isNull());
-    return joined
-        .withColumn(
+        rows.join(ref.small() ? broadcast(keys) : keys, col(column).equalTo(col(REF)), "left");
+    Column missing = col(column).isNotNull().and(col(REF_HIT).isNull());
+    Dataset<Row> out =
+        joined.withColumn(
             REASONS,
             compact(
                 concat(
@@ -345,10 +383,27 @@ public final class RowValidator {
                     array(
                         reason(
                             missing,
-                            code,
+                            ref.code(),
                             column,
-                            concat(lit(column + " "), col(column), lit(" " + problem)))))))
-        .drop(REF, REF + "_hit");
+                            concat(lit(column + " "), col(column), lit(" " + ref.problem())))))));
+    if (deaths) {
+      Column activity = typed(contract.column(contract.activityDate().get()), dateFormats);
+      Column afterDeath = col(REF_DEATH).isNotNull().and(activity.gt(col(REF_DEATH)));
+      out =
+          out.withColumn(
+              FLAGS,
+              compact(
+                      concat(
+                          col(FLAGS),
+                          flagArray(
+                              List.of(
+                                  flag(
+                                      afterDeath,
+                                      RowFlag.AFTER_DEATH,
+                                      contract.activityDate().get())))))
+                  .cast(FLAG_TYPE));
+    }
+    return out.drop(REF, REF_HIT, REF_DEATH);
   }
 
   private static List<Column> columnRules(
@@ -358,6 +413,19 @@ public final class RowValidator {
     Column v = col(name);
     if (spec.required()) {
       rules.add(reason(v.isNull(), ReasonCode.MISSING, name, lit(name + " is required but empty")));
+    }
+    if (spec.maxLength().isPresent()) {
+      int most = spec.maxLength().get();
+      // The detail gives the length, not the (possibly huge) value; the record keeps the value.
+      rules.add(
+          reason(
+              length(v).gt(most),
+              ReasonCode.TOO_LONG,
+              name,
+              concat(
+                  lit(name + " is "),
+                  length(v).cast(DataTypes.StringType),
+                  lit(" characters long (at most " + most + ")"))));
     }
     switch (spec.type()) {
       case DATE -> {
@@ -432,10 +500,11 @@ public final class RowValidator {
         }
       }
       case STRING -> {
-        if (!spec.codes().isEmpty()) {
+        // A lenient column's bad code is a flag, not a reason (see validate).
+        if (!spec.codes().isEmpty() && spec.unknownCode().isEmpty()) {
           rules.add(
               reason(
-                  v.isNotNull().and(v.isin(spec.codes().toArray()).equalTo(false)),
+                  badCode(spec),
                   ReasonCode.BAD_CODE,
                   name,
                   concat(lit(name + " '"), v, lit("' is not a valid code"))));
@@ -487,6 +556,23 @@ public final class RowValidator {
             lit(code.name()).as("code"),
             lit(column).cast(DataTypes.StringType).as("column"),
             detail.as("detail")));
+  }
+
+  /** A flag struct where {@code noted} holds, else null. */
+  private static Column flag(Column noted, RowFlag code, String column) {
+    return when(noted.equalTo(true), struct(lit(code.name()).as("code"), lit(column).as("column")));
+  }
+
+  /** The flags that hold, as a typed array (empty when none is given). */
+  private static Column flagArray(List<Column> flags) {
+    Column all = flags.isEmpty() ? array() : compact(array(flags.toArray(Column[]::new)));
+    return all.cast(FLAG_TYPE);
+  }
+
+  /** A present value of a coded column that is not one of its codes. */
+  private static Column badCode(ColumnSpec spec) {
+    Column v = col(spec.name());
+    return v.isNotNull().and(v.isin(spec.codes().toArray()).equalTo(false));
   }
 
   private static Column compact(Column reasons) {

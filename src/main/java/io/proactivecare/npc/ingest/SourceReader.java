@@ -52,8 +52,77 @@ public final class SourceReader {
    * @return the file's columns, to be passed to {@link #read}
    */
   public static List<String> check(SparkSession spark, Extract.SourceFile file) {
-    requireReadable(file.path());
+    requireKind(file);
     return file.isParquet() ? parquetColumns(spark, file) : csvHeader(file);
+  }
+
+  /**
+   * Refuses a file that is missing or unreadable, a folder that holds no Parquet files, and a file
+   * named {@code .parquet} that is not Parquet (it must begin and end with the marker {@code
+   * PAR1}), so that Spark is never asked to read what is not Parquet. Cheap: reads eight bytes per
+   * file.
+   */
+  public static void requireKind(Extract.SourceFile file) {
+    Path path = file.path();
+    requireReadable(path);
+    if (Files.isDirectory(path)) {
+      List<Path> parts = parquetParts(path);
+      if (parts.isEmpty()) {
+        throw Errors.inputFile(
+            path,
+            "is a folder, not a file, and holds no Parquet files",
+            "name the file itself (CSV, CSV.gz or Parquet) under 'tables' in extract.yaml");
+      }
+      parts.forEach(SourceReader::requireParquetMarkers);
+    } else if (file.isParquet()) {
+      requireParquetMarkers(path);
+    }
+  }
+
+  private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
+
+  /** The data files of a Parquet folder: {@code *.parquet}, without Spark's hidden files. */
+  static List<Path> parquetParts(Path dir) {
+    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile)
+          .filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return n.toLowerCase(Locale.ROOT).endsWith(".parquet")
+                    && !n.startsWith(".")
+                    && !n.startsWith("_");
+              })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw Errors.inputFile(
+          dir, "cannot be listed (" + e.getMessage() + ")", "check the folder's permissions");
+    }
+  }
+
+  private static void requireParquetMarkers(Path path) {
+    byte[] head = new byte[4];
+    byte[] tail = new byte[4];
+    boolean marked;
+    try (java.nio.channels.SeekableByteChannel ch = Files.newByteChannel(path)) {
+      long size = ch.size();
+      marked =
+          size >= 12
+              && ch.read(java.nio.ByteBuffer.wrap(head)) == 4
+              && ch.position(size - 4).read(java.nio.ByteBuffer.wrap(tail)) == 4
+              && java.util.Arrays.equals(head, PARQUET_MAGIC)
+              && java.util.Arrays.equals(tail, PARQUET_MAGIC);
+    } catch (IOException e) {
+      throw Errors.inputFile(
+          path, "cannot be read (" + e.getMessage() + ")", "check the file is complete");
+    }
+    if (!marked) {
+      throw Errors.inputFile(
+          path,
+          "is not a Parquet file (a Parquet file begins and ends with the marker PAR1; this one is"
+              + " text, truncated or another format)",
+          "re-export it as Parquet, or give it the ending of what it is (.csv or .csv.gz)");
+    }
   }
 
   /**
@@ -140,9 +209,9 @@ public final class SourceReader {
                   + "-separated, not "
                   + printable(delimiter)
                   + "-separated",
-              "set delimiter: '"
-                  + printable(other)
-                  + "' in "
+              "set delimiter: "
+                  + yamlValue(other)
+                  + " in "
                   + file.mapping().file()
                   + " or re-export with '"
                   + printable(delimiter)
@@ -177,6 +246,9 @@ public final class SourceReader {
         .option("sep", file.mapping().delimiter())
         .option("quote", "\"")
         .option("escape", "\"")
+        // RFC 4180: a quoted field may hold line breaks. Records are then found by parsing, not by
+        // splitting on lines, so each file is read whole by one task (a gzip file always is).
+        .option("multiLine", "true")
         .option("mode", "PERMISSIVE")
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("enforceSchema", "true")
@@ -189,14 +261,21 @@ public final class SourceReader {
     try {
       columns = List.of(spark.read().parquet(file.path().toString()).columns());
     } catch (Exception e) {
-      // Spark's AnalysisException is checked in Scala terms: catch every exception here.
-      throw Errors.inputFile(
-          file.path(),
-          "not a readable Parquet file (" + Errors.firstLine(e.getMessage()) + ")",
-          "re-export it, or name a CSV file instead");
+      // Spark's AnalysisException is checked in Scala terms: catch every exception here. Its
+      // message quotes Spark's internals; the markers were checked, so the file is damaged.
+      throw damagedParquet(file.path(), e);
     }
     requireColumns(file, columns, file.sourceColumns());
     return columns;
+  }
+
+  /** A Parquet file with its markers whose footer cannot be read. */
+  static RuntimeException damagedParquet(Path path, Throwable cause) {
+    return Errors.inputFile(
+        path,
+        "is a damaged Parquet file (its footer, which holds the schema, cannot be read)",
+        "re-export it; rerun with --verbose for the reader's own message",
+        cause);
   }
 
   private static Dataset<Row> readParquet(SparkSession spark, Extract.SourceFile file) {
@@ -244,8 +323,7 @@ public final class SourceReader {
     return spark.createDataFrame(numbered, schema);
   }
 
-  private static void requireColumns(
-      Extract.SourceFile file, List<String> present, List<String> needed) {
+  static void requireColumns(Extract.SourceFile file, List<String> present, List<String> needed) {
     Set<String> have = new LinkedHashSet<>(present);
     for (String c : needed) {
       if (!have.contains(c)) {
@@ -302,5 +380,10 @@ public final class SourceReader {
 
   private static String printable(String delimiter) {
     return delimiter.equals("\t") ? "tab" : delimiter;
+  }
+
+  /** The delimiter as a mapping file takes it: {@code '\t'} for a tab (see MappingLoader). */
+  private static String yamlValue(String delimiter) {
+    return delimiter.equals("\t") ? "'\\t'" : "'" + delimiter + "'";
   }
 }

@@ -57,9 +57,9 @@ public final class Contracts {
               ColumnSpec.of(Cols.PRACTICE_CODE, STRING, "GP practice ODS code")
                   .mandatory()
                   .pattern(ODS_PRACTICE))
-          .col(ColumnSpec.of(Cols.PRACTICE_NAME, STRING, "Practice name"))
+          .col(ColumnSpec.of(Cols.PRACTICE_NAME, STRING, "Practice name").maxLength(200))
           .col(ColumnSpec.of(Cols.PCN_CODE, STRING, "PCN ODS code").mandatory().pattern(ODS_PCN))
-          .col(ColumnSpec.of(Cols.PCN_NAME, STRING, "PCN name"))
+          .col(ColumnSpec.of(Cols.PCN_NAME, STRING, "PCN name").maxLength(200))
           .col(ColumnSpec.of(Cols.VALID_FROM, DATE, "First day of the membership").mandatory())
           .col(
               ColumnSpec.of(Cols.VALID_TO, DATE, "Last day of the membership; empty while current"))
@@ -97,7 +97,8 @@ public final class Contracts {
           .col(
               ColumnSpec.of(
                       Cols.PERSON_ID, STRING, "Pseudonymised person key, shared by every source")
-                  .mandatory())
+                  .mandatory()
+                  .identifier())
           .col(
               ColumnSpec.of(Cols.PRACTICE_CODE, STRING, "GP practice ODS code")
                   .mandatory()
@@ -118,7 +119,8 @@ public final class Contracts {
                       "NHS ethnic category (A-H, J-N, P, R, S; Z not stated; 99 not known)")
                   .codes(
                       "A", "B", "C", "D", "E", "F", "G", "H", "J", "K", "L", "M", "N", "P", "R",
-                      "S", "Z", "99"))
+                      "S", "Z", "99")
+                  .unknownAs("99"))
           .col(
               ColumnSpec.of(Cols.REGISTRATION_START, DATE, "First day registered at the practice")
                   .mandatory())
@@ -135,7 +137,7 @@ public final class Contracts {
 
   public static final TableContract GP_EVENTS =
       table("gp_events", "One coded clinical event in the GP record.")
-          .col(ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key").mandatory())
+          .col(personKey())
           .col(ColumnSpec.of(Cols.EVENT_DATE, DATE, "Date the event was recorded for").mandatory())
           .col(
               ColumnSpec.of(Cols.CODE, STRING, "Clinical code; its form depends on code_system")
@@ -151,11 +153,12 @@ public final class Contracts {
           .col(ColumnSpec.of(Cols.UNIT, STRING, "Unit of the value"))
           .notAfterExtract(Cols.EVENT_DATE)
           .personReference()
+          .activityDate(Cols.EVENT_DATE)
           .build();
 
   public static final TableContract GP_MEDICATIONS =
       table("gp_medications", "One issue of a medicine from a GP prescription.")
-          .col(ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key").mandatory())
+          .col(personKey())
           .col(ColumnSpec.of(Cols.ISSUE_DATE, DATE, "Date issued").mandatory())
           .col(
               ColumnSpec.of(Cols.MEDICINE_CODE, STRING, "dm+d code (a SNOMED CT concept id)")
@@ -166,6 +169,7 @@ public final class Contracts {
                   .pattern(BNF))
           .notAfterExtract(Cols.ISSUE_DATE)
           .personReference()
+          .activityDate(Cols.ISSUE_DATE)
           .build();
 
   public static final TableContract APC_SPELLS =
@@ -174,8 +178,9 @@ public final class Contracts {
               "One hospital provider spell of admitted patient care (SUS APCS), with its ICD-10 diagnoses.")
           .col(
               ColumnSpec.of(Cols.SPELL_ID, STRING, "Spell identifier, unique in the extract")
-                  .mandatory())
-          .col(ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key").mandatory())
+                  .mandatory()
+                  .identifier())
+          .col(personKey())
           .col(ColumnSpec.of(Cols.ADMISSION_DATE, DATE, "Admission date").mandatory())
           .col(ColumnSpec.of(Cols.DISCHARGE_DATE, DATE, "Discharge date; empty while in hospital"))
           .col(
@@ -217,6 +222,7 @@ public final class Contracts {
           .order(Cols.ADMISSION_DATE, Cols.DISCHARGE_DATE)
           .notAfterExtract(Cols.ADMISSION_DATE, Cols.DISCHARGE_DATE)
           .personReference()
+          .activityDate(Cols.ADMISSION_DATE)
           .build();
 
   public static final TableContract AE_ATTENDANCES =
@@ -224,8 +230,9 @@ public final class Contracts {
           .col(
               ColumnSpec.of(
                       Cols.ATTENDANCE_ID, STRING, "Attendance identifier, unique in the extract")
-                  .mandatory())
-          .col(ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key").mandatory())
+                  .mandatory()
+                  .identifier())
+          .col(personKey())
           .col(ColumnSpec.of(Cols.ARRIVAL_DATE, DATE, "Arrival date").mandatory())
           .col(
               ColumnSpec.of(Cols.DEPARTMENT_TYPE, STRING, "01-04 A&E types, 05 SDEC, 99 not known")
@@ -242,6 +249,7 @@ public final class Contracts {
           .key(Cols.ATTENDANCE_ID)
           .notAfterExtract(Cols.ARRIVAL_DATE)
           .personReference()
+          .activityDate(Cols.ARRIVAL_DATE)
           .build();
 
   public static final TableContract OP_APPOINTMENTS =
@@ -249,8 +257,9 @@ public final class Contracts {
           .col(
               ColumnSpec.of(
                       Cols.APPOINTMENT_ID, STRING, "Appointment identifier, unique in the extract")
-                  .mandatory())
-          .col(ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key").mandatory())
+                  .mandatory()
+                  .identifier())
+          .col(personKey())
           .col(ColumnSpec.of(Cols.APPOINTMENT_DATE, DATE, "Appointment date").mandatory())
           .col(
               ColumnSpec.of(
@@ -273,6 +282,7 @@ public final class Contracts {
           .notAfterExtract(Cols.APPOINTMENT_DATE)
           .futureExemption(Cols.ATTENDANCE_STATUS, "0")
           .personReference()
+          .activityDate(Cols.APPOINTMENT_DATE)
           .build();
 
   public static final TableContract ASC_SERVICES =
@@ -281,8 +291,9 @@ public final class Contracts {
               "One adult social care service (package) event (CLD Event_Type = Service).")
           .col(
               ColumnSpec.of(Cols.SERVICE_ID, STRING, "Event reference, unique in the extract")
-                  .mandatory())
-          .col(ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key").mandatory())
+                  .mandatory()
+                  .identifier())
+          .col(personKey())
           .col(
               ColumnSpec.of(Cols.SERVICE_TYPE, STRING, "CLD service type")
                   .mandatory()
@@ -318,11 +329,12 @@ public final class Contracts {
           .order(Cols.START_DATE, Cols.END_DATE)
           .notAfterExtract(Cols.START_DATE)
           .personReference()
+          .activityDate(Cols.START_DATE)
           .build();
 
   public static final TableContract ENROLMENTS =
       table("enrolments", "One enrolment of a person in neighbourhood proactive care.")
-          .col(ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key").mandatory())
+          .col(personKey())
           .col(
               ColumnSpec.of(Cols.PCN_CODE, STRING, "PCN that enrolled the person")
                   .mandatory()
@@ -339,6 +351,7 @@ public final class Contracts {
           .notAfterExtract(Cols.ENROLMENT_DATE, Cols.END_DATE)
           .pcnReference(Cols.PCN_CODE)
           .personReference()
+          .activityDate(Cols.ENROLMENT_DATE)
           .build();
 
   /** Every input table, in ingest order: references first, then the register, then the rest. */
@@ -375,6 +388,13 @@ public final class Contracts {
     return ALL.stream().filter(t -> t.name().equals(name)).findFirst();
   }
 
+  /** The person key of an activity table. */
+  private static ColumnSpec.Draft personKey() {
+    return ColumnSpec.of(Cols.PERSON_ID, STRING, "Pseudonymised person key")
+        .mandatory()
+        .identifier();
+  }
+
   private static Builder table(String name, String description) {
     return new Builder(name, description);
   }
@@ -390,6 +410,7 @@ public final class Contracts {
     private boolean person;
     private Optional<String> practice = Optional.empty();
     private Optional<String> pcn = Optional.empty();
+    private Optional<String> activity = Optional.empty();
 
     Builder(String name, String description) {
       this.name = name;
@@ -436,9 +457,25 @@ public final class Contracts {
       return this;
     }
 
+    /** The date the row's activity happened, compared with the person's recorded death. */
+    Builder activityDate(String column) {
+      activity = Optional.of(column);
+      return this;
+    }
+
     TableContract build() {
       return new TableContract(
-          name, description, columns, key, order, notAfter, exemption, person, practice, pcn);
+          name,
+          description,
+          columns,
+          key,
+          order,
+          notAfter,
+          exemption,
+          person,
+          practice,
+          pcn,
+          activity);
     }
   }
 }

@@ -36,13 +36,19 @@ public final class ContractsDoc {
         .append(
             "BAD_NUMBER); codes and forms (BAD_CODE, BAD_FORMAT); ranges, and no date before `ingest.earliest_date`\n")
         .append(
-            "(OUT_OF_RANGE); rows that CSV parsing could not split (MALFORMED_ROW); duplicates of the key among rows\n")
+            "(OUT_OF_RANGE); text within its column's length limit (TOO_LONG); rows that CSV parsing could not\n")
         .append(
-            "that pass every other rule, keeping the first (DUPLICATE). Table-specific rules are listed per table.\n")
+            "split (MALFORMED_ROW); duplicates of the key among rows that pass every other rule, keeping the first\n")
+        .append("(DUPLICATE). Table-specific rules are listed per table.\n")
         .append(
-            "A person key that is a valid NHS number (10 digits passing the modulus-11 check) refuses the whole file\n")
+            "A person key that is a valid NHS number (10 digits passing the modulus-11 check), or a record id column\n")
         .append(
-            "(exit code 3): nothing from that file is written and the run publishes nothing.\n\n");
+            "(marked identifier) whose ten-digit values are mostly valid NHS numbers, refuses the whole file (exit\n")
+        .append(
+            "code 3): nothing from that file is written and the run publishes nothing. (Numeric record ids pass the\n")
+        .append(
+            "check by chance about 1 time in 11.) An invalid code in a column marked \"else `99`\" does not refuse the row:\n")
+        .append("the value becomes that code and the run's notes count it.\n\n");
     md.append("## Reason codes\n\n| Code | Meaning |\n|---|---|\n");
     for (ReasonCode r : ReasonCode.values()) {
       md.append("| `").append(r.name()).append("` | ").append(r.meaning()).append(" |\n");
@@ -106,6 +112,13 @@ public final class ContractsDoc {
         rules.add(
             "`person_id` in the extract's accepted `gp_registrations` (UNKNOWN_PERSON; `ingest.check_person_references`)");
       }
+      t.activityDate()
+          .ifPresent(
+              c ->
+                  rules.add(
+                      "rows whose `"
+                          + c
+                          + "` is after the person's recorded `date_of_death` are accepted and counted in the run's notes"));
       md.append(String.join("; ", rules)).append(".\n");
     }
     md.append(
@@ -155,6 +168,19 @@ public final class ContractsDoc {
           .append(c.min().map(m -> fmt(m)).orElse(""))
           .append("..")
           .append(c.max().map(m -> fmt(m)).orElse(""));
+    }
+    c.unknownCode()
+        .ifPresent(
+            u -> v.append(v.length() > 0 ? "; " : "").append("else `").append(u).append("`"));
+    c.maxLength()
+        .ifPresent(
+            n ->
+                v.append(v.length() > 0 ? "; " : "")
+                    .append("at most ")
+                    .append(n)
+                    .append(" characters"));
+    if (c.identifier()) {
+      v.append(v.length() > 0 ? "; " : "").append("identifier");
     }
     return v.toString().replace("|", "\\|");
   }

@@ -19,6 +19,8 @@ import org.apache.spark.sql.types.StructType;
  * @param personReference rows must name a person in the accepted GP registrations
  * @param practiceReference a column that must name a practice in the practice-to-PCN reference
  * @param pcnReference a column that must name a PCN in the practice-to-PCN reference
+ * @param activityDate the date the row's activity happened: rows dated after the person's recorded
+ *     death are accepted, flagged and counted
  */
 public record TableContract(
     String name,
@@ -30,7 +32,8 @@ public record TableContract(
     Optional<List<String>> futureExemption,
     boolean personReference,
     Optional<String> practiceReference,
-    Optional<String> pcnReference) {
+    Optional<String> pcnReference,
+    Optional<String> activityDate) {
 
   public TableContract {
     columns = List.copyOf(columns);
@@ -59,6 +62,11 @@ public record TableContract(
         .filter(c -> c.name().equals(name))
         .findFirst()
         .orElseThrow(() -> new IllegalArgumentException(this.name + " has no column " + name));
+  }
+
+  /** The identifier columns (keys and record ids), guarded against NHS numbers. */
+  public List<ColumnSpec> identifiers() {
+    return columns.stream().filter(ColumnSpec::identifier).toList();
   }
 
   /** The columns that decide duplicates. */

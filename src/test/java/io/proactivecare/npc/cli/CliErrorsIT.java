@@ -245,12 +245,104 @@ class CliErrorsIT {
     assertFalse(manifest.contains("9434765919"));
   }
 
+  /** Issue 15 item 7: every identifier column is guarded, not only the person key. */
+  @Test
+  void nhsNumberInAnotherIdentifierColumnIsRefused() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(1)
+            .csv(
+                "ae_attendances",
+                "attendance_id,person_id,arrival_date,department_type,attendance_category,provider_code",
+                "A1,P1,2024-01-01,01,1,RR8",
+                "943 476 5919,P1,2024-01-02,01,1,RR8")
+            .write();
+    String line =
+        oneLine(
+            ingest(x), 3, "ae_attendances.csv", "data row 2", "column attendance_id", "NHS number");
+    assertFalse(line.contains("5919"), line);
+    nothingPublished();
+  }
+
+  /**
+   * Issue 15 item 13: activity dated after the person's recorded death is accepted, flagged and
+   * counted (a note on the console and in the manifest).
+   */
+  @Test
+  void activityAfterDeathIsCounted() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(1)
+            .csv(
+                "gp_registrations",
+                REG_HEADER,
+                "P1,B86001,1950,F,E01024001,A,2010-01-01,2020-01-31,2020-01-31",
+                "P2,B86001,1950,F,E01024001,A,2010-01-01,,",
+                "P3,B86001,1950,F,E01024001,Q,2010-01-01,,")
+            .csv(
+                "gp_events",
+                EVENTS_HEADER,
+                "P1,2020-01-31,73211009,SNOMED,,",
+                "P1,2020-02-01,73211009,SNOMED,,",
+                "P2,2024-01-01,73211009,SNOMED,,")
+            .write();
+    Npc.Result r = ingest(x);
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(
+        r.out().contains("note: gp_events: 1 row dated after the person's recorded death"),
+        r.out());
+    // Item 12: a bad ethnic group keeps the registration, counted.
+    assertTrue(
+        r.out()
+            .contains("note: gp_registrations: 1 ethnic_group value not a valid code, set to 99"),
+        r.out());
+    List<RunManifest> runs = new Warehouse(warehouse()).runs();
+    assertTrue(
+        runs.get(0).steps().get(0).notes().stream().anyMatch(n -> n.contains("recorded death")),
+        "the manifest keeps the count");
+  }
+
   @Test
   void missingExtractDescriptor() throws IOException {
     Path x = Files.createDirectories(tmp.resolve("x"));
     oneLine(
-        ingest(x), 3, x.resolve("extract.yaml").toString(), "no descriptor", "add extract.yaml");
+        ingest(x),
+        3,
+        x.resolve("extract.yaml").toString(),
+        "no descriptor",
+        "add extract.yaml",
+        "see docs/ingest.md");
     assertFalse(Files.exists(warehouse()), "nothing written for an extract refused up front");
+  }
+
+  /** Issue 15 item 4: a future extract date would switch the future-date rule off. */
+  @Test
+  void anExtractDatedInTheFutureIsRefused() {
+    Path x = TestExtract.in(tmp.resolve("x")).date("2999-01-01").basics(1).write();
+    oneLine(
+        ingest(x),
+        3,
+        x.resolve("extract.yaml").toString(),
+        "extract_date: extract date 2999-01-01 is in the future",
+        "ingest.extract_date_tolerance_days");
+    assertFalse(Files.exists(warehouse()), "nothing written for an extract refused up front");
+    oneLine(Npc.run(warehouse(), "validate", "--extract", x.toString()), 3, "2999-01-01");
+  }
+
+  /** Issue 15 item 8: extract.yaml may not name files outside the extract folder. */
+  @Test
+  void aTablePathOutsideTheExtractFolderIsRefused() throws IOException {
+    Files.writeString(tmp.resolve("elsewhere.csv"), PRACTICE_HEADER + "\n" + PRACTICE_ROW + "\n");
+    Path x =
+        TestExtract.in(tmp.resolve("x")).missingFile("practice_pcn", "../elsewhere.csv").write();
+    oneLine(
+        ingest(x),
+        3,
+        "practice_pcn: '../elsewhere.csv' is outside the extract folder",
+        "ingest.allowed_roots");
+    assertFalse(Files.exists(warehouse()), "nothing read, nothing written");
+    Npc.Result allowed = ingest(x, "--set", "ingest.allowed_roots=[" + tmp + "]");
+    assertEquals(0, allowed.exitCode(), allowed.err());
   }
 
   @Test
@@ -298,7 +390,7 @@ class CliErrorsIT {
   }
 
   @Test
-  void qualityGateFailurePublishesNothing() {
+  void qualityGateFailurePublishesNothing() throws IOException {
     Path x =
         TestExtract.in(tmp.resolve("x"))
             .csv(
@@ -313,7 +405,10 @@ class CliErrorsIT {
     Warehouse w = new Warehouse(warehouse());
     assertEquals(1, w.catalog().version());
 
-    Npc.Result r = ingest(x);
+    // Issue 15 item 14: the hints name the warehouse and the configuration file actually used.
+    Path conf = tmp.resolve("site.yaml");
+    Files.writeString(conf, "quality:\n  max_quarantine_share: 0.05\n");
+    Npc.Result r = ingest(x, "--config", conf.toString());
     String line =
         oneLine(
             r,
@@ -323,7 +418,9 @@ class CliErrorsIT {
             "limit of 5.0%",
             "BAD_CODE on sex",
             "nothing was published",
-            "quality.per_table.gp_registrations");
+            "--warehouse " + warehouse(),
+            "quality.per_table.gp_registrations in " + conf);
+    assertFalse(line.contains("conf/npc.yaml"), line);
     assertEquals(1, w.catalog().version(), "catalog version unchanged");
     RunManifest failed = w.runs().get(w.runs().size() - 1);
     assertTrue(line.contains(failed.runId()), "names the run to inspect: " + line);
@@ -332,9 +429,72 @@ class CliErrorsIT {
     assertEquals(0, failed.catalogVersion());
   }
 
+  /**
+   * Issue 15 item 14: when every row fails the same rule the mapping is the likelier fault, so the
+   * hint says so rather than suggesting a higher limit.
+   */
+  @Test
+  void aTableWhoseEveryRowFailsOneRulePointsAtTheMapping() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .csv(
+                "gp_registrations",
+                REG_HEADER,
+                "P1,B86001,1950,1,E01024001,A,2010-01-01,,",
+                "P2,B86001,1950,2,E01024001,A,2010-01-01,,")
+            .write();
+    String line =
+        oneLine(
+            ingest(x),
+            4,
+            "100.0% of rows quarantined (2 of 2)",
+            "every row failed BAD_CODE on sex",
+            "check how the mapping fills sex",
+            "canonical.yaml");
+    assertFalse(line.contains("raise"), line);
+  }
+
+  /** Issue 15 item 14: the shares are shown with enough digits to differ from the limit. */
+  @Test
+  void theGateShowsTheShareAndLimitWithEnoughDigitsToCompareThem() {
+    String[] rows = new String[1001];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = "P" + i + ",B86001,1950," + (i == 0 ? "X" : "F") + ",E01024001,A,2010-01-01,,";
+    }
+    Path x = TestExtract.in(tmp.resolve("x")).csv("gp_registrations", REG_HEADER, rows).write();
+    oneLine(
+        ingest(x, "--set", "quality.max_quarantine_share=0.0009"),
+        4,
+        "0.10% of rows quarantined (1 of 1,001), above the limit of 0.09%");
+  }
+
+  /** Issue 15 item 9: a header-only file may not replace a published table with an empty one. */
+  @Test
+  void anEmptyTableFailsTheGateUnlessAllowed() {
+    Path x =
+        TestExtract.in(tmp.resolve("x"))
+            .basics(1)
+            .csv("gp_events", EVENTS_HEADER, "P1,2024-01-01,73211009,SNOMED,,")
+            .write();
+    assertEquals(0, ingest(x).exitCode());
+    Path empty = TestExtract.in(tmp.resolve("y")).basics(1).csv("gp_events", EVENTS_HEADER).write();
+    oneLine(
+        ingest(empty),
+        4,
+        "Quality gate failed for gp_events",
+        "gp_events.csv has no data rows",
+        "nothing was published",
+        "quality.allow_empty");
+    assertEquals(1, new Warehouse(warehouse()).catalog().version(), "the 1-row table stays");
+    Npc.Result allowed = ingest(empty, "--set", "quality.allow_empty=[gp_events]");
+    assertEquals(0, allowed.exitCode(), allowed.err());
+  }
+
   @Test
   void unknownSubcommand() {
-    oneLine(Npc.raw("frobnicate"), 2, "frobnicate", "npc --help");
+    String line =
+        oneLine(Npc.raw("frobnicate"), 2, "unknown command 'frobnicate'", "ingest", "npc --help");
+    assertFalse(line.contains("Unmatched"), line);
   }
 
   @Test
@@ -358,7 +518,16 @@ class CliErrorsIT {
 
   @Test
   void badDateOption() {
-    oneLine(Npc.raw("ingest", "--extract-date", "31/03/2025"), 2, "--extract-date", "31/03/2025");
+    String line =
+        oneLine(
+            Npc.raw("ingest", "--extract-date", "31/03/2025"),
+            2,
+            "--extract-date",
+            "'31/03/2025' is not a date",
+            "yyyy-MM-dd");
+    // Issue 15 item 14: no Java class names.
+    assertFalse(line.contains("java."), line);
+    assertFalse(line.contains("LocalDate"), line);
   }
 
   @Test
@@ -471,6 +640,69 @@ class CliErrorsIT {
             .write();
     Npc.Result r = Npc.run(warehouse(), "validate", "--extract", x.toString());
     oneLine(r, 3, "gp_events.csv", "column 'unit'", "canonical.yaml");
+    assertFalse(Files.exists(warehouse()), "validate writes nothing");
+  }
+
+  /**
+   * Issue 15 item 6: validate catches cheaply what ingest would refuse: a file named .parquet that
+   * is not Parquet, a folder where a file is named, NHS numbers in a sample of identifier columns.
+   */
+  @Test
+  void validateRefusesWhatIngestWouldRefuseWithoutSpark() throws IOException {
+    Path notParquet =
+        TestExtract.in(tmp.resolve("a"))
+            .basics(1)
+            .file("gp_events", "gp_events.parquet", EVENTS_HEADER + "\n")
+            .write();
+    oneLine(
+        Npc.run(warehouse(), "validate", "--extract", notParquet.toString()),
+        3,
+        "gp_events.parquet",
+        "is not a Parquet file");
+    Path folder =
+        TestExtract.in(tmp.resolve("b")).basics(1).missingFile("gp_events", "ev.csv").write();
+    Files.createDirectories(folder.resolve("ev.csv"));
+    oneLine(
+        Npc.run(warehouse(), "validate", "--extract", folder.toString()),
+        3,
+        "ev.csv",
+        "is a folder");
+    Path nhs =
+        TestExtract.in(tmp.resolve("c"))
+            .basics(1)
+            .csv(
+                "gp_events",
+                EVENTS_HEADER,
+                "P1,2024-01-01,73211009,SNOMED,,",
+                "\"943 476\n5919\",2024-01-02,73211009,SNOMED,,",
+                "9434765919,2024-01-02,73211009,SNOMED,,")
+            .write();
+    String line =
+        oneLine(
+            Npc.run(warehouse(), "validate", "--extract", nhs.toString()),
+            3,
+            "gp_events.csv",
+            "data row 3",
+            "column person_id",
+            "NHS number");
+    assertFalse(line.contains("9434765919"), line);
+    // Parquet: the schema and the first rows are read without Spark.
+    Path parquet =
+        TestExtract.in(tmp.resolve("d")).basics(1).missingFile("gp_events", "ev").write();
+    io.proactivecare.npc.testing.SparkTestSession.get()
+        .sql(
+            "select * from values ('P1', '2024-01-01', '73211009', 'SNOMED', null, null),"
+                + " ('943-476-5919', '2024-01-02', '73211009', 'SNOMED', null, null)"
+                + " as t(person_id, event_date, code, code_system, value, unit)")
+        .coalesce(1)
+        .write()
+        .parquet(parquet.resolve("ev").toString());
+    oneLine(
+        Npc.run(warehouse(), "validate", "--extract", parquet.toString()),
+        3,
+        "data row 2",
+        "column person_id",
+        "NHS number");
     assertFalse(Files.exists(warehouse()), "validate writes nothing");
   }
 

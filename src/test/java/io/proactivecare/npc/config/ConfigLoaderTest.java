@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -49,8 +50,9 @@ class ConfigLoaderTest {
     assertEquals(Path.of("sample-data"), c.extract());
     assertEquals(Path.of("conf/sources"), c.mappings());
     assertEquals(new SparkSettings("local[*]", 8, Map.of()), c.spark());
-    assertEquals(new QualitySettings(0.05, Map.of()), c.quality());
-    assertEquals(new IngestSettings(true, true, LocalDate.of(1900, 1, 1)), c.ingest());
+    assertEquals(new QualitySettings(0.05, Map.of(), java.util.Set.of()), c.quality());
+    assertEquals(
+        new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of()), c.ingest());
     assertEquals(java.time.MonthDay.of(7, 1), c.population().assumedBirthday());
     assertEquals(new FrailtySettings.Polypharmacy("substance", 5, 365), c.frailty().polypharmacy());
     assertEquals(Path.of("conf/codelists/efi_snomed.csv"), c.frailty().codelists().get("SNOMED"));
@@ -229,7 +231,28 @@ class ConfigLoaderTest {
     ConfigLoader.Loaded builtIn = flags(Map.of());
     ConfigLoader.Loaded shipped =
         ConfigLoader.load(Optional.of(HOME.resolve("conf/npc.yaml")), Map.of());
-    assertEquals(builtIn.config(), shipped.config());
+    NpcConfig s = shipped.config();
+    assertEquals(Optional.of(HOME.resolve("conf/npc.yaml")), s.file(), "names the file read");
+    assertEquals(
+        builtIn.config(),
+        new NpcConfig(
+            s.warehouse(),
+            s.extract(),
+            s.mappings(),
+            s.spark(),
+            s.quality(),
+            s.ingest(),
+            s.population(),
+            s.frailty(),
+            s.hfrs(),
+            s.features(),
+            s.risk(),
+            s.publish(),
+            s.costs(),
+            s.cohort(),
+            s.evaluation(),
+            Optional.empty()),
+        "the same settings");
     assertEquals(builtIn.effective(), shipped.effective());
     assertEquals(builtIn.hash(), shipped.hash());
   }

@@ -188,7 +188,7 @@ class ApcSpellsRulesTest {
     RuleCheck ukDates =
         CHECK
             .dateFormat(Cols.ADMISSION_DATE, "dd/MM/yyyy")
-            .settings(new IngestSettings(true, true, LocalDate.of(2000, 1, 1)));
+            .settings(new IngestSettings(true, true, LocalDate.of(2000, 1, 1), 3, List.of()));
     RuleCheck.Outcome o =
         ukDates.expect(
             HEADER,

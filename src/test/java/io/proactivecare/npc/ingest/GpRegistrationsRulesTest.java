@@ -66,8 +66,9 @@ class GpRegistrationsRulesTest {
         refused("P17,B86001,1950,X,,,2010-01-01,,", "BAD_CODE:sex"),
         accepted("P18,B86001,1950,I,,99,2010-01-01,,"),
         accepted("P19,B86001,1950,U,,Z,2010-01-01,,"),
-        refused("P20,B86001,1950,F,,9,2010-01-01,,", "BAD_CODE:ethnic_group"),
-        refused("P21,B86001,1950,F,,I,2010-01-01,,", "BAD_CODE:ethnic_group"),
+        // an invalid ethnic group keeps the registration: it becomes 99 (LenientRulesTest)
+        accepted("P20,B86001,1950,F,,9,2010-01-01,,"),
+        accepted("P21,B86001,1950,F,,I,2010-01-01,,"),
         refused("P22,B86001,1950,F,,,2010-02-29,,", "BAD_DATE:registration_start"),
         refused("P23,B86001,1950,F,,,2010-01-01,2020-1-1,", "BAD_DATE:registration_end"),
         refused("P24,B86001,1950,F,,,2010-01-01,,31/01/2020", "BAD_DATE:date_of_death"),
@@ -102,7 +103,6 @@ class GpRegistrationsRulesTest {
             "BAD_FORMAT:practice_code",
             "BAD_CODE:sex",
             "BAD_FORMAT:lsoa_code",
-            "BAD_CODE:ethnic_group",
             "DATE_ORDER:registration_end",
             "FUTURE_DATE:date_of_death"));
   }

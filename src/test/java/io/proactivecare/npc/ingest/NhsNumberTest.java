@@ -124,4 +124,21 @@ class NhsNumberTest {
         .forEach(r -> out.put(r.getString(0), r.getBoolean(1)));
     return out;
   }
+
+  /**
+   * Issue 15 item 7: one NHS number in the person key refuses the file; a record id only when most
+   * of its ten-digit values pass the check, since numeric ids pass it by chance 1 time in 11 (HES
+   * EPIKEY: HesMappingIT).
+   */
+  @Test
+  void recordIdsAreRefusedWhenMostOfTheirTenDigitValuesAreNhsNumbers() {
+    assertTrue(NhsNumber.identifiable(true, 1000, 1), "person key: one is enough");
+    assertFalse(NhsNumber.identifiable(true, 1000, 0));
+    assertTrue(NhsNumber.identifiable(false, 1, 1), "a lone NHS number among text ids");
+    assertTrue(NhsNumber.identifiable(false, 100, 51));
+    assertFalse(NhsNumber.identifiable(false, 1100, 100), "numeric ids passing by chance");
+    assertFalse(NhsNumber.identifiable(false, 2, 1), "half is not most");
+    assertTrue(NhsNumber.hasShape("943 476 5919"));
+    assertFalse(NhsNumber.hasShape("94347659190"));
+  }
 }

@@ -114,4 +114,12 @@ class RowValidatorMapTest {
     assertNull(out.get(3).getAs(Cols.PROVIDER_CODE));
     assertEquals("RR8", out.get(4).getAs(Cols.PROVIDER_CODE));
   }
+
+  /** Issue 15 item 12: a translation to "" (not recorded) makes the value empty, not "". */
+  @Test
+  void aTranslationToEmptyTextMakesTheValueEmpty() {
+    List<Row> out = mapped(Map.of("9", "", "2", "4"), new String[][] {{"9", "RR8"}, {"2", "RR8"}});
+    assertNull(out.get(0).getAs(Cols.ATTENDANCE_CATEGORY));
+    assertEquals("4", out.get(1).getAs(Cols.ATTENDANCE_CATEGORY));
+  }
 }
