@@ -103,25 +103,18 @@ public final class JobRunner {
       if (staged.isEmpty() && withdrawn.isEmpty()) {
         version = warehouse.publish(runId, outputs, clock.instant());
       } else {
-        // Files for people outside the warehouse are copied in first, swapped in just before the
-        // catalog publishes, and swapped back out if it does not: both happen, or neither.
-        List<String> delivered = new ArrayList<>();
-        try (PublishArea.Delivery delivery = new PublishArea(config.publish()).begin()) {
-          for (String relative : staged) {
-            int files =
-                delivery.prepare(
-                    warehouse.runDir(runId).resolve("deliver").resolve(relative), relative);
-            delivered.add(relative + " (" + files + " files)");
-          }
-          for (String w : withdrawn) {
-            delivery.withdraw(w);
-            delivered.add(w + " (withdrawn)");
-          }
-          delivery.swap();
-          version = warehouse.publish(runId, outputs, clock.instant());
-          delivery.keep();
-        }
-        delivered.forEach(books::delivered);
+        // Files for people outside the warehouse and the catalog change together or not at all.
+        PublishArea.Published delivery =
+            new PublishArea(config.publish())
+                .publish(
+                    warehouse,
+                    runId,
+                    warehouse.runDir(runId).resolve("deliver"),
+                    staged,
+                    withdrawn,
+                    () -> warehouse.publish(runId, outputs, clock.instant()));
+        version = delivery.catalogVersion();
+        delivery.delivered().forEach(books::delivered);
       }
       RunManifest done = books.manifest(RunManifest.SUCCEEDED, 0, "", version, clock.instant());
       warehouse.writeManifest(done);

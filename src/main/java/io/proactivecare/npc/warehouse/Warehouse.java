@@ -147,6 +147,20 @@ public final class Warehouse {
     return Files.isRegularFile(f) ? Optional.of(Json.read(f, Catalog.class)) : Optional.empty();
   }
 
+  /**
+   * The catalog version that run {@code runId} published, if it published one after version {@code
+   * after}: the catalog, not the run's manifest, says whether a run published (a run killed just
+   * after its catalog's rename could not record it).
+   */
+  public Optional<Long> publishedVersion(String runId, long after) {
+    for (long v = latestCatalogVersion(); v > after; v--) {
+      if (catalogVersion(v).filter(c -> c.runId().equals(runId)).isPresent()) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
   private long latestCatalogVersion() {
     if (!Files.isDirectory(catalogDir())) {
       return 0;
@@ -175,12 +189,20 @@ public final class Warehouse {
   public long publish(String runId, List<RunManifest.Output> outputs, Instant now) {
     try {
       Files.createDirectories(catalogDir());
+      HaltPoints.reached("open .publish.lock");
       try (FileChannel ch =
               FileChannel.open(
                   root.resolve(".publish.lock"),
                   StandardOpenOption.CREATE,
                   StandardOpenOption.WRITE);
           FileLock lock = ch.lock()) {
+        // Temporary files of a publisher killed before its rename: we hold the lock, it is gone.
+        try (Stream<Path> s = Files.list(catalogDir())) {
+          for (Path t :
+              s.filter(p -> p.getFileName().toString().matches("\\.publish.*\\.tmp")).toList()) {
+            Files.deleteIfExists(t);
+          }
+        }
         Catalog current = catalog();
         Map<String, Catalog.Entry> next = new HashMap<>(current.outputs());
         for (RunManifest.Output o : outputs) {
@@ -196,8 +218,10 @@ public final class Warehouse {
         Catalog catalog = new Catalog(version, now.toString(), runId, next);
         Path tmp = Files.createTempFile(catalogDir(), ".publish", ".tmp");
         Json.MAPPER.writeValue(tmp.toFile(), catalog);
+        HaltPoints.reached("rename the catalog into place");
         // No REPLACE_EXISTING: a version number is never reused.
         Files.move(tmp, catalogDir().resolve(catalogFile(version)), StandardCopyOption.ATOMIC_MOVE);
+        HaltPoints.reached("catalog published");
         return version;
       }
     } catch (IOException e) {
