@@ -121,20 +121,27 @@ public final class JobRunner {
       progress.runPublished(runId, version, outputs.size());
       LOG.info("run {} succeeded; published catalog version {}", runId, version);
       return new Result(runId, version, done);
-    } catch (NpcException e) {
-      warehouse.writeManifest(
-          books.manifest(
-              RunManifest.FAILED, e.exitCode().code(), e.getMessage(), 0, clock.instant()));
-      throw e;
     } catch (Exception | Error e) {
       // Spark's AnalysisException is a checked exception thrown from Scala: catch it too.
-      warehouse.writeManifest(
+      NpcException known = e instanceof NpcException n ? n : Errors.diskFull(e).orElse(null);
+      RunManifest failed =
           books.manifest(
               RunManifest.FAILED,
-              ExitCode.UNEXPECTED.code(),
-              e.getClass().getSimpleName() + ": " + Errors.firstLine(e.getMessage()),
+              known != null ? known.exitCode().code() : ExitCode.UNEXPECTED.code(),
+              known != null
+                  ? known.getMessage()
+                  : e.getClass().getSimpleName() + ": " + Errors.firstLine(e.getMessage()),
               0,
-              clock.instant()));
+              clock.instant());
+      try {
+        warehouse.writeManifest(failed);
+      } catch (RuntimeException m) {
+        // On a full disk the manifest may not fit either: the run's own error matters more.
+        (known != null ? known : e).addSuppressed(m);
+      }
+      if (known != null) {
+        throw known;
+      }
       throw e;
     }
   }

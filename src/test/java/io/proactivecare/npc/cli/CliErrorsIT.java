@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -350,6 +351,34 @@ class CliErrorsIT {
   @Test
   void badDateOption() {
     oneLine(Npc.raw("ingest", "--extract-date", "31/03/2025"), 2, "--extract-date", "31/03/2025");
+  }
+
+  /**
+   * A real full disk: the warehouse on a 64 KiB tmpfs (mounting needs root, as CI has; skipped
+   * where {@code mount} is refused). Spark's write fails deep inside a task; npc says the disk is
+   * full, and where, in one line, exit 1, and publishes nothing.
+   */
+  @Test
+  void aFullDiskSaysSoAndWhereInOneLine() throws Exception {
+    Path wh = warehouse();
+    Files.createDirectories(wh);
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", wh.toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here: " + said);
+    try {
+      // 20,000 people: more than 64 KiB of Parquet.
+      oneLine(
+          ingest(TestExtract.in(tmp.resolve("big")).date("2025-03-31").basics(20_000).write()),
+          1,
+          "The disk is full (No space left on device) writing " + wh,
+          "free space there");
+      nothingPublished();
+    } finally {
+      new ProcessBuilder("umount", "--lazy", wh.toString()).inheritIO().start().waitFor();
+    }
   }
 
   @Test
