@@ -63,6 +63,14 @@ public final class Errors {
     return new NpcException(ExitCode.QUALITY_GATE, problem + "; " + fix, null);
   }
 
+  /**
+   * Another run or command changed the published state while this one ran, so what this one made no
+   * longer fits it (exit code 1: running it again is the fix).
+   */
+  public static NpcException conflict(String problem, String fix) {
+    return new NpcException(ExitCode.UNEXPECTED, problem + "; " + fix, null);
+  }
+
   /** What the operating system says when a write finds no space (ENOSPC). */
   static final String NO_SPACE = "No space left on device";
 

@@ -69,6 +69,7 @@ public final class JobRunner {
     List<RunManifest.Output> outputs = new ArrayList<>();
     List<String> staged = new ArrayList<>();
     List<String> withdrawn = new ArrayList<>();
+    Warehouse.PublishCheck check = Warehouse.PublishCheck.NONE;
     try {
       int index = 0;
       for (JobSpec.StepSpec step : job.steps()) {
@@ -82,6 +83,7 @@ public final class JobRunner {
           outputs.addAll(stepOutputs);
           staged.addAll(ctx.staged());
           withdrawn.addAll(ctx.withdrawn());
+          check = check.andThen(ctx.publishCheck());
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
           books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
@@ -100,8 +102,9 @@ public final class JobRunner {
         }
       }
       long version;
+      Warehouse.PublishCheck publishCheck = check;
       if (staged.isEmpty() && withdrawn.isEmpty()) {
-        version = warehouse.publish(runId, outputs, clock.instant());
+        version = warehouse.publish(runId, outputs, clock.instant(), publishCheck);
       } else {
         // Files for people outside the warehouse and the catalog change together or not at all.
         PublishArea.Published delivery =
@@ -112,7 +115,7 @@ public final class JobRunner {
                     warehouse.runDir(runId).resolve("deliver"),
                     staged,
                     withdrawn,
-                    () -> warehouse.publish(runId, outputs, clock.instant()));
+                    () -> warehouse.publish(runId, outputs, clock.instant(), publishCheck));
         version = delivery.catalogVersion();
         delivery.delivered().forEach(books::delivered);
       }
