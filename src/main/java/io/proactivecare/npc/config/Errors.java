@@ -16,8 +16,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The one factory for user and data errors. Every message names the thing at fault (file, row,
- * column, key or step), says what is wrong and how to fix it.
+ * The one factory for user and data errors, and for the environment failures npc recognises (a full
+ * disk, another run publishing meanwhile: exit code 1). Every message names the thing at fault
+ * (file, row, column, key or step), says what is wrong and how to fix it.
  */
 public final class Errors {
   private Errors() {}
