@@ -30,7 +30,9 @@ public final class Cli {
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          if (e instanceof NpcException npc) {
+          // A full disk is the environment, not a bug: say so in one line, not Spark's trace.
+          NpcException npc = e instanceof NpcException n ? n : Errors.diskFull(e).orElse(null);
+          if (npc != null) {
             err.println("npc: " + npc.getMessage());
             if (verbose) {
               e.printStackTrace(err);

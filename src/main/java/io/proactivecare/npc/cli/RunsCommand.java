@@ -115,7 +115,7 @@ final class RunsCommand implements Runnable {
           m.configHash(),
           m.startedAt(),
           m.durationMs() / 1000.0,
-          m.catalogVersion() == 0 ? "no" : "catalog version " + m.catalogVersion());
+          published(w, m));
       if (!m.inputs().isEmpty()) {
         out.println("\ninputs");
         for (RunManifest.Input i : m.inputs()) {
@@ -171,5 +171,25 @@ final class RunsCommand implements Runnable {
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * Whether a run published. The catalog decides: a run killed just after its catalog's rename
+   * published, though its manifest could not record it.
+   */
+  static String published(Warehouse w, RunManifest m) {
+    if (m.catalogVersion() != 0) {
+      return "catalog version " + m.catalogVersion();
+    }
+    if (RunManifest.SUCCEEDED.equals(m.status())) {
+      return "no";
+    }
+    return w.publishedVersion(m.runId(), 0)
+        .map(
+            v ->
+                "catalog version "
+                    + v
+                    + " (the catalog names this run; it stopped before its manifest recorded it)")
+        .orElse("no");
   }
 }

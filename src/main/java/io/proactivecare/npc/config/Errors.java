@@ -1,10 +1,24 @@
 package io.proactivecare.npc.config;
 
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * The one factory for user and data errors. Every message names the thing at fault (file, row,
- * column, key or step), says what is wrong and how to fix it.
+ * The one factory for user and data errors, and for the environment failures npc recognises (a full
+ * disk, another run publishing meanwhile: exit code 1). Every message names the thing at fault
+ * (file, row, column, key or step), says what is wrong and how to fix it.
  */
 public final class Errors {
   private Errors() {}
@@ -53,6 +67,102 @@ public final class Errors {
   /** A failed data-quality gate. */
   public static NpcException qualityGate(String problem, String fix) {
     return new NpcException(ExitCode.QUALITY_GATE, problem + "; " + fix, null);
+  }
+
+  /**
+   * Another run or command changed the published state while this one ran, so what this one made no
+   * longer fits it (exit code 1: running it again is the fix).
+   */
+  public static NpcException conflict(String problem, String fix) {
+    return new NpcException(ExitCode.UNEXPECTED, problem + "; " + fix, null);
+  }
+
+  /** What the operating system says when a write finds no space (ENOSPC). */
+  static final String NO_SPACE = "No space left on device";
+
+  private static final Pattern PATH = Pattern.compile("(?:file:)?(/[^\\s'\",;\\]\\)]+)");
+
+  /**
+   * A full disk, found anywhere in {@code e}'s causes (Spark wraps it in a task failure, a copy in
+   * "cannot copy"): one line saying the disk is full and where. Exit code 1: the environment, not
+   * the user's data or configuration.
+   */
+  public static Optional<NpcException> diskFull(Throwable e) {
+    List<Throwable> chain = causes(e);
+    Optional<Throwable> full =
+        chain.stream()
+            .filter(
+                t -> t instanceof IOException && String.valueOf(t.getMessage()).contains(NO_SPACE))
+            .findFirst();
+    if (full.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<String> where = Optional.empty();
+    for (Throwable t : chain) {
+      if (t instanceof FileSystemException f && (f.getOtherFile() != null || f.getFile() != null)) {
+        where = Optional.of(f.getOtherFile() != null ? f.getOtherFile() : f.getFile());
+        break;
+      }
+    }
+    // Else the path named nearest the failure: the innermost message naming one.
+    for (int i = chain.size() - 1; i >= 0 && where.isEmpty(); i--) {
+      where = lastPath(chain.get(i).getMessage());
+    }
+    String at = where.map(w -> " writing " + w + fileSystem(w)).orElse("");
+    return Optional.of(
+        new NpcException(
+            ExitCode.UNEXPECTED,
+            "The disk is full (" + NO_SPACE + ")" + at + "; free space there and run again",
+            e));
+  }
+
+  /** {@code e}, its causes and their suppressed exceptions, outermost first, each once. */
+  private static List<Throwable> causes(Throwable e) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    List<Throwable> out = new ArrayList<>();
+    Deque<Throwable> todo = new ArrayDeque<>(List.of(e));
+    while (!todo.isEmpty()) {
+      Throwable t = todo.removeFirst();
+      if (seen.add(t)) {
+        out.add(t);
+        if (t.getCause() != null) {
+          todo.addLast(t.getCause());
+        }
+        todo.addAll(List.of(t.getSuppressed()));
+      }
+    }
+    return out;
+  }
+
+  /** The last absolute path on the first line of {@code message} that names one. */
+  private static Optional<String> lastPath(String message) {
+    if (message == null) {
+      return Optional.empty();
+    }
+    for (String line : message.split("\n")) {
+      Matcher m = PATH.matcher(line);
+      String last = null;
+      while (m.find()) {
+        last = m.group(1);
+      }
+      if (last != null) {
+        return Optional.of(last.replaceAll("[.:]+$", ""));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** " (on /mnt (tmpfs))": the file system holding {@code path}, if it can be found. */
+  private static String fileSystem(String path) {
+    try {
+      Path p = Path.of(path).toAbsolutePath();
+      while (p != null && !Files.exists(p)) {
+        p = p.getParent();
+      }
+      return p == null ? "" : " (on " + Files.getFileStore(p) + ")";
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   /** The first line of a message, for one-line reports of exceptions. */

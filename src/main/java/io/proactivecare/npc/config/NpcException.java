@@ -1,9 +1,10 @@
 package io.proactivecare.npc.config;
 
 /**
- * A user or data error: something the person running {@code npc} can fix. Its message is one line
- * saying what is wrong, where, and how to fix it; it never carries person-level values. Build these
- * through {@link Errors}; bugs are ordinary unchecked exceptions instead.
+ * A user or data error, or an environment failure npc recognises (a full disk, exit code 1):
+ * something the person running {@code npc} can fix. Its message is one line saying what is wrong,
+ * where, and how to fix it; it never carries person-level values. Build these through {@link
+ * Errors}; bugs are ordinary unchecked exceptions instead.
  */
 public final class NpcException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -11,8 +12,8 @@ public final class NpcException extends RuntimeException {
 
   NpcException(ExitCode exitCode, String message, Throwable cause) {
     super(message, cause);
-    if (exitCode == ExitCode.OK || exitCode == ExitCode.UNEXPECTED) {
-      throw new IllegalArgumentException("user errors use exit codes 2, 3 or 4, not " + exitCode);
+    if (exitCode == ExitCode.OK) {
+      throw new IllegalArgumentException("an error cannot exit with " + exitCode);
     }
     this.exitCode = exitCode;
   }

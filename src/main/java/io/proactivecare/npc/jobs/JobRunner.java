@@ -69,6 +69,7 @@ public final class JobRunner {
     List<RunManifest.Output> outputs = new ArrayList<>();
     List<String> staged = new ArrayList<>();
     List<String> withdrawn = new ArrayList<>();
+    Warehouse.PublishCheck check = Warehouse.PublishCheck.NONE;
     try {
       int index = 0;
       for (JobSpec.StepSpec step : job.steps()) {
@@ -82,6 +83,7 @@ public final class JobRunner {
           outputs.addAll(stepOutputs);
           staged.addAll(ctx.staged());
           withdrawn.addAll(ctx.withdrawn());
+          check = check.andThen(ctx.publishCheck());
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
           books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
@@ -100,48 +102,49 @@ public final class JobRunner {
         }
       }
       long version;
+      Warehouse.PublishCheck publishCheck = check;
       if (staged.isEmpty() && withdrawn.isEmpty()) {
-        version = warehouse.publish(runId, outputs, clock.instant());
+        version = warehouse.publish(runId, outputs, clock.instant(), publishCheck);
       } else {
-        // Files for people outside the warehouse are copied in first, swapped in just before the
-        // catalog publishes, and swapped back out if it does not: both happen, or neither.
-        List<String> delivered = new ArrayList<>();
-        try (PublishArea.Delivery delivery = new PublishArea(config.publish()).begin()) {
-          for (String relative : staged) {
-            int files =
-                delivery.prepare(
-                    warehouse.runDir(runId).resolve("deliver").resolve(relative), relative);
-            delivered.add(relative + " (" + files + " files)");
-          }
-          for (String w : withdrawn) {
-            delivery.withdraw(w);
-            delivered.add(w + " (withdrawn)");
-          }
-          delivery.swap();
-          version = warehouse.publish(runId, outputs, clock.instant());
-          delivery.keep();
-        }
-        delivered.forEach(books::delivered);
+        // Files for people outside the warehouse and the catalog change together or not at all.
+        PublishArea.Published delivery =
+            new PublishArea(config.publish())
+                .publish(
+                    warehouse,
+                    runId,
+                    warehouse.runDir(runId).resolve("deliver"),
+                    staged,
+                    withdrawn,
+                    () -> warehouse.publish(runId, outputs, clock.instant(), publishCheck));
+        version = delivery.catalogVersion();
+        delivery.delivered().forEach(books::delivered);
       }
       RunManifest done = books.manifest(RunManifest.SUCCEEDED, 0, "", version, clock.instant());
       warehouse.writeManifest(done);
       progress.runPublished(runId, version, outputs.size());
       LOG.info("run {} succeeded; published catalog version {}", runId, version);
       return new Result(runId, version, done);
-    } catch (NpcException e) {
-      warehouse.writeManifest(
-          books.manifest(
-              RunManifest.FAILED, e.exitCode().code(), e.getMessage(), 0, clock.instant()));
-      throw e;
     } catch (Exception | Error e) {
       // Spark's AnalysisException is a checked exception thrown from Scala: catch it too.
-      warehouse.writeManifest(
+      NpcException known = e instanceof NpcException n ? n : Errors.diskFull(e).orElse(null);
+      RunManifest failed =
           books.manifest(
               RunManifest.FAILED,
-              ExitCode.UNEXPECTED.code(),
-              e.getClass().getSimpleName() + ": " + Errors.firstLine(e.getMessage()),
+              known != null ? known.exitCode().code() : ExitCode.UNEXPECTED.code(),
+              known != null
+                  ? known.getMessage()
+                  : e.getClass().getSimpleName() + ": " + Errors.firstLine(e.getMessage()),
               0,
-              clock.instant()));
+              clock.instant());
+      try {
+        warehouse.writeManifest(failed);
+      } catch (RuntimeException m) {
+        // On a full disk the manifest may not fit either: the run's own error matters more.
+        (known != null ? known : e).addSuppressed(m);
+      }
+      if (known != null) {
+        throw known;
+      }
       throw e;
     }
   }

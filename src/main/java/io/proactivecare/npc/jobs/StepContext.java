@@ -31,6 +31,7 @@ public final class StepContext {
   private final List<String> notes = new ArrayList<>();
   private final List<String> staged = new ArrayList<>();
   private final List<String> withdrawn = new ArrayList<>();
+  private Warehouse.PublishCheck publishCheck = Warehouse.PublishCheck.NONE;
   private final List<RunManifest.Output> earlier;
 
   StepContext(
@@ -225,6 +226,18 @@ public final class StepContext {
    */
   public void note(String note) {
     notes.add(note);
+  }
+
+  /**
+   * A condition the run's catalog must meet when it publishes, checked under the publish lock
+   * against the state it replaces (e.g. the model this step scored with is still current).
+   */
+  public void atPublish(Warehouse.PublishCheck check) {
+    publishCheck = publishCheck.andThen(check);
+  }
+
+  Warehouse.PublishCheck publishCheck() {
+    return publishCheck;
   }
 
   List<Produced> producedOutputs() {

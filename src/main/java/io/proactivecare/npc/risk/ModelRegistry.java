@@ -28,7 +28,14 @@ import org.apache.spark.sql.types.StructType;
  * The model registry in the warehouse (docs/model.md). Each trained model is a published output
  * {@code risk/model} whose version key is the model id: a folder with {@code model.bin}, the model
  * card ({@code card.json}, {@code card.md}) and its metrics ({@code metrics/}, Parquet). The
- * current model is the one last promoted ({@code models/current.json}), else the first published.
+ * current model is the one last promoted ({@code models/current.json}), else the one the catalog
+ * made current when it was published as the first model ({@link Catalog#currentModel()}), else (a
+ * warehouse from before that was recorded) the first by id.
+ *
+ * <p>What is published and what is current agree: a run that scores declares, with {@link
+ * #scoredWith}, a check that its catalog publishes only if the model it used is still current (or,
+ * for a first model it trained, that there is still none, and then it becomes current in the same
+ * catalog). Promotion and publishing both hold the warehouse's publish lock.
  */
 public final class ModelRegistry {
   public static final String OUTPUT = "risk/model";
@@ -64,13 +71,57 @@ public final class ModelRegistry {
     return warehouse.root().resolve("models").resolve("current.json");
   }
 
-  /** The current model's id: the last promoted, else the first published. */
+  /** The current model's id (the class comment says which). */
   public Optional<String> currentId() {
+    return currentIn(warehouse.catalog());
+  }
+
+  /** The current model's id as of published state {@code catalog}. */
+  Optional<String> currentIn(Catalog catalog) {
     if (Files.isRegularFile(currentFile())) {
       Map<?, ?> m = Json.read(currentFile(), Map.class);
       return Optional.of((String) m.get("model_id"));
     }
-    return models().stream().findFirst().map(Entry::id);
+    if (!catalog.currentModel().isEmpty()) {
+      return Optional.of(catalog.currentModel());
+    }
+    return catalog
+        .entry(OUTPUT)
+        .flatMap(e -> e.versions().keySet().stream().min(String::compareTo));
+  }
+
+  /**
+   * The publish check of a run that scored with model {@code id}: refused if another model became
+   * current meanwhile (another run published a first model, or one was promoted). A first model
+   * ({@code first}: the run trained it because there was none) becomes current in the run's own
+   * catalog, if there is still none.
+   */
+  public Warehouse.PublishCheck scoredWith(String runId, String id, boolean first) {
+    return (current, next) -> {
+      Optional<String> now = currentIn(current);
+      if (first ? now.isPresent() : !now.equals(Optional.of(id))) {
+        throw Errors.conflict(
+            "Run "
+                + runId
+                + " scored with model "
+                + id
+                + (first ? ", the first model, which it trained" : "")
+                + ", but model "
+                + now.orElse("(none)")
+                + " became current while it ran (another run published it, or it was promoted);"
+                + " nothing was published",
+            "run it again (it will score with the current model)");
+      }
+      return first ? next.withCurrentModel(id) : next;
+    };
+  }
+
+  /**
+   * The publish check of a run that registers model {@code id} without scoring: the first model
+   * registered becomes current, in the same catalog.
+   */
+  public Warehouse.PublishCheck registered(String id) {
+    return (current, next) -> currentIn(current).isPresent() ? next : next.withCurrentModel(id);
   }
 
   public Optional<RiskModel> current() {
@@ -106,6 +157,16 @@ public final class ModelRegistry {
    * model is on the same hold-out, unless forced.
    */
   public void promote(String id, boolean force) {
+    // Under the publish lock: a run publishing scores checks the current model under it too.
+    warehouse.underPublishLock(
+        "cannot promote model " + id + " in " + warehouse.root(),
+        () -> {
+          promoteLocked(id, force);
+          return null;
+        });
+  }
+
+  private void promoteLocked(String id, boolean force) throws IOException {
     RiskModel candidate = load(id);
     Optional<String> current = currentId();
     if (current.isPresent() && !current.get().equals(id) && !force) {
@@ -146,11 +207,7 @@ public final class ModelRegistry {
     record.put("promoted_at", Instant.now().toString());
     record.put("previous", current.orElse(null));
     record.put("forced", force);
-    try {
-      Files.createDirectories(currentFile().getParent());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Files.createDirectories(currentFile().getParent());
     Json.writeAtomically(currentFile(), record);
   }
 

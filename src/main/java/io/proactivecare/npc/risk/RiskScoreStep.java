@@ -15,7 +15,10 @@ import org.apache.spark.sql.Row;
 /**
  * {@code run: risk_score}: builds everyone's features at the as-of date ({@code features/person})
  * and scores them with the current model ({@code risk/scores}). With no model in the registry it
- * first trains one (published as {@code risk/model}), which becomes current.
+ * first trains one (published as {@code risk/model}), which becomes current when the run publishes.
+ * The run's catalog publishes only if the model it scored with is current then (else another run
+ * published a first model, or a model was promoted, meanwhile: the run fails and publishes
+ * nothing).
  */
 public final class RiskScoreStep implements Step {
   public static final String KIND = "risk_score";
@@ -41,6 +44,9 @@ public final class RiskScoreStep implements Step {
       ctx.note("no model in the registry: training the first one");
       model = RiskTrainStep.train(ctx, Optional.empty());
     }
+    // The run publishes these scores only if this model is still current then; a first model
+    // becomes current in that same publish (two runs may have trained one each).
+    ctx.atPublish(registry.scoredWith(ctx.runId(), model.id(), current.isEmpty()));
     FeaturesStep.Sources sources = FeaturesStep.sources(ctx);
     Dataset<Row> features =
         ctx.write(

@@ -21,7 +21,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * {@code run: risk_train}: trains a model as of the run's date and publishes it to the registry as
- * {@code risk/model}, keyed by its id. Training never changes the current model: promote it.
+ * {@code risk/model}, keyed by its id. Training changes the current model only when the registry
+ * has none (the first model registered becomes current as the run publishes): else promote it.
  */
 public final class RiskTrainStep implements Step {
   public static final String KIND = "risk_train";
@@ -45,7 +46,9 @@ public final class RiskTrainStep implements Step {
 
   @Override
   public void run(StepContext ctx) {
-    train(ctx, truth);
+    RiskModel model = train(ctx, truth);
+    // The first model registered becomes current, in the run's own catalog.
+    ctx.atPublish(new ModelRegistry(ctx.warehouse()).registered(model.id()));
   }
 
   /** Trains, writes the model's folder as output risk/model, and returns the model. */

@@ -13,14 +13,28 @@ import java.util.TreeMap;
  * @param publishedAt when this version was published (UTC, ISO-8601)
  * @param runId the run that published it
  * @param outputs output name to its entry
+ * @param currentModel the risk model made current by publishing, empty if none was (the first model
+ *     a run trains and scores with becomes current in the same publish as its scores;
+ *     docs/model.md, "The registry")
  */
-public record Catalog(long version, String publishedAt, String runId, Map<String, Entry> outputs) {
+public record Catalog(
+    long version,
+    String publishedAt,
+    String runId,
+    Map<String, Entry> outputs,
+    String currentModel) {
   public Catalog {
     outputs = Map.copyOf(outputs);
+    currentModel = currentModel == null ? "" : currentModel;
   }
 
   public static Catalog empty() {
-    return new Catalog(0, "", "", Map.of());
+    return new Catalog(0, "", "", Map.of(), "");
+  }
+
+  /** This catalog with {@code id} as the current model. */
+  public Catalog withCurrentModel(String id) {
+    return new Catalog(version, publishedAt, runId, outputs, id);
   }
 
   /**

@@ -25,7 +25,9 @@ public final class Json {
     try {
       Files.createDirectories(file.getParent());
       Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
+      HaltPoints.reached("write " + tmp.getFileName());
       MAPPER.writeValue(tmp.toFile(), value);
+      HaltPoints.reached("rename " + file.getFileName() + " into place");
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);

@@ -147,6 +147,20 @@ public final class Warehouse {
     return Files.isRegularFile(f) ? Optional.of(Json.read(f, Catalog.class)) : Optional.empty();
   }
 
+  /**
+   * The catalog version that run {@code runId} published, if it published one after version {@code
+   * after}: the catalog, not the run's manifest, says whether a run published (a run killed just
+   * after its catalog's rename could not record it).
+   */
+  public Optional<Long> publishedVersion(String runId, long after) {
+    for (long v = latestCatalogVersion(); v > after; v--) {
+      if (catalogVersion(v).filter(c -> c.runId().equals(runId)).isPresent()) {
+        return Optional.of(v);
+      }
+    }
+    return Optional.empty();
+  }
+
   private long latestCatalogVersion() {
     if (!Files.isDirectory(catalogDir())) {
       return 0;
@@ -167,41 +181,101 @@ public final class Warehouse {
   }
 
   /**
+   * A condition on publishing, checked under the publish lock against the catalog being replaced:
+   * returns the catalog to publish ({@code next}, perhaps amended), or throws to refuse.
+   */
+  @FunctionalInterface
+  public interface PublishCheck {
+    PublishCheck NONE = (current, next) -> next;
+
+    Catalog check(Catalog current, Catalog next);
+
+    /** This check, then {@code after} on what it returns. */
+    default PublishCheck andThen(PublishCheck after) {
+      return (current, next) -> after.check(current, check(current, next));
+    }
+  }
+
+  /**
+   * Publishes a run's outputs unconditionally: {@link #publish(String, List, Instant,
+   * PublishCheck)}.
+   */
+  public long publish(String runId, List<RunManifest.Output> outputs, Instant now) {
+    return publish(runId, outputs, now, PublishCheck.NONE);
+  }
+
+  /**
    * Publishes a run's outputs: the next catalog version is the current one with these versions
-   * added (replacing the same key of the same output). One atomic rename makes it current.
+   * added (replacing the same key of the same output), as {@code check} accepts or amends it. One
+   * atomic rename makes it current.
    *
    * @return the new catalog version
    */
-  public long publish(String runId, List<RunManifest.Output> outputs, Instant now) {
+  public long publish(
+      String runId, List<RunManifest.Output> outputs, Instant now, PublishCheck check) {
+    return underPublishLock(
+        "cannot publish run " + runId + " in " + root,
+        () -> {
+          // Temporary files of a publisher killed before its rename: we hold the lock, it is gone.
+          try (Stream<Path> s = Files.list(catalogDir())) {
+            for (Path t :
+                s.filter(p -> p.getFileName().toString().matches("\\.publish.*\\.tmp")).toList()) {
+              Files.deleteIfExists(t);
+            }
+          }
+          Catalog current = catalog();
+          Map<String, Catalog.Entry> next = new HashMap<>(current.outputs());
+          for (RunManifest.Output o : outputs) {
+            Map<String, Catalog.TableVersion> versions =
+                new HashMap<>(
+                    Optional.ofNullable(next.get(o.name()))
+                        .map(Catalog.Entry::versions)
+                        .orElse(Map.of()));
+            versions.put(o.versionKey(), new Catalog.TableVersion(runId, o.path(), o.rows()));
+            next.put(o.name(), new Catalog.Entry(o.sensitivity(), versions));
+          }
+          long version = current.version() + 1;
+          Catalog catalog =
+              check.check(
+                  current,
+                  new Catalog(version, now.toString(), runId, next, current.currentModel()));
+          Path tmp = Files.createTempFile(catalogDir(), ".publish", ".tmp");
+          Json.MAPPER.writeValue(tmp.toFile(), catalog);
+          HaltPoints.reached("rename the catalog into place");
+          // No REPLACE_EXISTING: a version number is never reused.
+          Files.move(
+              tmp, catalogDir().resolve(catalogFile(version)), StandardCopyOption.ATOMIC_MOVE);
+          HaltPoints.reached("catalog published");
+          return version;
+        });
+  }
+
+  /** Work on the published state that may fail with an {@link IOException}. */
+  @FunctionalInterface
+  public interface LockedWork<T> {
+    T run() throws IOException;
+  }
+
+  /**
+   * Runs {@code work} holding the publish lock, so no catalog is published meanwhile (the model
+   * registry's promotion takes it too).
+   *
+   * @param failure what an {@link IOException} means, for its message
+   */
+  public <T> T underPublishLock(String failure, LockedWork<T> work) {
     try {
       Files.createDirectories(catalogDir());
+      HaltPoints.reached("open .publish.lock");
       try (FileChannel ch =
               FileChannel.open(
                   root.resolve(".publish.lock"),
                   StandardOpenOption.CREATE,
                   StandardOpenOption.WRITE);
           FileLock lock = ch.lock()) {
-        Catalog current = catalog();
-        Map<String, Catalog.Entry> next = new HashMap<>(current.outputs());
-        for (RunManifest.Output o : outputs) {
-          Map<String, Catalog.TableVersion> versions =
-              new HashMap<>(
-                  Optional.ofNullable(next.get(o.name()))
-                      .map(Catalog.Entry::versions)
-                      .orElse(Map.of()));
-          versions.put(o.versionKey(), new Catalog.TableVersion(runId, o.path(), o.rows()));
-          next.put(o.name(), new Catalog.Entry(o.sensitivity(), versions));
-        }
-        long version = current.version() + 1;
-        Catalog catalog = new Catalog(version, now.toString(), runId, next);
-        Path tmp = Files.createTempFile(catalogDir(), ".publish", ".tmp");
-        Json.MAPPER.writeValue(tmp.toFile(), catalog);
-        // No REPLACE_EXISTING: a version number is never reused.
-        Files.move(tmp, catalogDir().resolve(catalogFile(version)), StandardCopyOption.ATOMIC_MOVE);
-        return version;
+        return work.run();
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot publish run " + runId + " in " + root, e);
+      throw new UncheckedIOException(failure, e);
     }
   }
 }

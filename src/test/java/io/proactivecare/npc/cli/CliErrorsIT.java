@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -528,6 +529,34 @@ class CliErrorsIT {
     // Issue 15 item 14: no Java class names.
     assertFalse(line.contains("java."), line);
     assertFalse(line.contains("LocalDate"), line);
+  }
+
+  /**
+   * A real full disk: the warehouse on a 64 KiB tmpfs (mounting needs root, as CI has; skipped
+   * where {@code mount} is refused). Spark's write fails deep inside a task; npc says the disk is
+   * full, and where, in one line, exit 1, and publishes nothing.
+   */
+  @Test
+  void aFullDiskSaysSoAndWhereInOneLine() throws Exception {
+    Path wh = warehouse();
+    Files.createDirectories(wh);
+    Process mount =
+        new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", wh.toString())
+            .redirectErrorStream(true)
+            .start();
+    String said = new String(mount.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    Assumptions.assumeTrue(mount.waitFor() == 0, "cannot mount a tmpfs here: " + said);
+    try {
+      // 20,000 people: more than 64 KiB of Parquet.
+      oneLine(
+          ingest(TestExtract.in(tmp.resolve("big")).date("2025-03-31").basics(20_000).write()),
+          1,
+          "The disk is full (No space left on device) writing " + wh,
+          "free space there");
+      nothingPublished();
+    } finally {
+      new ProcessBuilder("umount", "--lazy", wh.toString()).inheritIO().start().waitFor();
+    }
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.proactivecare.npc.jobs;
 
+import static io.proactivecare.npc.testing.TestSteps.kind;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,7 +12,6 @@ import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
 import io.proactivecare.npc.config.ExitCode;
 import io.proactivecare.npc.config.NpcException;
-import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.ingest.IngestStep;
 import io.proactivecare.npc.testing.Npc;
 import io.proactivecare.npc.testing.SparkTestSession;
@@ -140,31 +140,6 @@ class JobRunnerIT {
     Path f = Files.createTempFile(tmp, "job", ".yaml");
     Files.writeString(f, yaml);
     return JobLoader.load(f, new StepRegistry().register(new IngestStep.Kind()).register(testKind));
-  }
-
-  /** A test-only step kind with no options, running the given step. */
-  private static StepKind kind(String name, Step step) {
-    return new StepKind() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return "test step " + name;
-      }
-
-      @Override
-      public Set<String> options() {
-        return Set.of();
-      }
-
-      @Override
-      public Step create(YamlNode with) {
-        return step;
-      }
-    };
   }
 
   // (a) A failed run leaves the published state as it was.

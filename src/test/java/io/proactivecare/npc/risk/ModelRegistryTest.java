@@ -48,6 +48,11 @@ class ModelRegistryTest {
 
   /** Saves and publishes a model the way a training run does. */
   private static void publish(Warehouse w, RiskModel m) {
+    publish(w, m, Warehouse.PublishCheck.NONE);
+  }
+
+  /** Saves and publishes a model, the run's catalog subject to {@code check}. */
+  private static void publish(Warehouse w, RiskModel m, Warehouse.PublishCheck check) {
     String run = w.newRun("risk_train", Instant.parse("2025-04-01T00:00:00Z"));
     Path dir = w.outputDir(run, ModelRegistry.OUTPUT);
     ModelRegistry.save(dir, m, List.of(), SparkTestSession.get());
@@ -56,7 +61,8 @@ class ModelRegistryTest {
         List.of(
             new RunManifest.Output(
                 ModelRegistry.OUTPUT, Sensitivity.PATIENT_LEVEL, m.id(), w.relativize(dir), 1)),
-        Instant.now());
+        Instant.now(),
+        check);
   }
 
   @Test
@@ -82,5 +88,43 @@ class ModelRegistryTest {
     assertThrows(NpcException.class, () -> r.promote("m1", false));
     assertEquals("m3", r.load("m3").id());
     assertThrows(NpcException.class, () -> r.load("m9"));
+  }
+
+  @Test
+  void aFirstModelBecomesCurrentAsItsRunPublishesAndASecondFirstModelIsRefused() {
+    Warehouse w = new Warehouse(tmp.resolve("first"));
+    ModelRegistry r = new ModelRegistry(w);
+    // Two runs found no model and trained one each; "b" publishes first. "a" sorts first by id,
+    // which made it current under the old rule (the first by id) though "b"'s scores were out.
+    publish(w, model("b", 0.75, null, null), r.scoredWith("run-b", "b", true));
+    assertEquals("b", w.catalog().currentModel());
+    NpcException e =
+        assertThrows(
+            NpcException.class,
+            () -> publish(w, model("a", 0.75, null, null), r.scoredWith("run-a", "a", true)));
+    assertEquals(1, e.exitCode().code());
+    assertTrue(e.getMessage().contains("model b became current while it ran"), e.getMessage());
+    assertEquals("b", r.currentId().orElseThrow());
+    // A model merely registered later, with an id sorting first, does not take over either.
+    publish(w, model("0", 0.70, null, null), r.registered("0"));
+    assertEquals("b", r.currentId().orElseThrow());
+  }
+
+  @Test
+  void aRunWhoseModelWasPromotedAwayMeanwhileIsRefused() {
+    Warehouse w = new Warehouse(tmp.resolve("promoted"));
+    ModelRegistry r = new ModelRegistry(w);
+    publish(w, model("m1", 0.75, null, null), r.registered("m1"));
+    publish(w, model("m2", 0.80, "m1", 0.75), r.registered("m2"));
+    // A run scores with m1; m2 is promoted before it publishes.
+    Warehouse.PublishCheck scoredWithM1 = r.scoredWith("run-x", "m1", false);
+    r.promote("m2", false);
+    NpcException e =
+        assertThrows(
+            NpcException.class, () -> w.publish("run-x", List.of(), Instant.now(), scoredWithM1));
+    assertTrue(e.getMessage().contains("model m2 became current while it ran"), e.getMessage());
+    long version = w.catalog().version();
+    w.publish("run-y", List.of(), Instant.now(), r.scoredWith("run-y", "m2", false));
+    assertEquals(version + 1, w.catalog().version());
   }
 }

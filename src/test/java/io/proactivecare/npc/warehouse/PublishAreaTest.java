@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -45,11 +46,23 @@ class PublishAreaTest {
     }
   }
 
+  private Warehouse warehouse() {
+    return new Warehouse(tmp.resolve("warehouse"));
+  }
+
+  private int runs;
+
+  /** Commits a delivery with the catalog of a new run. */
+  private long commit(PublishArea.Delivery d) {
+    Warehouse w = warehouse();
+    String runId = "run-" + ++runs;
+    return d.commit(w, runId, () -> w.publish(runId, List.of(), Instant.now()));
+  }
+
   private void deliver(String relative, Path staged) {
     try (PublishArea.Delivery d = new PublishArea(tmp.resolve("publish")).begin()) {
       d.prepare(staged, relative);
-      d.swap();
-      d.keep();
+      commit(d);
     }
   }
 
@@ -69,20 +82,33 @@ class PublishAreaTest {
   }
 
   @Test
-  void aDeliveryNotKeptLeavesEveryFolderAsItWas() throws IOException {
+  void aDeliveryWhoseCatalogFailsLeavesEveryFolderAsItWas() throws IOException {
     deliver("pcn/U1/2025-03-31", staged("one", "a.csv"));
     deliver("pcn/U2/2025-03-31", staged("two", "b.csv"));
     List<String> before = tree();
-    // A run swaps in new lists for U1 and U3 and withdraws U2's, then its catalog publish fails.
+    long version = warehouse().catalog().version();
+    // A run delivers new lists for U1 and U3 and withdraws U2's, then its catalog publish fails.
     try (PublishArea.Delivery d = new PublishArea(tmp.resolve("publish")).begin()) {
       assertEquals(1, d.prepare(staged("three", "c.csv"), "pcn/U1/2025-03-31"));
       d.prepare(staged("four", "d.csv"), "pcn/U3/2025-03-31");
       d.withdraw("pcn/U2/2025-03-31");
-      d.swap();
-      assertTrue(Files.exists(tmp.resolve("publish/pcn/U3/2025-03-31/d.csv")), "swapped in");
-      assertFalse(Files.exists(tmp.resolve("publish/pcn/U2/2025-03-31")), "withdrawn");
+      IllegalStateException e =
+          assertThrows(
+              IllegalStateException.class,
+              () ->
+                  d.commit(
+                      warehouse(),
+                      "failing",
+                      () -> {
+                        // Up to the catalog's decision, readers see nothing new.
+                        assertFalse(Files.exists(tmp.resolve("publish/pcn/U3/2025-03-31")));
+                        assertTrue(Files.exists(tmp.resolve("publish/pcn/U2/2025-03-31")));
+                        throw new IllegalStateException("no space");
+                      }));
+      assertEquals("no space", e.getMessage());
     }
     assertEquals(before, tree());
+    assertEquals(version, warehouse().catalog().version());
   }
 
   @Test
@@ -91,8 +117,7 @@ class PublishAreaTest {
     try (PublishArea.Delivery d = new PublishArea(tmp.resolve("publish")).begin()) {
       d.prepare(staged("one", "a.csv"), "pcn/U1/2025-03-31");
       d.withdraw("pcn/U2/2025-03-31");
-      d.swap();
-      d.keep();
+      commit(d);
     }
     assertEquals(List.of("pcn/U1/2025-03-31/a.csv=one:a.csv"), tree());
   }

@@ -110,4 +110,18 @@ class WarehouseTest {
         Map.of("2025-03-31", new Catalog.TableVersion("r1", "runs/r1/tables/t", 5)),
         w.catalogVersion(1).orElseThrow().entry("t").orElseThrow().versions());
   }
+
+  @Test
+  void theCatalogSaysWhichVersionARunPublished() {
+    Warehouse w = new Warehouse(tmp);
+    Instant now = Instant.parse("2025-03-31T12:00:00Z");
+    w.publish("a", List.of(), now);
+    w.publish("b", List.of(), now);
+    w.publish("c", List.of(), now);
+    assertEquals(java.util.Optional.of(2L), w.publishedVersion("b", 0));
+    assertEquals(java.util.Optional.of(2L), w.publishedVersion("b", 1));
+    // Only versions after the one given are looked at.
+    assertEquals(java.util.Optional.empty(), w.publishedVersion("b", 2));
+    assertEquals(java.util.Optional.empty(), w.publishedVersion("never", 0));
+  }
 }
