@@ -30,8 +30,8 @@ class MaximumLikelihoodTest {
 
   /**
    * A rare outcome with a strong, skewed predictor, like enrolment among candidates: the MLE's
-   * score equation holds (predicted ones equal the observed) and it agrees with a barely
-   * penalised Smile fit.
+   * score equation holds (predicted ones equal the observed) and it agrees with a barely penalised
+   * Smile fit.
    */
   @Test
   void rareOutcomesFitAndMatchABarelyPenalisedFit() {
