@@ -152,7 +152,8 @@ public final class Reach {
             // enrolment's.
             case EvaluationSettings.PCN ->
                 when(listed, col(Cols.PCN_CODE)).otherwise(col(Cols.ENROLMENT_PCN));
-            default -> when(listed, col(b).cast("string"));
+            case Cols.ETHNIC_CATEGORY -> when(listed, col(Cols.ETHNIC_CATEGORY));
+            default -> when(listed, col(Matching.column(b)).cast("string"));
           };
       Column entry =
           struct(lit(b).as(Cols.BREAKDOWN), coalesce(group, lit(unknown)).as(Cols.GROUP));
