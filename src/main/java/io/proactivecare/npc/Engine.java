@@ -4,6 +4,7 @@ import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.evaluation.EvaluationStep;
+import io.proactivecare.npc.evaluation.ReachStep;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.frailty.FrailtyStep;
 import io.proactivecare.npc.ingest.ExtractLoader;
@@ -40,7 +41,8 @@ public final class Engine {
         .register(RiskTrainStep.kind())
         .register(RiskScoreStep.kind())
         .register(CohortStep.kind())
-        .register(EvaluationStep.kind());
+        .register(EvaluationStep.kind())
+        .register(ReachStep.kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */

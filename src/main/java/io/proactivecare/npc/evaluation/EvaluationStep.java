@@ -752,13 +752,33 @@ public final class EvaluationStep implements Step {
     return Double.isFinite(d) ? d : null;
   }
 
-  private static void write(
+  /**
+   * Writes an aggregate as Parquet output {@code name} and as CSV to {@code csvDir}: a null count
+   * ({@code n_*}) is suppressed and shown as {@code *}, any other null is empty.
+   */
+  static void write(
       StepContext ctx,
       LocalDate asOf,
       Path csvDir,
       String name,
       StructType schema,
       List<Row> rows) {
+    write(ctx, asOf, csvDir, name, schema, rows, (r, i) -> false);
+  }
+
+  /**
+   * As {@link #write(StepContext, LocalDate, Path, String, StructType, List)}, but a null where
+   * {@code notApplicable} holds (the row, the column's index) means "does not apply" and is shown
+   * empty even in a count column.
+   */
+  static void write(
+      StepContext ctx,
+      LocalDate asOf,
+      Path csvDir,
+      String name,
+      StructType schema,
+      List<Row> rows,
+      java.util.function.BiPredicate<Row, Integer> notApplicable) {
     ctx.write(name, asOf.toString(), ctx.spark().createDataFrame(rows, schema).coalesce(1));
     List<String> header = List.of(schema.fieldNames());
     List<List<String>> text = new ArrayList<>();
@@ -767,7 +787,9 @@ public final class EvaluationStep implements Step {
       for (int i = 0; i < header.size(); i++) {
         line.add(
             r.isNullAt(i)
-                ? (i > 0 && header.get(i).startsWith("n_") ? Disclosure.SUPPRESSED : "")
+                ? (i > 0 && header.get(i).startsWith("n_") && !notApplicable.test(r, i)
+                    ? Disclosure.SUPPRESSED
+                    : "")
                 : r.get(i).toString());
       }
       text.add(line);

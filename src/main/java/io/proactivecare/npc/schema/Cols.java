@@ -188,6 +188,18 @@ public final class Cols {
   public static final String N_CONTROL = "n_control";
   public static final String WITHHELD = "withheld";
 
+  // Reach and equity: enrolment among the people on the cohort lists
+  public static final String FIRST_LISTED = "first_listed";
+  public static final String DAYS_TO_ENROLMENT = "days_to_enrolment";
+  public static final String N_LISTED = "n_listed";
+  public static final String N_ENROLLED = "n_enrolled";
+  public static final String N_ENROLLED_AFTER_LISTING = "n_enrolled_after_listing";
+  public static final String N_ENROLLED_NOT_LISTED = "n_enrolled_not_listed";
+  public static final String ENROLMENT_RATE = "enrolment_rate";
+  public static final String DAYS_TO_ENROLMENT_Q1 = "days_to_enrolment_q1";
+  public static final String DAYS_TO_ENROLMENT_MEDIAN = "days_to_enrolment_median";
+  public static final String DAYS_TO_ENROLMENT_Q3 = "days_to_enrolment_q3";
+
   /** Prefix of the 36 eFI deficit flags, e.g. {@code efi_falls}. */
   public static final String EFI_FLAG_PREFIX = "efi_";
 }

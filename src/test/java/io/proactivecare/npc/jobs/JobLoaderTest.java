@@ -101,11 +101,12 @@ class JobLoaderTest {
   @Test
   void unknownStepKind() {
     refused(
-        job(step("score", "run: evaluate\n" + OUT_A)),
+        job(step("score", "run: evaluate_later\n" + OUT_A)),
         "steps.score.run",
-        "unknown step kind 'evaluate'",
+        "unknown step kind 'evaluate_later'",
         "step 'score'",
-        "known kinds: ingest, frailty, features, risk_train, risk_score, cohort, noop");
+        "known kinds: ingest, frailty, features, risk_train, risk_score, cohort, evaluate,"
+            + " evaluate_reach, noop");
   }
 
   @Test
@@ -269,6 +270,19 @@ class JobLoaderTest {
     assertEquals(
         List.of("ingest", "frailty", "risk", "cohort"),
         spec.steps().stream().map(JobSpec.StepSpec::name).toList());
+  }
+
+  @Test
+  void theShippedEvaluationJobLoads() {
+    Path home = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
+    JobSpec spec = JobLoader.load(home.resolve("jobs/evaluation.yaml"), Engine.standardSteps());
+    assertEquals(
+        List.of("evaluate", "reach"), spec.steps().stream().map(JobSpec.StepSpec::name).toList());
+    JobSpec.StepSpec reach = spec.steps().get(1);
+    assertEquals(List.of(), reach.needs());
+    assertEquals(
+        List.of(new JobSpec.OutputSpec("evaluation/reach", Sensitivity.AGGREGATE)),
+        reach.outputs());
   }
 
   @Test
