@@ -136,7 +136,7 @@ public final class Engine {
         o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.AGGREGATE)));
     return new JobSpec(
         EvaluationStep.KIND,
-        "match enrolled people to controls and estimate the effect",
+        "match enrolled people to controls and estimate the effect; enrolment among the listed",
         "(command)",
         List.of(
             new JobSpec.StepSpec(
@@ -144,7 +144,16 @@ public final class Engine {
                 EvaluationStep.KIND,
                 List.of(),
                 new EvaluationStep(),
-                outputs)));
+                outputs),
+            // The same steps as jobs/evaluation.yaml, so the command and the job agree.
+            new JobSpec.StepSpec(
+                "reach",
+                io.proactivecare.npc.evaluation.ReachStep.KIND,
+                List.of(),
+                new io.proactivecare.npc.evaluation.ReachStep(),
+                List.of(
+                    new JobSpec.OutputSpec(
+                        io.proactivecare.npc.evaluation.ReachStep.OUTPUT, Sensitivity.AGGREGATE)))));
   }
 
   /** A job of one step, named after its kind, whose outputs are all patient-level. */
