@@ -140,11 +140,7 @@ public final class Engine {
         "(command)",
         List.of(
             new JobSpec.StepSpec(
-                EvaluationStep.KIND,
-                EvaluationStep.KIND,
-                List.of(),
-                new EvaluationStep(),
-                outputs),
+                EvaluationStep.KIND, EvaluationStep.KIND, List.of(), new EvaluationStep(), outputs),
             // The same steps as jobs/evaluation.yaml, so the command and the job agree.
             new JobSpec.StepSpec(
                 "reach",
@@ -153,7 +149,8 @@ public final class Engine {
                 new io.proactivecare.npc.evaluation.ReachStep(),
                 List.of(
                     new JobSpec.OutputSpec(
-                        io.proactivecare.npc.evaluation.ReachStep.OUTPUT, Sensitivity.AGGREGATE)))));
+                        io.proactivecare.npc.evaluation.ReachStep.OUTPUT,
+                        Sensitivity.AGGREGATE)))));
   }
 
   /** A job of one step, named after its kind, whose outputs are all patient-level. */
