@@ -81,7 +81,8 @@ public final class JobRunner {
           step.step().run(ctx);
           List<RunManifest.Output> stepOutputs = checkOutputs(step, ctx, warehouse);
           outputs.addAll(stepOutputs);
-          staged.addAll(ctx.staged());
+          // Two steps may fill one folder (the evaluation's aggregates): deliver it once.
+          ctx.staged().stream().filter(r -> !staged.contains(r)).forEach(staged::add);
           withdrawn.addAll(ctx.withdrawn());
           check = check.andThen(ctx.publishCheck());
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();

@@ -136,10 +136,14 @@ class JobRunnerIT {
         SparkTestSession::get, loaded.config(), loaded.hash(), "test", Clock.systemUTC());
   }
 
-  private JobSpec job(String yaml, StepKind testKind) throws IOException {
+  private JobSpec job(String yaml, StepKind... testKinds) throws IOException {
     Path f = Files.createTempFile(tmp, "job", ".yaml");
     Files.writeString(f, yaml);
-    return JobLoader.load(f, new StepRegistry().register(new IngestStep.Kind()).register(testKind));
+    StepRegistry registry = new StepRegistry().register(new IngestStep.Kind());
+    for (StepKind k : testKinds) {
+      registry.register(k);
+    }
+    return JobLoader.load(f, registry);
   }
 
   // (a) A failed run leaves the published state as it was.
@@ -266,6 +270,54 @@ class JobRunnerIT {
     assertEquals(RunManifest.FAILED, m.status());
     assertEquals(2, m.exitCode());
     assertEquals(e.getMessage(), m.error());
+  }
+
+  /** A step that writes one output and one file into a staged folder shared with another step. */
+  private static Step staging(String output, String file) {
+    return ctx -> {
+      try {
+        Files.createDirectories(ctx.outputDir(output));
+        Files.writeString(ctx.outputDir(output).resolve("part-0.txt"), "x");
+        Files.writeString(ctx.stage("aggregate/" + DATE + "/shared").resolve(file), file);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      ctx.produced(output, DATE, 1);
+    };
+  }
+
+  // Two steps of the evaluation job fill one aggregate folder; it was delivered twice and the
+  // second copy failed ("cannot copy ... .incoming-...").
+  @Test
+  void twoStepsFillingOneStagedFolderDeliverItOnce() throws IOException {
+    Path wh = tmp.resolve("shared-stage");
+    Path publish = tmp.resolve("shared-stage-publish");
+    JobSpec spec =
+        job(
+            """
+        job: two
+        steps:
+          first:
+            run: first
+            outputs:
+              aggregate: [scratch/first]
+          second:
+            run: second
+            outputs:
+              aggregate: [scratch/second]
+        """,
+            kind("first", staging("scratch/first", "a.csv")),
+            kind("second", staging("scratch/second", "b.csv")));
+    Map<String, String> flags = new LinkedHashMap<>();
+    flags.put("warehouse", wh.toString());
+    flags.put("extract", tmp.toString());
+    flags.put("publish", publish.toString());
+    flags.put("mappings", Npc.HOME.resolve("conf/sources").toString());
+    runner(ConfigLoader.load(Optional.empty(), flags))
+        .run(spec, LocalDate.parse(DATE), Optional.empty(), ProgressListener.SILENT);
+    Path delivered = publish.resolve("aggregate/" + DATE + "/shared");
+    assertEquals("a.csv", Files.readString(delivered.resolve("a.csv")));
+    assertEquals("b.csv", Files.readString(delivered.resolve("b.csv")));
   }
 
   @Test
