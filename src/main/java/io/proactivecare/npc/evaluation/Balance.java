@@ -2,7 +2,7 @@ package io.proactivecare.npc.evaluation;
 
 /**
  * Covariate balance between treated and controls before and after matching, under the two
- * conventions the reference tools use (shared/research/evaluation.md §0, §1.3, §2.2).
+ * conventions the reference tools use (docs/evaluation.md, section 5).
  *
  * <p>Every standardised mean difference (SMD) is (mean_T − mean_C) / denominator, with weighted
  * means (matching weights after matching, e.g. 1/k for each control of a k:1 set).

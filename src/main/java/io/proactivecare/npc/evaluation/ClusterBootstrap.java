@@ -6,7 +6,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The cluster (block) bootstrap over matched sets: whole sets are resampled with replacement, so
- * the pairing survives resampling (Abadie and Spiess; shared/research/evaluation.md §2.4).
+ * the pairing survives resampling (Abadie and Spiess; docs/evaluation.md, section 7).
  *
  * <p>Draws: one {@link SplittableRandom}{@code (seed)} for the whole run; each replicate, in turn,
  * draws {@code clusters} times {@code nextInt(clusters)} and counts how often each cluster came up.

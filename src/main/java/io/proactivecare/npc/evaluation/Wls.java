@@ -13,7 +13,7 @@ import org.apache.commons.math3.linear.RealMatrix;
 /**
  * Weighted least squares with cluster-robust standard errors, the outcome model MatchIt's
  * estimating-effects vignette recommends after matching (matching weights, clusters = matched sets;
- * shared/research/evaluation.md §2.4).
+ * docs/evaluation.md, section 7).
  *
  * <ul>
  *   <li>β = (XᵀWX)⁻¹XᵀWy, X an intercept plus the caller's columns.
