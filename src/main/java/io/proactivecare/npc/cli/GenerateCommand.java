@@ -111,6 +111,14 @@ final class GenerateCommand implements Callable<Integer> {
   double crisisEnrolment;
 
   @Option(
+      names = "--enrol-on-unrecorded-risk",
+      description =
+          "Let enrolment also follow each person's unrecorded risk, which drives their admissions"
+              + " but no recorded covariate shows: unmeasured confounding that matching cannot"
+              + " remove (default: enrolment follows recorded risk only).")
+  boolean unrecordedEnrolment;
+
+  @Option(
       names = "--codelist",
       defaultValue = "conf/codelists/efi_snomed.csv",
       paramLabel = "FILE",
@@ -149,7 +157,8 @@ final class GenerateCommand implements Callable<Integer> {
             pilotStart == null ? asOf.minusYears(2).plusDays(1) : pilotStart,
             effectAdmissions,
             effectDeficits,
-            crisisEnrolment);
+            crisisEnrolment,
+            unrecordedEnrolment);
     ConfigLoader.Loaded loaded = common.load();
     Files.createDirectories(out);
     PrintWriter w = spec.commandLine().getOut();

@@ -340,6 +340,9 @@ public final class ExtractWriter {
         .append('\n')
         .append("months_after_emergency_discharge: ")
         .append(SynthParams.Pilot.CRISIS_MONTHS)
+        .append('\n')
+        .append("enrolment_sees_unrecorded_risk: ")
+        .append(pilot.unrecordedEnrolment())
         .append('\n');
     try {
       Files.writeString(out.resolve("truth/effect.yaml"), effect.toString());

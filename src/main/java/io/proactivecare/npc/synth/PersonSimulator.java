@@ -259,11 +259,13 @@ final class PersonSimulator implements Serializable {
           && ageThen >= 18
           && !gridStart.isBefore(pilot.start())
           && pilot.includes(practice.pcn(), geography.pcns().size())) {
-        // Clinical judgement: the chance of enrolment rises steeply with the risk a clinician sees.
+        // Clinical judgement: the chance of enrolment rises steeply with the risk a clinician sees,
+        // from the record alone unless the pilot lets it see the unrecorded risk too.
         int recent = activity.emergenciesBetween(gridStart.minusDays(365), gridStart.minusDays(1));
+        double seen = pilot.unrecordedEnrolment() ? unrecorded : 1;
         double rate =
             CareModel.mortality(ageThen, deficits)
-                + CareModel.emergency(ageThen, deficits, deprivation, recent, unrecorded);
+                + CareModel.emergency(ageThen, deficits, deprivation, recent, seen);
         double risk = 1 - Math.exp(-rate);
         double logit = Math.log(risk / (1 - risk)) - Math.log(0.25 / 0.75);
         double chance = ENROLMENT_PER_MONTH / (1 + Math.exp(-logit / 0.35));

@@ -40,13 +40,18 @@ public record SynthParams(
    *     #CRISIS_MONTHS} calendar months after the month of a discharge from an emergency admission
    *     (1: a crisis changes nothing). Teams enrol people after a hospital crisis, so a naive
    *     before/after comparison of the enrolled regresses to the mean.
+   * @param unrecordedEnrolment whether the clinician's judgement of risk that drives enrolment also
+   *     sees the person's unrecorded risk multiplier (the one that drives their admissions): true
+   *     makes enrolment depend on something no recorded covariate shows (unmeasured confounding);
+   *     false, the default, enrols on recorded risk only.
    */
   public record Pilot(
       int pcns,
       LocalDate start,
       double admissionEffect,
       double deficitEffect,
-      double crisisEnrolment)
+      double crisisEnrolment,
+      boolean unrecordedEnrolment)
       implements java.io.Serializable {
     /** Default of {@code crisisEnrolment}. */
     public static final double CRISIS_ENROLMENT = 5.0;
@@ -74,7 +79,7 @@ public record SynthParams(
     }
 
     public static Pilot defaults(LocalDate asOf) {
-      return new Pilot(0, asOf.minusYears(2).plusDays(1), 0.15, 0.20, CRISIS_ENROLMENT);
+      return new Pilot(0, asOf.minusYears(2).plusDays(1), 0.15, 0.20, CRISIS_ENROLMENT, false);
     }
 
     /** Whether PCN {@code index} of {@code total} is a pilot PCN. */

@@ -49,7 +49,7 @@ class GeneratedOutcomesTest {
             AS_OF,
             4,
             0,
-            new SynthParams.Pilot(3, AS_OF.minusYears(2).plusDays(1), 0.15, 0.2, 5));
+            new SynthParams.Pilot(3, AS_OF.minusYears(2).plusDays(1), 0.15, 0.2, 5, false));
     ExtractWriter.write(spark, params, Npc.HOME.resolve("conf/codelists/efi_snomed.csv"), tmp);
     FeatureSettings settings = ConfigLoader.load(Optional.empty(), Map.of()).config().features();
 

@@ -57,7 +57,7 @@ class EnrolledOutcomesTest {
         4,
         faults,
         new SynthParams.Pilot(
-            3, GeneratorTest.AS_OF.minusYears(2).plusDays(1), admissions, deficits, crisis));
+            3, GeneratorTest.AS_OF.minusYears(2).plusDays(1), admissions, deficits, crisis, false));
   }
 
   static List<Map<String, String>> followedUp(List<Map<String, String>> rows) {

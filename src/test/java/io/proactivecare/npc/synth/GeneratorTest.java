@@ -129,7 +129,7 @@ class GeneratorTest {
     long n = java.util.stream.IntStream.range(0, 19).filter(k -> third.includes(k, 19)).count();
     assertEquals(6, n, "a third of 19, rounded");
     assertTrue(third.includes(1, 19) && third.includes(17, 19), "from inner city to suburb");
-    SynthParams.Pilot two = new SynthParams.Pilot(2, AS_OF, 0.15, 0.2, 5);
+    SynthParams.Pilot two = new SynthParams.Pilot(2, AS_OF, 0.15, 0.2, 5, false);
     // the centres of the two halves: floor(0.5 * 4 / 2) = 1 and floor(1.5 * 4 / 2) = 3
     assertEquals(
         java.util.List.of(1, 3),
