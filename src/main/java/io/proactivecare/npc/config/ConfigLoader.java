@@ -162,6 +162,7 @@ public final class ConfigLoader {
             Set.of(
                 "window_days",
                 "long_window_days",
+                "recent_window_days",
                 "recency_cap_days",
                 "imd_vintage",
                 "ae_department_types",
@@ -292,11 +293,11 @@ public final class ConfigLoader {
         oneOf(
             e,
             "later_enrolled_controls",
-            List.of(EvaluationSettings.CENSOR, EvaluationSettings.DROP));
+            List.of(EvaluationSettings.KEEP, EvaluationSettings.CENSOR, EvaluationSettings.DROP));
     String order =
         oneOf(e, "order", List.of(EvaluationSettings.LARGEST, EvaluationSettings.CLOSEST));
-    List<String> exact = strata(e, "exact");
-    List<String> breakdowns = strata(e, "breakdowns");
+    List<String> exact = strata(e, "exact", EvaluationSettings.EXACT);
+    List<String> breakdowns = strata(e, "breakdowns", EvaluationSettings.STRATA);
     List<String> covariates = nonEmpty(e, "covariates");
     return new EvaluationSettings(
         index,
@@ -322,14 +323,11 @@ public final class ConfigLoader {
   }
 
   /** A list of stratum names (evaluation.exact, evaluation.breakdowns). */
-  private static List<String> strata(YamlNode e, String key) {
+  private static List<String> strata(YamlNode e, String key, List<String> allowed) {
     List<String> out = e.stringList(key);
     for (String x : out) {
-      if (!EvaluationSettings.STRATA.contains(x)) {
-        throw e.bad(
-            key,
-            e.value(key).orElseThrow(),
-            "a list of " + String.join(", ", EvaluationSettings.STRATA));
+      if (!allowed.contains(x)) {
+        throw e.bad(key, e.value(key).orElseThrow(), "a list of " + String.join(", ", allowed));
       }
     }
     return out;
@@ -485,6 +483,7 @@ public final class ConfigLoader {
     return new FeatureSettings(
         window,
         f.integer("long_window_days", window, 36_600),
+        f.integer("recent_window_days", 1, window),
         f.integer("recency_cap_days", 1, 36_600),
         vintage,
         nonEmpty(f, "ae_department_types"),

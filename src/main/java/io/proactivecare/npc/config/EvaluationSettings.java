@@ -15,8 +15,10 @@ import java.util.List;
  *     date are left out (attrition: follow-up incomplete)
  * @param controls {@code all} (anyone not enrolled at the index date) or {@code
  *     non_participating_pcns} (only people registered in a PCN with no enrolment)
- * @param laterEnrolled what happens to a control who enrols during follow-up: {@code censor}
- *     (follow-up ends the day before) or {@code drop} (never a candidate)
+ * @param laterEnrolled what happens to a control who enrols during follow-up: {@code keep} (a
+ *     control for the whole follow-up: "not enrolled at the index date", as the enrolled are kept
+ *     after their enrolment ends), {@code censor} (follow-up ends the day before) or {@code drop}
+ *     (never a candidate)
  * @param covariates the propensity model's inputs: feature columns, numeric or flags, plus the
  *     categorical {@code sex}
  * @param lambda the propensity model's L2 penalty (0: unpenalised maximum likelihood)
@@ -62,6 +64,7 @@ public record EvaluationSettings(
   public static final String ENROLMENT_DATE = "enrolment_date";
   public static final String ALL = "all";
   public static final String NON_PARTICIPATING = "non_participating_pcns";
+  public static final String KEEP = "keep";
   public static final String CENSOR = "censor";
   public static final String DROP = "drop";
   public static final String LARGEST = "largest";
@@ -71,6 +74,13 @@ public record EvaluationSettings(
   public static final String PCN = "pcn";
   public static final String IMD_QUINTILE = "imd_quintile";
   public static final List<String> STRATA = List.of(SEX, AGE_BAND, PCN, IMD_QUINTILE);
+
+  /** Emergency admissions in the 12 months before the index date, banded 0, 1, 2, 3+. */
+  public static final String PRIOR_ADMISSIONS = "prior_admissions";
+
+  /** What {@code exact} may name: the strata and the banded prior admissions. */
+  public static final List<String> EXACT =
+      List.of(SEX, AGE_BAND, PCN, IMD_QUINTILE, PRIOR_ADMISSIONS);
 
   public EvaluationSettings {
     covariates = List.copyOf(covariates);

@@ -9,6 +9,7 @@ import java.util.Map;
  * @param windowDays "in the last 12 months": events dated from the date minus this many days plus
  *     one, up to the date (365: exactly 365 days including the date)
  * @param longWindowDays the longer window, for emergency admissions in 36 months (1095)
+ * @param recentWindowDays the short window of recent emergency admissions, ending on the date (90)
  * @param recencyCapDays "days since last ..." when there is none this many days back: this value
  * @param imdVintage which deprivation index to use (IMD2019 or IoD2025)
  * @param aeDepartmentTypes A&E department types that count as attendances (01-04)
@@ -22,6 +23,7 @@ import java.util.Map;
 public record FeatureSettings(
     int windowDays,
     int longWindowDays,
+    int recentWindowDays,
     int recencyCapDays,
     String imdVintage,
     List<String> aeDepartmentTypes,

@@ -235,7 +235,7 @@ public final class EvaluationStep implements Step {
             OUTCOMES,
             asOf.toString(),
             OutcomeWindows.count(
-                    candidates.select(Cols.PERSON_ID, Cols.INDEX_DATE, Cols.LATER_ENROLMENT),
+                    outcomeRequests(candidates, s),
                     outcomeSources,
                     s.baselineDays(),
                     s.followUpDays(),
@@ -320,7 +320,13 @@ public final class EvaluationStep implements Step {
           });
     }
     attrition.add(new Object[] {step++, "candidate person-dates in the risk sets", candidateRows});
-    attrition.add(new Object[] {step, "matched controls", matchedControls});
+    attrition.add(new Object[] {step++, "matched controls", matchedControls});
+    attrition.add(
+        new Object[] {
+          step,
+          "matched controls enrolled during follow-up",
+          enrolledDuringFollowUp(byRole.getOrDefault(RiskSets.CONTROL, List.of()), s.followUpDays())
+        });
 
     Path csv = ctx.stage("aggregate/" + asOf + "/evaluation");
     writeAggregates(
@@ -334,6 +340,33 @@ public final class EvaluationStep implements Step {
             + matchedControls
             + " controls");
     treatedAll.unpersist();
+  }
+
+  /**
+   * What {@link OutcomeWindows#count} is asked for: each candidate at their index date, with the
+   * later enrolment that ends their follow-up only when {@code later_enrolled_controls} is {@code
+   * censor} (with {@code keep} a control is followed whatever happens later).
+   */
+  static Dataset<Row> outcomeRequests(Dataset<Row> candidates, EvaluationSettings s) {
+    return candidates.select(
+        col(Cols.PERSON_ID),
+        col(Cols.INDEX_DATE),
+        EvaluationSettings.CENSOR.equals(s.laterEnrolled())
+            ? col(Cols.LATER_ENROLMENT)
+            : lit(null).cast("date").as(Cols.LATER_ENROLMENT));
+  }
+
+  /** How many of {@code controls} enrolled within {@code followUpDays} from their index date. */
+  static long enrolledDuringFollowUp(List<Row> controls, int followUpDays) {
+    long n = 0;
+    for (Row r : controls) {
+      java.sql.Date later = r.getAs(Cols.LATER_ENROLMENT);
+      LocalDate index = r.<java.sql.Date>getAs(Cols.INDEX_DATE).toLocalDate();
+      if (later != null && later.toLocalDate().isBefore(index.plusDays(followUpDays))) {
+        n++;
+      }
+    }
+    return n;
   }
 
   private static Map<String, Long> countBy(Dataset<Row> data, String column) {

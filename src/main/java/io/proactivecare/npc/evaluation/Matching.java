@@ -55,6 +55,18 @@ public final class Matching {
   }
 
   /**
+   * The value an exact-matching stratum of {@code evaluation.exact} takes, as a string: a strata
+   * column, or the prior emergency admissions banded 0, 1, 2, 3+.
+   */
+  public static Column stratum(String name) {
+    if (EvaluationSettings.PRIOR_ADMISSIONS.equals(name)) {
+      Column n = col(Cols.EMERGENCY_ADMISSIONS_12M);
+      return org.apache.spark.sql.functions.when(n.geq(3), lit("3+")).otherwise(n.cast("string"));
+    }
+    return col(column(name)).cast("string");
+  }
+
+  /**
    * Matches within blocks.
    *
    * @param scored {@code person_id, index_date, role, propensity_logit} and the exact columns
@@ -70,7 +82,7 @@ public final class Matching {
     key.add(date_format(col(Cols.INDEX_DATE), "yyyy-MM-dd"));
     for (String s : exact) {
       // A missing value is its own stratum, never matched to a present one.
-      key.add(org.apache.spark.sql.functions.coalesce(col(column(s)).cast("string"), lit("?")));
+      key.add(org.apache.spark.sql.functions.coalesce(stratum(s), lit("?")));
     }
     Dataset<Row> blocked =
         scored.select(

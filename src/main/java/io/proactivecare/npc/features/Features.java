@@ -111,6 +111,7 @@ public final class Features {
             Cols.MEDICINES_12M,
             Cols.EMERGENCY_ADMISSIONS_12M,
             Cols.EMERGENCY_ADMISSIONS_36M,
+            Cols.EMERGENCY_ADMISSIONS_RECENT,
             Cols.UNPLANNED_BED_DAYS_12M,
             Cols.ELECTIVE_ADMISSIONS_12M,
             Cols.DAY_CASES_12M,
@@ -238,8 +239,9 @@ public final class Features {
   }
 
   /**
-   * Admitted patient care: emergency admissions in 12 and 36 months, unplanned bed days, elective
-   * admissions and day cases, days since the last emergency admission and inpatient stay.
+   * Admitted patient care: emergency admissions in 12 and 36 months and recently, unplanned bed
+   * days, elective admissions and day cases, days since the last emergency admission and inpatient
+   * stay.
    */
   static Dataset<Row> hospital(Dataset<Row> keys, Dataset<Row> spells, FeatureSettings s) {
     int back = Math.max(Math.max(s.windowDays(), s.longWindowDays()), s.recencyCapDays());
@@ -253,6 +255,7 @@ public final class Features {
     Column regular = classification.isin("3", "4");
     Column in12 = admitted.geq(windowStart);
     Column in36 = admitted.geq(date_sub(d, s.longWindowDays() - 1));
+    Column recent = admitted.geq(date_sub(d, s.recentWindowDays() - 1));
     Column end = date_add(d, 1);
     Column nights = nights(windowStart, d);
     Column inpatient = classification.isin("1", "2").and(not(method.isin("82", "83")));
@@ -276,6 +279,7 @@ public final class Features {
         .agg(
             count(emergency.and(in12)).as(Cols.EMERGENCY_ADMISSIONS_12M),
             count(emergency.and(in36)).as(Cols.EMERGENCY_ADMISSIONS_36M),
+            count(emergency.and(recent)).as(Cols.EMERGENCY_ADMISSIONS_RECENT),
             sum(when(emergency.and(not(regular)), nights).otherwise(0))
                 .cast(DataTypes.IntegerType)
                 .as(Cols.UNPLANNED_BED_DAYS_12M),

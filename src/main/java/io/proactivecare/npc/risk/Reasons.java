@@ -16,8 +16,10 @@ import org.apache.spark.sql.Row;
  *
  * @param deficitNames eFI flag column to the deficit's name
  * @param recencyCap the recency value meaning "none recently"
+ * @param recentWindow days of the window of recent emergency admissions
  */
-public record Reasons(Map<String, String> deficitNames, int recencyCap) implements Serializable {
+public record Reasons(Map<String, String> deficitNames, int recencyCap, int recentWindow)
+    implements Serializable {
 
   /**
    * The phrases of the features with the largest positive contributions, at most {@code k}, each
@@ -87,6 +89,12 @@ public record Reasons(Map<String, String> deficitNames, int recencyCap) implemen
       case Cols.MEDICINES_12M -> count(v, "medicine", "medicines", " in the last year");
       case Cols.EMERGENCY_ADMISSIONS_12M ->
           count(v, "emergency admission", "emergency admissions", " in the last year");
+      case Cols.EMERGENCY_ADMISSIONS_RECENT ->
+          count(
+              v,
+              "emergency admission",
+              "emergency admissions",
+              " in the last " + recentWindow + " days");
       case Cols.EMERGENCY_ADMISSIONS_36M ->
           count(v, "emergency admission", "emergency admissions", " in the last 3 years");
       case Cols.UNPLANNED_BED_DAYS_12M ->

@@ -267,7 +267,10 @@ public final class Training {
             encoder,
             chosen,
             chosenCal,
-            new Reasons(deficitNames, config.features().recencyCapDays()),
+            new Reasons(
+                deficitNames,
+                config.features().recencyCapDays(),
+                config.features().recentWindowDays()),
             card);
     return new Result(model, rows);
   }

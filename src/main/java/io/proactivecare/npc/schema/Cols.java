@@ -115,6 +115,7 @@ public final class Cols {
   public static final String MEDICINES_12M = "medicines_12m";
   public static final String EMERGENCY_ADMISSIONS_12M = "emergency_admissions_12m";
   public static final String EMERGENCY_ADMISSIONS_36M = "emergency_admissions_36m";
+  public static final String EMERGENCY_ADMISSIONS_RECENT = "emergency_admissions_recent";
   public static final String UNPLANNED_BED_DAYS_12M = "unplanned_bed_days_12m";
   public static final String ELECTIVE_ADMISSIONS_12M = "elective_admissions_12m";
   public static final String DAY_CASES_12M = "day_cases_12m";

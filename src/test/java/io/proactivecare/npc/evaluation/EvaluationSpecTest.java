@@ -203,6 +203,35 @@ class EvaluationSpecTest {
     assertEquals("outside_caliper", none.get("T1").getAs(Cols.UNMATCHED_REASON));
   }
 
+  /**
+   * Exact on prior_admissions: emergency admissions in the 12 months before, banded 0, 1, 2, 3+. T3
+   * (3 admissions) takes C5 (5, the same band) though C2 (2) is nearer; T1 (1) finds nobody in its
+   * band.
+   */
+  @Test
+  void priorAdmissionsAreMatchedExactlyInBands() {
+    StructType schema = SCORED.add(Cols.EMERGENCY_ADMISSIONS_12M, DataTypes.IntegerType);
+    String c = RiskSets.CANDIDATE;
+    String d = "2024-02-01";
+    Dataset<Row> in =
+        SparkTestSession.get()
+            .createDataFrame(
+                List.of(
+                    RowFactory.create("T3", Date.valueOf(d), RiskSets.TREATED, 0.0, "F", 3),
+                    RowFactory.create("C2", Date.valueOf(d), c, 0.01, "F", 2),
+                    RowFactory.create("C5", Date.valueOf(d), c, 0.4, "F", 5),
+                    RowFactory.create("T1", Date.valueOf(d), RiskSets.TREATED, 1.0, "F", 1),
+                    RowFactory.create("C0", Date.valueOf(d), c, 1.0, "F", 0)),
+                schema);
+    Map<String, Row> out =
+        byPerson(
+            Matching.match(
+                in, List.of("sex", "prior_admissions"), 1.0, 1, GreedyMatcher.Order.LARGEST));
+    assertEquals("T3", out.get("C5").getAs(Cols.MATCHED_SET));
+    assertEquals(List.of("C5", "T1", "T3"), out.keySet().stream().sorted().toList());
+    assertEquals("no_candidate_in_stratum", out.get("T1").getAs(Cols.UNMATCHED_REASON));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // Outcome windows either side of the index date
 
@@ -255,12 +284,14 @@ class EvaluationSpecTest {
     return f;
   }
 
+  /** What the outcome windows are asked for: a person, their index date, a later enrolment. */
+  private static final StructType REQUESTS =
+      new StructType()
+          .add(Cols.PERSON_ID, DataTypes.StringType)
+          .add(Cols.INDEX_DATE, DataTypes.DateType)
+          .add(Cols.LATER_ENROLMENT, DataTypes.DateType);
+
   private static Map<String, Row> countOutcomes(FeatureFixture f, NpcConfig config) {
-    StructType schema =
-        new StructType()
-            .add(Cols.PERSON_ID, DataTypes.StringType)
-            .add(Cols.INDEX_DATE, DataTypes.DateType)
-            .add(Cols.LATER_ENROLMENT, DataTypes.DateType);
     Date d = Date.valueOf("2024-02-01");
     Dataset<Row> requests =
         SparkTestSession.get()
@@ -269,7 +300,7 @@ class EvaluationSpecTest {
                     RowFactory.create("S", d, null),
                     RowFactory.create("X", d, null),
                     RowFactory.create("K", d, Date.valueOf("2024-05-01"))),
-                schema);
+                REQUESTS);
     Dataset<Row> regs = f.table(Contracts.GP_REGISTRATIONS);
     Dataset<Row> spells = f.table(Contracts.APC_SPELLS);
     OutcomeWindows.Sources in =
@@ -332,6 +363,36 @@ class EvaluationSpecTest {
     assertEquals(false, s.getAs(Cols.DIED));
     // The eFI on the last day of follow-up: falls and housebound, 2 of 36.
     assertEquals(2 / 36.0, s.<Double>getAs(Cols.EFI_AFTER), 1e-12);
+  }
+
+  @Test
+  void aLaterEnrolmentEndsAControlsFollowUpOnlyWhenCensoring() {
+    Date later = Date.valueOf("2024-05-01");
+    Dataset<Row> candidates =
+        SparkTestSession.get()
+            .createDataFrame(
+                List.<Row>of(RowFactory.create("K", Date.valueOf("2024-02-01"), later)), REQUESTS);
+    Row keep = EvaluationStep.outcomeRequests(candidates, config().evaluation()).first();
+    assertTrue(keep.isNullAt(keep.fieldIndex(Cols.LATER_ENROLMENT)), "keep is the default");
+    Row censor =
+        EvaluationStep.outcomeRequests(
+                candidates, config("evaluation.later_enrolled_controls", "censor").evaluation())
+            .first();
+    assertEquals(later, censor.getAs(Cols.LATER_ENROLMENT));
+    // A control enrolled on the last day of a 365-day follow-up from 2024-02-01 (2025-01-30)
+    // counts as enrolled during follow-up; one enrolled the day after does not.
+    StructType controls = REQUESTS;
+    List<Row> rows =
+        List.of(
+            new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+                new Object[] {"A", Date.valueOf("2024-02-01"), Date.valueOf("2025-01-30")},
+                controls),
+            new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+                new Object[] {"B", Date.valueOf("2024-02-01"), Date.valueOf("2025-01-31")},
+                controls),
+            new org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema(
+                new Object[] {"C", Date.valueOf("2024-02-01"), null}, controls));
+    assertEquals(1, EvaluationStep.enrolledDuringFollowUp(rows, 365));
   }
 
   @Test

@@ -80,6 +80,7 @@ class FeaturesSpecTest {
         .reg("ae", "B86003", 1980, "F", "E01999999", "H", since, OPEN)
         .reg("outpt", "B86003", 1990, "M", null, "L", since, OPEN)
         .reg("recency", "B86003", 1945, "F", "E01000001", "M", since, OPEN)
+        .reg("recent", "B86003", 1946, "M", "E01000001", "M", since, OPEN)
         .reg("none", "B86004", 2000, "U", "E01000001", "P", since, OPEN)
         .reg("sc-nursing", "B86001", 1935, "F", "E01000001", "R", since, OPEN)
         .reg("sc-residential", "B86001", 1936, "M", "E01000001", "S", since, OPEN)
@@ -109,6 +110,7 @@ class FeaturesSpecTest {
     emergencyCare(f);
     outpatients(f);
     recency(f);
+    recent(f);
     socialCare(f);
     medicines(f);
     frailty(f);
@@ -223,6 +225,15 @@ class FeaturesSpecTest {
     f.op("RO1", p, "2022-04-01", "6", "1") // D - 1095: one day inside the cap
         .op("RO2", p, "2025-03-01", "3", "2") // DNA: not a contact
         .op("RO3", p, "2025-04-05", "5", "2"); // after D
+  }
+
+  /** "recent": emergency admissions either side of the 90-day window's first day, D - 89. */
+  private static void recent(FeatureFixture f) {
+    String p = "recent";
+    f.spell("N01", p, "2025-01-01", "2025-01-03", "21", "1") // D - 89: recent
+        .spell("N02", p, "2024-12-31", "2024-12-31", "22", "1") // D - 90: 12m only
+        .spell("N03", p, "2025-03-31", "2025-03-31", "11", "1") // elective on D: never
+        .spell("N04", p, "2025-04-01", "2025-04-01", "21", "1"); // D + 1: never
   }
 
   private static void socialCare(FeatureFixture f) {
@@ -340,6 +351,7 @@ class FeaturesSpecTest {
                 "ae",
                 "outpt",
                 "recency",
+                "recent",
                 "none",
                 "sc-nursing",
                 "sc-residential",
@@ -387,6 +399,7 @@ class FeaturesSpecTest {
                 Cols.MEDICINES_12M,
                 Cols.EMERGENCY_ADMISSIONS_12M,
                 Cols.EMERGENCY_ADMISSIONS_36M,
+                Cols.EMERGENCY_ADMISSIONS_RECENT,
                 Cols.UNPLANNED_BED_DAYS_12M,
                 Cols.ELECTIVE_ADMISSIONS_12M,
                 Cols.DAY_CASES_12M,
@@ -417,8 +430,8 @@ class FeaturesSpecTest {
     }
     expected.addAll(flags);
     assertEquals(new TreeSet<>(expected), new TreeSet<>(columns));
-    // 38 named columns + 36 flags, none repeated.
-    assertEquals(38 + 36, columns.size());
+    // 39 named columns + 36 flags, none repeated.
+    assertEquals(39 + 36, columns.size());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -442,6 +455,20 @@ class FeaturesSpecTest {
     // In hospital since 2021-06-01: admitted before both windows.
     expect("longstay", Cols.EMERGENCY_ADMISSIONS_12M, 0);
     expect("longstay", Cols.EMERGENCY_ADMISSIONS_36M, 0);
+  }
+
+  @Test
+  void recentEmergencyAdmissionsInThe90DaysEndingOnD() {
+    // 2025-01-01..D (features.recent_window_days 90): N01 on D - 89. Not N02 on D - 90 (12m
+    // only), N03 (elective), N04 (D + 1).
+    expect("recent", Cols.EMERGENCY_ADMISSIONS_RECENT, 1);
+    expect("recent", Cols.EMERGENCY_ADMISSIONS_12M, 2);
+    // emerg: E06 on D (25); E14 (83, a birth) and E15 (elective) are in the window but are not
+    // emergency admissions.
+    expect("emerg", Cols.EMERGENCY_ADMISSIONS_RECENT, 1);
+    // beds: B02 (D - 3) and B03 (D - 2); B11 on 2024-12-01 is D - 120.
+    expect("beds", Cols.EMERGENCY_ADMISSIONS_RECENT, 2);
+    expect("none", Cols.EMERGENCY_ADMISSIONS_RECENT, 0);
   }
 
   @Test

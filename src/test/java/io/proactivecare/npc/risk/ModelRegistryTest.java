@@ -42,7 +42,7 @@ class ModelRegistryTest {
         new Encoder(List.of("age"), List.of()),
         learner,
         new Calibrator.Platt(0, 1),
-        new Reasons(Map.of(), 1096),
+        new Reasons(Map.of(), 1096, 90),
         card);
   }
 
