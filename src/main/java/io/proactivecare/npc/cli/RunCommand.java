@@ -2,6 +2,7 @@ package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
+import io.proactivecare.npc.config.Install;
 import io.proactivecare.npc.jobs.JobLoader;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -28,7 +29,11 @@ final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
   @Mixin CommonOptions common;
 
-  @Parameters(index = "0", paramLabel = "JOB", description = "The job file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "JOB",
+      description =
+          "The job file, or a job of the installation by name (nightly: its jobs/nightly.yaml).")
   Path job;
 
   @Option(
@@ -48,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
     ConfigLoader.Loaded loaded = common.load();
     return JobExecution.run(
         loaded,
-        JobLoader.load(job, Engine.standardSteps()),
+        JobLoader.load(Install.job(job), Engine.standardSteps()),
         Optional.ofNullable(asOf),
         Optional.ofNullable(extractDate),
         spec.commandLine().getOut());

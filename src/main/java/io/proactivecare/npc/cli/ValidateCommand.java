@@ -50,7 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "JOB",
       arity = "0..*",
-      description = "Job files to check (default: every jobs/*.yaml).")
+      description = "Job files to check (default: every jobs/*.yaml of the installation).")
   List<Path> jobs = new ArrayList<>();
 
   @Override
@@ -118,9 +118,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   private List<Path> jobFiles() {
     if (!jobs.isEmpty()) {
-      return jobs;
+      return jobs.stream().map(io.proactivecare.npc.config.Install::job).toList();
     }
-    Path dir = Path.of("jobs");
+    Path dir = io.proactivecare.npc.config.Install.home().resolve("jobs");
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
