@@ -79,6 +79,8 @@ final class JobExecution {
                 plan.from().isPresent()
                     ? "a backfill from " + plan.from().get() + " to " + plan.to().get()
                     : "as of " + plan.asOf().map(LocalDate::toString).orElse("its default date"));
+    // The dates first: an extract refused up front is refused before anything is written.
+    List<LocalDate> dates = plan.resume().isPresent() ? List.of() : dates(loaded, job, plan);
     try (JobLock lock =
         JobLock.acquire(
             warehouse.root(),
@@ -93,7 +95,6 @@ final class JobExecution {
         delivered(runner.resume(job, failed, progress), loaded, out);
         return 0;
       }
-      List<LocalDate> dates = dates(loaded, job, plan);
       for (int i = 0; i < dates.size(); i++) {
         LocalDate date = dates.get(i);
         if (dates.size() > 1) {

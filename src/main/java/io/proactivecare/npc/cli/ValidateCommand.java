@@ -73,7 +73,10 @@ final class ValidateCommand implements Callable<Integer> {
       JobSpec job = JobLoader.load(jobFile, Engine.standardSteps());
       out.printf(
           "ok  job %s: %d step%s (%s)%n",
-          jobFile,
+          // The installation's own jobs by their place in it (jobs/nightly.yaml).
+          jobFile.startsWith(io.proactivecare.npc.config.Install.home())
+              ? io.proactivecare.npc.config.Install.home().relativize(jobFile)
+              : jobFile,
           job.steps().size(),
           job.steps().size() == 1 ? "" : "s",
           String.join(", ", job.steps().stream().map(JobSpec.StepSpec::name).toList()));

@@ -105,7 +105,11 @@ public final class JobRunner {
         Extract extract = ExtractLoader.load(ingest.extractDir(config), config, extractDate);
         text.append("extract ").append(extract.extractDate()).append('\n');
         for (Extract.SourceFile f : extract.files()) {
-          text.append(f.table()).append(' ').append(Checksums.sha256(f.path())).append('\n');
+          // A missing file is the ingest step's to refuse, in its own words.
+          text.append(f.table())
+              .append(' ')
+              .append(Files.exists(f.path()) ? Checksums.sha256(f.path()) : "missing")
+              .append('\n');
         }
       }
     }
