@@ -69,13 +69,12 @@ public final class JobRunner {
     Warehouse warehouse = new Warehouse(config.warehouse());
     Instant started = clock.instant();
     String runId = warehouse.newRun(job.name(), started);
-    String fingerprint = fingerprint(job, asOf, extractDate);
     return execute(
         job,
         asOf,
         extractDate,
         progress,
-        new Books(runId, job, asOf, started, fingerprint, List.of(), List.of()));
+        new Books(runId, job, asOf, started, "", List.of(), List.of()));
   }
 
   /**
@@ -186,7 +185,7 @@ public final class JobRunner {
             job,
             LocalDate.parse(failed.asOf()),
             Instant.parse(failed.startedAt()),
-            failed.fingerprint(),
+            "",
             reused,
             failed.inputs()));
   }
@@ -315,6 +314,9 @@ public final class JobRunner {
         version = delivery.catalogVersion();
         delivery.delivered().forEach(books::delivered);
       }
+      // Taken once published: the current model is then the one the run scored with (a first
+      // run trains it), so the next run of the date, with nothing changed, matches.
+      books.fingerprint = fingerprint(job, asOf, extractDate);
       RunManifest done = books.manifest(RunManifest.SUCCEEDED, 0, "", version, clock.instant());
       warehouse.writeManifest(done);
       progress.runPublished(runId, version, outputs.size());
@@ -395,7 +397,7 @@ public final class JobRunner {
     private final JobSpec job;
     private final LocalDate asOf;
     private final Instant started;
-    private final String fingerprint;
+    private String fingerprint;
     private final List<RunManifest.Input> inputs = new ArrayList<>();
     private final List<RunManifest.StepRecord> steps = new ArrayList<>();
     private final List<String> delivered = new ArrayList<>();
