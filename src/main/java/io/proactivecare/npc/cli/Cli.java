@@ -26,6 +26,7 @@ public final class Cli {
    */
   public static CommandLine commandLine(String... args) {
     boolean verbose = Arrays.asList(args).contains("--verbose");
+    Logging.configure(verbose);
     CommandLine cmd = new CommandLine(new NpcCommand());
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {

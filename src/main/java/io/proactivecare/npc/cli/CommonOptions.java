@@ -40,7 +40,10 @@ public final class CommonOptions {
           "Override any configuration key, e.g. --set quality.max_quarantine_share=0.1 (repeatable).")
   Map<String, String> set = new LinkedHashMap<>();
 
-  @Option(names = "--verbose", description = "Show stack traces of errors.")
+  @Option(
+      names = "--verbose",
+      description =
+          "Log more (npc's INFO lines, Spark's warnings) and show stack traces of errors.")
   boolean verbose;
 
   /** Loads the configuration: defaults < file < these flags. */

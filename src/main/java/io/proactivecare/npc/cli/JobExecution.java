@@ -2,27 +2,61 @@ package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
+import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.io.SparkSessions;
+import io.proactivecare.npc.jobs.JobLock;
 import io.proactivecare.npc.jobs.JobRunner;
 import io.proactivecare.npc.jobs.JobSpec;
 import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.Warehouse;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
-/** Runs a job for a command: resolves the as-of date, starts Spark only when a step needs it. */
+/**
+ * Runs a job for a command, holding the job's lock (one run of a job at a time): one date, each
+ * date of a backfill in order, or the rest of a failed run. Starts Spark only when a step needs it.
+ */
 final class JobExecution {
   private JobExecution() {}
 
+  /**
+   * What to run.
+   *
+   * @param asOf the date (else the job's default: its extract's date)
+   * @param from first date of a backfill (with {@code to})
+   * @param to last date of a backfill
+   * @param extractDate overrides the extract's own date
+   * @param skipDone skip a date that already succeeded with the same fingerprint
+   * @param resume a failed run to continue
+   */
+  record Plan(
+      Optional<LocalDate> asOf,
+      Optional<LocalDate> from,
+      Optional<LocalDate> to,
+      Optional<LocalDate> extractDate,
+      boolean skipDone,
+      Optional<String> resume) {}
+
+  /** One date, never skipped (the single commands: npc ingest, npc cohort, ...). */
   static int run(
       ConfigLoader.Loaded loaded,
       JobSpec job,
       Optional<LocalDate> asOf,
       Optional<LocalDate> extractDate,
       PrintWriter out) {
-    LocalDate date = Engine.asOf(loaded.config(), job, asOf, extractDate);
+    return run(
+        loaded,
+        job,
+        new Plan(asOf, Optional.empty(), Optional.empty(), extractDate, false, Optional.empty()),
+        out);
+  }
+
+  static int run(ConfigLoader.Loaded loaded, JobSpec job, Plan plan, PrintWriter out) {
     SparkSession[] session = new SparkSession[1];
     JobRunner runner =
         new JobRunner(
@@ -36,19 +70,115 @@ final class JobExecution {
             loaded.hash(),
             Engine.version(),
             Clock.systemUTC());
-    JobRunner.Result result = runner.run(job, date, extractDate, new ConsoleProgress(out));
-    for (RunManifest.StepRecord s : result.manifest().steps()) {
-      for (RunManifest.TableCount t : s.tables()) {
-        out.printf(
-            "  %-18s read %,10d = accepted %,10d + quarantined %,8d (%.2f%%)%n",
-            t.table(), t.read(), t.accepted(), t.quarantined(), 100 * t.quarantineShare());
+    Warehouse warehouse = new Warehouse(loaded.config().warehouse());
+    ConsoleProgress progress = new ConsoleProgress(out, warehouse.root());
+    String what =
+        plan.resume()
+            .map(r -> "resuming run " + r)
+            .orElse(
+                plan.from().isPresent()
+                    ? "a backfill from " + plan.from().get() + " to " + plan.to().get()
+                    : "as of " + plan.asOf().map(LocalDate::toString).orElse("its default date"));
+    // The dates first: an extract refused up front is refused before anything is written.
+    List<LocalDate> dates = plan.resume().isPresent() ? List.of() : dates(loaded, job, plan);
+    try (JobLock lock =
+        JobLock.acquire(
+            warehouse.root(),
+            job.name(),
+            what,
+            said -> {
+              out.println("npc: " + said);
+              out.flush();
+            })) {
+      if (plan.resume().isPresent()) {
+        RunManifest failed = resumable(warehouse, job, plan.resume().get(), loaded.hash());
+        delivered(runner.resume(job, failed, progress), loaded, out);
+        return 0;
       }
-      s.notes().forEach(n -> out.println("  note: " + n));
+      for (int i = 0; i < dates.size(); i++) {
+        LocalDate date = dates.get(i);
+        if (dates.size() > 1) {
+          out.printf("backfill: %s, date %d of %d%n", date, i + 1, dates.size());
+        }
+        if (plan.skipDone()) {
+          Optional<RunManifest> done =
+              runner.done(job, date, runner.fingerprint(job, date, plan.extractDate()));
+          if (done.isPresent()) {
+            out.printf(
+                "skipped: job %s as of %s already succeeded in run %s with the same inputs and"
+                    + " configuration (--force runs it again)%n",
+                job.name(), date, done.get().runId());
+            continue;
+          }
+        }
+        try {
+          delivered(runner.run(job, date, plan.extractDate(), progress), loaded, out);
+        } catch (RuntimeException | Error e) {
+          if (dates.size() > 1) {
+            out.printf(
+                "backfill stopped at %s (date %d of %d): the dates after it were not run; fix the"
+                    + " cause and run the same backfill again (dates done are skipped)%n",
+                date, i + 1, dates.size());
+            out.flush();
+          }
+          throw e;
+        }
+      }
+      out.flush();
+      return 0;
     }
+  }
+
+  /** The dates to run, in order. */
+  private static List<LocalDate> dates(ConfigLoader.Loaded loaded, JobSpec job, Plan plan) {
+    if (plan.from().isEmpty()) {
+      return List.of(Engine.asOf(loaded.config(), job, plan.asOf(), plan.extractDate()));
+    }
+    List<LocalDate> dates = new ArrayList<>();
+    for (LocalDate d = plan.from().get(); !d.isAfter(plan.to().get()); d = d.plusDays(1)) {
+      dates.add(d);
+    }
+    return dates;
+  }
+
+  /** The failed run {@code runId} of {@code job}, if it can be resumed with this configuration. */
+  private static RunManifest resumable(
+      Warehouse warehouse, JobSpec job, String runId, String configHash) {
+    RunManifest m =
+        warehouse
+            .manifest(runId)
+            .orElseThrow(
+                () ->
+                    Errors.usage(
+                        "No run '" + runId + "' in warehouse " + warehouse.root(),
+                        "list runs with: bin/npc runs list"));
+    if (!m.job().equals(job.name())) {
+      throw Errors.usage(
+          "Run " + runId + " is of job " + m.job() + ", not " + job.name(),
+          "resume it with its own job file (" + m.jobFile() + ")");
+    }
+    if (RunManifest.SUCCEEDED.equals(m.status())) {
+      throw Errors.usage("Run " + runId + " succeeded: there is nothing to resume", "");
+    }
+    if (!m.configHash().equals(configHash)) {
+      throw Errors.usage(
+          "The configuration changed since run "
+              + runId
+              + " (sha256 "
+              + m.configHash().substring(0, 12)
+              + ", now "
+              + configHash.substring(0, 12)
+              + "); a resumed run must finish with the configuration it started with",
+          "resume with the same configuration and flags, or start a new run");
+    }
+    return m;
+  }
+
+  private static void delivered(
+      JobRunner.Result result, ConfigLoader.Loaded loaded, PrintWriter out) {
     for (String d : result.manifest().delivered()) {
       out.println("  delivered to " + loaded.config().publish() + ": " + d);
     }
     out.flush();
-    return 0;
   }
 }

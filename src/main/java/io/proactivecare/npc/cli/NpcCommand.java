@@ -35,7 +35,8 @@ import picocli.CommandLine.IVersionProvider;
       "  1  unexpected failure (a bug or the environment; rerun with --verbose)",
       "  2  usage or configuration error",
       "  3  input data refused (missing file or column, identifiable data)",
-      "  4  a quality gate failed (e.g. too many rows quarantined)"
+      "  4  a quality gate failed (e.g. too many rows quarantined)",
+      "  5  another run of the same job is under way (its lock is held); nothing was done"
     })
 public final class NpcCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;

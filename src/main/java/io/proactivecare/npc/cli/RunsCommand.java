@@ -48,13 +48,14 @@ final class RunsCommand implements Runnable {
         out.println("no runs yet in " + w.root());
       } else {
         long current = w.catalog().version();
+        out.println("runs in warehouse " + w.root() + ", newest first");
         out.printf(
-            "%-40s %-10s %-10s %-9s %-20s %9s  %s%n",
-            "RUN", "JOB", "AS OF", "STATUS", "STARTED", "SECONDS", "PUBLISHED");
+            "%-40s %-10s %-10s %-9s %-20s %9s  %-16s %s%n",
+            "RUN", "JOB", "AS OF", "STATUS", "STARTED", "SECONDS", "PUBLISHED", "STEPS (SECONDS)");
         for (int i = runs.size() - 1; i >= 0 && i >= runs.size() - limit; i--) {
           RunManifest m = runs.get(i);
           out.printf(
-              "%-40s %-10s %-10s %-9s %-20s %9.1f  %s%n",
+              "%-40s %-10s %-10s %-9s %-20s %9.1f  %-16s %s%n",
               m.runId(),
               m.job(),
               m.asOf(),
@@ -63,7 +64,8 @@ final class RunsCommand implements Runnable {
               m.durationMs() / 1000.0,
               m.catalogVersion() == 0
                   ? "-"
-                  : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""));
+                  : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""),
+              steps(m));
         }
       }
       out.flush();
@@ -171,6 +173,17 @@ final class RunsCommand implements Runnable {
       out.flush();
       return 0;
     }
+  }
+
+  /** "ingest 90.3, frailty 25.6 (failed)": each step's duration, in the order they ran. */
+  static String steps(RunManifest m) {
+    List<String> parts = new java.util.ArrayList<>();
+    for (RunManifest.StepRecord s : m.steps()) {
+      parts.add(
+          String.format(java.util.Locale.ROOT, "%s %.1f", s.name(), s.durationMs() / 1000.0)
+              + (RunManifest.SUCCEEDED.equals(s.status()) ? "" : " (" + s.status() + ")"));
+    }
+    return parts.isEmpty() ? "-" : String.join(", ", parts);
   }
 
   /**

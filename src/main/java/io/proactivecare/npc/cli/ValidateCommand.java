@@ -50,7 +50,7 @@ final class ValidateCommand implements Callable<Integer> {
   @Parameters(
       paramLabel = "JOB",
       arity = "0..*",
-      description = "Job files to check (default: every jobs/*.yaml).")
+      description = "Job files to check (default: every jobs/*.yaml of the installation).")
   List<Path> jobs = new ArrayList<>();
 
   @Override
@@ -73,7 +73,10 @@ final class ValidateCommand implements Callable<Integer> {
       JobSpec job = JobLoader.load(jobFile, Engine.standardSteps());
       out.printf(
           "ok  job %s: %d step%s (%s)%n",
-          jobFile,
+          // The installation's own jobs by their place in it (jobs/nightly.yaml).
+          jobFile.startsWith(io.proactivecare.npc.config.Install.home())
+              ? io.proactivecare.npc.config.Install.home().relativize(jobFile)
+              : jobFile,
           job.steps().size(),
           job.steps().size() == 1 ? "" : "s",
           String.join(", ", job.steps().stream().map(JobSpec.StepSpec::name).toList()));
@@ -118,9 +121,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   private List<Path> jobFiles() {
     if (!jobs.isEmpty()) {
-      return jobs;
+      return jobs.stream().map(io.proactivecare.npc.config.Install::job).toList();
     }
-    Path dir = Path.of("jobs");
+    Path dir = io.proactivecare.npc.config.Install.home().resolve("jobs");
     if (!Files.isDirectory(dir)) {
       return List.of();
     }

@@ -20,7 +20,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -380,14 +379,15 @@ public final class CohortStep implements Step {
 
   /** One line for the manifest: sizes and the overall concentration, all after control. */
   private static String summary(CohortReport.Tables t, int pcns) {
-    Map<String, String> share = new LinkedHashMap<>();
+    List<String> share = new ArrayList<>();
     for (CohortReport.Concentration c : t.concentration()) {
       if (c.base().equals("eligible") && c.scope().equals(CohortReport.OVERALL)) {
-        share.put(
-            c.measure(),
-            c.cohortSharePct() == null
-                ? io.proactivecare.npc.disclosure.Disclosure.SUPPRESSED
-                : String.format(Locale.ROOT, "%.1f%%", c.cohortSharePct()));
+        share.add(
+            c.measure().replace('_', ' ')
+                + " "
+                + (c.cohortSharePct() == null
+                    ? io.proactivecare.npc.disclosure.Disclosure.SUPPRESSED
+                    : String.format(Locale.ROOT, "%.1f%%", c.cohortSharePct())));
       }
     }
     return "cohort of "
@@ -399,6 +399,6 @@ public final class CohortStep implements Step {
         + " (rounded) on "
         + pcns
         + " PCN lists; its share of the eligible population's "
-        + share;
+        + String.join(", ", share);
   }
 }

@@ -25,12 +25,14 @@ import java.util.Set;
  *   <li>built-in defaults ({@code npc-defaults.yaml} on the classpath, identical to the shipped
  *       {@code conf/npc.yaml});
  *   <li>the configuration file: {@code --config}, else {@code $NPC_CONFIG}, else {@code
- *       conf/npc.yaml} in the working directory when it exists;
+ *       conf/npc.yaml} in the installation ({@link Install}) when it exists;
  *   <li>command-line flags ({@code --warehouse}, {@code --extract}, {@code --spark-master} and any
  *       {@code --set key=value}).
  * </ol>
  *
- * Unknown keys and bad values are refused naming the dotted key and the file it came from.
+ * Unknown keys and bad values are refused naming the dotted key and the file it came from. A
+ * relative path in a configuration file (or the defaults) is taken from the installation folder;
+ * one given as a flag, from the current folder, as a user typing it expects.
  */
 public final class ConfigLoader {
   public static final Path DEFAULT_FILE = Path.of("conf", "npc.yaml");
@@ -66,7 +68,8 @@ public final class ConfigLoader {
     if (env != null && !env.isBlank()) {
       return Optional.of(Path.of(env));
     }
-    return Files.isRegularFile(DEFAULT_FILE) ? Optional.of(DEFAULT_FILE) : Optional.empty();
+    Path installed = Install.home().resolve(DEFAULT_FILE);
+    return Files.isRegularFile(installed) ? Optional.of(installed) : Optional.empty();
   }
 
   /**
@@ -86,7 +89,7 @@ public final class ConfigLoader {
     }
     if (!overrides.isEmpty()) {
       ObjectNode flags = JsonNodeFactory.instance.objectNode();
-      overrides.forEach((k, v) -> put(flags, k, YamlNode.scalar(v)));
+      overrides.forEach((k, v) -> put(flags, k, fromCurrentFolder(k, YamlNode.scalar(v))));
       checkKeys(YamlNode.of(flags, "command-line flags"));
       tree = YamlNode.merge(tree, flags);
       source = source + " + command-line flags";
@@ -108,6 +111,32 @@ public final class ConfigLoader {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Keys whose value is one path. */
+  private static final Set<String> PATH_KEYS =
+      Set.of(
+          "warehouse",
+          "extract",
+          "mappings",
+          "publish",
+          "frailty.deficits",
+          "frailty.value_rules",
+          "hfrs.codelist",
+          "cohort.palliative_codelist");
+
+  /** A path given on the command line, made absolute against the current folder. */
+  private static JsonNode fromCurrentFolder(String key, JsonNode value) {
+    boolean path = PATH_KEYS.contains(key) || key.startsWith("frailty.codelists.");
+    return path && value.isTextual()
+        ? JsonNodeFactory.instance.textNode(
+            Install.fromCurrentFolder(Path.of(value.asText())).toString())
+        : value;
+  }
+
+  /** A path from the configuration: relative ones are inside the installation. */
+  private static Path path(String value) {
+    return Install.resolve(Path.of(value));
   }
 
   private static void put(ObjectNode root, String dotted, JsonNode value) {
@@ -256,9 +285,9 @@ public final class ConfigLoader {
     allowEmpty.forEach(t -> requireTable(n, "quality.allow_empty", t));
     YamlNode ingest = n.child("ingest");
     return new NpcConfig(
-        Path.of(n.string("warehouse")),
-        Path.of(n.string("extract")),
-        Path.of(n.string("mappings")),
+        path(n.string("warehouse")),
+        path(n.string("extract")),
+        path(n.string("mappings")),
         new SparkSettings(
             spark.string("master"), spark.integer("shuffle_partitions", 1, 100_000), sparkSettings),
         new QualitySettings(
@@ -268,13 +297,13 @@ public final class ConfigLoader {
             ingest.bool("check_practice_references"),
             ingest.date("earliest_date"),
             ingest.integer("extract_date_tolerance_days", 0, 366),
-            ingest.stringList("allowed_roots").stream().map(Path::of).toList()),
+            ingest.stringList("allowed_roots").stream().map(ConfigLoader::path).toList()),
         population(n.child("population")),
         frailty(n.child("frailty")),
         hfrs(n.child("hfrs")),
         features(n.child("features")),
         risk(n.child("risk")),
-        Path.of(n.string("publish")),
+        path(n.string("publish")),
         costs(n.child("costs")),
         cohort(n.child("cohort")),
         evaluation(n.child("evaluation")),
@@ -389,7 +418,7 @@ public final class ConfigLoader {
         scope,
         c.integer("min_age", 0, 130),
         java.util.Set.copyOf(exclude),
-        Path.of(c.string("palliative_codelist")),
+        path(c.string("palliative_codelist")),
         c.date("palliative_since"),
         stay,
         c.number("rising_points", 0, 100),
@@ -431,7 +460,7 @@ public final class ConfigLoader {
 
   private static FrailtySettings frailty(YamlNode f) {
     Map<String, Path> lists = new LinkedHashMap<>();
-    f.stringMap("codelists").forEach((system, file) -> lists.put(system, Path.of(file)));
+    f.stringMap("codelists").forEach((system, file) -> lists.put(system, path(file)));
     if (lists.isEmpty()) {
       throw Errors.config(
           f.source(), f.keyOf("codelists"), "names no codelist", "give at least SNOMED: FILE");
@@ -463,9 +492,9 @@ public final class ConfigLoader {
           "[youngest, oldest], youngest first");
     }
     return new FrailtySettings(
-        Path.of(f.string("deficits")),
+        path(f.string("deficits")),
         lists,
-        Path.of(f.string("value_rules")),
+        path(f.string("value_rules")),
         new FrailtySettings.Polypharmacy(
             countBy, poly.integer("min_medicines", 1, 100), poly.integer("lookback_days", 1, 3660)),
         f.integer("min_age", 0, 130),
@@ -574,7 +603,7 @@ public final class ConfigLoader {
 
   private static HfrsSettings hfrs(YamlNode h) {
     return new HfrsSettings(
-        Path.of(h.string("codelist")),
+        path(h.string("codelist")),
         h.integer("lookback_days", 1, 36_600),
         h.bool("require_discharge"));
   }

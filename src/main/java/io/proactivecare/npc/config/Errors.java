@@ -77,6 +77,11 @@ public final class Errors {
     return new NpcException(ExitCode.UNEXPECTED, problem + "; " + fix, null);
   }
 
+  /** Another process is running the same job (its lock is held): this one did nothing. */
+  public static NpcException locked(String problem, String fix) {
+    return new NpcException(ExitCode.LOCKED, problem + "; " + fix, null);
+  }
+
   /** What the operating system says when a write finds no space (ENOSPC). */
   static final String NO_SPACE = "No space left on device";
 

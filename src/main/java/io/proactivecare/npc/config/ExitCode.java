@@ -14,7 +14,9 @@ public enum ExitCode {
   /** Input data refused: missing or unreadable file, missing column, identifiable data. */
   INPUT_REFUSED(3),
   /** A data-quality gate failed, e.g. too many rows of a table quarantined. */
-  QUALITY_GATE(4);
+  QUALITY_GATE(4),
+  /** Another run of the same job holds its lock: nothing was done; try again when it has ended. */
+  LOCKED(5);
 
   private final int code;
 

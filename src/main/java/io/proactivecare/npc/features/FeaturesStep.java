@@ -70,7 +70,7 @@ public final class FeaturesStep implements Step {
         ctx.optionalInput(FrailtyStep.PERIODS).filter(t -> t.versionKey().equals(extract));
     Dataset<Row> periods;
     if (published.isPresent()) {
-      ctx.note("reused " + FrailtyStep.PERIODS + " version " + extract);
+      ctx.read(published.get());
       periods = ctx.spark().read().parquet(published.get().path().toString());
     } else {
       periods =

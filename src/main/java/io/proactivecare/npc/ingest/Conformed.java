@@ -35,14 +35,7 @@ public final class Conformed {
       ctx.note("no " + table + " in the warehouse");
       return Optional.empty();
     }
-    ctx.note(
-        "read "
-            + t.get().name()
-            + " version "
-            + t.get().versionKey()
-            + " (run "
-            + t.get().runId()
-            + ")");
+    ctx.read(t.get());
     return Optional.of(read(t.get()));
   }
 

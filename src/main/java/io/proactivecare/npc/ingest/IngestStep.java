@@ -64,9 +64,12 @@ public final class IngestStep implements Step {
     return "conformed/" + table;
   }
 
-  /** The extract folder this step reads: its own option, else the configured one. */
+  /**
+   * The extract folder this step reads: its own option (a relative one inside the installation),
+   * else the configured one.
+   */
   public Path extractDir(NpcConfig config) {
-    return extractDir.orElse(config.extract());
+    return extractDir.map(io.proactivecare.npc.config.Install::resolve).orElse(config.extract());
   }
 
   /** The {@code run: ingest} step kind; option {@code extract}: the extract folder. */

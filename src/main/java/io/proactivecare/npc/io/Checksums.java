@@ -15,6 +15,18 @@ import java.util.stream.Stream;
 public final class Checksums {
   private Checksums() {}
 
+  /** The SHA-256 of {@code text}'s UTF-8 bytes. */
+  public static String sha256Text(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256")
+                  .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this Java", e);
+    }
+  }
+
   public static String sha256(Path path) {
     try {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

@@ -4,10 +4,16 @@ import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.ExitCode;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.config.NpcException;
+import io.proactivecare.npc.ingest.Extract;
+import io.proactivecare.npc.ingest.ExtractLoader;
+import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.io.Checksums;
 import io.proactivecare.npc.warehouse.Catalog;
 import io.proactivecare.npc.warehouse.PublishArea;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +21,8 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -61,21 +69,206 @@ public final class JobRunner {
     Warehouse warehouse = new Warehouse(config.warehouse());
     Instant started = clock.instant();
     String runId = warehouse.newRun(job.name(), started);
+    return execute(
+        job,
+        asOf,
+        extractDate,
+        progress,
+        new Books(runId, job, asOf, started, "", List.of(), List.of()));
+  }
+
+  /**
+   * What decides a run's result, as one SHA-256: the job file's bytes, the effective configuration,
+   * the as-of date and extract-date override, the current model, and the inputs: each ingest step's
+   * extract files (their bytes), or, for a job that ingests nothing, every published output the job
+   * does not write itself (which run wrote each version). The engine's own version is not part of
+   * it: a new release does not redo dates already done.
+   */
+  public String fingerprint(JobSpec job, LocalDate asOf, Optional<LocalDate> extractDate) {
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    Catalog catalog = warehouse.catalog();
+    StringBuilder text = new StringBuilder();
+    text.append("job ").append(job.name()).append('\n');
+    Path file = Path.of(job.file());
+    if (Files.isRegularFile(file)) {
+      text.append("job file ").append(Checksums.sha256(file)).append('\n');
+    }
+    text.append("config ").append(configHash).append('\n');
+    text.append("as of ").append(asOf).append('\n');
+    extractDate.ifPresent(d -> text.append("extract date ").append(d).append('\n'));
+    text.append("model ").append(catalog.currentModel()).append('\n');
+    boolean ingests = false;
+    for (JobSpec.StepSpec s : job.steps()) {
+      if (s.step() instanceof IngestStep ingest) {
+        ingests = true;
+        Extract extract = ExtractLoader.load(ingest.extractDir(config), config, extractDate);
+        text.append("extract ").append(extract.extractDate()).append('\n');
+        for (Extract.SourceFile f : extract.files()) {
+          // A missing file is the ingest step's to refuse, in its own words.
+          text.append(f.table())
+              .append(' ')
+              .append(Files.exists(f.path()) ? Checksums.sha256(f.path()) : "missing")
+              .append('\n');
+        }
+      }
+    }
+    if (!ingests) {
+      for (String name : new TreeSet<>(catalog.outputs().keySet())) {
+        boolean own =
+            job.steps().stream().flatMap(s -> s.outputs().stream()).anyMatch(o -> o.matches(name));
+        if (!own) {
+          catalog
+              .entry(name)
+              .ifPresent(
+                  e ->
+                      new TreeMap<>(e.versions())
+                          .forEach(
+                              (k, v) ->
+                                  text.append(name)
+                                      .append(' ')
+                                      .append(k)
+                                      .append(' ')
+                                      .append(v.runId())
+                                      .append('\n')));
+        }
+      }
+    }
+    return Checksums.sha256Text(text.toString());
+  }
+
+  /**
+   * The newest run of {@code job} as of {@code asOf} that succeeded with this fingerprint, if its
+   * outputs are still the published ones for that date: the date is done.
+   */
+  public Optional<RunManifest> done(JobSpec job, LocalDate asOf, String fingerprint) {
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    List<RunManifest> runs = warehouse.runs();
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      RunManifest m = runs.get(i);
+      if (m.job().equals(job.name())
+          && m.asOf().equals(asOf.toString())
+          && RunManifest.SUCCEEDED.equals(m.status())) {
+        return fingerprint.equals(m.fingerprint()) ? Optional.of(m) : Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Continues run {@code failed} of {@code job}, in its own folder, from its first unfinished step:
+   * the steps before it that succeeded are reused (their outputs, staged deliveries, notes and
+   * counts), except a step that set a condition on publishing, which runs again with every step
+   * after it. What unfinished steps left in the run's folder is removed first.
+   */
+  public Result resume(JobSpec job, RunManifest failed, ProgressListener progress) {
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    List<RunManifest.StepRecord> reused = new ArrayList<>();
+    for (JobSpec.StepSpec step : job.steps()) {
+      Optional<RunManifest.StepRecord> r =
+          failed.steps().stream().filter(x -> x.name().equals(step.name())).findFirst();
+      if (r.isEmpty()
+          || !RunManifest.SUCCEEDED.equals(r.get().status())
+          || r.get().publishCheck()) {
+        break;
+      }
+      reused.add(r.get());
+    }
+    clearUnfinished(warehouse, failed.runId(), reused);
+    LOG.info("resuming run {}: {} step(s) reused", failed.runId(), reused.size());
+    return execute(
+        job,
+        LocalDate.parse(failed.asOf()),
+        Optional.empty(),
+        progress,
+        new Books(
+            failed.runId(),
+            job,
+            LocalDate.parse(failed.asOf()),
+            Instant.parse(failed.startedAt()),
+            "",
+            reused,
+            failed.inputs()));
+  }
+
+  /** Removes from the run's folder every table and staged folder that no reused step wrote. */
+  private static void clearUnfinished(
+      Warehouse warehouse, String runId, List<RunManifest.StepRecord> reused) {
+    Path dir = warehouse.runDir(runId);
+    List<Path> keepTables = new ArrayList<>();
+    List<Path> keepStaged = new ArrayList<>();
+    for (RunManifest.StepRecord r : reused) {
+      r.outputs().forEach(o -> keepTables.add(warehouse.resolve(o.path()).normalize()));
+      r.staged().forEach(s -> keepStaged.add(dir.resolve("deliver").resolve(s).normalize()));
+    }
+    prune(dir.resolve("tables"), keepTables);
+    prune(dir.resolve("deliver"), keepStaged);
+  }
+
+  /** Deletes everything under {@code dir} that is neither in {@code keep} nor above one of them. */
+  private static void prune(Path dir, List<Path> keep) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var children = Files.list(dir)) {
+      for (Path c : children.toList()) {
+        Path n = c.normalize();
+        if (keep.contains(n)) {
+          continue;
+        }
+        if (keep.stream().anyMatch(k -> k.startsWith(n))) {
+          prune(c, keep);
+        } else {
+          PublishArea.deleteTree(c);
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private Result execute(
+      JobSpec job,
+      LocalDate asOf,
+      Optional<LocalDate> extractDate,
+      ProgressListener progress,
+      Books books) {
+    Warehouse warehouse = new Warehouse(config.warehouse());
+    String runId = books.runId;
     Catalog published = warehouse.catalog();
-    Books books = new Books(runId, job, asOf, started);
     warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
     progress.runStarted(runId, job.name(), asOf, job.steps().size());
     LOG.info("run {} started: job {} as of {}", runId, job.name(), asOf);
     List<RunManifest.Output> outputs = new ArrayList<>();
     List<String> staged = new ArrayList<>();
     List<String> withdrawn = new ArrayList<>();
+    for (RunManifest.StepRecord r : books.steps) {
+      outputs.addAll(r.outputs());
+      r.staged().stream().filter(x -> !staged.contains(x)).forEach(staged::add);
+      withdrawn.addAll(r.withdrawn());
+    }
+    int reused = books.steps.size();
     Warehouse.PublishCheck check = Warehouse.PublishCheck.NONE;
     try {
       int index = 0;
       for (JobSpec.StepSpec step : job.steps()) {
         index++;
+        if (index <= reused) {
+          progress.note(
+              step.name(), "step " + step.name() + " reused: it finished in the run being resumed");
+          continue;
+        }
         StepContext ctx =
-            new StepContext(spark, config, warehouse, published, runId, asOf, extractDate, outputs);
+            new StepContext(
+                spark,
+                config,
+                warehouse,
+                published,
+                runId,
+                asOf,
+                extractDate,
+                outputs,
+                note -> progress.note(step.name(), note));
+        progress.stepStarted(index, job.steps().size(), step.name());
         Instant stepStart = clock.instant();
         try {
           step.step().run(ctx);
@@ -87,9 +280,10 @@ public final class JobRunner {
           check = check.andThen(ctx.publishCheck());
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
-          books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
+          RunManifest.StepRecord record =
+              books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
           warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
-          progress.stepFinished(index, job.steps().size(), step.name(), rows, ms);
+          progress.stepFinished(index, job.steps().size(), record);
         } catch (Exception | Error e) {
           books.step(
               step,
@@ -120,6 +314,9 @@ public final class JobRunner {
         version = delivery.catalogVersion();
         delivery.delivered().forEach(books::delivered);
       }
+      // Taken once published: the current model is then the one the run scored with (a first
+      // run trains it), so the next run of the date, with nothing changed, matches.
+      books.fingerprint = fingerprint(job, asOf, extractDate);
       RunManifest done = books.manifest(RunManifest.SUCCEEDED, 0, "", version, clock.instant());
       warehouse.writeManifest(done);
       progress.runPublished(runId, version, outputs.size());
@@ -200,6 +397,7 @@ public final class JobRunner {
     private final JobSpec job;
     private final LocalDate asOf;
     private final Instant started;
+    private String fingerprint;
     private final List<RunManifest.Input> inputs = new ArrayList<>();
     private final List<RunManifest.StepRecord> steps = new ArrayList<>();
     private final List<String> delivered = new ArrayList<>();
@@ -208,14 +406,25 @@ public final class JobRunner {
       delivered.add(what);
     }
 
-    Books(String runId, JobSpec job, LocalDate asOf, Instant started) {
+    /** The books of a new run, or of a resumed one with the steps it reuses and their inputs. */
+    Books(
+        String runId,
+        JobSpec job,
+        LocalDate asOf,
+        Instant started,
+        String fingerprint,
+        List<RunManifest.StepRecord> reused,
+        List<RunManifest.Input> reusedInputs) {
       this.runId = runId;
       this.job = job;
       this.asOf = asOf;
       this.started = started;
+      this.fingerprint = fingerprint;
+      steps.addAll(reused);
+      inputs.addAll(reusedInputs);
     }
 
-    void step(
+    RunManifest.StepRecord step(
         JobSpec.StepSpec step,
         StepContext ctx,
         String status,
@@ -223,8 +432,8 @@ public final class JobRunner {
         long ms,
         long rows,
         List<RunManifest.Output> outputs) {
-      inputs.addAll(ctx.inputs());
-      steps.add(
+      ctx.inputs().stream().filter(i -> !inputs.contains(i)).forEach(inputs::add);
+      RunManifest.StepRecord record =
           new RunManifest.StepRecord(
               step.name(),
               step.kind(),
@@ -235,7 +444,12 @@ public final class JobRunner {
               outputs,
               ctx.tables(),
               ctx.reasons(),
-              ctx.notes()));
+              ctx.notes(),
+              ctx.staged(),
+              ctx.withdrawn(),
+              ctx.hasPublishCheck());
+      steps.add(record);
+      return record;
     }
 
     RunManifest manifest(String status, int exitCode, String error, long version, Instant now) {
@@ -257,7 +471,8 @@ public final class JobRunner {
           inputs,
           steps,
           version,
-          delivered);
+          delivered,
+          fingerprint);
     }
   }
 }

@@ -17,6 +17,7 @@ import org.apache.spark.sql.SparkSession;
  * keeps for the manifest. A step writes its outputs only under {@link #outputDir(String)}.
  */
 public final class StepContext {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StepContext.class);
   private final Supplier<SparkSession> spark;
   private final NpcConfig config;
   private final Warehouse warehouse;
@@ -32,7 +33,9 @@ public final class StepContext {
   private final List<String> staged = new ArrayList<>();
   private final List<String> withdrawn = new ArrayList<>();
   private Warehouse.PublishCheck publishCheck = Warehouse.PublishCheck.NONE;
+  private boolean checked;
   private final List<RunManifest.Output> earlier;
+  private final java.util.function.Consumer<String> noteListener;
 
   StepContext(
       Supplier<SparkSession> spark,
@@ -42,7 +45,8 @@ public final class StepContext {
       String runId,
       LocalDate asOf,
       Optional<LocalDate> extractDate,
-      List<RunManifest.Output> earlier) {
+      List<RunManifest.Output> earlier,
+      java.util.function.Consumer<String> noteListener) {
     this.spark = spark;
     this.config = config;
     this.warehouse = warehouse;
@@ -51,6 +55,7 @@ public final class StepContext {
     this.asOf = asOf;
     this.extractDate = extractDate;
     this.earlier = List.copyOf(earlier);
+    this.noteListener = noteListener;
   }
 
   /**
@@ -101,7 +106,7 @@ public final class StepContext {
                     io.proactivecare.npc.config.Errors.usage(
                         "The warehouse has no '" + name + "' to read",
                         "run `npc ingest` (or a job with an ingest step) first"));
-    note("read " + name + " version " + t.versionKey() + " (run " + t.runId() + ")");
+    read(t);
     return t;
   }
 
@@ -167,7 +172,7 @@ public final class StepContext {
    */
   public Optional<InputTable> inputAt(String name, String key) {
     Optional<InputTable> t = fromThisRun(name, key::equals).or(() -> fromCatalog(name, key));
-    t.ifPresent(x -> note("read " + name + " version " + key + " (run " + x.runId() + ")"));
+    t.ifPresent(this::read);
     return t;
   }
 
@@ -225,7 +230,23 @@ public final class StepContext {
    * A one-line note for the manifest (a check skipped, an assumption made); no person-level values.
    */
   public void note(String note) {
-    notes.add(note);
+    if (!notes.contains(note)) {
+      notes.add(note);
+      noteListener.accept(note);
+    }
+  }
+
+  /**
+   * Records that the step read {@code table}, for the manifest (which version, from which run). Not
+   * a note for people watching: a step reads many tables, and {@code npc runs show} lists them.
+   */
+  public void read(InputTable table) {
+    String line =
+        "read " + table.name() + " version " + table.versionKey() + " (run " + table.runId() + ")";
+    if (!notes.contains(line)) {
+      notes.add(line);
+      LOG.info("{}: {}", runId, line);
+    }
   }
 
   /**
@@ -234,6 +255,12 @@ public final class StepContext {
    */
   public void atPublish(Warehouse.PublishCheck check) {
     publishCheck = publishCheck.andThen(check);
+    checked = true;
+  }
+
+  /** Whether the step set a condition on publishing. */
+  boolean hasPublishCheck() {
+    return checked;
   }
 
   Warehouse.PublishCheck publishCheck() {

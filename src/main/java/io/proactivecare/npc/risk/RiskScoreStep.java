@@ -63,5 +63,18 @@ public final class RiskScoreStep implements Step {
         ctx.asOf().toString(),
         Scoring.score(features, model, ctx.config().risk(), FeaturesStep.OUTPUT));
     ctx.note("scored with model " + model.id() + " (" + model.learner().kind() + ")");
+    if (java.time.LocalDate.parse(model.asOf()).isAfter(ctx.asOf())) {
+      // A backfill of a past date: the registry keeps one current model, so this is not the model
+      // that was current then. Say so where a reader of the run will see it.
+      ctx.note(
+          "WARNING: scored "
+              + ctx.asOf()
+              + " with model "
+              + model.id()
+              + ", trained as of "
+              + model.asOf()
+              + ", after that date: not the model that was current then, and it learnt from"
+              + " outcomes after the date");
+    }
   }
 }

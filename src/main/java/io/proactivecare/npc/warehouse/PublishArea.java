@@ -345,7 +345,8 @@ public final class PublishArea {
     return files;
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  /** Deletes {@code dir} and everything in it. */
+  public static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
         HaltPoints.reached("delete " + p.getFileName());

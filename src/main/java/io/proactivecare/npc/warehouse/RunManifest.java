@@ -24,6 +24,9 @@ import java.util.List;
  * @param steps steps in the order they ran
  * @param catalogVersion the catalog version this run published, 0 if none
  * @param delivered folders delivered to the publish area after publishing, with their file counts
+ * @param fingerprint SHA-256 of what decides the run's result (job file, configuration, input
+ *     files, current model; docs/operations.md): a run of the same job and date with the same
+ *     fingerprint as one that succeeded is skipped; empty for single commands
  */
 public record RunManifest(
     String runId,
@@ -42,7 +45,8 @@ public record RunManifest(
     List<Input> inputs,
     List<StepRecord> steps,
     long catalogVersion,
-    List<String> delivered) {
+    List<String> delivered,
+    String fingerprint) {
 
   public static final String RUNNING = "running";
   public static final String SUCCEEDED = "succeeded";
@@ -52,6 +56,7 @@ public record RunManifest(
     inputs = List.copyOf(inputs);
     steps = List.copyOf(steps);
     delivered = delivered == null ? List.of() : List.copyOf(delivered);
+    fingerprint = fingerprint == null ? "" : fingerprint;
   }
 
   /**
@@ -117,6 +122,10 @@ public record RunManifest(
    * @param tables per-table reconciliation (ingest)
    * @param quarantineReasons quarantined rows by table, reason and column (ingest)
    * @param notes what the step skipped or assumed, one line each
+   * @param staged folders the step staged for the publish area (relative to it)
+   * @param withdrawn folders of the publish area the step withdraws
+   * @param publishCheck whether the step set a condition on publishing (such a step is run again,
+   *     not reused, when its run is resumed: the condition is code, not data)
    */
   public record StepRecord(
       String name,
@@ -128,12 +137,17 @@ public record RunManifest(
       List<Output> outputs,
       List<TableCount> tables,
       List<ReasonCount> quarantineReasons,
-      List<String> notes) {
+      List<String> notes,
+      List<String> staged,
+      List<String> withdrawn,
+      boolean publishCheck) {
     public StepRecord {
       outputs = List.copyOf(outputs);
       tables = List.copyOf(tables);
       quarantineReasons = List.copyOf(quarantineReasons);
       notes = List.copyOf(notes);
+      staged = staged == null ? List.of() : List.copyOf(staged);
+      withdrawn = withdrawn == null ? List.of() : List.copyOf(withdrawn);
     }
   }
 

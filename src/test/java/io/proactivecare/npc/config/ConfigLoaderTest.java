@@ -46,22 +46,25 @@ class ConfigLoaderTest {
   @Test
   void defaultsOnly() {
     NpcConfig c = flags(Map.of()).config();
-    assertEquals(Path.of("warehouse"), c.warehouse());
-    assertEquals(Path.of("sample-data"), c.extract());
-    assertEquals(Path.of("conf/sources"), c.mappings());
+    // Relative paths in the configuration are inside the installation.
+    assertEquals(HOME.resolve("warehouse"), c.warehouse());
+    assertEquals(HOME.resolve("sample-data"), c.extract());
+    assertEquals(HOME.resolve("conf/sources"), c.mappings());
     assertEquals(new SparkSettings("local[*]", 8, Map.of()), c.spark());
     assertEquals(new QualitySettings(0.05, Map.of(), java.util.Set.of()), c.quality());
     assertEquals(
         new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of()), c.ingest());
     assertEquals(java.time.MonthDay.of(7, 1), c.population().assumedBirthday());
     assertEquals(new FrailtySettings.Polypharmacy("substance", 5, 365), c.frailty().polypharmacy());
-    assertEquals(Path.of("conf/codelists/efi_snomed.csv"), c.frailty().codelists().get("SNOMED"));
+    assertEquals(
+        HOME.resolve("conf/codelists/efi_snomed.csv"), c.frailty().codelists().get("SNOMED"));
     assertEquals(3, c.frailty().codelists().size());
     assertEquals(18, c.frailty().minAge());
     assertEquals(65, c.frailty().validatedMinAge());
     assertEquals(95, c.frailty().validatedMaxAge());
     assertEquals(16, c.frailty().trajectoryQuarters());
-    assertEquals(new HfrsSettings(Path.of("conf/codelists/hfrs_icd10.csv"), 730, true), c.hfrs());
+    assertEquals(
+        new HfrsSettings(HOME.resolve("conf/codelists/hfrs_icd10.csv"), 730, true), c.hfrs());
   }
 
   @Test
@@ -101,7 +104,7 @@ class ConfigLoaderTest {
     assertEquals("local[1]", c.spark().master());
     // Keys the file leaves out keep their defaults, also inside a mapping it does set.
     assertEquals(8, c.spark().shufflePartitions());
-    assertEquals(Path.of("warehouse"), c.warehouse());
+    assertEquals(HOME.resolve("warehouse"), c.warehouse());
   }
 
   @Test
@@ -116,7 +119,8 @@ class ConfigLoaderTest {
                 Map.of("quality.max_quarantine_share", "0.4", "warehouse", "from-flag"))
             .config();
     assertEquals(0.4, c.quality().maxQuarantineShare());
-    assertEquals(Path.of("from-flag"), c.warehouse());
+    // A path typed as a flag is taken from the current folder.
+    assertEquals(Path.of("from-flag").toAbsolutePath(), c.warehouse());
     assertEquals(0.3, c.quality().limitFor("gp_events"));
     assertEquals(0.4, c.quality().limitFor("apc_spells"));
   }
@@ -262,13 +266,13 @@ class ConfigLoaderTest {
     Path a =
         file(
             "a.yaml",
-            "warehouse: w\nspark:\n  master: local[1]\n  shuffle_partitions: 4\n"
+            "warehouse: /w\nspark:\n  master: local[1]\n  shuffle_partitions: 4\n"
                 + "quality:\n  per_table:\n    gp_events: 0.1\n    apc_spells: 0.2\n");
     Path b =
         file(
             "b.yaml",
             "quality:\n  per_table:\n    apc_spells: 0.2\n    gp_events: 0.1\n"
-                + "spark:\n  shuffle_partitions: 4\n  master: local[1]\nwarehouse: w\n");
+                + "spark:\n  shuffle_partitions: 4\n  master: local[1]\nwarehouse: /w\n");
     String hashA = ConfigLoader.load(Optional.of(a), Map.of()).hash();
     assertEquals(hashA, ConfigLoader.load(Optional.of(b), Map.of()).hash());
     assertTrue(hashA.matches("[0-9a-f]{64}"), hashA);
@@ -282,7 +286,7 @@ class ConfigLoaderTest {
                     "spark.master",
                     "local[1]",
                     "warehouse",
-                    "w",
+                    "/w",
                     "spark.shuffle_partitions",
                     "4",
                     "quality.per_table.gp_events",

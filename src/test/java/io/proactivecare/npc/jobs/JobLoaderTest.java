@@ -250,7 +250,7 @@ class JobLoaderTest {
     JobSpec.StepSpec ingest = spec.steps().get(0);
     assertEquals("ingest", ingest.kind());
     assertEquals(
-        Path.of("extracts/march"),
+        io.proactivecare.npc.config.Install.home().resolve("extracts/march"),
         ((IngestStep) ingest.step())
             .extractDir(ConfigLoader.load(Optional.empty(), Map.of()).config()));
     assertEquals(

@@ -469,23 +469,35 @@ class JobRunnerIT {
     Npc.Result list = Npc.run(shared, "runs", "list");
     assertEquals(0, list.exitCode(), list.err());
     List<String> lines = list.out().lines().toList();
-    assertTrue(lines.get(0).startsWith("RUN"), list.out());
-    assertEquals(4, lines.size(), list.out());
+    assertEquals("runs in warehouse " + shared + ", newest first", lines.get(0), list.out());
+    assertTrue(lines.get(1).startsWith("RUN"), list.out());
+    assertEquals(5, lines.size(), list.out());
     assertTrue(
-        lines.get(1).startsWith(runIds[2]) && lines.get(1).contains("v3 (current)"), list.out());
+        lines.get(2).startsWith(runIds[2]) && lines.get(2).contains("v3 (current)"), list.out());
     assertTrue(
-        lines.get(2).startsWith(runIds[1])
-            && lines.get(2).contains("succeeded")
-            && lines.get(2).contains("v2"),
+        lines.get(3).startsWith(runIds[1])
+            && lines.get(3).contains("succeeded")
+            && lines.get(3).contains("v2"),
         list.out());
     assertTrue(
-        lines.get(3).startsWith(runIds[0])
-            && lines.get(3).contains(" ingest ")
-            && lines.get(3).contains(DATE),
+        lines.get(4).startsWith(runIds[0])
+            && lines.get(4).contains(" ingest ")
+            && lines.get(4).contains(DATE),
+        list.out());
+    // Each step's duration, as the manifest records it.
+    RunManifest first = new Warehouse(shared).manifest(runIds[0]).orElseThrow();
+    assertTrue(
+        lines
+            .get(4)
+            .endsWith(
+                String.format(
+                    java.util.Locale.ROOT,
+                    "ingest %.1f",
+                    first.steps().get(0).durationMs() / 1000.0)),
         list.out());
 
     Npc.Result limited = Npc.run(shared, "runs", "list", "--limit", "1");
-    assertEquals(2, limited.out().lines().count(), limited.out());
+    assertEquals(3, limited.out().lines().count(), limited.out());
 
     Npc.Result show = Npc.run(shared, "runs", "show", "latest");
     assertEquals(0, show.exitCode(), show.err());
@@ -516,7 +528,7 @@ class JobRunnerIT {
     Path empty = tmp.resolve("empty");
     Npc.Result list = Npc.run(empty, "runs", "list");
     assertEquals(0, list.exitCode(), list.err());
-    assertTrue(list.out().startsWith("no runs yet in "), list.out());
+    assertTrue(list.out().startsWith("no runs yet in " + empty), list.out());
     assertEquals(2, Npc.run(empty, "runs", "show", "latest").exitCode());
   }
 }

@@ -34,7 +34,8 @@ class WarehouseTest {
         List.of(),
         List.of(),
         0,
-        List.of());
+        List.of(),
+        "");
   }
 
   @Test
