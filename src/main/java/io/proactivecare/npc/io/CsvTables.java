@@ -41,4 +41,32 @@ public final class CsvTables {
       throw new UncheckedIOException("cannot write " + file, e);
     }
   }
+
+  /**
+   * Writes {@code rows} to {@code file} as they come, without holding them all (e.g. a query's
+   * result): the same quoting as {@link #write}, a null written as an empty field.
+   */
+  public static void stream(Path file, List<String> header, java.util.Iterator<List<String>> rows) {
+    try {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      try (java.io.Writer w =
+          Files.newBufferedWriter(file, java.nio.charset.StandardCharsets.UTF_8)) {
+        com.univocity.parsers.csv.CsvWriter csv =
+            new com.univocity.parsers.csv.CsvWriter(
+                w, new com.univocity.parsers.csv.CsvWriterSettings());
+        csv.writeHeaders(header);
+        while (rows.hasNext()) {
+          List<String> row = rows.next();
+          if (row.size() != header.size()) {
+            throw new IllegalArgumentException(
+                "row of " + row.size() + " fields for " + header.size() + " columns: " + header);
+          }
+          csv.writeRow(row);
+        }
+        csv.close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
 }
