@@ -343,6 +343,7 @@ public final class CohortStep implements Step {
       rows.add(RowFactory.create(f.stage(), f.people()));
     }
     write(ctx, FUNNEL, date, funnel, rows, csv);
+    CohortReadme.write(csv, date, ctx.config().cohort(), ctx.config().costs());
   }
 
   /**

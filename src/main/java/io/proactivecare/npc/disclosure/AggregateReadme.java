@@ -1,0 +1,80 @@
+package io.proactivecare.npc.disclosure;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The README.md of a folder of aggregates in the publish area: what the folder is, each file and
+ * what its columns mean, the units, and the disclosure rules every figure has been through (so a
+ * reader knows what {@code *} means, that figures are rounded to 5, and why parts need not add up
+ * to their total). The rules are written from {@link Disclosure}'s constants, so they cannot drift
+ * from what was applied.
+ */
+public final class AggregateReadme {
+  private AggregateReadme() {}
+
+  /**
+   * One file of the folder.
+   *
+   * @param file its name, e.g. {@code funnel.csv}
+   * @param what what one row is
+   * @param columns each column, in file order, to what it means (with its unit)
+   */
+  public record File(String file, String what, Map<String, String> columns) {}
+
+  /** Writes {@code dir/README.md}. */
+  public static void write(Path dir, String title, String about, List<File> files) {
+    Path readme = dir.resolve("README.md");
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(readme, text(title, about, files), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + readme, e);
+    }
+  }
+
+  static String text(String title, String about, List<File> files) {
+    StringBuilder b = new StringBuilder();
+    b.append("# ").append(title).append("\n\n").append(about).append("\n\n");
+    b.append("## How to read the figures\n\n");
+    b.append(
+        String.format(
+            "Every number here has been through disclosure control (docs/disclosure.md in the"
+                + " Proactive Care Engine) before it left the secure warehouse:%n%n"
+                + "- `%s` means **suppressed**: the true figure is %d to %d, or %d to %d people"
+                + " contribute to it (40 bed days of 3 people is suppressed), or it was hidden"
+                + " because, with a total beside it, it would let a suppressed figure be worked"
+                + " out by subtraction. 0 is a true zero.%n"
+                + "- Every other count or sum is **rounded to the nearest %d** (8 and 12 become 10;"
+                + " 1,003 becomes 1,005), so a published figure is at most %d from the truth.%n"
+                + "- So **parts need not add up to their total**: each figure is rounded on its"
+                + " own, and suppressed parts are missing. Three PCNs of 88, 50 and 29 people are"
+                + " published as 90, 50 and 30 (170) while the area's 167 is published as 165."
+                + " Use the published total rather than adding the parts.%n"
+                + "- **Percentages and ratios are computed from the rounded figures** (a reader who"
+                + " recomputes one from the table gets the same answer), and are empty (`%s`) when"
+                + " either figure is suppressed or the denominator rounds to 0. Percentages run"
+                + " from 0 to 100.%n%n",
+            Disclosure.SUPPRESSED,
+            Disclosure.SMALLEST_SUPPRESSED,
+            Disclosure.LARGEST_SUPPRESSED,
+            Disclosure.SMALLEST_SUPPRESSED,
+            Disclosure.LARGEST_SUPPRESSED,
+            Disclosure.ROUNDING_BASE,
+            Disclosure.ROUNDING_BASE / 2,
+            Disclosure.SUPPRESSED));
+    b.append("## Files\n");
+    for (File f : files) {
+      b.append("\n### `").append(f.file()).append("`\n\n").append(f.what()).append("\n\n");
+      b.append("| Column | Meaning |\n|---|---|\n");
+      f.columns()
+          .forEach((c, m) -> b.append("| `").append(c).append("` | ").append(m).append(" |\n"));
+    }
+    return b.toString();
+  }
+}
