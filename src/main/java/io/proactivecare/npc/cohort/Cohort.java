@@ -260,6 +260,40 @@ public final class Cohort {
           Cols.SOCIAL_CARE_PACKAGE,
           Scoring.MODEL_ID);
 
+  /** What {@link #withEnrolment} adds to the lists, after {@link #LIST_COLUMNS}. */
+  public static final List<String> ENROLMENT_COLUMNS = List.of(Cols.ENROLLED, Cols.ENROLLED_SINCE);
+
+  /**
+   * {@code lists} with whether each person is enrolled in proactive care at {@code date}: an
+   * enrolment dated on or before it that has not ended by it ({@code end_date} empty or after the
+   * date), and the start of that enrolment ({@code enrolled_since}; the latest when several are
+   * open). Without an enrolments table both are null (not known), never "not enrolled".
+   *
+   * @param enrolments conformed enrolments ({@code person_id, enrolment_date, end_date}), if any
+   */
+  public static Dataset<Row> withEnrolment(
+      Dataset<Row> lists, Optional<Dataset<Row>> enrolments, LocalDate date) {
+    if (enrolments.isEmpty()) {
+      return lists
+          .withColumn(Cols.ENROLLED, lit(null).cast(DataTypes.BooleanType))
+          .withColumn(Cols.ENROLLED_SINCE, lit(null).cast(DataTypes.DateType));
+    }
+    Column on = lit(Date.valueOf(date));
+    Dataset<Row> open =
+        enrolments
+            .get()
+            .where(
+                col(Cols.ENROLMENT_DATE)
+                    .leq(on)
+                    .and(col(Cols.END_DATE).isNull().or(col(Cols.END_DATE).gt(on))))
+            .groupBy(Cols.PERSON_ID)
+            .agg(org.apache.spark.sql.functions.max(Cols.ENROLMENT_DATE).as(Cols.ENROLLED_SINCE));
+    return lists
+        .join(open, lists.col(Cols.PERSON_ID).equalTo(open.col(Cols.PERSON_ID)), "left")
+        .drop(open.col(Cols.PERSON_ID))
+        .withColumn(Cols.ENROLLED, col(Cols.ENROLLED_SINCE).isNotNull());
+  }
+
   /**
    * Columns a leaver shows as now when their risk fell, else as last listed: every list column but
    * those that say where the row stands.

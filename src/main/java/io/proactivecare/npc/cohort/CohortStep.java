@@ -170,13 +170,16 @@ public final class CohortStep implements Step {
         ctx.write(
             LIST,
             date.toString(),
-            Cohort.lists(
-                everyone,
-                previous,
-                previousScores.map(t -> read(ctx, t.path())),
-                deaths,
-                date,
-                settings));
+            Cohort.withEnrolment(
+                Cohort.lists(
+                    everyone,
+                    previous,
+                    previousScores.map(t -> read(ctx, t.path())),
+                    deaths,
+                    date,
+                    settings),
+                conformed.optional("enrolments"),
+                date));
 
     CohortReport.Tables tables = CohortReport.build(everyone, lists, settings);
     writeAggregates(ctx, date, tables);
@@ -226,7 +229,7 @@ public final class CohortStep implements Step {
     }
     for (Row r : rows) {
       Map<String, Object> m = new HashMap<>();
-      for (String c : Cohort.LIST_COLUMNS) {
+      for (String c : PcnLists.COLUMNS.keySet()) {
         m.put(c, r.getAs(c));
       }
       byPcn.computeIfAbsent(r.getAs(Cols.PCN_CODE), k -> new ArrayList<>()).add(m);

@@ -17,13 +17,15 @@ import java.util.Map;
 
 /**
  * Each PCN's list for its data lead: a CSV of that PCN's rows only, ordered by risk (the cohort
- * first, then the people leaving it), and COLUMNS.md describing every column, in a folder of its
- * own.
+ * first, then the people leaving it), the same as an Excel workbook, and a README.md saying what
+ * the list is, how to find the people and what every column means, in a folder of its own.
  */
 public final class PcnLists {
   private PcnLists() {}
 
-  /** Every column of a list, in order, with what it means (shipped as COLUMNS.md). */
+  /**
+   * Every column of a list, in order, with what it means (in README.md and the workbook's cover).
+   */
   public static final Map<String, String> COLUMNS = columns();
 
   private static Map<String, String> columns() {
@@ -35,8 +37,8 @@ public final class PcnLists {
         "1 is the highest risk on this list; empty for people leaving the cohort, listed last");
     m.put(
         Cols.PERSON_ID,
-        "the pseudonymised person key; re-identify through your practice's own linkage, never by"
-            + " sharing this file");
+        "the pseudonymised person key (not an NHS number): see 'Finding the people' in README.md"
+            + " for how to find the person in your practice system");
     m.put(Cols.PRACTICE_CODE, "the GP practice the person is registered with (ODS code)");
     m.put(
         Cols.STATUS,
@@ -58,6 +60,12 @@ public final class PcnLists {
         Cols.RETAINED,
         "yes when the person stays only because of stickiness: below the cohort's share but still"
             + " within the wider cohort.stay_share");
+    m.put(
+        Cols.ENROLLED,
+        "yes when the person is already enrolled in proactive care on the as-of date (an"
+            + " enrolment started on or before it and not ended), no when not; empty when the"
+            + " extract had no enrolments to tell");
+    m.put(Cols.ENROLLED_SINCE, "the start of that enrolment (the latest, if several are open)");
     m.put(Cols.AGE, "age in whole years on the as-of date");
     m.put(Cols.SEX, "F, M, I (indeterminate) or U (unknown)");
     m.put(
@@ -78,7 +86,9 @@ public final class PcnLists {
         "yes when the risk percentile rose by at least cohort.rising_points since the previous run");
     m.put(
         Scoring.FACTORS,
-        "the three factors that raise this person's risk most, in plain words, separated by '; '");
+        "up to three clinical or service-use reasons that raise this person's risk most, in plain"
+            + " words, separated by '; ' (age and sex are left out as reasons: they are columns"
+            + " here, and no one can act on them; risk.reasons_leave_out)");
     m.put(Cols.EFI_CATEGORY, "Electronic Frailty Index category: fit, mild, moderate or severe");
     m.put(Cols.EFI_SCORE, "Electronic Frailty Index: deficits present out of 36");
     m.put(Cols.MODERATE_OR_SEVERE_FRAILTY, "yes when the eFI category is moderate or severe");
@@ -95,6 +105,83 @@ public final class PcnLists {
     m.put(Scoring.MODEL_ID, "the risk model that scored the person");
     return java.util.Collections.unmodifiableMap(m);
   }
+
+  /** The readable heading of every column in the workbook, in {@link #COLUMNS}' order. */
+  public static final Map<String, String> HEADERS = headers();
+
+  private static Map<String, String> headers() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(Cols.AS_OF, "As of");
+    m.put(Cols.PCN_CODE, "PCN");
+    m.put(Cols.LIST_RANK, "Rank");
+    m.put(Cols.PERSON_ID, "Person key");
+    m.put(Cols.PRACTICE_CODE, "Practice");
+    m.put(Cols.STATUS, "Status");
+    m.put(Cols.CHANGE_REASON, "Why new or leaving");
+    m.put(Cols.IN_COHORT, "In the cohort");
+    m.put(Cols.IN_COHORT_SINCE, "In the cohort since");
+    m.put(Cols.RETAINED, "Kept by stickiness");
+    m.put(Cols.ENROLLED, "Enrolled in proactive care");
+    m.put(Cols.ENROLLED_SINCE, "Enrolled since");
+    m.put(Cols.AGE, "Age");
+    m.put(Cols.SEX, "Sex");
+    m.put(Scoring.PROBABILITY, "Risk (12 months)");
+    m.put(Scoring.PERCENTILE, "Risk percentile");
+    m.put(Scoring.BAND, "Risk band");
+    m.put(Cols.COHORT_RANK, "Rank in the area");
+    m.put(Cols.PREVIOUS_RISK_PERCENTILE, "Previous risk percentile");
+    m.put(Cols.RISING_RISK, "Rising risk");
+    m.put(Scoring.FACTORS, "Main reasons for the risk");
+    m.put(Cols.EFI_CATEGORY, "Frailty (eFI)");
+    m.put(Cols.EFI_SCORE, "eFI score");
+    m.put(Cols.MODERATE_OR_SEVERE_FRAILTY, "Moderate or severe frailty");
+    m.put(Cols.EMERGENCY_ADMISSIONS_12M, "Emergency admissions (12 months)");
+    m.put(Cols.UNPLANNED_BED_DAYS_12M, "Unplanned bed days (12 months)");
+    m.put(Cols.AE_ATTENDANCES_12M, "A&E attendances (12 months)");
+    m.put(Cols.OUTPATIENT_ATTENDANCES_12M, "Outpatient appointments (12 months)");
+    m.put(Cols.SOCIAL_CARE_ACTIVE, "Social care now");
+    m.put(Cols.SOCIAL_CARE_PACKAGE, "Social care package");
+    m.put(Scoring.MODEL_ID, "Risk model");
+    if (!m.keySet().equals(COLUMNS.keySet())) {
+      throw new IllegalStateException("a list column without a heading, or the reverse");
+    }
+    return java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** Who may see a list (%s: the PCN). */
+  static final String SENSITIVITY =
+      "CONFIDENTIAL: patient-level information for %s's data lead and the care team, for direct"
+          + " care only. Keep it in your secure clinical system or NHS mail; do not print,"
+          + " email outside NHS mail, or share it with anyone outside the PCN. Delete superseded"
+          + " lists.";
+
+  /** How the list was made, for people who did not read docs/cohort.md. */
+  static final String HOW_MADE =
+      "Everyone aged 18 or over (cohort.min_age) registered with a practice in the area (not living in a care home,"
+          + " not on the palliative care register) was given a risk score: the chance of an"
+          + " emergency hospital admission or death in the next 12 months, from their GP record,"
+          + " hospital and A&E activity and social care, by the risk model named above. The"
+          + " highest-risk share across the area (cohort.share, 5% by default) form the cohort; each person is on"
+          + " the list of the PCN their practice belongs to. Compared with the previous list,"
+          + " each person is new, continuing, or leaving (with why). The risk is a prompt for a"
+          + " clinical review, not a diagnosis: check the record before contacting anyone.";
+
+  /** How a PCN finds its people in the practice system. */
+  static final String REIDENTIFICATION =
+      "The person key is a pseudonym, not an NHS number. It was made from the NHS number by the"
+          + " organisation that supplied the extract (the data controller's pseudonymisation"
+          + " service, named in your data sharing agreement), which alone holds the key; the"
+          + " Proactive Care Engine never sees NHS numbers and cannot reverse it. To find the"
+          + " people, the PCN's data lead sends the list's person keys to the key holder through"
+          + " its agreed re-identification route (or uses the re-identification function it"
+          + " provides in your population health tool) and receives the NHS numbers of the"
+          + " people registered with your practices only; then search the practice system by"
+          + " NHS number. Never try to match people by age, sex and practice.";
+
+  /** How the list sheet is ordered. */
+  static final String ORDER =
+      "One row per person: the cohort first, highest risk first (Rank 1), then the people"
+          + " leaving the cohort. Filters are on every column; the header row stays in view.";
 
   /** The file name of a PCN's list. */
   public static String fileName(String pcn, LocalDate date) {
@@ -120,10 +207,11 @@ public final class PcnLists {
       text.add(line);
     }
     CsvTables.write(dir.resolve(fileName(pcn, date)), header, text);
+    PcnWorkbook.write(dir.resolve(PcnWorkbook.fileName(pcn, date)), pcn, date, rows);
     try {
-      Files.writeString(dir.resolve("COLUMNS.md"), columnsDoc(pcn, date), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(README), readme(pcn, date), StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + dir.resolve("COLUMNS.md"), e);
+      throw new UncheckedIOException("cannot write " + dir.resolve(README), e);
     }
   }
 
@@ -152,20 +240,32 @@ public final class PcnLists {
     return v.toString();
   }
 
-  /** COLUMNS.md: what the list is, who may see it, and every column. */
-  static String columnsDoc(String pcn, LocalDate date) {
+  /** The README of a list's folder. */
+  public static final String README = "README.md";
+
+  /**
+   * README.md: what the list is, who may see it, how it was made, how to find the people, the
+   * files, and every column.
+   */
+  static String readme(String pcn, LocalDate date) {
     StringBuilder b = new StringBuilder();
     b.append("# Proactive care cohort list: ").append(pcn).append(", as of ").append(date);
-    b.append("\n\n");
-    b.append("Patient-level and confidential: for ")
+    b.append("\n\n**").append(SENSITIVITY.formatted(pcn)).append("**\n\n");
+    b.append("Every row is a person registered with a practice in ")
         .append(pcn)
-        .append("'s data lead only. Every row is a person registered with a practice in ")
-        .append(pcn)
+        .append(" (or, for people leaving, registered there at the previous run).\n\n");
+    b.append("## Files\n\n")
+        .append("- `")
+        .append(PcnWorkbook.fileName(pcn, date))
         .append(
-            " (or, for people leaving, registered there at the previous run). The file lists the"
-                + " cohort first, highest risk first, then the people leaving it. See"
-                + " docs/cohort.md in the Proactive Care Engine for how the cohort is chosen.\n\n");
-    b.append("| Column | Meaning |\n|---|---|\n");
+            "`: the list as an Excel workbook, with a cover sheet saying what it is and a sheet")
+        .append(" of the people with readable headings, filters and formats.\n- `")
+        .append(fileName(pcn, date))
+        .append("`: the same rows and values as CSV, with the column names below.\n\n");
+    b.append("## How the list was made\n\n").append(HOW_MADE).append(' ').append(ORDER);
+    b.append(" docs/cohort.md in the Proactive Care Engine has the rules in full.\n\n");
+    b.append("## Finding the people\n\n").append(REIDENTIFICATION).append("\n\n");
+    b.append("## Columns\n\n| Column | Meaning |\n|---|---|\n");
     COLUMNS.forEach((c, m) -> b.append("| `").append(c).append("` | ").append(m).append(" |\n"));
     return b.toString();
   }

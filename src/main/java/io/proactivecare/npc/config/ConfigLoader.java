@@ -214,7 +214,8 @@ public final class ConfigLoader {
             "seed",
             "regression_lambda",
             "trees",
-            "band_shares"));
+            "band_shares",
+            "reasons_leave_out"));
     risk.child("trees")
         .rejectUnknown(
             Set.of("count", "max_depth", "max_nodes", "node_size", "shrinkage", "subsample"));
@@ -590,7 +591,22 @@ public final class ConfigLoader {
             t.integer("node_size", 1, 1_000_000),
             t.number("shrinkage", 1e-6, 1),
             t.number("subsample", 0.01, 1)),
-        bands);
+        bands,
+        reasonsLeaveOut(r));
+  }
+
+  /** Feature names: lower-case words joined by underscores, as the features table has them. */
+  private static List<String> reasonsLeaveOut(YamlNode r) {
+    List<String> names = r.stringList("reasons_leave_out");
+    for (String name : names) {
+      if (!name.matches("[a-z][a-z0-9_]*")) {
+        throw r.bad(
+            "reasons_leave_out",
+            r.value("reasons_leave_out").orElseThrow(),
+            "feature names as in features/person, e.g. [age, sex]");
+      }
+    }
+    return names;
   }
 
   private static List<String> nonEmpty(YamlNode n, String key) {

@@ -18,6 +18,8 @@ import java.util.List;
  * @param regressionLambda the logistic regression's L2 penalty
  * @param trees the boosted trees' settings
  * @param bandShares the top shares that make the bands very high, high and moderate
+ * @param reasonsLeaveOut features never given as a person's reasons (a categorical one by its
+ *     column): those the lists show as columns and no one can act on, e.g. age and sex
  */
 public record RiskSettings(
     List<Integer> trainingCutoffsMonths,
@@ -31,10 +33,12 @@ public record RiskSettings(
     long seed,
     double regressionLambda,
     Trees trees,
-    List<Double> bandShares) {
+    List<Double> bandShares,
+    List<String> reasonsLeaveOut) {
   public RiskSettings {
     trainingCutoffsMonths = List.copyOf(trainingCutoffsMonths);
     bandShares = List.copyOf(bandShares);
+    reasonsLeaveOut = List.copyOf(reasonsLeaveOut);
   }
 
   /** Gradient-boosted trees: number, depth, leaves, smallest node, learning rate, row sample. */

@@ -23,9 +23,13 @@ public record Reasons(Map<String, String> deficitNames, int recencyCap, int rece
 
   /**
    * The phrases of the features with the largest positive contributions, at most {@code k}, each
-   * phrase once (the eFI score and deficit count say the same thing).
+   * phrase once (the eFI score and deficit count say the same thing), leaving out the features
+   * named in {@code leaveOut} (a categorical feature by its column, e.g. {@code sex}): those a list
+   * already shows as columns and no one can act on, such as age, so the next clinical or modifiable
+   * reasons take their place (risk.reasons_leave_out, docs/model.md).
    */
-  public List<String> top(Encoder encoder, double[] contributions, Row row, int k) {
+  public List<String> top(
+      Encoder encoder, double[] contributions, Row row, int k, Set<String> leaveOut) {
     List<String> names = encoder.names();
     Integer[] order = new Integer[names.size()];
     for (int i = 0; i < order.length; i++) {
@@ -42,7 +46,11 @@ public record Reasons(Map<String, String> deficitNames, int recencyCap, int rece
       if (out.size() == k || contributions[i] <= 0) {
         break;
       }
-      String phrase = phrase(names.get(i), row);
+      String feature = names.get(i);
+      if (leaveOut.contains(feature.split("=", 2)[0])) {
+        continue;
+      }
+      String phrase = phrase(feature, row);
       if (phrase != null) {
         out.add(phrase);
       }

@@ -12,6 +12,7 @@ import io.proactivecare.npc.config.RiskSettings;
 import io.proactivecare.npc.schema.Cols;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Column;
@@ -71,6 +72,7 @@ public final class Scoring {
     Broadcast<RiskModel> shared =
         new org.apache.spark.api.java.JavaSparkContext(adults.sparkSession().sparkContext())
             .broadcast(model);
+    Set<String> leaveOut = Set.copyOf(settings.reasonsLeaveOut());
     MapPartitionsFunction<Row, Row> scoreAll =
         rows -> {
           RiskModel m = shared.value();
@@ -79,7 +81,8 @@ public final class Scoring {
             Row r = rows.next();
             double[] x = m.encoder().encode(r);
             double p = m.probability(x);
-            List<String> why = m.reasons().top(m.encoder(), m.learner().contributions(x), r, 3);
+            List<String> why =
+                m.reasons().top(m.encoder(), m.learner().contributions(x), r, 3, leaveOut);
             out.add(
                 RowFactory.create(
                     r.getAs(Cols.PERSON_ID),

@@ -151,6 +151,8 @@ public final class Cols {
   public static final String RISING_RISK = "rising_risk";
   public static final String MODERATE_OR_SEVERE_FRAILTY = "moderate_or_severe_frailty";
   public static final String COST_12M = "cost_12m";
+  public static final String ENROLLED = "enrolled";
+  public static final String ENROLLED_SINCE = "enrolled_since";
 
   // Evaluation against matched controls
   public static final String INDEX_DATE = "index_date";

@@ -56,7 +56,7 @@ class CohortCommandIT {
   private static final String D1 = "2024-09-30";
   private static final String D2 = "2025-03-31";
 
-  /** The leaving reasons the list documents (COLUMNS.md and the issue), independent of the code. */
+  /** The leaving reasons the list documents (README.md and the issue), independent of the code. */
   private static final Set<String> LEAVING_REASONS =
       Set.of(
           "died",
@@ -321,7 +321,7 @@ class CohortCommandIT {
         case "new" -> {
           assertNotEquals(row.pcn(), was, "new but on this PCN's list before: " + row);
           assertEquals(was == null ? "joined" : "moved_in", row.reason(), row.toString());
-          // In the cohort since it last joined, unbroken (COLUMNS.md): a move keeps the date.
+          // In the cohort since it last joined, unbroken (README.md): a move keeps the date.
           assertEquals(was == null ? D2 : D1, row.since(), row.toString());
           assertTrue(row.inCohort(), row.toString());
         }
@@ -416,13 +416,13 @@ class CohortCommandIT {
         String csvName = "cohort-" + pcn + "-" + date + ".csv";
         try (Stream<Path> s = Files.list(dir)) {
           assertEquals(
-              Set.of(csvName, "COLUMNS.md"),
+              Set.of(csvName, "cohort-" + pcn + "-" + date + ".xlsx", "README.md"),
               s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
               dir.toString());
         }
-        String doc = Files.readString(dir.resolve("COLUMNS.md"));
+        String doc = Files.readString(dir.resolve("README.md"));
         for (String c : columns) {
-          assertTrue(doc.contains("`" + c + "`"), "COLUMNS.md of " + dir + " lacks " + c);
+          assertTrue(doc.contains("`" + c + "`"), "README.md of " + dir + " lacks " + c);
         }
         List<String[]> csv = readCsv(dir.resolve(csvName));
         assertEquals(columns, List.of(csv.get(0)), "header of " + csvName);

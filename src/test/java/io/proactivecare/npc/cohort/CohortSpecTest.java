@@ -170,7 +170,9 @@ class CohortSpecTest {
                 p.probability(),
                 p.percentile(),
                 "high",
-                scala.jdk.javaapi.CollectionConverters.asScala(List.of("aged " + p.age())).toSeq(),
+                scala.jdk.javaapi.CollectionConverters.asScala(
+                        List.of("1 emergency admission in the last year"))
+                    .toSeq(),
                 "m1"));
       }
     }

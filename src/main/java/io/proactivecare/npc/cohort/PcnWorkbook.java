@@ -1,0 +1,195 @@
+package io.proactivecare.npc.cohort;
+
+import io.proactivecare.npc.risk.Scoring;
+import io.proactivecare.npc.schema.Cols;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.apache.poi.ss.usermodel.Cell;
+import org.apache.poi.ss.usermodel.CellStyle;
+import org.apache.poi.ss.usermodel.Font;
+import org.apache.poi.ss.usermodel.Row;
+import org.apache.poi.ss.usermodel.Sheet;
+import org.apache.poi.ss.util.CellRangeAddress;
+import org.apache.poi.xssf.usermodel.XSSFWorkbook;
+
+/**
+ * A PCN's list as an Excel workbook for its data lead: a cover sheet (the PCN, the date, the model,
+ * how the list was made, how to find the people, the sensitivity notice and what every column
+ * means), then the list itself, the same rows and values as the CSV, with readable headers, the
+ * header row frozen, filters on, widths to fit and number formats (Apache POI).
+ */
+final class PcnWorkbook {
+  private PcnWorkbook() {}
+
+  static final String COVER = "About this list";
+  static final String LIST = "List";
+
+  /** The workbook's file name. */
+  static String fileName(String pcn, LocalDate date) {
+    return "cohort-" + pcn + "-" + date + ".xlsx";
+  }
+
+  static void write(Path file, String pcn, LocalDate date, List<Map<String, Object>> rows) {
+    try (XSSFWorkbook book = new XSSFWorkbook()) {
+      Styles styles = new Styles(book);
+      cover(book.createSheet(COVER), styles, pcn, date, rows);
+      list(book.createSheet(LIST), styles, rows);
+      book.setActiveSheet(1);
+      try (OutputStream out = Files.newOutputStream(file)) {
+        book.write(out);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** The cell styles: made once per workbook (Excel allows a limited number). */
+  private static final class Styles {
+    final CellStyle header;
+    final CellStyle title;
+    final CellStyle wrap;
+    final CellStyle date;
+    final CellStyle whole;
+    final CellStyle percent;
+    final CellStyle oneDecimal;
+    final CellStyle threeDecimals;
+
+    Styles(XSSFWorkbook book) {
+      Font bold = book.createFont();
+      bold.setBold(true);
+      header = book.createCellStyle();
+      header.setFont(bold);
+      header.setWrapText(true);
+      Font big = book.createFont();
+      big.setBold(true);
+      big.setFontHeightInPoints((short) 14);
+      title = book.createCellStyle();
+      title.setFont(big);
+      wrap = book.createCellStyle();
+      wrap.setWrapText(true);
+      wrap.setVerticalAlignment(org.apache.poi.ss.usermodel.VerticalAlignment.TOP);
+      var formats = book.createDataFormat();
+      date = book.createCellStyle();
+      date.setDataFormat(formats.getFormat("yyyy-mm-dd"));
+      whole = book.createCellStyle();
+      whole.setDataFormat(formats.getFormat("0"));
+      percent = book.createCellStyle();
+      percent.setDataFormat(formats.getFormat("0.0%"));
+      oneDecimal = book.createCellStyle();
+      oneDecimal.setDataFormat(formats.getFormat("0.0"));
+      threeDecimals = book.createCellStyle();
+      threeDecimals.setDataFormat(formats.getFormat("0.000"));
+    }
+  }
+
+  private static void cover(
+      Sheet sheet, Styles s, String pcn, LocalDate date, List<Map<String, Object>> rows) {
+    TreeSet<String> models = new TreeSet<>();
+    long members = 0;
+    for (Map<String, Object> r : rows) {
+      if (r.get(Scoring.MODEL_ID) != null) {
+        models.add(r.get(Scoring.MODEL_ID).toString());
+      }
+      if (Boolean.TRUE.equals(r.get(Cols.IN_COHORT))) {
+        members++;
+      }
+    }
+    int[] at = {0};
+    line(sheet, at, s.title, "Proactive care cohort list: " + pcn + ", as of " + date, "");
+    at[0]++;
+    line(sheet, at, s.header, "PCN", pcn);
+    line(sheet, at, s.header, "As of", date.toString());
+    line(sheet, at, s.header, "People in the cohort", String.valueOf(members));
+    line(sheet, at, s.header, "Leaving the cohort", String.valueOf(rows.size() - members));
+    line(sheet, at, s.header, "Risk model", String.join(", ", models));
+    line(sheet, at, s.header, "Sensitivity", PcnLists.SENSITIVITY.formatted(pcn));
+    line(sheet, at, s.header, "How the list was made", PcnLists.HOW_MADE);
+    line(sheet, at, s.header, "Finding the people", PcnLists.REIDENTIFICATION);
+    line(sheet, at, s.header, "The sheet '" + LIST + "'", PcnLists.ORDER);
+    at[0]++;
+    line(sheet, at, s.header, "Column", "Meaning");
+    for (Map.Entry<String, String> c : PcnLists.COLUMNS.entrySet()) {
+      line(
+          sheet,
+          at,
+          s.header,
+          PcnLists.HEADERS.get(c.getKey()),
+          c.getValue() + " (" + c.getKey() + " in the CSV)");
+    }
+    sheet.setColumnWidth(0, 32 * 256);
+    sheet.setColumnWidth(1, 110 * 256);
+    for (int i = 1; i < at[0]; i++) {
+      Row r = sheet.getRow(i);
+      if (r != null && r.getCell(1) != null) {
+        r.getCell(1).setCellStyle(s.wrap);
+      }
+    }
+  }
+
+  private static void line(Sheet sheet, int[] at, CellStyle style, String label, String text) {
+    Row r = sheet.createRow(at[0]++);
+    Cell a = r.createCell(0);
+    a.setCellValue(label);
+    a.setCellStyle(style);
+    r.createCell(1).setCellValue(text);
+  }
+
+  private static void list(Sheet sheet, Styles s, List<Map<String, Object>> rows) {
+    List<String> columns = List.copyOf(PcnLists.COLUMNS.keySet());
+    Row head = sheet.createRow(0);
+    for (int i = 0; i < columns.size(); i++) {
+      Cell c = head.createCell(i);
+      c.setCellValue(PcnLists.HEADERS.get(columns.get(i)));
+      c.setCellStyle(s.header);
+    }
+    int[] widest = new int[columns.size()];
+    for (int i = 0; i < columns.size(); i++) {
+      widest[i] = Math.min(24, PcnLists.HEADERS.get(columns.get(i)).length());
+    }
+    for (int n = 0; n < rows.size(); n++) {
+      Row row = sheet.createRow(n + 1);
+      for (int i = 0; i < columns.size(); i++) {
+        String column = columns.get(i);
+        Object v = rows.get(n).get(column);
+        if (v == null) {
+          continue;
+        }
+        Cell c = row.createCell(i);
+        if (v instanceof Number num) {
+          c.setCellValue(num.doubleValue());
+          c.setCellStyle(
+              switch (column) {
+                case Scoring.PROBABILITY -> s.percent;
+                case Scoring.PERCENTILE, Cols.PREVIOUS_RISK_PERCENTILE -> s.oneDecimal;
+                default -> v instanceof Double ? s.threeDecimals : s.whole;
+              });
+          widest[i] = Math.max(widest[i], 8);
+        } else if (v instanceof java.sql.Date d) {
+          c.setCellValue(d.toLocalDate());
+          c.setCellStyle(s.date);
+          widest[i] = Math.max(widest[i], 10);
+        } else if (v instanceof LocalDate d) {
+          c.setCellValue(d);
+          c.setCellStyle(s.date);
+          widest[i] = Math.max(widest[i], 10);
+        } else {
+          String text = PcnLists.format(column, v);
+          c.setCellValue(text);
+          widest[i] = Math.max(widest[i], Math.min(text.length(), 80));
+        }
+      }
+    }
+    for (int i = 0; i < columns.size(); i++) {
+      sheet.setColumnWidth(i, (widest[i] + 2) * 256);
+    }
+    sheet.createFreezePane(0, 1);
+    sheet.setAutoFilter(new CellRangeAddress(0, Math.max(rows.size(), 1), 0, columns.size() - 1));
+  }
+}
