@@ -67,7 +67,7 @@ public final class Matching {
   }
 
   /**
-   * Matches within blocks.
+   * Matches within blocks of index date and the strata of {@code evaluation.exact}.
    *
    * @param scored {@code person_id, index_date, role, propensity_logit} and the exact columns
    * @param caliper the caliper in logit units (infinite for none)
@@ -78,11 +78,24 @@ public final class Matching {
       double caliper,
       int ratio,
       GreedyMatcher.Order order) {
+    return matchOn(scored, exact.stream().map(Matching::stratum).toList(), caliper, ratio, order);
+  }
+
+  /**
+   * Matches within blocks of index date and the values of {@code exact}, expressions over {@code
+   * scored} (e.g. {@link #stratum} of each engine stratum, or a user's own columns).
+   */
+  public static Dataset<Row> matchOn(
+      Dataset<Row> scored,
+      List<Column> exact,
+      double caliper,
+      int ratio,
+      GreedyMatcher.Order order) {
     List<Column> key = new ArrayList<>();
     key.add(date_format(col(Cols.INDEX_DATE), "yyyy-MM-dd"));
-    for (String s : exact) {
+    for (Column s : exact) {
       // A missing value is its own stratum, never matched to a present one.
-      key.add(org.apache.spark.sql.functions.coalesce(stratum(s), lit("?")));
+      key.add(org.apache.spark.sql.functions.coalesce(s.cast("string"), lit("?")));
     }
     Dataset<Row> blocked =
         scored.select(

@@ -17,13 +17,33 @@ import org.apache.spark.sql.types.StructType;
  *
  * @param numeric feature columns used as numbers (int, double or boolean)
  * @param categories categorical columns, each with the levels it one-hot encodes
+ * @param missingFlags columns whose missingness is an entry of its own (1 when null), after the
+ *     numbers: the deprivation decile for the engine's features, none for a table whose covariates
+ *     are complete (a model saved before this field existed reads it as the deprivation decile)
  */
-public record Encoder(List<String> numeric, List<Category> categories) implements Serializable {
+public record Encoder(List<String> numeric, List<Category> categories, List<String> missingFlags)
+    implements Serializable {
   /** A categorical column and its levels; a value outside them encodes as all zeros. */
   public record Category(String column, List<String> levels) implements Serializable {}
 
   /** The name of the deprivation-unknown indicator. */
   public static final String IMD_UNKNOWN = "imd_unknown";
+
+  public Encoder {
+    numeric = List.copyOf(numeric);
+    categories = List.copyOf(categories);
+    missingFlags = missingFlags == null ? List.of(Cols.IMD_DECILE) : List.copyOf(missingFlags);
+  }
+
+  /** The engine's encoding of feature columns: numbers, a missing-deprivation flag, categories. */
+  public Encoder(List<String> numeric, List<Category> categories) {
+    this(numeric, categories, List.of(Cols.IMD_DECILE));
+  }
+
+  /** The name of the entry flagging a missing {@code column}. */
+  static String unknown(String column) {
+    return column.equals(Cols.IMD_DECILE) ? IMD_UNKNOWN : column + "_unknown";
+  }
 
   /**
    * Columns that identify a row and are never features, and social care's 12-month cost (kept for
@@ -66,7 +86,7 @@ public record Encoder(List<String> numeric, List<Category> categories) implement
   /** The names of the vector's entries, in order. */
   public List<String> names() {
     List<String> out = new ArrayList<>(numeric);
-    out.add(IMD_UNKNOWN);
+    missingFlags.forEach(c -> out.add(unknown(c)));
     for (Category c : categories) {
       for (String level : c.levels()) {
         out.add(c.column() + "=" + level);
@@ -82,6 +102,7 @@ public record Encoder(List<String> numeric, List<Category> categories) implement
   /** Every column the encoder reads. */
   public List<String> columns() {
     List<String> out = new ArrayList<>(numeric);
+    missingFlags.stream().filter(c -> !out.contains(c)).forEach(out::add);
     categories.forEach(c -> out.add(c.column()));
     return out;
   }
@@ -115,13 +136,15 @@ public record Encoder(List<String> numeric, List<Category> categories) implement
               org.apache.spark.sql.functions.col(c).cast("double"),
               org.apache.spark.sql.functions.lit(0.0)));
     }
-    out.add(
-        org.apache
-            .spark
-            .sql
-            .functions
-            .when(org.apache.spark.sql.functions.col(Cols.IMD_DECILE).isNull(), 1.0)
-            .otherwise(0.0));
+    for (String c : missingFlags) {
+      out.add(
+          org.apache
+              .spark
+              .sql
+              .functions
+              .when(org.apache.spark.sql.functions.col(c).isNull(), 1.0)
+              .otherwise(0.0));
+    }
     for (Category c : categories) {
       for (String level : c.levels()) {
         out.add(
@@ -153,7 +176,9 @@ public record Encoder(List<String> numeric, List<Category> categories) implement
       Object v = row.getAs(c);
       x[i++] = value(v, c);
     }
-    x[i++] = row.getAs(Cols.IMD_DECILE) == null ? 1 : 0;
+    for (String c : missingFlags) {
+      x[i++] = row.getAs(c) == null ? 1 : 0;
+    }
     for (Category c : categories) {
       Object v = row.getAs(c.column());
       for (String level : c.levels()) {
