@@ -54,6 +54,12 @@ public final class Errors {
         cause);
   }
 
+  /** A table refused as a whole by a command that reads it (not ingest): a column, its rows. */
+  public static NpcException refused(Path file, String problem, String fix) {
+    return new NpcException(
+        ExitCode.INPUT_REFUSED, "Refused " + file + ": " + problem + "; " + fix, null);
+  }
+
   /** An input file refused because of one row (e.g. identifiable data). */
   public static NpcException inputRow(
       Path file, long row, String column, String problem, String fix) {
