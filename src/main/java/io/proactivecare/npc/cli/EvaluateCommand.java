@@ -25,24 +25,26 @@ import picocli.CommandLine.Spec;
     description = {
       "Evaluate proactive care against matched controls (docs/evaluation.md).",
       "",
-      "Gives each enrolled person an index date (evaluation.index_date), builds the risk set of",
-      "eligible people not enrolled then, measures everyone's covariates the day before, fits a",
-      "propensity model, matches each enrolled person to evaluation.ratio controls (greedy nearest",
-      "neighbour on the logit, caliper evaluation.caliper SDs, exact on evaluation.exact and the",
-      "index date), checks balance, counts outcomes in the windows before and after, and",
-      "estimates the effect with bootstrap and cluster-robust intervals, overall and by",
-      "evaluation.breakdowns. Publishes evaluation/* to the warehouse and the",
-      "disclosure-controlled aggregates to PUBLISH/aggregate/DATE/evaluation/. Reads the",
-      "published extract: run the nightly job (or npc ingest) first. Set any method option with",
-      "--set evaluation.KEY=VALUE (e.g. --set evaluation.ratio=2).",
+      "Gives each enrolled person an index date (evaluation.index_date), builds the risk set of"
+          + " eligible people not enrolled then, measures everyone's covariates the day before,"
+          + " fits a propensity model, matches each enrolled person to evaluation.ratio controls"
+          + " (greedy nearest neighbour on the logit, caliper evaluation.caliper SDs, exact on"
+          + " evaluation.exact and the index date), checks balance, counts outcomes in the windows"
+          + " before and after, and estimates the effect with bootstrap and cluster-robust"
+          + " intervals, overall and by evaluation.breakdowns. Publishes evaluation/* to the"
+          + " warehouse and the disclosure-controlled aggregates to"
+          + " PUBLISH/aggregate/DATE/evaluation/. Reads the published extract: run the nightly job"
+          + " (or npc ingest) first. Set any method option with --set evaluation.KEY=VALUE (e.g."
+          + " --set evaluation.ratio=2).",
       "",
-      "With --candidates FILE, runs the same method (propensity, matching, balance, estimates,",
-      "attrition, disclosure control, the same evaluation.* options) on a table you prepared: one",
-      "row per person (and index date) with an id, a treated flag (1/0 or true/false), an optional",
-      "index date, covariates and outcome columns, named by the options below or a --columns",
-      "YAML (options win). No warehouse is needed. Writes the tables as Parquet and the",
-      "aggregates as CSV to --out, replacing it only when the run is complete. See",
-      "docs/evaluation.md, section \"Your own candidates table\", and docs/examples/.",
+      "With --candidates FILE, runs the same method (propensity, matching, balance, estimates,"
+          + " attrition, disclosure control, and the same evaluation.* options and --set) on a"
+          + " table you prepared: one row per person (and index date) with an id, a treated flag"
+          + " (1/0 or true/false), an optional index date, covariates and outcome columns, named"
+          + " by the options below or a --columns YAML (options win). No warehouse or extract is"
+          + " needed and --as-of does not apply. Writes the tables as Parquet and the aggregates"
+          + " as CSV to --out, replacing it only when the run is complete. See docs/evaluation.md,"
+          + " section 11, and docs/examples/candidates.csv with its candidates.yaml.",
       ""
     })
 final class EvaluateCommand implements Callable<Integer> {

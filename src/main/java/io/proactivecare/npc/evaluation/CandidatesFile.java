@@ -76,8 +76,13 @@ public final class CandidatesFile {
           Cols.MATCH_WEIGHT,
           Cols.UNMATCHED_REASON);
 
-  /** The table made ready for the method. */
+  /**
+   * The table made ready for the method.
+   *
+   * @param source the checked rows, cached while the method reads them
+   */
   public record Prepared(
+      Dataset<Row> source,
       Dataset<Row> candidates,
       Dataset<Row> outcomes,
       MatchedAnalysis.Design design,
@@ -98,12 +103,14 @@ public final class CandidatesFile {
     Path target = out.toAbsolutePath().normalize();
     refuseForeignFolder(target);
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp-" + UUID.randomUUID());
+    Prepared p = null;
     try {
       Files.createDirectories(tmp);
-      Prepared p = prepare(spark, spec, s);
+      p = prepare(spark, spec, s);
+      Prepared ready = p;
       MatchedAnalysis.Result result =
           MatchedAnalysis.run(
-              p.candidates(), c -> p.outcomes(), p.design(), s, sink(spark, tmp, notes));
+              p.candidates(), c -> ready.outcomes(), p.design(), s, sink(spark, tmp, notes));
       Files.writeString(
           tmp.resolve(MARKER),
           "npc evaluate --candidates "
@@ -119,12 +126,14 @@ public final class CandidatesFile {
               + ", matched controls: "
               + result.matchedControls()
               + "\n");
-      p.candidates().unpersist();
       replace(tmp, target);
       return result;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + tmp, e);
     } finally {
+      if (p != null) {
+        p.source().unpersist();
+      }
       delete(tmp);
     }
   }
@@ -404,7 +413,7 @@ public final class CandidatesFile {
             List.of(new MatchedAnalysis.Count("treated", nTreated)),
             "candidate rows",
             controls -> List.of());
-    return new Prepared(candidates, outcomes, design, nTreated, n - nTreated);
+    return new Prepared(numbered, candidates, outcomes, design, nTreated, n - nTreated);
   }
 
   /** A check of one column: the rows where {@code bad} holds are refused. */
