@@ -180,8 +180,11 @@ public final class CandidatesFile {
     }
   }
 
-  /** Tables as Parquet folders in {@code dir}, named without the "evaluation/" prefix. */
-  private static MatchedAnalysis.Sink sink(SparkSession spark, Path dir, Consumer<String> notes) {
+  /**
+   * Tables as Parquet folders in {@code dir}, named without the "evaluation/" prefix; aggregates
+   * also as CSV there.
+   */
+  static MatchedAnalysis.Sink sink(SparkSession spark, Path dir, Consumer<String> notes) {
     return new MatchedAnalysis.Sink() {
       @Override
       public Dataset<Row> write(String name, Dataset<Row> data) {
@@ -192,7 +195,11 @@ public final class CandidatesFile {
 
       @Override
       public void aggregate(String name, StructType schema, List<Row> rows) {
-        write(name, spark.createDataFrame(rows, schema).coalesce(1));
+        spark
+            .createDataFrame(rows, schema)
+            .coalesce(1)
+            .write()
+            .parquet(dir.resolve(EvaluationStep.shortName(name)).toString());
         EvaluationStep.writeCsv(dir, name, schema, rows, (r, i) -> false);
       }
 
