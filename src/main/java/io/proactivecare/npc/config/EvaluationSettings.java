@@ -75,7 +75,10 @@ public record EvaluationSettings(
   public static final String IMD_QUINTILE = "imd_quintile";
   public static final List<String> STRATA = List.of(SEX, AGE_BAND, PCN, IMD_QUINTILE);
 
-  /** Emergency admissions in the 12 months before the index date, banded 0, 1, 2, 3+. */
+  /**
+   * Emergency admissions in the 12 months before the index date, banded 0, 1, 2, 3+, and whether
+   * one was in the recent window.
+   */
   public static final String PRIOR_ADMISSIONS = "prior_admissions";
 
   /** What {@code exact} may name: the strata and the banded prior admissions. */

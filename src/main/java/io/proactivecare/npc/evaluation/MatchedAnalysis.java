@@ -100,6 +100,13 @@ public final class MatchedAnalysis {
       String candidatesLabel,
       java.util.function.Function<List<Row>, List<Count>> afterMatching) {}
 
+  /** Adds "{@code part} N.N s" since {@code since} to {@code timings}; returns now. */
+  private static long lap(List<String> timings, String part, long since) {
+    long now = System.nanoTime();
+    timings.add(String.format(Locale.ROOT, "%s %.1f s", part, (now - since) / 1e9));
+    return now;
+  }
+
   /** What the analysis found, for the caller's own notes and checks. */
   public record Result(long treated, long matchedTreated, long matchedControls) {}
 
@@ -116,7 +123,10 @@ public final class MatchedAnalysis {
       Design design,
       EvaluationSettings s,
       Sink sink) {
+    long started = System.nanoTime();
+    List<String> timings = new ArrayList<>();
     Map<String, Long> roles = countBy(analysed, Cols.ROLE);
+    started = lap(timings, "covariates", started);
     long treatedEligible = roles.getOrDefault(RiskSets.TREATED, 0L);
     long candidateRows = roles.getOrDefault(RiskSets.CANDIDATE, 0L);
 
@@ -148,6 +158,7 @@ public final class MatchedAnalysis {
                 lit(1.0)
                     .divide(lit(1.0).plus(org.apache.spark.sql.functions.exp(logit.multiply(-1)))));
     Dataset<Row> candidates = sink.write(EvaluationStep.CANDIDATES, scored);
+    started = lap(timings, "propensity model and scores", started);
 
     // Matching within blocks of index date and exact strata.
     Row spread = candidates.agg(stddev_samp(Cols.PROPENSITY_LOGIT)).first();
@@ -161,9 +172,11 @@ public final class MatchedAnalysis {
         sink.write(
             EvaluationStep.MATCHED,
             Matching.matchOn(candidates, design.exact(), caliper, s.ratio(), order));
+    started = lap(timings, "matching", started);
 
     // Outcomes before and after the index date, for everyone analysed.
     Dataset<Row> outcomes = sink.write(EvaluationStep.OUTCOMES, outcomesOf.apply(candidates));
+    started = lap(timings, "outcomes", started);
 
     // The matched sample on the driver: one row per matched person, with the set's groups and
     // each measure's values.
@@ -195,14 +208,20 @@ public final class MatchedAnalysis {
                 .withColumn(value(k, PRE_YEARS), m.preYears().cast("double"));
       }
     }
-    List<Row> rows = sample.collectAsList();
+    // In a fixed order, whatever Spark's partitioning: the seeded bootstrap then draws the same
+    // sets on every run.
+    List<Row> rows =
+        sample.orderBy(Cols.MATCHED_SET, Cols.PERSON_ID, Cols.INDEX_DATE).collectAsList();
     Map<String, List<Row>> byRole = new HashMap<>();
     for (Row r : rows) {
       byRole.computeIfAbsent(r.getAs(Cols.ROLE), k -> new ArrayList<>()).add(r);
     }
 
+    started = lap(timings, "matched sample", started);
+
     // Balance, before (everyone in the risk sets) and after (the matched sample).
     List<Balance.Row> balance = balance(candidates, rows, encoder);
+    started = lap(timings, "balance", started);
     List<String> flagged = new ArrayList<>();
     for (Balance.Row b : balance) {
       if (b.imbalanced(s.balanceThreshold())) {
@@ -220,7 +239,10 @@ public final class MatchedAnalysis {
     // Estimates, overall and by group.
     List<Object[]> estimates = new ArrayList<>();
     estimateAll(rows, encoder, design, s, estimates);
+    started =
+        lap(timings, "estimates (" + s.bootstrapReplicates() + " bootstrap replicates)", started);
     naive(candidates, outcomes, design, s, estimates);
+    started = lap(timings, "naive estimates", started);
 
     // Attrition.
     Map<String, Long> reasons =
@@ -247,6 +269,8 @@ public final class MatchedAnalysis {
     }
 
     writeAggregates(sink, s, estimates, balance, attrition, model, sdLogit, caliper, fraction);
+    lap(timings, "attrition and aggregates", started);
+    sink.note("time: " + String.join(", ", timings));
     sink.note(
         "evaluation: "
             + matchedTreated

@@ -56,12 +56,23 @@ public final class Matching {
 
   /**
    * The value an exact-matching stratum of {@code evaluation.exact} takes, as a string: a strata
-   * column, or the prior emergency admissions banded 0, 1, 2, 3+.
+   * column, or the prior emergency admissions in 12 months banded 0, 1, 2, 3+, each band but 0
+   * split by whether one was recent ({@code emergency_admissions_recent}): "0", "1", "1 recent",
+   * ..., "3+ recent".
    */
   public static Column stratum(String name) {
     if (EvaluationSettings.PRIOR_ADMISSIONS.equals(name)) {
       Column n = col(Cols.EMERGENCY_ADMISSIONS_12M);
-      return org.apache.spark.sql.functions.when(n.geq(3), lit("3+")).otherwise(n.cast("string"));
+      Column band =
+          org.apache.spark.sql.functions.when(n.geq(3), lit("3+")).otherwise(n.cast("string"));
+      return org.apache
+          .spark
+          .sql
+          .functions
+          .when(
+              col(Cols.EMERGENCY_ADMISSIONS_RECENT).gt(0),
+              org.apache.spark.sql.functions.concat(band, lit(" recent")))
+          .otherwise(band);
     }
     return col(column(name)).cast("string");
   }

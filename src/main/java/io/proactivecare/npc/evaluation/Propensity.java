@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.frailty.EfiScores;
 import io.proactivecare.npc.risk.Encoder;
 import io.proactivecare.npc.risk.Learner;
 import io.proactivecare.npc.risk.Metrics;
@@ -57,7 +58,9 @@ public final class Propensity {
 
   /**
    * The encoder of the configured covariates: each is a numeric or flag feature column, except
-   * {@code sex}, encoded as one indicator (M) so that the unpenalised fit has no redundant column.
+   * {@code sex}, encoded as one indicator (M), and {@code efi_category}, as indicators of mild,
+   * moderate and severe frailty (fit the reference), so that the unpenalised fit has no redundant
+   * column. With the eFI score, the categories let the model's log-odds bend where enrolment does.
    */
   public static Encoder encoder(List<String> covariates) {
     List<String> numeric = new ArrayList<>();
@@ -65,6 +68,10 @@ public final class Propensity {
     for (String c : covariates) {
       if (c.equals(Cols.SEX)) {
         categories.add(new Encoder.Category(Cols.SEX, List.of("M")));
+      } else if (c.equals(Cols.EFI_CATEGORY)) {
+        categories.add(
+            new Encoder.Category(
+                Cols.EFI_CATEGORY, List.of(EfiScores.MILD, EfiScores.MODERATE, EfiScores.SEVERE)));
       } else {
         numeric.add(c);
       }

@@ -204,24 +204,28 @@ class EvaluationSpecTest {
   }
 
   /**
-   * Exact on prior_admissions: emergency admissions in the 12 months before, banded 0, 1, 2, 3+. T3
-   * (3 admissions) takes C5 (5, the same band) though C2 (2) is nearer; T1 (1) finds nobody in its
-   * band.
+   * Exact on prior_admissions: emergency admissions in the 12 months before, banded 0, 1, 2, 3+,
+   * and whether one was recent. T3 (3 admissions, 1 recent) takes C5 (5, 2 recent: the same band)
+   * though C2 (2) and C3 (3, none recent) are nearer; T1 (1) finds nobody in its band.
    */
   @Test
   void priorAdmissionsAreMatchedExactlyInBands() {
-    StructType schema = SCORED.add(Cols.EMERGENCY_ADMISSIONS_12M, DataTypes.IntegerType);
+    StructType schema =
+        SCORED
+            .add(Cols.EMERGENCY_ADMISSIONS_12M, DataTypes.IntegerType)
+            .add(Cols.EMERGENCY_ADMISSIONS_RECENT, DataTypes.IntegerType);
     String c = RiskSets.CANDIDATE;
     String d = "2024-02-01";
     Dataset<Row> in =
         SparkTestSession.get()
             .createDataFrame(
                 List.of(
-                    RowFactory.create("T3", Date.valueOf(d), RiskSets.TREATED, 0.0, "F", 3),
-                    RowFactory.create("C2", Date.valueOf(d), c, 0.01, "F", 2),
-                    RowFactory.create("C5", Date.valueOf(d), c, 0.4, "F", 5),
-                    RowFactory.create("T1", Date.valueOf(d), RiskSets.TREATED, 1.0, "F", 1),
-                    RowFactory.create("C0", Date.valueOf(d), c, 1.0, "F", 0)),
+                    RowFactory.create("T3", Date.valueOf(d), RiskSets.TREATED, 0.0, "F", 3, 1),
+                    RowFactory.create("C2", Date.valueOf(d), c, 0.01, "F", 2, 1),
+                    RowFactory.create("C3", Date.valueOf(d), c, 0.02, "F", 3, 0),
+                    RowFactory.create("C5", Date.valueOf(d), c, 0.4, "F", 5, 2),
+                    RowFactory.create("T1", Date.valueOf(d), RiskSets.TREATED, 1.0, "F", 1, 0),
+                    RowFactory.create("C0", Date.valueOf(d), c, 1.0, "F", 0, 0)),
                 schema);
     Map<String, Row> out =
         byPerson(
