@@ -573,7 +573,7 @@ class CohortCommandIT {
       Path dir = publish.resolve("aggregate").resolve(date).resolve("cohort");
       try (Stream<Path> s = Files.list(dir)) {
         assertEquals(
-            Set.of("concentration.csv", "profile.csv", "churn.csv", "funnel.csv"),
+            Set.of("concentration.csv", "profile.csv", "churn.csv", "funnel.csv", "README.md"),
             s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
             dir.toString());
       }
