@@ -381,6 +381,11 @@ public final class MatchedAnalysis {
       }
       groups.put(b, g);
     }
+    // Each row's covariates encoded once, for every measure and group it is in.
+    Map<Row, double[]> encoded = new java.util.IdentityHashMap<>();
+    for (Row r : rows) {
+      encoded.put(r, encoder.encode(r));
+    }
     List<Measure> measures = design.measures();
     for (Map.Entry<String, Map<String, List<Row>>> b : groups.entrySet()) {
       for (Map.Entry<String, List<Row>> g : b.getValue().entrySet()) {
@@ -388,7 +393,7 @@ public final class MatchedAnalysis {
           Measure m = measures.get(k);
           List<Estimation.Unit> units = new ArrayList<>();
           for (Row r : g.getValue()) {
-            units.add(unit(r, k, m.withPre(), encoder));
+            units.add(unit(r, k, m.withPre(), encoded.get(r)));
           }
           for (Estimation.Result e :
               Estimation.estimate(
@@ -416,11 +421,10 @@ public final class MatchedAnalysis {
   }
 
   /** Measure {@code k} of one row as a unit: each value over its years (NaN when unknown). */
-  private static Estimation.Unit unit(Row r, int k, boolean withPre, Encoder encoder) {
+  private static Estimation.Unit unit(Row r, int k, boolean withPre, double[] x) {
     boolean treated = RiskSets.TREATED.equals(r.getAs(Cols.ROLE));
     String set = r.getAs(Cols.MATCHED_SET);
     double weight = r.<Double>getAs(Cols.MATCH_WEIGHT);
-    double[] x = encoder.encode(r);
     double yearsPost = orNaN(r, value(k, POST_YEARS));
     double post = orNaN(r, value(k, POST));
     double pre = Double.NaN;
@@ -460,28 +464,42 @@ public final class MatchedAnalysis {
     double q =
         new org.apache.commons.math3.distribution.NormalDistribution()
             .inverseCumulativeProbability(1 - (1 - s.confidence()) / 2);
-    for (Map.Entry<String, Column> b : breakdowns.entrySet()) {
-      List<Column> aggs = new ArrayList<>();
-      aggs.add(count(lit(1)));
-      for (Measure m : measures) {
-        Column y = m.post().cast("double");
-        Column years = m.postYears().cast("double");
-        aggs.add(sum(y));
-        aggs.add(sum(years));
-        aggs.add(sum(y.multiply(y)));
-        aggs.add(sum(y.multiply(years)));
-        aggs.add(sum(years.multiply(years)));
-      }
-      Map<String, Map<Boolean, Row>> byGroup = new java.util.TreeMap<>();
-      for (Row r :
-          joined
-              .groupBy(
-                  org.apache.spark.sql.functions.coalesce(b.getValue(), lit("unknown")).as("_g"),
-                  col(Cols.ROLE).equalTo(RiskSets.TREATED).as("_t"))
-              .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
-              .collectAsList()) {
-        byGroup.computeIfAbsent(r.getString(0), k -> new HashMap<>()).put(r.getBoolean(1), r);
-      }
+    // One pass over every breakdown: each row once per breakdown, as (breakdown, group).
+    List<Column> keys = new ArrayList<>();
+    breakdowns.forEach(
+        (b, c) ->
+            keys.add(
+                org.apache.spark.sql.functions.struct(
+                    lit(b).as("_b"),
+                    org.apache.spark.sql.functions.coalesce(c, lit("unknown")).as("_g"))));
+    List<Column> aggs = new ArrayList<>();
+    aggs.add(count(lit(1)));
+    for (Measure m : measures) {
+      Column y = m.post().cast("double");
+      Column years = m.postYears().cast("double");
+      aggs.add(sum(y));
+      aggs.add(sum(years));
+      aggs.add(sum(y.multiply(y)));
+      aggs.add(sum(y.multiply(years)));
+      aggs.add(sum(years.multiply(years)));
+    }
+    Map<String, Map<String, Map<Boolean, Row>>> cells = new HashMap<>();
+    for (Row r :
+        joined
+            .withColumn(
+                "_k",
+                org.apache.spark.sql.functions.explode(
+                    org.apache.spark.sql.functions.array(keys.toArray(Column[]::new))))
+            .groupBy(col("_k._b"), col("_k._g"), col(Cols.ROLE).equalTo(RiskSets.TREATED).as("_t"))
+            .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+            .collectAsList()) {
+      cells
+          .computeIfAbsent(r.getString(0), k -> new java.util.TreeMap<>())
+          .computeIfAbsent(r.getString(1), k -> new HashMap<>())
+          .put(r.getBoolean(2), r);
+    }
+    for (String b : breakdowns.keySet()) {
+      Map<String, Map<Boolean, Row>> byGroup = cells.getOrDefault(b, Map.of());
       for (Map.Entry<String, Map<Boolean, Row>> g : byGroup.entrySet()) {
         Row t = g.getValue().get(true);
         Row c = g.getValue().get(false);
@@ -489,7 +507,7 @@ public final class MatchedAnalysis {
           continue;
         }
         for (int k = 0; k < measures.size(); k++) {
-          int at = 3 + 5 * k;
+          int at = 4 + 5 * k;
           double[] rt = ratio(t, at);
           double[] rc = ratio(c, at);
           double est = rt[0] - rc[0];
@@ -497,7 +515,7 @@ public final class MatchedAnalysis {
           out.add(
               new Object[] {
                 measures.get(k).name(),
-                b.getKey(),
+                b,
                 g.getKey(),
                 Estimation.NAIVE_TREATED_VS_ALL,
                 "delta_method",
@@ -507,8 +525,8 @@ public final class MatchedAnalysis {
                 est + q * se,
                 rt[0],
                 rc[0],
-                t.getLong(2),
-                c.getLong(2)
+                t.getLong(3),
+                c.getLong(3)
               });
         }
       }
