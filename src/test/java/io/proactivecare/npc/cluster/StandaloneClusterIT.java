@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proactivecare.npc.testing.Npc;
+import io.proactivecare.npc.testing.SampleRun;
 import io.proactivecare.npc.testing.SparkTestSession;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
@@ -95,17 +96,12 @@ class StandaloneClusterIT {
 
   @Test
   void nightlyJobOnTheClusterMatchesLocalMode() throws Exception {
-    // The same job in local mode, in this JVM, meanwhile (separate warehouses), to save wall time.
-    Path localWarehouse = tmp.resolve("local-warehouse");
+    // The same job in local mode is the shared sample run (SampleRun: made once per test JVM and
+    // read by other end-to-end tests); if no test has made it yet it is made here, meanwhile, in
+    // this JVM, to save wall time.
     ExecutorService localThread = Executors.newSingleThreadExecutor();
-    Future<Timed<Npc.Result>> localRun =
-        localThread.submit(
-            () -> {
-              long t0 = System.nanoTime();
-              Npc.Result r = Npc.run(localWarehouse, "run", "jobs/nightly.yaml");
-              return new Timed<>(r, (System.nanoTime() - t0) / 1_000_000);
-            });
-    Timed<Npc.Result> local;
+    Future<SampleRun> localRun = localThread.submit(SampleRun::get);
+    SampleRun local;
     Path clusterWarehouse = tmp.resolve("cluster-warehouse");
     long t0 = System.nanoTime();
     Run submit;
@@ -141,13 +137,12 @@ class StandaloneClusterIT {
                     t.accepted() + t.quarantined(),
                     t.table() + ": read must equal accepted + quarantined"));
 
-    assertEquals(0, local.value().exitCode(), local.value().err());
-    RunManifest inLocalMode = onlyRun(localWarehouse);
+    RunManifest inLocalMode = onlyRun(local.warehouse());
     assertEquals(RunManifest.SUCCEEDED, inLocalMode.status(), inLocalMode.error());
 
     // Both runs delivered the same files: each PCN's list and the aggregates (the nightly job's
-    // cohort step), the local run beside its warehouse (Npc.run), the cluster's where told.
-    Path localPublish = localWarehouse.resolveSibling(localWarehouse.getFileName() + "-publish");
+    // cohort step), each where told.
+    Path localPublish = local.publish();
     Path clusterPublish = tmp.resolve("cluster-publish");
     List<String> delivered = files(localPublish);
     assertEquals(delivered, files(clusterPublish), "files delivered, local vs cluster");
@@ -185,9 +180,8 @@ class StandaloneClusterIT {
 
     assertExecutorsRanOnTheCluster();
     System.out.printf(
-        "nightly job, run concurrently: spark-submit to the standalone cluster %.1f s (whole command),"
-            + " local mode in-process %.1f s%n",
-        clusterMs / 1000.0, local.millis() / 1000.0);
+        "nightly job: spark-submit to the standalone cluster %.1f s (whole command)%n",
+        clusterMs / 1000.0);
   }
 
   /**
@@ -276,8 +270,6 @@ class StandaloneClusterIT {
     counts.forEach((k, t) -> d.put(k, t.read() + " = " + t.accepted() + " + " + t.quarantined()));
     return d;
   }
-
-  private record Timed<T>(T value, long millis) {}
 
   /** What one bin/npc-cluster command did. */
   private record Run(int exitCode, String output) {}
