@@ -248,6 +248,7 @@ public final class ConfigLoader {
                 "require_full_follow_up",
                 "controls",
                 "later_enrolled_controls",
+                "candidates_per_treated",
                 "covariates",
                 "propensity_lambda",
                 "propensity_max_fit_rows",
@@ -329,6 +330,14 @@ public final class ConfigLoader {
     List<String> exact = strata(e, "exact", EvaluationSettings.EXACT);
     List<String> breakdowns = strata(e, "breakdowns", EvaluationSettings.STRATA);
     List<String> covariates = nonEmpty(e, "covariates");
+    int ratio = e.integer("ratio", 1, 20);
+    int perTreated = e.integer("candidates_per_treated", 0, 1_000_000);
+    if (perTreated != 0 && perTreated < 10 * ratio) {
+      throw e.bad(
+          "candidates_per_treated",
+          e.value("candidates_per_treated").orElseThrow(),
+          "0 (no sampling) or at least 10 times the ratio (" + 10 * ratio + ")");
+    }
     return new EvaluationSettings(
         index,
         e.integer("baseline_days", 1, 3660),
@@ -336,10 +345,11 @@ public final class ConfigLoader {
         e.bool("require_full_follow_up"),
         controls,
         later,
+        perTreated,
         covariates,
         e.number("propensity_lambda", 0, 1_000_000),
         e.integer("propensity_max_fit_rows", 100, 100_000_000),
-        e.integer("ratio", 1, 20),
+        ratio,
         e.number("caliper", 0, 100),
         exact,
         order,

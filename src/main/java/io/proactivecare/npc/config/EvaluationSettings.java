@@ -19,6 +19,9 @@ import java.util.List;
  *     control for the whole follow-up: "not enrolled at the index date", as the enrolled are kept
  *     after their enrolment ends), {@code censor} (follow-up ends the day before) or {@code drop}
  *     (never a candidate)
+ * @param candidatesPerTreated risk-set sampling before the covariates are measured: in each block
+ *     of index date and the exact strata known from registration and spells, about this many
+ *     candidates per enrolled person are kept (seeded); 0 keeps every candidate
  * @param covariates the propensity model's inputs: feature columns, numeric or flags, plus the
  *     categorical {@code sex}
  * @param lambda the propensity model's L2 penalty (0: unpenalised maximum likelihood)
@@ -28,7 +31,8 @@ import java.util.List;
  * @param ratio controls per enrolled person (k:1)
  * @param caliper in standard deviations of the logit of the propensity score over everyone
  *     analysed; 0 means no caliper
- * @param exact matched exactly on these, besides the index date: sex, age_band, pcn, imd_quintile
+ * @param exact matched exactly on these, besides the index date: sex, age_band, pcn, imd_quintile,
+ *     prior_admissions, efi_category
  * @param order greedy order: {@code largest} (MatchIt's default) or {@code closest}
  *     (CohortMethod's)
  * @param balanceThreshold a covariate with |SMD| at or above this after matching is flagged
@@ -46,6 +50,7 @@ public record EvaluationSettings(
     boolean requireFullFollowUp,
     String controls,
     String laterEnrolled,
+    int candidatesPerTreated,
     List<String> covariates,
     double lambda,
     int maxFitRows,
@@ -81,9 +86,12 @@ public record EvaluationSettings(
    */
   public static final String PRIOR_ADMISSIONS = "prior_admissions";
 
-  /** What {@code exact} may name: the strata and the banded prior admissions. */
+  /** The eFI category at the index date (fit, mild, moderate, severe). */
+  public static final String EFI_CATEGORY = "efi_category";
+
+  /** What {@code exact} may name: the strata, the banded prior admissions and the eFI category. */
   public static final List<String> EXACT =
-      List.of(SEX, AGE_BAND, PCN, IMD_QUINTILE, PRIOR_ADMISSIONS);
+      List.of(SEX, AGE_BAND, PCN, IMD_QUINTILE, PRIOR_ADMISSIONS, EFI_CATEGORY);
 
   public EvaluationSettings {
     covariates = List.copyOf(covariates);

@@ -123,8 +123,28 @@ public final class EvaluationStep implements Step {
                 src.population(dates, config), treated, treatedAll, s, config.cohort().minAge())
             .persist(StorageLevel.MEMORY_AND_DISK());
     long treatedRegistered = members.where(col(Cols.ROLE).equalTo(RiskSets.TREATED)).count();
+    String candidatesLabel = "candidate person-dates in the risk sets";
+    Dataset<Row> kept = members;
+    if (s.candidatesPerTreated() > 0) {
+      long before = members.where(col(Cols.ROLE).equalTo(RiskSets.CANDIDATE)).count();
+      kept =
+          CandidateSampling.sample(
+                  members, src.inputs().spells(), s, config.features(), s.candidatesPerTreated())
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      long after = kept.where(col(Cols.ROLE).equalTo(RiskSets.CANDIDATE)).count();
+      ctx.note(
+          String.format(
+              "candidate sampling: %,d of %,d candidate person-dates kept, about %d per enrolled"
+                  + " person in each block of index date and exact strata"
+                  + " (evaluation.candidates_per_treated)",
+              after, before, s.candidatesPerTreated()));
+      candidatesLabel =
+          "candidate person-dates sampled from the risk sets ("
+              + s.candidatesPerTreated()
+              + " per enrolled person)";
+    }
     Dataset<Row> dayBefore =
-        members.select(
+        kept.select(
             col(Cols.PERSON_ID),
             date_sub(col(Cols.INDEX_DATE), 1).as(Cols.AT_DATE),
             col(Cols.PRACTICE_CODE),
@@ -150,8 +170,7 @@ public final class EvaluationStep implements Step {
           features.join(onRegister, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left_anti");
     }
     Dataset<Row> analysed =
-        members
-            .select(
+        kept.select(
                 col(Cols.PERSON_ID),
                 col(Cols.INDEX_DATE),
                 col(Cols.ROLE),
@@ -211,14 +230,16 @@ public final class EvaluationStep implements Step {
                     "registered, alive, adult and in a PCN at the index date", treatedRegistered),
                 new MatchedAnalysis.Count(
                     "eligible (not excluded) at the index date", treatedEligible)),
-            "candidate person-dates in the risk sets",
+            candidatesLabel,
             controls ->
                 List.of(
                     new MatchedAnalysis.Count(
                         "matched controls enrolled during follow-up",
                         enrolledDuringFollowUp(controls, s.followUpDays()))));
     Path csv = ctx.stage("aggregate/" + asOf + "/evaluation");
-    MatchedAnalysis.run(analysed, outcomes, design, s, sink(ctx, asOf, csv, analysed, members));
+    MatchedAnalysis.run(
+        analysed, outcomes, design, s, sink(ctx, asOf, csv, analysed, members, kept));
+    EvaluationReadme.write(csv, asOf, s);
     treatedAll.unpersist();
   }
 
@@ -254,13 +275,19 @@ public final class EvaluationStep implements Step {
    * to {@code csv}; the risk sets are released once the scored candidates are written.
    */
   private static MatchedAnalysis.Sink sink(
-      StepContext ctx, LocalDate asOf, Path csv, Dataset<Row> analysed, Dataset<Row> members) {
+      StepContext ctx,
+      LocalDate asOf,
+      Path csv,
+      Dataset<Row> analysed,
+      Dataset<Row> members,
+      Dataset<Row> kept) {
     return new MatchedAnalysis.Sink() {
       @Override
       public Dataset<Row> write(String name, Dataset<Row> data) {
         Dataset<Row> back = ctx.write(name, asOf.toString(), data);
         if (name.equals(CANDIDATES)) {
           analysed.unpersist();
+          kept.unpersist();
           members.unpersist();
         }
         return back;

@@ -50,6 +50,7 @@ public final class Matching {
       case EvaluationSettings.AGE_BAND -> Cols.AGE_BAND;
       case EvaluationSettings.PCN -> Cols.PCN_CODE;
       case EvaluationSettings.IMD_QUINTILE -> Cols.IMD_QUINTILE;
+      case EvaluationSettings.EFI_CATEGORY -> Cols.EFI_CATEGORY;
       default -> throw new IllegalArgumentException("no stratum " + stratum);
     };
   }

@@ -243,7 +243,7 @@ public final class Features {
    * days, elective admissions and day cases, days since the last emergency admission and inpatient
    * stay.
    */
-  static Dataset<Row> hospital(Dataset<Row> keys, Dataset<Row> spells, FeatureSettings s) {
+  public static Dataset<Row> hospital(Dataset<Row> keys, Dataset<Row> spells, FeatureSettings s) {
     int back = Math.max(Math.max(s.windowDays(), s.longWindowDays()), s.recencyCapDays());
     Column d = col(Cols.AT_DATE);
     Column windowStart = date_sub(d, s.windowDays() - 1);
