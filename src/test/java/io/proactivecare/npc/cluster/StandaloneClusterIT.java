@@ -116,7 +116,12 @@ class StandaloneClusterIT {
               "--warehouse",
               clusterWarehouse.toString(),
               "--set",
-              "publish=" + tmp.resolve("cluster-publish"));
+              "publish=" + tmp.resolve("cluster-publish"),
+              // As the local run (Npc.run): two partitions after a shuffle for the worker's two
+              // cores, not the default eight, whose extra tasks each cost a round trip to the
+              // executor on this small extract.
+              "--set",
+              "spark.shuffle_partitions=2");
       clusterMs = (System.nanoTime() - t0) / 1_000_000;
     } finally {
       local = localRun.get(SUBMIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
