@@ -67,6 +67,13 @@ final class GenerateCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--force",
+      description =
+          "Write into --out even if it already holds files: the extract's files are replaced,"
+              + " any others are left as they are.")
+  boolean force;
+
+  @Option(
       names = "--faults",
       defaultValue = "0.001",
       paramLabel = "RATE",
@@ -159,6 +166,7 @@ final class GenerateCommand implements Callable<Integer> {
             effectDeficits,
             crisisEnrolment,
             unrecordedEnrolment);
+    refuseToOverwrite(out, force);
     ConfigLoader.Loaded loaded = common.load();
     Files.createDirectories(out);
     PrintWriter w = spec.commandLine().getOut();
@@ -175,5 +183,35 @@ final class GenerateCommand implements Callable<Integer> {
         people, (System.nanoTime() - started) / 1e9, out, asOf);
     w.flush();
     return 0;
+  }
+
+  /** An extract is never written over files already there, unless {@code --force}. */
+  static void refuseToOverwrite(Path out, boolean force) throws java.io.IOException {
+    if (force || !Files.exists(out)) {
+      return;
+    }
+    if (!Files.isDirectory(out)) {
+      throw Errors.usage(
+          "--out " + out + " is a file, not a folder", "give a folder for the extract");
+    }
+    java.util.List<String> held;
+    long n;
+    try (java.util.stream.Stream<Path> s = Files.list(out)) {
+      java.util.List<String> all = s.map(p -> p.getFileName().toString()).sorted().toList();
+      n = all.size();
+      held = all.subList(0, (int) Math.min(3, n));
+    }
+    if (n > 0) {
+      throw Errors.usage(
+          "--out "
+              + out
+              + " already holds "
+              + n
+              + (n == 1 ? " file or folder (" : " files or folders (")
+              + String.join(", ", held)
+              + (n > 3 ? ", ..." : "")
+              + "), which a new extract would overwrite",
+          "give a new or empty folder, or add --force to replace the extract in it");
+    }
   }
 }

@@ -57,9 +57,19 @@ public final class Contracts {
               ColumnSpec.of(Cols.PRACTICE_CODE, STRING, "GP practice ODS code")
                   .mandatory()
                   .pattern(ODS_PRACTICE))
-          .col(ColumnSpec.of(Cols.PRACTICE_NAME, STRING, "Practice name").maxLength(200))
+          .col(
+              ColumnSpec.of(
+                      Cols.PRACTICE_NAME,
+                      STRING,
+                      "The practice's name as registered with ODS, for lists and reports")
+                  .maxLength(200))
           .col(ColumnSpec.of(Cols.PCN_CODE, STRING, "PCN ODS code").mandatory().pattern(ODS_PCN))
-          .col(ColumnSpec.of(Cols.PCN_NAME, STRING, "PCN name").maxLength(200))
+          .col(
+              ColumnSpec.of(
+                      Cols.PCN_NAME,
+                      STRING,
+                      "The Primary Care Network's name, for lists and reports")
+                  .maxLength(200))
           .col(ColumnSpec.of(Cols.VALID_FROM, DATE, "First day of the membership").mandatory())
           .col(
               ColumnSpec.of(Cols.VALID_TO, DATE, "Last day of the membership; empty while current"))
@@ -104,7 +114,10 @@ public final class Contracts {
                   .mandatory()
                   .pattern(ODS_PRACTICE))
           .col(
-              ColumnSpec.of(Cols.YEAR_OF_BIRTH, INTEGER, "Year of birth")
+              ColumnSpec.of(
+                      Cols.YEAR_OF_BIRTH,
+                      INTEGER,
+                      "Year of birth only: a pseudonymised extract carries no full date of birth (ages assume a birthday in the year, docs/population.md)")
                   .mandatory()
                   .range(1880, 2100))
           .col(
@@ -181,7 +194,12 @@ public final class Contracts {
                   .mandatory()
                   .identifier())
           .col(personKey())
-          .col(ColumnSpec.of(Cols.ADMISSION_DATE, DATE, "Admission date").mandatory())
+          .col(
+              ColumnSpec.of(
+                      Cols.ADMISSION_DATE,
+                      DATE,
+                      "Date the spell began (the admission), which dates the spell for every window")
+                  .mandatory())
           .col(ColumnSpec.of(Cols.DISCHARGE_DATE, DATE, "Discharge date; empty while in hospital"))
           .col(
               ColumnSpec.of(
@@ -233,7 +251,12 @@ public final class Contracts {
                   .mandatory()
                   .identifier())
           .col(personKey())
-          .col(ColumnSpec.of(Cols.ARRIVAL_DATE, DATE, "Arrival date").mandatory())
+          .col(
+              ColumnSpec.of(
+                      Cols.ARRIVAL_DATE,
+                      DATE,
+                      "Date the patient arrived in A&E, which dates the attendance for every window")
+                  .mandatory())
           .col(
               ColumnSpec.of(Cols.DEPARTMENT_TYPE, STRING, "01-04 A&E types, 05 SDEC, 99 not known")
                   .mandatory()
@@ -260,7 +283,10 @@ public final class Contracts {
                   .mandatory()
                   .identifier())
           .col(personKey())
-          .col(ColumnSpec.of(Cols.APPOINTMENT_DATE, DATE, "Appointment date").mandatory())
+          .col(
+              ColumnSpec.of(
+                      Cols.APPOINTMENT_DATE, DATE, "Date the appointment was for (attended or not)")
+                  .mandatory())
           .col(
               ColumnSpec.of(
                       Cols.ATTENDANCE_STATUS,
@@ -323,7 +349,10 @@ public final class Contracts {
                   STRING,
                   "Unit type of the cost, e.g. Weekly, Fortnightly, 4-Weekly, Monthly, Hourly"))
           .col(
-              ColumnSpec.of(Cols.PLANNED_UNITS_PER_WEEK, DOUBLE, "Planned units per week")
+              ColumnSpec.of(
+                      Cols.PLANNED_UNITS_PER_WEEK,
+                      DOUBLE,
+                      "Units of the service planned each week (hours of home care, nights, sessions): unit cost times this is the weekly cost, unless cost_frequency names the units")
                   .atLeast(0))
           .key(Cols.SERVICE_ID)
           .order(Cols.START_DATE, Cols.END_DATE)

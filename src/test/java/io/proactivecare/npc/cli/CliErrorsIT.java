@@ -518,6 +518,20 @@ class CliErrorsIT {
   }
 
   @Test
+  void generateRefusesAFolderThatAlreadyHoldsFiles() throws Exception {
+    // Issue 15 item 21: an existing extract is never overwritten silently.
+    Path out = Files.createDirectories(tmp.resolve("existing-extract"));
+    Files.writeString(out.resolve("extract.yaml"), "mine\n");
+    oneLine(
+        Npc.raw("generate", "--people", "10", "--out", out.toString()),
+        2,
+        "already holds 1 file or folder (extract.yaml)",
+        "--force");
+    assertEquals(
+        "mine\n", Files.readString(out.resolve("extract.yaml")), "the folder is untouched");
+  }
+
+  @Test
   void badDateOption() {
     String line =
         oneLine(

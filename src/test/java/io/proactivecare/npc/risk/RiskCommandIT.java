@@ -1,6 +1,7 @@
 package io.proactivecare.npc.risk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -147,8 +148,33 @@ class RiskCommandIT {
     Path other = tmp.resolve("other");
     generate("22", other);
     ok("ingest", "--extract", other.toString(), "--extract-date", "2025-04-30");
+    ModelRegistry registry = new ModelRegistry(new Warehouse(wh));
+    String current = registry.currentId().orElseThrow();
+    int models = registry.models().size();
     Npc.Result r = ok("risk", "score", "--as-of", "2025-04-30");
-    assertTrue(scores(runId(r)).count() > 1000);
+    // Scored by the current model, not a new one trained on the other population (issue 15 item
+    // 23: this asserted only a row count).
+    assertFalse(r.out().contains("training the first one"), r.out());
+    assertEquals(models, new ModelRegistry(new Warehouse(wh)).models().size(), "no model trained");
+    Dataset<Row> s = scores(runId(r));
+    assertEquals(
+        List.of(current),
+        s.select(Scoring.MODEL_ID).distinct().collectAsList().stream()
+            .map(x -> x.getString(0))
+            .toList(),
+        "every score carries the current model's id");
+    // Everyone scored is in the other extract, and nobody in it is scored twice.
+    Dataset<Row> people =
+        SparkTestSession.get()
+            .read()
+            .option("header", true)
+            .csv(other.resolve("gp_registrations.csv.gz").toString())
+            .select(Cols.PERSON_ID)
+            .distinct();
+    long n = s.count();
+    assertTrue(n > 1000, "adults scored: " + n);
+    assertEquals(n, s.select(Cols.PERSON_ID).distinct().count(), "one score per person");
+    assertEquals(0, s.select(Cols.PERSON_ID).except(people).count(), "scored outside the extract");
   }
 
   @Test
