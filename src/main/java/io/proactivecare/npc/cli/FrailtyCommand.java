@@ -18,9 +18,10 @@ import picocli.CommandLine.Spec;
       "Compute the Electronic Frailty Index and the Hospital Frailty Risk Score at a date.",
       "",
       "Reads the published conformed tables, works out each person's deficit periods once, and",
-      "publishes for everyone registered at the as-of date: eFI score, deficit count, category,",
-      "the deficits present with the date each was first recorded, and the HFRS. With",
-      "--trajectory, also the eFI at each quarter end and each person's change per year."
+      "publishes for every adult registered at the as-of date (frailty.min_age, 18): the eFI",
+      "score, deficit count and category, the deficits present with the date each was first",
+      "recorded, and the HFRS. With --trajectory, also the eFI at each quarter end and each",
+      "person's change per year."
     })
 final class FrailtyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -2,7 +2,7 @@ package io.proactivecare.npc.warehouse;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 
-/** How far an output may travel (docs/domain.md section 7). */
+/** How far an output may travel (docs/cli.md, "patient_level" and "aggregate" outputs). */
 public enum Sensitivity {
   /** Person-level rows: stay in the warehouse; per-PCN lists go only to that PCN. */
   PATIENT_LEVEL("patient_level"),
