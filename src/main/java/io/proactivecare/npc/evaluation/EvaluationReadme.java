@@ -39,7 +39,9 @@ final class EvaluationReadme {
         s.caliper() > 0
             ? String.format(Locale.ROOT, " (caliper %s SD of its logit)", plain(s.caliper()))
             : "",
-        s.exact().isEmpty() ? "index date" : "index date and " + String.join(", ", s.exact()),
+        s.exact().isEmpty()
+            ? "index date"
+            : "index date and exact strata (" + String.join(", ", s.exact()) + ")",
         s.followUpDays(),
         s.baselineDays(),
         s.requireFullFollowUp()

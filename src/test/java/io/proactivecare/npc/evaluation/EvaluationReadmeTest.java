@@ -39,7 +39,8 @@ class EvaluationReadmeTest {
           }
         });
     assertTrue(doc.contains("as of 2025-03-31"), doc);
-    assertTrue(doc.contains("within the same index date and sex, prior_admissions"), doc);
+    assertTrue(
+        doc.contains("within the same index date and exact strata (sex, prior_admissions)"), doc);
     assertTrue(doc.contains("rounded to the nearest 5"), doc);
   }
 }
