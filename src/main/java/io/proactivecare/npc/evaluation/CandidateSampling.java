@@ -45,17 +45,19 @@ public final class CandidateSampling {
 
   /**
    * The sampling block of each row of {@code members}: the index date and each stratum of {@code
-   * evaluation.exact} known before the covariates ({@code imd_quintile} and {@code efi_category}
-   * are not: they are left to the matching).
+   * evaluation.exact} known before the covariates, that is a column of the members ({@code
+   * available}) or the prior admissions counted here; the others ({@code imd_quintile}, {@code
+   * efi_category}) are left to the matching.
    */
-  static List<Column> blockKey(List<String> exact) {
+  static List<Column> blockKey(List<String> exact, List<String> available) {
     List<Column> key = new ArrayList<>();
     key.add(date_format(col(Cols.INDEX_DATE), "yyyy-MM-dd"));
     for (String s : exact) {
-      if (s.equals(EvaluationSettings.IMD_QUINTILE) || s.equals(EvaluationSettings.EFI_CATEGORY)) {
-        continue;
+      boolean known =
+          s.equals(EvaluationSettings.PRIOR_ADMISSIONS) || available.contains(Matching.column(s));
+      if (known) {
+        key.add(coalesce(Matching.stratum(s).cast("string"), lit("?")));
       }
-      key.add(coalesce(Matching.stratum(s).cast("string"), lit("?")));
     }
     return key;
   }
@@ -110,7 +112,9 @@ public final class CandidateSampling {
     }
     Column isTreated = col(Cols.ROLE).equalTo(RiskSets.TREATED);
     Dataset<Row> blocked =
-        withPrior.withColumn(BLOCK, concat_ws("|", blockKey(s.exact()).toArray(Column[]::new)));
+        withPrior.withColumn(
+            BLOCK,
+            concat_ws("|", blockKey(s.exact(), List.of(members.columns())).toArray(Column[]::new)));
     Dataset<Row> sizes =
         blocked
             .groupBy(BLOCK)
@@ -129,6 +133,9 @@ public final class CandidateSampling {
     return blocked
         .join(sizes, BLOCK)
         .where(isTreated.or(uniform(s.seed()).lt(fraction)))
-        .select(java.util.Arrays.stream(members.columns()).map(c -> col(c)).toArray(Column[]::new));
+        .select(
+            java.util.Arrays.stream(members.columns())
+                .map(org.apache.spark.sql.functions::col)
+                .toArray(Column[]::new));
   }
 }

@@ -1,6 +1,7 @@
 package io.proactivecare.npc.evaluation;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.lit;
@@ -122,16 +123,26 @@ public final class EvaluationStep implements Step {
         RiskSets.members(
                 src.population(dates, config), treated, treatedAll, s, config.cohort().minAge())
             .persist(StorageLevel.MEMORY_AND_DISK());
-    long treatedRegistered = members.where(col(Cols.ROLE).equalTo(RiskSets.TREATED)).count();
+    // The enrolled and the candidates in the risk sets, in one pass.
+    Row roles =
+        members
+            .agg(
+                count(when(col(Cols.ROLE).equalTo(RiskSets.TREATED), lit(1))),
+                count(when(col(Cols.ROLE).equalTo(RiskSets.CANDIDATE), lit(1))))
+            .first();
+    long treatedRegistered = roles.getLong(0);
     String candidatesLabel = "candidate person-dates in the risk sets";
     Dataset<Row> kept = members;
     if (s.candidatesPerTreated() > 0) {
-      long before = members.where(col(Cols.ROLE).equalTo(RiskSets.CANDIDATE)).count();
+      long before = roles.getLong(1);
       kept =
           CandidateSampling.sample(
                   members, src.inputs().spells(), s, config.features(), s.candidatesPerTreated())
               .persist(StorageLevel.MEMORY_AND_DISK());
       long after = kept.where(col(Cols.ROLE).equalTo(RiskSets.CANDIDATE)).count();
+      // The whole risk sets are not needed once the sample is held: at a region's size they are
+      // tens of millions of rows.
+      members.unpersist();
       ctx.note(
           String.format(
               "candidate sampling: %,d of %,d candidate person-dates kept, about %d per enrolled"
