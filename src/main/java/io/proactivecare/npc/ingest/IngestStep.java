@@ -1,11 +1,15 @@
 package io.proactivecare.npc.ingest;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
@@ -14,6 +18,7 @@ import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.config.QualitySettings;
 import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.io.Checksums;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
@@ -161,145 +166,209 @@ public final class IngestStep implements Step {
     Map<String, String> dateFormats = new LinkedHashMap<>();
     columns.forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
 
-    Dataset<Row> mapped =
-        RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping())
+    Dataset<Row> validated =
+        RowValidator.validate(
+                RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping()),
+                contract,
+                dateFormats,
+                extract.extractDate(),
+                ctx.config().ingest(),
+                refs)
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      // One pass over the file: the rows read, and per identifier column its NHS-number-shaped
-      // values, how many are valid NHS numbers and the first row of one.
-      List<ColumnSpec> ids = contract.identifiers();
-      List<Column> facts = new ArrayList<>();
-      for (ColumnSpec c : ids) {
-        Column v = col(c.name());
-        Column valid = NhsNumber.looksLikeNhsNumber(v);
-        facts.add(count(when(NhsNumber.hasShape(v), lit(1))));
-        facts.add(count(when(valid, lit(1))));
-        facts.add(min(when(valid, col(SourceReader.ROW))));
+      // One pass over the validated rows tells everything needed before and after writing: the
+      // rows read, what validation decided, what it flagged, and the NHS-number-shaped values of
+      // the identifier columns, which refuse the file before anything is written.
+      Tally tally = Tally.of(validated, contract);
+      Optional<Identifiable> hit = tally.identifiable(contract);
+      if (hit.isPresent()) {
+        throw identifiable(f, hit.get());
       }
-      Row found = mapped.agg(count(lit(1)), facts.toArray(Column[]::new)).first();
-      long read = found.getLong(0);
-      Optional<Identifiable> hit = Optional.empty();
+      Path conformedDir = ctx.outputDir(conformed(f.table()));
+      Path quarantineDir = quarantineDir(ctx, f.table());
+      Dataset<Row> accepted = RowValidator.accepted(validated, contract, dateFormats);
+      Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
+      accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
+      RowValidator.quarantine(validated, f.path().toString())
+          .write()
+          .mode(SaveMode.ErrorIfExists)
+          .parquet(quarantineDir.toString());
+      List<RunManifest.ReasonCount> tableReasons = tally.reasons(f.table());
+      // What the files hold, counted back from their footers: nothing may be lost between what
+      // validation decided and what was written.
+      long read = tally.read();
+      long acceptedRows = ParquetRows.count(conformedDir);
+      long quarantinedRows = ParquetRows.count(quarantineDir);
+      long decidedQuarantined =
+          tableReasons.stream().mapToLong(RunManifest.ReasonCount::rows).sum();
+      if (read != acceptedRows + quarantinedRows
+          || acceptedRows != tally.accepted()
+          || quarantinedRows != decidedQuarantined) {
+        throw new IllegalStateException(
+            String.format(
+                "%s: rows read %d, accepted %d (decided %d), quarantined %d (decided %d)",
+                f.table(),
+                read,
+                acceptedRows,
+                tally.accepted(),
+                quarantinedRows,
+                decidedQuarantined));
+      }
+      for (RunManifest.ReasonCount reason : tableReasons) {
+        reasons.add(reason);
+        ctx.quarantined(reason);
+      }
+      tally.flagNotes(contract).forEach(ctx::note);
+      ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
+      double share = read == 0 ? 0 : (double) quarantinedRows / read;
+      QualitySettings quality = ctx.config().quality();
+      return new RunManifest.TableCount(
+          f.table(),
+          read,
+          acceptedRows,
+          quarantinedRows,
+          share,
+          quality.limitFor(f.table()),
+          quality.passes(f.table(), read, quarantinedRows));
+    } finally {
+      validated.unpersist();
+    }
+  }
+
+  /**
+   * What one pass over a table's validated rows found: per decision (accepted, or the first
+   * reason's code and column) and per flag of an accepted row, the rows; and per identifier column
+   * the NHS-number facts that may refuse the file.
+   *
+   * @param groups one row per (kind, code, column): kind {@code D} a decision (code null =
+   *     accepted), {@code F} a flag; then the count, then three facts per identifier column
+   *     (meaningful on decision groups only)
+   */
+  record Tally(List<Row> groups, List<String> identifiers) {
+    private static final String DECISION = "D";
+    private static final String FLAG = "F";
+
+    static Tally of(Dataset<Row> validated, TableContract contract) {
+      Column first = try_element_at(col(RowValidator.REASONS), lit(1));
+      Column decision =
+          struct(
+              lit(DECISION).as("kind"),
+              first.getField("code").as("code"),
+              first.getField("column").as("column"));
+      // An accepted row also yields one entry per flag it carries; a refused row only its decision.
+      Column flags =
+          transform(
+              col(RowValidator.FLAGS),
+              x ->
+                  struct(
+                      lit(FLAG).as("kind"),
+                      x.getField("code").as("code"),
+                      x.getField("column").as("column")));
+      Column entries =
+          when(size(col(RowValidator.REASONS)).equalTo(0), concat(array(decision), flags))
+              .otherwise(array(decision));
+      List<ColumnSpec> ids = contract.identifiers();
+      List<Column> selected = new ArrayList<>();
+      selected.add(explode(entries).as("e"));
+      List<Column> facts = new ArrayList<>();
       for (int i = 0; i < ids.size(); i++) {
-        int at = 1 + 3 * i;
-        Identifiable candidate =
-            new Identifiable(
-                ids.get(i).name(),
-                found.getLong(at),
-                found.getLong(at + 1),
-                found.isNullAt(at + 2) ? Long.MAX_VALUE : found.getLong(at + 2));
+        Column v = col(ids.get(i).name());
+        selected.add(NhsNumber.hasShape(v).as("shaped" + i));
+        selected.add(NhsNumber.looksLikeNhsNumber(v).as("valid" + i));
+        Column isDecision = col("e.kind").equalTo(lit(DECISION));
+        facts.add(count(when(isDecision.and(col("shaped" + i)), lit(1))));
+        facts.add(count(when(isDecision.and(col("valid" + i)), lit(1))));
+        facts.add(min(when(isDecision.and(col("valid" + i)), col(SourceReader.ROW))));
+      }
+      selected.add(col(SourceReader.ROW));
+      List<Column> aggs = new ArrayList<>();
+      aggs.add(count(lit(1)));
+      aggs.addAll(facts);
+      List<Row> groups =
+          validated
+              .select(selected.toArray(Column[]::new))
+              .groupBy(col("e.kind"), col("e.code"), col("e.column"))
+              .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+              .collectAsList();
+      return new Tally(groups, ids.stream().map(ColumnSpec::name).toList());
+    }
+
+    private List<Row> decisions() {
+      return groups.stream().filter(r -> r.getString(0).equals(DECISION)).toList();
+    }
+
+    /** Rows read: every row has exactly one decision. */
+    long read() {
+      return decisions().stream().mapToLong(r -> r.getLong(3)).sum();
+    }
+
+    /** Rows validation accepted. */
+    long accepted() {
+      return decisions().stream().filter(r -> r.isNullAt(1)).mapToLong(r -> r.getLong(3)).sum();
+    }
+
+    /** Quarantined rows by first reason, most rows first. */
+    List<RunManifest.ReasonCount> reasons(String table) {
+      List<RunManifest.ReasonCount> out = new ArrayList<>();
+      for (Row r : decisions()) {
+        if (!r.isNullAt(1)) {
+          out.add(
+              new RunManifest.ReasonCount(
+                  table, r.getString(1), r.isNullAt(2) ? "" : r.getString(2), r.getLong(3)));
+        }
+      }
+      out.sort(
+          Comparator.comparingLong(RunManifest.ReasonCount::rows)
+              .reversed()
+              .thenComparing(RunManifest.ReasonCount::reasonCode)
+              .thenComparing(RunManifest.ReasonCount::column));
+      return out;
+    }
+
+    /**
+     * The identifier column whose values refuse the file, the one with the earliest valid NHS
+     * number when several do.
+     */
+    Optional<Identifiable> identifiable(TableContract contract) {
+      Optional<Identifiable> hit = Optional.empty();
+      for (int i = 0; i < identifiers.size(); i++) {
+        int at = 4 + 3 * i;
+        long shaped = 0;
+        long valid = 0;
+        long firstRow = Long.MAX_VALUE;
+        for (Row r : decisions()) {
+          shaped += r.getLong(at);
+          valid += r.getLong(at + 1);
+          if (!r.isNullAt(at + 2)) {
+            firstRow = Math.min(firstRow, r.getLong(at + 2));
+          }
+        }
+        Identifiable candidate = new Identifiable(identifiers.get(i), shaped, valid, firstRow);
         if (candidate.refuses() && (hit.isEmpty() || candidate.firstRow() < hit.get().firstRow())) {
           hit = Optional.of(candidate);
         }
       }
-      if (hit.isPresent()) {
-        throw identifiable(f, hit.get());
-      }
-      Dataset<Row> validated =
-          RowValidator.validate(
-                  mapped, contract, dateFormats, extract.extractDate(), ctx.config().ingest(), refs)
-              .persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        Path conformedDir = ctx.outputDir(conformed(f.table()));
-        Path quarantineDir = quarantineDir(ctx, f.table());
-        Dataset<Row> accepted = RowValidator.accepted(validated, contract, dateFormats);
-        Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
-        accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
-        RowValidator.quarantine(validated, f.path().toString())
-            .write()
-            .mode(SaveMode.ErrorIfExists)
-            .parquet(quarantineDir.toString());
-        // What validation decided, by first reason (none = accepted), in one pass over the cached
-        // rows...
-        Column first = try_element_at(col(RowValidator.REASONS), lit(1));
-        long decidedAccepted = 0;
-        List<RunManifest.ReasonCount> tableReasons = new ArrayList<>();
-        for (Row r :
-            validated
-                .groupBy(first.getField("code"), first.getField("column"))
-                .count()
-                .collectAsList()) {
-          if (r.isNullAt(0)) {
-            decidedAccepted = r.getLong(2);
-          } else {
-            tableReasons.add(
-                new RunManifest.ReasonCount(
-                    f.table(), r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2)));
-          }
-        }
-        tableReasons.sort(
-            Comparator.comparingLong(RunManifest.ReasonCount::rows)
-                .reversed()
-                .thenComparing(RunManifest.ReasonCount::reasonCode)
-                .thenComparing(RunManifest.ReasonCount::column));
-        // ...and what the files hold, counted back: nothing may be lost between the two.
-        long acceptedRows = spark.read().parquet(conformedDir.toString()).count();
-        long quarantinedRows = spark.read().parquet(quarantineDir.toString()).count();
-        long decidedQuarantined =
-            tableReasons.stream().mapToLong(RunManifest.ReasonCount::rows).sum();
-        if (read != acceptedRows + quarantinedRows
-            || acceptedRows != decidedAccepted
-            || quarantinedRows != decidedQuarantined) {
-          throw new IllegalStateException(
-              String.format(
-                  "%s: rows read %d, accepted %d (decided %d), quarantined %d (decided %d)",
-                  f.table(),
-                  read,
-                  acceptedRows,
-                  decidedAccepted,
-                  quarantinedRows,
-                  decidedQuarantined));
-        }
-        for (RunManifest.ReasonCount reason : tableReasons) {
-          reasons.add(reason);
-          ctx.quarantined(reason);
-        }
-        flagNotes(validated, contract).forEach(ctx::note);
-        ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
-        double share = read == 0 ? 0 : (double) quarantinedRows / read;
-        QualitySettings quality = ctx.config().quality();
-        return new RunManifest.TableCount(
-            f.table(),
-            read,
-            acceptedRows,
-            quarantinedRows,
-            share,
-            quality.limitFor(f.table()),
-            quality.passes(f.table(), read, quarantinedRows));
-      } finally {
-        validated.unpersist();
-      }
-    } finally {
-      mapped.unpersist();
+      return hit;
     }
-  }
 
-  /** What was flagged on accepted rows ({@link RowFlag}), one note per kind and column. */
-  private static List<String> flagNotes(Dataset<Row> validated, TableContract contract) {
-    boolean mayFlag =
-        contract.activityDate().isPresent()
-            || contract.columns().stream().anyMatch(c -> c.unknownCode().isPresent());
-    if (!mayFlag) {
-      return List.of();
+    /** What was flagged on accepted rows ({@link RowFlag}), one note per kind and column. */
+    List<String> flagNotes(TableContract contract) {
+      List<String> notes = new ArrayList<>();
+      for (Row r : groups) {
+        if (r.getString(0).equals(FLAG)) {
+          String column = r.getString(2);
+          notes.add(
+              RowFlag.valueOf(r.getString(1))
+                  .note(
+                      contract.name(),
+                      column,
+                      contract.column(column).unknownCode().orElse(""),
+                      r.getLong(3)));
+        }
+      }
+      notes.sort(Comparator.naturalOrder());
+      return notes;
     }
-    List<String> notes = new ArrayList<>();
-    for (Row r :
-        validated
-            .filter(size(col(RowValidator.REASONS)).equalTo(0))
-            .select(explode(col(RowValidator.FLAGS)).as("f"))
-            .groupBy(col("f.code"), col("f.column"))
-            .count()
-            .collectAsList()) {
-      String column = r.getString(1);
-      notes.add(
-          RowFlag.valueOf(r.getString(0))
-              .note(
-                  contract.name(),
-                  column,
-                  contract.column(column).unknownCode().orElse(""),
-                  r.getLong(2)));
-    }
-    notes.sort(Comparator.naturalOrder());
-    return notes;
   }
 
   private static Path quarantineDir(StepContext ctx, String table) {
@@ -311,7 +380,7 @@ public final class IngestStep implements Step {
     Path dir = ctx.outputDir(QUARANTINE);
     long rows = 0;
     if (java.nio.file.Files.isDirectory(dir)) {
-      rows = spark.read().parquet(dir.toString()).count();
+      rows = ParquetRows.count(dir);
     } else {
       spark
           .createDataFrame(List.of(), Contracts.QUARANTINE)

@@ -202,16 +202,15 @@ public final class StepContext {
 
   /**
    * Writes {@code data} as Parquet output {@code name} (refusing to overwrite), records it with its
-   * row count, and returns it read back, so later uses read the file rather than recompute.
+   * row count (from the written files' footers), and returns it read back, so later uses read the
+   * file rather than recompute.
    */
   public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> write(
       String name, String versionKey, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> data) {
     Path dir = outputDir(name);
     data.write().mode(org.apache.spark.sql.SaveMode.ErrorIfExists).parquet(dir.toString());
-    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> back =
-        spark().read().parquet(dir.toString());
-    produced(name, versionKey, back.count());
-    return back;
+    produced(name, versionKey, io.proactivecare.npc.io.ParquetRows.count(dir));
+    return spark().read().parquet(dir.toString());
   }
 
   public void input(RunManifest.Input input) {
