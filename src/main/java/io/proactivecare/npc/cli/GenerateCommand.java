@@ -126,6 +126,16 @@ final class GenerateCommand implements Callable<Integer> {
   boolean unrecordedEnrolment;
 
   @Option(
+      names = "--people-per-part",
+      defaultValue = "100000",
+      paramLabel = "N",
+      description =
+          "Above this many people each person table is written as a folder of gzipped CSV parts"
+              + " of N people, which ingest reads on every core (a gzip file is read by one);"
+              + " a multiple of 10,000 (default ${DEFAULT-VALUE}).")
+  int peoplePerPart;
+
+  @Option(
       names = "--codelist",
       defaultValue = "conf/codelists/efi_snomed.csv",
       paramLabel = "FILE",
@@ -140,6 +150,11 @@ final class GenerateCommand implements Callable<Integer> {
     }
     if (years < 1 || years > 30) {
       throw Errors.usage("--years " + years + " is out of range", "give 1 to 30");
+    }
+    if (peoplePerPart < 10_000 || peoplePerPart % 10_000 != 0) {
+      throw Errors.usage(
+          "--people-per-part " + peoplePerPart + " is not a multiple of 10,000",
+          "give e.g. 100000");
     }
     if (!Files.isRegularFile(codelist)) {
       throw Errors.usage(
@@ -176,7 +191,8 @@ final class GenerateCommand implements Callable<Integer> {
             SparkSessions.create(loaded.config().spark()),
             new SynthParams(people, seed, asOf, years, faults, pilot),
             codelist,
-            out);
+            out,
+            peoplePerPart);
     summary.rows().forEach((table, rows) -> w.printf("  %-24s %,12d rows%n", table, rows));
     w.printf(
         "generated %,d people in %.1f s into %s (extract date %s)%n",

@@ -20,7 +20,7 @@ public record Extract(Path dir, LocalDate extractDate, List<SourceFile> files) {
    * One input file.
    *
    * @param table canonical table it feeds
-   * @param path the file (CSV, CSV.gz or Parquet file or folder)
+   * @param path the file (CSV, CSV.gz or Parquet), or a folder of such parts
    * @param mapping the column mapping it is read with
    */
   public record SourceFile(String table, Path path, SourceMapping mapping) {
@@ -32,9 +32,57 @@ public record Extract(Path dir, LocalDate extractDate, List<SourceFile> files) {
           .toList();
     }
 
+    /**
+     * Parquet: a file named {@code .parquet}, or a folder whose parts are (a folder with no parts
+     * counts as Parquet, and is refused as holding none).
+     */
     public boolean isParquet() {
-      String n = path.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-      return n.endsWith(".parquet") || java.nio.file.Files.isDirectory(path);
+      if (java.nio.file.Files.isDirectory(path)) {
+        List<Path> parts = parts();
+        return parts.isEmpty() || isParquetName(parts.get(0));
+      }
+      return isParquetName(path);
+    }
+
+    /**
+     * The files read for this table in order: the file itself, or the data files of a folder of
+     * parts ({@code .csv}, {@code .csv.gz} or {@code .parquet}, in name order, subfolders included,
+     * names starting {@code _} or {@code .} skipped). Each part is a whole file with its own
+     * header, and quarantined rows name the part and their row in it.
+     */
+    public List<Path> parts() {
+      if (!java.nio.file.Files.isDirectory(path)) {
+        return List.of(path);
+      }
+      try (java.util.stream.Stream<Path> s = java.nio.file.Files.walk(path)) {
+        return s.filter(java.nio.file.Files::isRegularFile)
+            .filter(p -> !hidden(path, p))
+            .filter(p -> isParquetName(p) || isCsvName(p))
+            .sorted()
+            .toList();
+      } catch (java.io.IOException e) {
+        throw io.proactivecare.npc.config.Errors.inputFile(
+            path, "cannot be listed (" + e.getMessage() + ")", "check the folder's permissions");
+      }
+    }
+
+    private static boolean hidden(Path dir, Path p) {
+      for (Path q = p; q != null && !q.equals(dir); q = q.getParent()) {
+        String n = q.getFileName().toString();
+        if (n.startsWith("_") || n.startsWith(".")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    static boolean isParquetName(Path p) {
+      return p.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".parquet");
+    }
+
+    static boolean isCsvName(Path p) {
+      String n = p.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+      return n.endsWith(".csv") || n.endsWith(".csv.gz");
     }
   }
 }

@@ -189,7 +189,7 @@ public final class IngestStep implements Step {
       Dataset<Row> accepted = RowValidator.accepted(validated, contract, dateFormats);
       Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
       accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
-      RowValidator.quarantine(validated, f.path().toString())
+      RowValidator.quarantine(validated)
           .write()
           .mode(SaveMode.ErrorIfExists)
           .parquet(quarantineDir.toString());
@@ -278,9 +278,14 @@ public final class IngestStep implements Step {
         Column isDecision = col("e.kind").equalTo(lit(DECISION));
         facts.add(count(when(isDecision.and(col("shaped" + i)), lit(1))));
         facts.add(count(when(isDecision.and(col("valid" + i)), lit(1))));
-        facts.add(min(when(isDecision.and(col("valid" + i)), col(SourceReader.ROW))));
+        facts.add(
+            min(
+                when(
+                    isDecision.and(col("valid" + i)),
+                    struct(col(SourceReader.FILE), col(SourceReader.ROW)))));
       }
       selected.add(col(SourceReader.ROW));
+      selected.add(col(SourceReader.FILE));
       List<Column> aggs = new ArrayList<>();
       aggs.add(count(lit(1)));
       aggs.addAll(facts);
@@ -335,16 +340,26 @@ public final class IngestStep implements Step {
         int at = 4 + 3 * i;
         long shaped = 0;
         long valid = 0;
+        String firstFile = null;
         long firstRow = Long.MAX_VALUE;
         for (Row r : decisions()) {
           shaped += r.getLong(at);
           valid += r.getLong(at + 1);
           if (!r.isNullAt(at + 2)) {
-            firstRow = Math.min(firstRow, r.getLong(at + 2));
+            Row first = r.getStruct(at + 2);
+            Identifiable.Place place = new Identifiable.Place(first.getString(0), first.getLong(1));
+            if (firstFile == null
+                || place.compareTo(new Identifiable.Place(firstFile, firstRow)) < 0) {
+              firstFile = place.file();
+              firstRow = place.row();
+            }
           }
         }
-        Identifiable candidate = new Identifiable(identifiers.get(i), shaped, valid, firstRow);
-        if (candidate.refuses() && (hit.isEmpty() || candidate.firstRow() < hit.get().firstRow())) {
+        Identifiable candidate =
+            new Identifiable(
+                identifiers.get(i), shaped, valid, Optional.ofNullable(firstFile), firstRow);
+        if (candidate.refuses()
+            && (hit.isEmpty() || candidate.place().compareTo(hit.get().place()) < 0)) {
           hit = Optional.of(candidate);
         }
       }
@@ -393,12 +408,27 @@ public final class IngestStep implements Step {
 
   /**
    * What one identifier column of a file holds: NHS-number-shaped values, how many of them are
-   * valid NHS numbers, and the data row of the first valid one.
+   * valid NHS numbers, and the part (when the table is a folder of parts) and data row of the first
+   * valid one.
    */
-  public record Identifiable(String column, long shaped, long valid, long firstRow) {
+  public record Identifiable(
+      String column, long shaped, long valid, Optional<String> firstFile, long firstRow) {
     /** Whether these values refuse the file ({@link NhsNumber#identifiable}). */
     public boolean refuses() {
       return NhsNumber.identifiable(column.equals(Cols.PERSON_ID), shaped, valid);
+    }
+
+    Place place() {
+      return new Place(firstFile.orElse(""), firstRow);
+    }
+
+    /** A row of a table: its part, then its row in the part. */
+    record Place(String file, long row) implements Comparable<Place> {
+      @Override
+      public int compareTo(Place o) {
+        int c = file.compareTo(o.file);
+        return c != 0 ? c : Long.compare(row, o.row);
+      }
     }
   }
 
@@ -413,7 +443,7 @@ public final class IngestStep implements Step {
                 "the identifier %s holds valid NHS numbers (%,d of its %,d ten-digit values)",
                 column, id.valid(), id.shaped());
     return Errors.inputRow(
-        f.path(),
+        id.firstFile().map(Path::of).orElse(f.path()),
         id.firstRow(),
         sources.isEmpty() ? column : sources.get(0),
         what + ", so the file holds identifiable data and is refused whole",

@@ -132,6 +132,7 @@ public final class RowValidator {
     out.add(record.as(RECORD));
     out.add(col(SourceReader.CORRUPT));
     out.add(col(SourceReader.ROW));
+    out.add(col(SourceReader.FILE));
     return raw.select(out.toArray(Column[]::new));
   }
 
@@ -617,12 +618,12 @@ public final class RowValidator {
    * The quarantined rows in the quarantine schema (without the table column, which is the
    * partition).
    */
-  public static Dataset<Row> quarantine(Dataset<Row> validated, String sourceFile) {
+  public static Dataset<Row> quarantine(Dataset<Row> validated) {
     Column first = element_at(col(REASONS), 1);
     return validated
         .filter(size(col(REASONS)).gt(0))
         .select(
-            lit(sourceFile).as(Cols.SOURCE_FILE),
+            col(SourceReader.FILE).as(Cols.SOURCE_FILE),
             col(SourceReader.ROW).as(Cols.ROW_NUMBER),
             first.getField("code").as(Cols.REASON_CODE),
             first.getField("column").as(Cols.REASON_COLUMN),

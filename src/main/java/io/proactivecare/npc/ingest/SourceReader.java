@@ -19,24 +19,28 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
-import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Reads one input file as text: every provider column as a string, plus the data row number
- * ({@value #ROW}, 1 = first row after the header) and, for CSV, the raw text of rows that could not
- * be split into fields ({@value #CORRUPT}). File-level problems (missing, unreadable, empty, wrong
- * delimiter, a column the mapping needs is absent) are refused here with exit code 3.
+ * Reads one input file, or a folder of parts, as text: every provider column as a string, plus the
+ * file (part) each row came from ({@value #FILE}), its data row number in that file ({@value #ROW},
+ * 1 = first row after the header) and, for CSV, the raw text of rows that could not be split into
+ * fields ({@value #CORRUPT}). Each part is read by its own task, so a table split into parts is
+ * read on every core (one gzip file cannot be split). File-level problems (missing, unreadable,
+ * empty, wrong delimiter, a column the mapping needs is absent) are refused here with exit code 3.
  */
 public final class SourceReader {
   /** Data row number within the file, 1-based, header excluded. */
   public static final String ROW = "_row";
+
+  /** The file (part) the row was read from. */
+  public static final String FILE = "_file";
 
   /** Raw text of a CSV row whose fields could not be parsed. */
   public static final String CORRUPT = "_corrupt_record";
@@ -66,39 +70,30 @@ public final class SourceReader {
     Path path = file.path();
     requireReadable(path);
     if (Files.isDirectory(path)) {
-      List<Path> parts = parquetParts(path);
+      List<Path> parts = file.parts();
       if (parts.isEmpty()) {
         throw Errors.inputFile(
             path,
-            "is a folder, not a file, and holds no Parquet files",
-            "name the file itself (CSV, CSV.gz or Parquet) under 'tables' in extract.yaml");
+            "is a folder, not a file, and holds no CSV or Parquet files",
+            "name the file itself (CSV, CSV.gz or Parquet) under 'tables' in extract.yaml, or put"
+                + " the table's parts (.csv, .csv.gz or .parquet) in the folder");
       }
-      parts.forEach(SourceReader::requireParquetMarkers);
+      long parquet = parts.stream().filter(Extract.SourceFile::isParquetName).count();
+      if (parquet > 0 && parquet < parts.size()) {
+        throw Errors.inputFile(
+            path,
+            "holds both CSV and Parquet parts (" + parquet + " Parquet of " + parts.size() + ")",
+            "keep one kind of part per table folder");
+      }
+      if (parquet > 0) {
+        parts.forEach(SourceReader::requireParquetMarkers);
+      }
     } else if (file.isParquet()) {
       requireParquetMarkers(path);
     }
   }
 
   private static final byte[] PARQUET_MAGIC = "PAR1".getBytes(StandardCharsets.US_ASCII);
-
-  /** The data files of a Parquet folder: {@code *.parquet}, without Spark's hidden files. */
-  static List<Path> parquetParts(Path dir) {
-    try (java.util.stream.Stream<Path> s = Files.walk(dir)) {
-      return s.filter(Files::isRegularFile)
-          .filter(
-              p -> {
-                String n = p.getFileName().toString();
-                return n.toLowerCase(Locale.ROOT).endsWith(".parquet")
-                    && !n.startsWith(".")
-                    && !n.startsWith("_");
-              })
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw Errors.inputFile(
-          dir, "cannot be listed (" + e.getMessage() + ")", "check the folder's permissions");
-    }
-  }
 
   private static void requireParquetMarkers(Path path) {
     byte[] head = new byte[4];
@@ -126,14 +121,21 @@ public final class SourceReader {
   }
 
   /**
-   * Reads a checked file with all columns as strings plus {@value #ROW} and {@value #CORRUPT}.
+   * Reads a checked file (or folder of parts) with all columns as strings plus {@value #FILE},
+   * {@value #ROW} and {@value #CORRUPT}: the union of one read per part, numbered within the part
+   * as it is read (no second pass).
    *
    * @param columns the file's columns as returned by {@link #check}
    */
   public static Dataset<Row> read(
       SparkSession spark, Extract.SourceFile file, List<String> columns) {
-    Dataset<Row> raw = file.isParquet() ? readParquet(spark, file) : readCsv(spark, file, columns);
-    return withRowNumbers(spark, raw);
+    Dataset<Row> all = null;
+    for (Path part : file.parts()) {
+      Dataset<Row> one =
+          file.isParquet() ? readParquet(spark, file, part) : readCsv(spark, file, part, columns);
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
   }
 
   /** Refuses a file that is missing or that this user cannot read. */
@@ -154,8 +156,48 @@ public final class SourceReader {
    * inside Spark half-way through the read.
    */
   public static List<String> csvHeader(Extract.SourceFile file) {
+    List<Path> parts = file.parts();
+    // Parts are checked two at a time (decompressing is the cost); the first problem in part order
+    // is the one reported, whichever thread found it.
+    List<Object> checked =
+        parts.parallelStream()
+            .map(
+                p -> {
+                  try {
+                    return (Object) csvHeader(file, p);
+                  } catch (RuntimeException e) {
+                    return e;
+                  }
+                })
+            .toList();
+    List<String> first = null;
+    for (int i = 0; i < parts.size(); i++) {
+      if (checked.get(i) instanceof RuntimeException e) {
+        throw e;
+      }
+      @SuppressWarnings("unchecked")
+      List<String> columns = (List<String>) checked.get(i);
+      if (first == null) {
+        first = columns;
+      } else if (!first.equals(columns)) {
+        throw Errors.inputFile(
+            parts.get(i),
+            "its header ("
+                + String.join(", ", columns)
+                + ") differs from the first part's ("
+                + parts.get(0).getFileName()
+                + ": "
+                + String.join(", ", first)
+                + ")",
+            "re-export the table so that every part has the same columns in the same order");
+      }
+    }
+    return first;
+  }
+
+  /** The header of one CSV file (a part of {@code file}), checked. */
+  private static List<String> csvHeader(Extract.SourceFile file, Path path) {
     List<String> neededColumns = file.sourceColumns();
-    Path path = file.path();
     requireReadable(path);
     String delimiter = file.mapping().delimiter();
     String header;
@@ -228,12 +270,12 @@ public final class SourceReader {
             "re-export with unique column names");
       }
     }
-    requireColumns(file, columns, neededColumns);
+    requireColumns(file, path, columns, neededColumns);
     return columns;
   }
 
   private static Dataset<Row> readCsv(
-      SparkSession spark, Extract.SourceFile file, List<String> header) {
+      SparkSession spark, Extract.SourceFile file, Path part, List<String> header) {
     StructType schema = new StructType();
     for (String c : header) {
       schema = schema.add(c, DataTypes.StringType, true);
@@ -253,20 +295,39 @@ public final class SourceReader {
         .option("columnNameOfCorruptRecord", CORRUPT)
         .option("enforceSchema", "true")
         .option("encoding", "UTF-8")
-        .csv(file.path().toString());
+        .csv(part.toString())
+        // A multi-line CSV file is never split, so it is one partition and this numbers its rows
+        // in file order from 0.
+        .withColumn(ROW, functions.monotonically_increasing_id().plus(1))
+        .withColumn(FILE, functions.lit(part.toString()));
   }
 
+  /**
+   * The columns of a Parquet file, or of the first part of a folder; every part is checked for the
+   * columns the mapping needs. Read from the footers, without Spark.
+   */
   private static List<String> parquetColumns(SparkSession spark, Extract.SourceFile file) {
-    List<String> columns;
-    try {
-      columns = List.of(spark.read().parquet(file.path().toString()).columns());
-    } catch (Exception e) {
-      // Spark's AnalysisException is checked in Scala terms: catch every exception here. Its
-      // message quotes Spark's internals; the markers were checked, so the file is damaged.
-      throw damagedParquet(file.path(), e);
+    org.apache.hadoop.conf.Configuration conf = spark.sparkContext().hadoopConfiguration();
+    List<String> first = null;
+    for (Path part : file.parts()) {
+      List<String> columns = new ArrayList<>();
+      try (org.apache.parquet.hadoop.ParquetFileReader footer =
+          org.apache.parquet.hadoop.ParquetFileReader.open(
+              org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+                  new org.apache.hadoop.fs.Path(part.toUri()), conf))) {
+        footer.getFooter().getFileMetaData().getSchema().getFields().stream()
+            .map(org.apache.parquet.schema.Type::getName)
+            .forEach(columns::add);
+      } catch (IOException | RuntimeException e) {
+        // The markers were checked, so the file is damaged.
+        throw damagedParquet(part, e);
+      }
+      requireColumns(file, part, columns, file.sourceColumns());
+      if (first == null) {
+        first = columns;
+      }
     }
-    requireColumns(file, columns, file.sourceColumns());
-    return columns;
+    return first;
   }
 
   /** A Parquet file with its markers whose footer cannot be read. */
@@ -278,65 +339,35 @@ public final class SourceReader {
         cause);
   }
 
-  private static Dataset<Row> readParquet(SparkSession spark, Extract.SourceFile file) {
-    Dataset<Row> df = spark.read().parquet(file.path().toString());
-    Dataset<Row> strings =
-        df.select(
-            file.sourceColumns().stream()
-                .map(
-                    c ->
-                        org.apache
-                            .spark
-                            .sql
-                            .functions
-                            .col("`" + c + "`")
-                            .cast(DataTypes.StringType)
-                            .as(c))
-                .toArray(org.apache.spark.sql.Column[]::new));
-    return strings.withColumn(
-        CORRUPT, org.apache.spark.sql.functions.lit(null).cast(DataTypes.StringType));
+  private static Dataset<Row> readParquet(SparkSession spark, Extract.SourceFile file, Path part) {
+    Dataset<Row> df = spark.read().parquet(part.toString());
+    List<Column> out = new ArrayList<>();
+    file.sourceColumns()
+        .forEach(c -> out.add(functions.col("`" + c + "`").cast(DataTypes.StringType).as(c)));
+    out.add(functions.lit(null).cast(DataTypes.StringType).as(CORRUPT));
+    // The row's position in its file, whichever split of the file reads it.
+    out.add(functions.col("_metadata.row_index").plus(1).as(ROW));
+    out.add(functions.lit(part.toString()).as(FILE));
+    return df.select(out.toArray(Column[]::new));
   }
 
-  /**
-   * Numbers rows in file order. A single file is read in splits ordered by offset, so {@code
-   * zipWithIndex} gives the position of each row in the file.
-   */
-  private static Dataset<Row> withRowNumbers(SparkSession spark, Dataset<Row> df) {
-    StructType schema =
-        df.schema()
-            .add(
-                new StructField(
-                    ROW, DataTypes.LongType, false, org.apache.spark.sql.types.Metadata.empty()));
-    JavaRDD<Row> numbered =
-        df.javaRDD()
-            .zipWithIndex()
-            .map(
-                t -> {
-                  Row r = t._1();
-                  Object[] values = new Object[r.length() + 1];
-                  for (int i = 0; i < r.length(); i++) {
-                    values[i] = r.get(i);
-                  }
-                  values[r.length()] = t._2() + 1;
-                  return RowFactory.create(values);
-                });
-    return spark.createDataFrame(numbered, schema);
-  }
-
-  static void requireColumns(Extract.SourceFile file, List<String> present, List<String> needed) {
+  static void requireColumns(
+      Extract.SourceFile file, Path path, List<String> present, List<String> needed) {
     Set<String> have = new LinkedHashSet<>(present);
     for (String c : needed) {
       if (!have.contains(c)) {
         List<String> shown = present.size() > 12 ? present.subList(0, 12) : present;
         throw Errors.inputFile(
-            file.path(),
+            path,
             "column '"
                 + c
                 + "' named by mapping '"
                 + file.mapping().name()
                 + "' for "
                 + file.table()
-                + " is absent; the file has "
+                + " is absent; "
+                + (path.equals(file.path()) ? "the file" : "this part")
+                + " has "
                 + String.join(", ", shown)
                 + (present.size() > 12 ? ", ..." : ""),
             "fix the mapping in "

@@ -10,12 +10,12 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
@@ -83,12 +83,16 @@ public final class SourceSample {
           });
     }
 
-    void check(Extract.SourceFile file) {
+    void check(Extract.SourceFile file, Path part) {
       seen.entrySet().stream()
           .map(
               e ->
                   new IngestStep.Identifiable(
-                      e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]))
+                      e.getKey(),
+                      e.getValue()[0],
+                      e.getValue()[1],
+                      Optional.of(part.toString()),
+                      e.getValue()[2]))
           .filter(IngestStep.Identifiable::refuses)
           .min(java.util.Comparator.comparingLong(IngestStep.Identifiable::firstRow))
           .ifPresent(
@@ -98,7 +102,9 @@ public final class SourceSample {
     }
   }
 
+  /** The first rows of the first part (the file itself unless the table is a folder of parts). */
   private static Result csv(Extract.SourceFile file, List<String> header) {
+    Path part = file.parts().get(0);
     Map<String, String> ids = identifierSources(file);
     Map<String, Integer> index = new LinkedHashMap<>();
     ids.forEach((target, source) -> index.put(target, header.indexOf(source)));
@@ -113,8 +119,7 @@ public final class SourceSample {
     long rows = 0;
     long malformed = 0;
     Guard guard = new Guard();
-    try (Reader in =
-        new InputStreamReader(SourceReader.open(file.path()), StandardCharsets.UTF_8)) {
+    try (Reader in = new InputStreamReader(SourceReader.open(part), StandardCharsets.UTF_8)) {
       parser.beginParsing(in);
       parser.parseNext(); // the header, checked by csvHeader
       String[] fields;
@@ -132,16 +137,16 @@ public final class SourceSample {
       }
     } catch (IOException e) {
       throw Errors.inputFile(
-          file.path(), "cannot be read (" + e.getMessage() + ")", "check the file is complete");
+          part, "cannot be read (" + e.getMessage() + ")", "check the file is complete");
     } finally {
       parser.stopParsing();
     }
-    guard.check(file);
+    guard.check(file, part);
     return new Result(rows, malformed);
   }
 
   private static Result parquet(Extract.SourceFile file) {
-    Path first = firstParquetFile(file.path());
+    Path first = file.parts().get(0);
     Configuration conf = new Configuration();
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(first.toUri());
     List<String> columns = new ArrayList<>();
@@ -152,7 +157,7 @@ public final class SourceSample {
     } catch (IOException | RuntimeException e) {
       throw SourceReader.damagedParquet(file.path(), e);
     }
-    SourceReader.requireColumns(file, columns, file.sourceColumns());
+    SourceReader.requireColumns(file, first, columns, file.sourceColumns());
     Map<String, String> ids = identifierSources(file);
     long rows = 0;
     Guard guard = new Guard();
@@ -171,17 +176,9 @@ public final class SourceSample {
       }
     } catch (IOException e) {
       throw Errors.inputFile(
-          file.path(), "cannot be read (" + e.getMessage() + ")", "check the file is complete", e);
+          first, "cannot be read (" + e.getMessage() + ")", "check the file is complete", e);
     }
-    guard.check(file);
+    guard.check(file, first);
     return new Result(rows, 0);
-  }
-
-  /** The file itself, or the first Parquet file of a folder (kind already checked). */
-  private static Path firstParquetFile(Path path) {
-    if (!Files.isDirectory(path)) {
-      return path;
-    }
-    return SourceReader.parquetParts(path).get(0);
   }
 }

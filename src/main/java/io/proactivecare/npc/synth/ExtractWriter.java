@@ -19,9 +19,11 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Writes a generated extract: one gzipped CSV per table in the canonical layout, {@code
- * extract.yaml}, and the hidden truth under {@code truth/} (never named in extract.yaml, never read
- * by the engine's stages).
+ * Writes a generated extract: one gzipped CSV per table in the canonical layout (or, for a
+ * population larger than one part, a folder per person table holding one gzipped CSV part per
+ * {@code peoplePerPart} people, which ingest reads on every core), {@code extract.yaml}, and the
+ * hidden truth under {@code truth/} (never named in extract.yaml, never read by the engine's
+ * stages).
  *
  * <p>People are simulated in blocks of {@value #BLOCK} by Spark executors; each block writes one
  * gzip member per table. The driver then concatenates the members in block order (a file of several
@@ -30,6 +32,10 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class ExtractWriter {
   static final int BLOCK = 10_000;
+
+  /** People per part of a person table, unless given: ten parts for a million people. */
+  public static final int PEOPLE_PER_PART = 100_000;
+
   static final String TRUTH_HEADER =
       "person_id,person_index,birth_date,sex,imd_decile,frailty,deficits_at_as_of,regular_medicines,registered_at_as_of,date_of_death,enrolled,palliative_care,palliative_care_not_indicated";
 
@@ -126,7 +132,17 @@ public final class ExtractWriter {
   public record Summary(Map<String, Long> rows) {}
 
   public static Summary write(SparkSession spark, SynthParams params, Path codelist, Path out) {
-    return write(spark, params, codelist, out, 0);
+    return write(spark, params, codelist, out, PEOPLE_PER_PART, 0);
+  }
+
+  /**
+   * As {@link #write(SparkSession, SynthParams, Path, Path)}, with the person tables split into
+   * parts of {@code peoplePerPart} people (a multiple of {@value #BLOCK}); a population of one part
+   * is written as one file per table.
+   */
+  public static Summary write(
+      SparkSession spark, SynthParams params, Path codelist, Path out, int peoplePerPart) {
+    return write(spark, params, codelist, out, peoplePerPart, 0);
   }
 
   /**
@@ -134,7 +150,16 @@ public final class ExtractWriter {
    * partitions (0: up to four per core); the files do not depend on it.
    */
   static Summary write(
-      SparkSession spark, SynthParams params, Path codelist, Path out, int partitions) {
+      SparkSession spark,
+      SynthParams params,
+      Path codelist,
+      Path out,
+      int peoplePerPart,
+      int partitions) {
+    if (peoplePerPart < BLOCK || peoplePerPart % BLOCK != 0) {
+      throw new IllegalArgumentException(
+          "people per part must be a multiple of " + BLOCK + ": " + peoplePerPart);
+    }
     Geography geography = Geography.build(params);
     Catalogue catalogue = Catalogue.load(codelist);
     Path parts = out.resolve(".parts");
@@ -146,6 +171,8 @@ public final class ExtractWriter {
       throw new UncheckedIOException(e);
     }
     long blocks = (params.people() + BLOCK - 1) / BLOCK;
+    long blocksPerPart = peoplePerPart / BLOCK;
+    long partCount = (blocks + blocksPerPart - 1) / blocksPerPart;
     List<Long> blockIds = new ArrayList<>();
     for (long b = 0; b < blocks; b++) {
       blockIds.add(b);
@@ -169,10 +196,34 @@ public final class ExtractWriter {
         n += c[t];
       }
       rows.put(table, n);
-      concatenate(parts, table, blocks, PERSON_TABLES.get(table), out.resolve(table + ".csv.gz"));
+      String header = PERSON_TABLES.get(table);
+      Path single = out.resolve(table + ".csv.gz");
+      Path folder = out.resolve(table);
+      // The table's other form, from an earlier generation into the same folder, goes.
+      if (partCount == 1 || table.startsWith("truth/")) {
+        deleteTree(folder);
+        concatenate(parts, table, 0, blocks, header, single);
+      } else {
+        deleteTree(folder);
+        deleteTree(single);
+        try {
+          Files.createDirectories(folder);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        for (long k = 0; k < partCount; k++) {
+          concatenate(
+              parts,
+              table,
+              k * blocksPerPart,
+              Math.min(blocks, (k + 1) * blocksPerPart),
+              header,
+              folder.resolve(String.format("part-%05d.csv.gz", k)));
+        }
+      }
     }
     deleteTree(parts);
-    writeDescriptor(params, out);
+    writeDescriptor(params, out, partCount > 1);
     return new Summary(rows);
   }
 
@@ -215,14 +266,17 @@ public final class ExtractWriter {
     return counts;
   }
 
+  /**
+   * Blocks {@code from} (inclusive) to {@code to} of a table, with its header, as one gzip file.
+   */
   private static void concatenate(
-      Path parts, String table, long blocks, String header, Path target) {
+      Path parts, String table, long from, long to, String header, Path target) {
     Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
     try (OutputStream out = Files.newOutputStream(tmp)) {
       try (GZIPOutputStream gz = new GZIPOutputStream(new NonClosing(out))) {
         gz.write((header + "\n").getBytes(StandardCharsets.UTF_8));
       }
-      for (long b = 0; b < blocks; b++) {
+      for (long b = from; b < to; b++) {
         Files.copy(parts.resolve(table.replace('/', '_') + String.format(".%08d.gz", b)), out);
       }
     } catch (IOException e) {
@@ -278,7 +332,15 @@ public final class ExtractWriter {
     return out;
   }
 
-  private static void writeDescriptor(SynthParams p, Path out) {
+  private static void writeDescriptor(SynthParams p, Path out, boolean inParts) {
+    StringBuilder tables = new StringBuilder("tables:\n");
+    tables.append("  practice_pcn: practice_pcn.csv.gz\n");
+    tables.append("  lsoa_imd: lsoa_imd.csv.gz\n");
+    for (String t : PERSON_TABLES.keySet()) {
+      if (!t.startsWith("truth/")) {
+        tables.append("  ").append(t).append(": ").append(inParts ? t : t + ".csv.gz").append('\n');
+      }
+    }
     String yaml =
         "# Generated by: npc generate --people "
             + p.people()
@@ -300,17 +362,7 @@ public final class ExtractWriter {
             + " people, seed "
             + p.seed()
             + "\n"
-            + "tables:\n"
-            + "  practice_pcn: practice_pcn.csv.gz\n"
-            + "  lsoa_imd: lsoa_imd.csv.gz\n"
-            + "  gp_registrations: gp_registrations.csv.gz\n"
-            + "  gp_events: gp_events.csv.gz\n"
-            + "  gp_medications: gp_medications.csv.gz\n"
-            + "  apc_spells: apc_spells.csv.gz\n"
-            + "  ae_attendances: ae_attendances.csv.gz\n"
-            + "  op_appointments: op_appointments.csv.gz\n"
-            + "  asc_services: asc_services.csv.gz\n"
-            + "  enrolments: enrolments.csv.gz\n";
+            + tables;
     SynthParams.Pilot pilot = p.pilot();
     StringBuilder effect =
         new StringBuilder(

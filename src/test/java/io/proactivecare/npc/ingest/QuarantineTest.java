@@ -31,12 +31,13 @@ class QuarantineTest {
     RuleCheck check = RuleCheck.of(Contracts.APC_SPELLS);
     Dataset<Row> validated =
         check.validated(
-            RawRows.of(
+            RawRows.inFile(
+                "extract/apc_spells.csv",
                 APC_HEADER,
                 "S1,P1,2024-01-10,2024-01-12,21,1,1,19,RR8,I10X;N180",
                 " ,P1 ,2025-02-30,2024-01-09,2E,1,1,19,RR8,I10X;I10.9",
                 "S3,P1,2024-01-10"));
-    Dataset<Row> q = RowValidator.quarantine(validated, "extract/apc_spells.csv");
+    Dataset<Row> q = RowValidator.quarantine(validated);
 
     // The quarantine schema without the table column (the partition).
     StructType expected =
@@ -180,7 +181,7 @@ class QuarantineTest {
 
   /** The detail of the first reason of each refused line, in row order. */
   private static List<String> details(RuleCheck check, String header, String... lines) {
-    return RowValidator.quarantine(check.validated(RawRows.of(header, lines)), "f.csv")
+    return RowValidator.quarantine(check.validated(RawRows.of(header, lines)))
         .orderBy(Cols.ROW_NUMBER)
         .select(Cols.REASON_DETAIL)
         .collectAsList()

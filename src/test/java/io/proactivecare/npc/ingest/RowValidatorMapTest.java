@@ -67,12 +67,13 @@ class RowValidatorMapTest {
             .add("CAT", DataTypes.StringType)
             .add("PROV", DataTypes.StringType)
             .add(SourceReader.CORRUPT, DataTypes.StringType)
-            .add(SourceReader.ROW, DataTypes.LongType);
+            .add(SourceReader.ROW, DataTypes.LongType)
+            .add(SourceReader.FILE, DataTypes.StringType);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < catAndProvider.length; i++) {
       rows.add(
           RowFactory.create(
-              "K" + i, catAndProvider[i][0], catAndProvider[i][1], null, (long) i + 1));
+              "K" + i, catAndProvider[i][0], catAndProvider[i][1], null, (long) i + 1, "f.csv"));
     }
     Dataset<Row> raw = SparkTestSession.get().createDataFrame(rows, schema);
     return RowValidator.map(raw, Contracts.AE_ATTENDANCES, mapping)

@@ -111,4 +111,122 @@ class SourceReaderTest {
     assertTrue(message.contains("is a folder"), message);
     assertFalse(message.contains("Parquet file ("), message);
   }
+
+  private static void gzip(Path target, String text) throws IOException {
+    try (java.io.OutputStream out =
+        new java.util.zip.GZIPOutputStream(Files.newOutputStream(target))) {
+      out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * Issue 16: a table given as a folder of parts is read part by part (each on its own task), and
+   * every row carries its part and its data row within that part, so a quarantined row can be
+   * found.
+   */
+  @Test
+  void aFolderOfCsvPartsNumbersEachRowWithinItsPart() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("practice_pcn"));
+    Files.writeString(
+        dir.resolve("part-0.csv"),
+        PRACTICE_HEADER
+            + "\nB86001,Park,U12345,Central PCN,2019-07-01,\n"
+            + "B86002,\"Hill\nSurgery\",U12345,Central PCN,2019-07-01,\n");
+    gzip(
+        dir.resolve("part-1.csv.gz"),
+        PRACTICE_HEADER
+            + "\nB86003,Dale,U12346,East PCN,2019-07-01,\n"
+            + "B86004,Moor,U12346,East PCN,2019-07-01,\n"
+            + "B86005,Vale,U12346,East PCN,2019-07-01,\n");
+    Files.writeString(dir.resolve("_SUCCESS"), "");
+    Extract.SourceFile f = new Extract.SourceFile("practice_pcn", dir, RuleCheck.canonical());
+    assertFalse(f.isParquet());
+    List<String> columns = SourceReader.check(SparkTestSession.get(), f);
+    java.util.Map<String, String> where = new java.util.TreeMap<>();
+    for (Row r : SourceReader.read(SparkTestSession.get(), f, columns).collectAsList()) {
+      String file = Path.of(r.<String>getAs(SourceReader.FILE)).getFileName().toString();
+      where.put(r.getAs(Cols.PRACTICE_CODE), file + ":" + r.<Long>getAs(SourceReader.ROW));
+    }
+    assertEquals(
+        java.util.Map.of(
+            "B86001", "part-0.csv:1",
+            "B86002", "part-0.csv:2",
+            "B86003", "part-1.csv.gz:1",
+            "B86004", "part-1.csv.gz:2",
+            "B86005", "part-1.csv.gz:3"),
+        where);
+  }
+
+  /** Issue 16: parts must agree on their header; the one that differs is named. */
+  @Test
+  void aPartWhoseHeaderDiffersIsRefusedByName() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("practice_pcn"));
+    Files.writeString(
+        dir.resolve("part-0.csv"), PRACTICE_HEADER + "\nB86001,Park,U12345,C,2019-07-01,\n");
+    String swapped = "practice_name,practice_code,pcn_code,pcn_name,valid_from,valid_to";
+    Files.writeString(dir.resolve("part-1.csv"), swapped + "\nPark,B86001,U12345,C,2019-07-01,\n");
+    Extract.SourceFile f = new Extract.SourceFile("practice_pcn", dir, RuleCheck.canonical());
+    String message = refused(() -> SourceReader.check(SparkTestSession.get(), f)).getMessage();
+    assertTrue(message.contains("part-1.csv"), message);
+    assertTrue(message.contains("differs from the first part"), message);
+  }
+
+  /** Issue 16: a folder mixing CSV and Parquet parts is refused. */
+  @Test
+  void aFolderMixingCsvAndParquetIsRefused() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("practice_pcn"));
+    Files.writeString(dir.resolve("a.csv"), PRACTICE_HEADER + "\n");
+    Files.writeString(dir.resolve("b.parquet"), "PAR1....PAR1");
+    Extract.SourceFile f = new Extract.SourceFile("practice_pcn", dir, RuleCheck.canonical());
+    String message = refused(() -> SourceReader.check(SparkTestSession.get(), f)).getMessage();
+    assertTrue(message.contains("both CSV and Parquet"), message);
+  }
+
+  /**
+   * Issue 16: Parquet parts are numbered within each part whichever split reads a row (a part with
+   * several row groups may be read by several tasks).
+   */
+  @Test
+  void parquetPartsAreNumberedWithinEachPart() throws IOException {
+    org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+    Path dir = Files.createDirectories(tmp.resolve("practice_pcn"));
+    for (int part = 0; part < 2; part++) {
+      List<String> lines = new java.util.ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        lines.add("B8" + part + "00" + i + ",P,U12345,C,2019-07-01,");
+      }
+      Path csv = tmp.resolve("in" + part + ".csv");
+      Files.writeString(csv, PRACTICE_HEADER + "\n" + String.join("\n", lines) + "\n");
+      Path out = tmp.resolve("out" + part);
+      spark
+          .read()
+          .option("header", "true")
+          .csv(csv.toString())
+          .coalesce(1)
+          .write()
+          .parquet(out.toString());
+      try (java.util.stream.Stream<Path> files = Files.list(out)) {
+        Path written =
+            files.filter(x -> x.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        Files.move(written, dir.resolve("part-" + part + ".parquet"));
+      }
+    }
+    Extract.SourceFile f = new Extract.SourceFile("practice_pcn", dir, RuleCheck.canonical());
+    assertTrue(f.isParquet());
+    List<String> columns = SourceReader.check(spark, f);
+    java.util.Map<String, String> where = new java.util.TreeMap<>();
+    for (Row r : SourceReader.read(spark, f, columns).collectAsList()) {
+      String file = Path.of(r.<String>getAs(SourceReader.FILE)).getFileName().toString();
+      where.put(r.getAs(Cols.PRACTICE_CODE), file + ":" + r.<Long>getAs(SourceReader.ROW));
+    }
+    assertEquals(
+        java.util.Map.of(
+            "B80001", "part-0.parquet:1",
+            "B80002", "part-0.parquet:2",
+            "B80003", "part-0.parquet:3",
+            "B81001", "part-1.parquet:1",
+            "B81002", "part-1.parquet:2",
+            "B81003", "part-1.parquet:3"),
+        where);
+  }
 }

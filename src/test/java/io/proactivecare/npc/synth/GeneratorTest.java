@@ -27,9 +27,12 @@ class GeneratorTest {
   void theSameArgumentsGiveByteIdenticalFilesWhateverThePartitioning() throws Exception {
     // 25,000 people are three blocks: written by 3 partitions, then by 1, then by 2.
     SynthParams p = new SynthParams(25_000, 42, AS_OF, 4, 0.001);
-    ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("a"), 3);
-    ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("b"), 1);
-    ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("c"), 2);
+    ExtractWriter.write(
+        SparkTestSession.get(), p, CODELIST, tmp.resolve("a"), ExtractWriter.PEOPLE_PER_PART, 3);
+    ExtractWriter.write(
+        SparkTestSession.get(), p, CODELIST, tmp.resolve("b"), ExtractWriter.PEOPLE_PER_PART, 1);
+    ExtractWriter.write(
+        SparkTestSession.get(), p, CODELIST, tmp.resolve("c"), ExtractWriter.PEOPLE_PER_PART, 2);
     Map<String, String> a = checksums(tmp.resolve("a"));
     // extract.yaml, ten tables and five truth files
     assertEquals(16, a.size(), a.toString());
@@ -40,11 +43,55 @@ class GeneratorTest {
         new SynthParams(25_000, 43, AS_OF, 4, 0),
         CODELIST,
         tmp.resolve("d"),
+        ExtractWriter.PEOPLE_PER_PART,
         3);
     assertNotEquals(
         a.get("gp_events.csv.gz"),
         checksums(tmp.resolve("d")).get("gp_events.csv.gz"),
         "another seed, other data");
+  }
+
+  /**
+   * Issue 16: in parts of 10,000 people the 25,000 are three parts per person table, which hold
+   * exactly the lines of the one-file table, each part with the header; extract.yaml names the
+   * folders, and the truth stays one file per table.
+   */
+  @Test
+  void partsHoldTheSameRowsAsOneFile() throws Exception {
+    SynthParams p = new SynthParams(25_000, 42, AS_OF, 4, 0.001);
+    ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("one"), 100_000, 2);
+    ExtractWriter.write(SparkTestSession.get(), p, CODELIST, tmp.resolve("parts"), 10_000, 2);
+    Path folder = tmp.resolve("parts/gp_events");
+    java.util.List<Path> parts;
+    try (Stream<Path> s = Files.list(folder)) {
+      parts = s.sorted().toList();
+    }
+    assertEquals(
+        java.util.List.of("part-00000.csv.gz", "part-00001.csv.gz", "part-00002.csv.gz"),
+        parts.stream().map(x -> x.getFileName().toString()).toList());
+    java.util.List<String> whole = lines(tmp.resolve("one/gp_events.csv.gz"));
+    java.util.List<String> joined = new java.util.ArrayList<>();
+    for (Path part : parts) {
+      java.util.List<String> l = lines(part);
+      assertEquals(whole.get(0), l.get(0), "each part starts with the header");
+      joined.addAll(joined.isEmpty() ? l : l.subList(1, l.size()));
+    }
+    assertEquals(whole, joined);
+    String yaml = Files.readString(tmp.resolve("parts/extract.yaml"));
+    assertTrue(yaml.contains("  gp_events: gp_events\n"), yaml);
+    assertTrue(yaml.contains("  practice_pcn: practice_pcn.csv.gz\n"), yaml);
+    assertTrue(Files.isRegularFile(tmp.resolve("parts/truth/people.csv.gz")));
+    assertTrue(Files.notExists(tmp.resolve("parts/gp_events.csv.gz")));
+  }
+
+  private static java.util.List<String> lines(Path gz) throws java.io.IOException {
+    try (java.io.BufferedReader r =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(
+                new java.util.zip.GZIPInputStream(Files.newInputStream(gz)),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+      return r.lines().toList();
+    }
   }
 
   @Test

@@ -12,8 +12,9 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * A raw input table in memory, shaped as {@link SourceReader#read} returns it: every header column
- * as a string, then {@value SourceReader#CORRUPT} and {@value SourceReader#ROW} (1 = the first
- * line). Lines are split on commas, as the CSV reader does:
+ * as a string, then {@value SourceReader#CORRUPT}, {@value SourceReader#ROW} (1 = the first line)
+ * and {@value SourceReader#FILE} ({@value #FILE} unless named). Lines are split on commas, as the
+ * CSV reader does:
  *
  * <ul>
  *   <li>an empty field is null (the CSV reader's default); write {@code " "} for a blank value;
@@ -30,6 +31,9 @@ import org.apache.spark.sql.types.StructType;
  * </pre>
  */
 public final class RawRows {
+  /** The file the rows are said to come from, unless named. */
+  public static final String FILE = "raw.csv";
+
   private RawRows() {}
 
   /** The raw table of a CSV header and its data lines. */
@@ -37,8 +41,17 @@ public final class RawRows {
     return of(header, Arrays.asList(lines));
   }
 
+  /** The raw table of a CSV header and its data lines, read from {@code file}. */
+  public static Dataset<Row> inFile(String file, String header, String... lines) {
+    return of(file, header, Arrays.asList(lines));
+  }
+
   /** The raw table of a CSV header and its data lines. */
   public static Dataset<Row> of(String header, List<String> lines) {
+    return of(FILE, header, lines);
+  }
+
+  private static Dataset<Row> of(String file, String header, List<String> lines) {
     List<String> columns = split(header);
     StructType schema = new StructType();
     for (String c : columns) {
@@ -47,17 +60,19 @@ public final class RawRows {
     schema =
         schema
             .add(SourceReader.CORRUPT, DataTypes.StringType, true)
-            .add(SourceReader.ROW, DataTypes.LongType, false);
+            .add(SourceReader.ROW, DataTypes.LongType, false)
+            .add(SourceReader.FILE, DataTypes.StringType, false);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       List<String> fields = split(line);
-      Object[] values = new Object[columns.size() + 2];
+      Object[] values = new Object[columns.size() + 3];
       for (int c = 0; c < columns.size(); c++) {
         values[c] = c < fields.size() ? fields.get(c) : null;
       }
       values[columns.size()] = fields.size() == columns.size() ? null : line;
       values[columns.size() + 1] = (long) (i + 1);
+      values[columns.size() + 2] = file;
       rows.add(RowFactory.create(values));
     }
     return SparkTestSession.get().createDataFrame(rows, schema);

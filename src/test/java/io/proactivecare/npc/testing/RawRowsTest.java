@@ -24,7 +24,7 @@ class RawRowsTest {
     List<Row> rows =
         RawRows.of("a,b", "1,2", "3", "4,5,6").orderBy(SourceReader.ROW).collectAsList();
     assertEquals(
-        List.of("a", "b", SourceReader.CORRUPT, SourceReader.ROW),
+        List.of("a", "b", SourceReader.CORRUPT, SourceReader.ROW, SourceReader.FILE),
         List.of(RawRows.of("a,b", "1,2").columns()));
     assertEquals(
         List.of(1L, 2L, 3L), rows.stream().map(r -> r.<Long>getAs(SourceReader.ROW)).toList());
