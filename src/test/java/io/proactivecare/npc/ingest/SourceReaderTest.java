@@ -112,6 +112,17 @@ class SourceReaderTest {
     assertFalse(message.contains("Parquet file ("), message);
   }
 
+  /** Per practice code read, "part:row" as the reader numbered it. */
+  private static java.util.Map<String, String> whereEachRowIs(Extract.SourceFile f) {
+    List<String> columns = SourceReader.check(SparkTestSession.get(), f);
+    java.util.Map<String, String> where = new java.util.TreeMap<>();
+    for (Row r : SourceReader.read(SparkTestSession.get(), f, columns).collectAsList()) {
+      String file = Path.of(r.<String>getAs(SourceReader.FILE)).getFileName().toString();
+      where.put(r.getAs(Cols.PRACTICE_CODE), file + ":" + r.<Long>getAs(SourceReader.ROW));
+    }
+    return where;
+  }
+
   private static void gzip(Path target, String text) throws IOException {
     try (java.io.OutputStream out =
         new java.util.zip.GZIPOutputStream(Files.newOutputStream(target))) {
@@ -141,12 +152,7 @@ class SourceReaderTest {
     Files.writeString(dir.resolve("_SUCCESS"), "");
     Extract.SourceFile f = new Extract.SourceFile("practice_pcn", dir, RuleCheck.canonical());
     assertFalse(f.isParquet());
-    List<String> columns = SourceReader.check(SparkTestSession.get(), f);
-    java.util.Map<String, String> where = new java.util.TreeMap<>();
-    for (Row r : SourceReader.read(SparkTestSession.get(), f, columns).collectAsList()) {
-      String file = Path.of(r.<String>getAs(SourceReader.FILE)).getFileName().toString();
-      where.put(r.getAs(Cols.PRACTICE_CODE), file + ":" + r.<Long>getAs(SourceReader.ROW));
-    }
+    java.util.Map<String, String> where = whereEachRowIs(f);
     assertEquals(
         java.util.Map.of(
             "B86001", "part-0.csv:1",
@@ -213,12 +219,7 @@ class SourceReaderTest {
     }
     Extract.SourceFile f = new Extract.SourceFile("practice_pcn", dir, RuleCheck.canonical());
     assertTrue(f.isParquet());
-    List<String> columns = SourceReader.check(spark, f);
-    java.util.Map<String, String> where = new java.util.TreeMap<>();
-    for (Row r : SourceReader.read(spark, f, columns).collectAsList()) {
-      String file = Path.of(r.<String>getAs(SourceReader.FILE)).getFileName().toString();
-      where.put(r.getAs(Cols.PRACTICE_CODE), file + ":" + r.<Long>getAs(SourceReader.ROW));
-    }
+    java.util.Map<String, String> where = whereEachRowIs(f);
     assertEquals(
         java.util.Map.of(
             "B80001", "part-0.parquet:1",
