@@ -2,7 +2,6 @@ package io.proactivecare.npc.cohort;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.round;
@@ -22,7 +21,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -186,17 +184,18 @@ public final class Cohort {
    */
   public static Dataset<Row> select(
       Dataset<Row> eligibility, Optional<Dataset<Row>> previousMembers, CohortSettings settings) {
-    WindowSpec scope =
+    List<String> scope =
         CohortSettings.PCN.equals(settings.scope())
-            ? Window.partitionBy(col(Cols.ELIGIBLE), col(Cols.PCN_CODE))
-            : Window.partitionBy(col(Cols.ELIGIBLE));
-    Column rank =
-        row_number().over(scope.orderBy(col(Scoring.PROBABILITY).desc(), col(Cols.PERSON_ID)));
-    Column n = count(lit(1)).over(scope);
+            ? List.of(Cols.ELIGIBLE, Cols.PCN_CODE)
+            : List.of(Cols.ELIGIBLE);
+    // Ranked by a distributed sort, not a window over all eligible people in one task.
     Dataset<Row> ranked =
-        eligibility
-            .withColumn("_rank", rank)
-            .withColumn("_n", n)
+        io.proactivecare.npc.risk.Ranks.number(
+                eligibility,
+                scope,
+                List.of(col(Scoring.PROBABILITY).desc(), col(Cols.PERSON_ID)),
+                "_rank",
+                "_n")
             .withColumn(Cols.COHORT_RANK, when(col(Cols.ELIGIBLE), col("_rank")))
             .withColumn(
                 Cols.SELECTED,

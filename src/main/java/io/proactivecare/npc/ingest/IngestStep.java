@@ -1,15 +1,11 @@
 package io.proactivecare.npc.ingest;
 
-import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.try_element_at;
 import static org.apache.spark.sql.functions.when;
 
@@ -237,89 +233,67 @@ public final class IngestStep implements Step {
 
   /**
    * What one pass over a table's validated rows found: per decision (accepted, or the first
-   * reason's code and column) and per flag of an accepted row, the rows; and per identifier column
-   * the NHS-number facts that may refuse the file.
+   * reason's code and column) the rows, and on them the NHS-number facts of each identifier column
+   * that may refuse the file and the flags of each kind the contract can raise.
    *
-   * @param groups one row per (kind, code, column): kind {@code D} a decision (code null =
-   *     accepted), {@code F} a flag; then the count, then three facts per identifier column
-   *     (meaningful on decision groups only)
+   * @param groups one row per decision: code (null = accepted), column, rows, then three facts per
+   *     identifier column, then one count per flag
    */
-  record Tally(List<Row> groups, List<String> identifiers) {
-    private static final String DECISION = "D";
-    private static final String FLAG = "F";
-
+  record Tally(List<Row> groups, List<String> identifiers, List<List<String>> flags) {
     static Tally of(Dataset<Row> validated, TableContract contract) {
       Column first = try_element_at(col(RowValidator.REASONS), lit(1));
-      Column decision =
-          struct(
-              lit(DECISION).as("kind"),
-              first.getField("code").as("code"),
-              first.getField("column").as("column"));
-      // An accepted row also yields one entry per flag it carries; a refused row only its decision.
-      Column flags =
-          transform(
-              col(RowValidator.FLAGS),
-              x ->
-                  struct(
-                      lit(FLAG).as("kind"),
-                      x.getField("code").as("code"),
-                      x.getField("column").as("column")));
-      Column entries =
-          when(size(col(RowValidator.REASONS)).equalTo(0), concat(array(decision), flags))
-              .otherwise(array(decision));
       List<ColumnSpec> ids = contract.identifiers();
-      List<Column> selected = new ArrayList<>();
-      selected.add(explode(entries).as("e"));
-      List<Column> facts = new ArrayList<>();
-      for (int i = 0; i < ids.size(); i++) {
-        Column v = col(ids.get(i).name());
-        selected.add(NhsNumber.hasShape(v).as("shaped" + i));
-        selected.add(NhsNumber.looksLikeNhsNumber(v).as("valid" + i));
-        Column isDecision = col("e.kind").equalTo(lit(DECISION));
-        facts.add(count(when(isDecision.and(col("shaped" + i)), lit(1))));
-        facts.add(count(when(isDecision.and(col("valid" + i)), lit(1))));
-        facts.add(
-            min(
-                when(
-                    isDecision.and(col("valid" + i)),
-                    struct(col(SourceReader.FILE), col(SourceReader.ROW)))));
-      }
-      selected.add(col(SourceReader.ROW));
-      selected.add(col(SourceReader.FILE));
       List<Column> aggs = new ArrayList<>();
-      aggs.add(count(lit(1)));
-      aggs.addAll(facts);
+      for (ColumnSpec id : ids) {
+        Column v = col(id.name());
+        Column valid = NhsNumber.looksLikeNhsNumber(v);
+        aggs.add(count(when(NhsNumber.hasShape(v), lit(1))));
+        aggs.add(count(when(valid, lit(1))));
+        aggs.add(min(when(valid, struct(col(SourceReader.FILE), col(SourceReader.ROW)))));
+      }
+      // Every flag the contract can raise, counted by kind and column without exploding rows.
+      List<List<String>> flags = new ArrayList<>();
+      for (ColumnSpec c : contract.columns()) {
+        if (c.unknownCode().isPresent()) {
+          flags.add(List.of(RowFlag.SET_TO_UNKNOWN.name(), c.name()));
+        }
+      }
+      contract.activityDate().ifPresent(d -> flags.add(List.of(RowFlag.AFTER_DEATH.name(), d)));
+      for (List<String> f : flags) {
+        aggs.add(
+            count(
+                when(
+                    array_contains(
+                        col(RowValidator.FLAGS),
+                        struct(lit(f.get(0)).as("code"), lit(f.get(1)).as("column"))),
+                    lit(1))));
+      }
       List<Row> groups =
           validated
-              .select(selected.toArray(Column[]::new))
-              .groupBy(col("e.kind"), col("e.code"), col("e.column"))
-              .agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(Column[]::new))
+              .groupBy(first.getField("code").as("code"), first.getField("column").as("column"))
+              .agg(count(lit(1)), aggs.toArray(Column[]::new))
               .collectAsList();
-      return new Tally(groups, ids.stream().map(ColumnSpec::name).toList());
-    }
-
-    private List<Row> decisions() {
-      return groups.stream().filter(r -> r.getString(0).equals(DECISION)).toList();
+      return new Tally(groups, ids.stream().map(ColumnSpec::name).toList(), flags);
     }
 
     /** Rows read: every row has exactly one decision. */
     long read() {
-      return decisions().stream().mapToLong(r -> r.getLong(3)).sum();
+      return groups.stream().mapToLong(r -> r.getLong(2)).sum();
     }
 
     /** Rows validation accepted. */
     long accepted() {
-      return decisions().stream().filter(r -> r.isNullAt(1)).mapToLong(r -> r.getLong(3)).sum();
+      return groups.stream().filter(r -> r.isNullAt(0)).mapToLong(r -> r.getLong(2)).sum();
     }
 
     /** Quarantined rows by first reason, most rows first. */
     List<RunManifest.ReasonCount> reasons(String table) {
       List<RunManifest.ReasonCount> out = new ArrayList<>();
-      for (Row r : decisions()) {
-        if (!r.isNullAt(1)) {
+      for (Row r : groups) {
+        if (!r.isNullAt(0)) {
           out.add(
               new RunManifest.ReasonCount(
-                  table, r.getString(1), r.isNullAt(2) ? "" : r.getString(2), r.getLong(3)));
+                  table, r.getString(0), r.isNullAt(1) ? "" : r.getString(1), r.getLong(2)));
         }
       }
       out.sort(
@@ -337,27 +311,28 @@ public final class IngestStep implements Step {
     Optional<Identifiable> identifiable(TableContract contract) {
       Optional<Identifiable> hit = Optional.empty();
       for (int i = 0; i < identifiers.size(); i++) {
-        int at = 4 + 3 * i;
+        int at = 3 + 3 * i;
         long shaped = 0;
         long valid = 0;
-        String firstFile = null;
-        long firstRow = Long.MAX_VALUE;
-        for (Row r : decisions()) {
+        Optional<Identifiable.Place> firstPlace = Optional.empty();
+        for (Row r : groups) {
           shaped += r.getLong(at);
           valid += r.getLong(at + 1);
           if (!r.isNullAt(at + 2)) {
             Row first = r.getStruct(at + 2);
             Identifiable.Place place = new Identifiable.Place(first.getString(0), first.getLong(1));
-            if (firstFile == null
-                || place.compareTo(new Identifiable.Place(firstFile, firstRow)) < 0) {
-              firstFile = place.file();
-              firstRow = place.row();
+            if (firstPlace.isEmpty() || place.compareTo(firstPlace.get()) < 0) {
+              firstPlace = Optional.of(place);
             }
           }
         }
         Identifiable candidate =
             new Identifiable(
-                identifiers.get(i), shaped, valid, Optional.ofNullable(firstFile), firstRow);
+                identifiers.get(i),
+                shaped,
+                valid,
+                firstPlace.map(Identifiable.Place::file),
+                firstPlace.map(Identifiable.Place::row).orElse(Long.MAX_VALUE));
         if (candidate.refuses()
             && (hit.isEmpty() || candidate.place().compareTo(hit.get().place()) < 0)) {
           hit = Optional.of(candidate);
@@ -369,16 +344,23 @@ public final class IngestStep implements Step {
     /** What was flagged on accepted rows ({@link RowFlag}), one note per kind and column. */
     List<String> flagNotes(TableContract contract) {
       List<String> notes = new ArrayList<>();
-      for (Row r : groups) {
-        if (r.getString(0).equals(FLAG)) {
-          String column = r.getString(2);
+      int at = 3 + 3 * identifiers.size();
+      for (int f = 0; f < flags.size(); f++) {
+        long rows = 0;
+        for (Row r : groups) {
+          if (r.isNullAt(0)) {
+            rows += r.getLong(at + f);
+          }
+        }
+        if (rows > 0) {
+          String column = flags.get(f).get(1);
           notes.add(
-              RowFlag.valueOf(r.getString(1))
+              RowFlag.valueOf(flags.get(f).get(0))
                   .note(
                       contract.name(),
                       column,
                       contract.column(column).unknownCode().orElse(""),
-                      r.getLong(3)));
+                      rows));
         }
       }
       notes.sort(Comparator.naturalOrder());

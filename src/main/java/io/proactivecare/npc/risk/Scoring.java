@@ -2,15 +2,11 @@ package io.proactivecare.npc.risk;
 
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.percent_rank;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.RiskSettings;
 import io.proactivecare.npc.schema.Cols;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -20,7 +16,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -76,35 +71,42 @@ public final class Scoring {
     MapPartitionsFunction<Row, Row> scoreAll =
         rows -> {
           RiskModel m = shared.value();
-          List<Row> out = new ArrayList<>();
-          while (rows.hasNext()) {
-            Row r = rows.next();
-            double[] x = m.encoder().encode(r);
-            double p = m.probability(x);
-            List<String> why =
-                m.reasons().top(m.encoder(), m.learner().contributions(x), r, 3, leaveOut);
-            out.add(
-                RowFactory.create(
-                    r.getAs(Cols.PERSON_ID),
-                    r.getAs(Cols.AT_DATE),
-                    r.getAs(Cols.PRACTICE_CODE),
-                    r.getAs(Cols.PCN_CODE),
-                    p,
-                    scala.jdk.javaapi.CollectionConverters.asScala(why).toSeq()));
-          }
-          return out.iterator();
+          // Row by row as Spark pulls them: a partition is never held in memory.
+          return new java.util.Iterator<Row>() {
+            @Override
+            public boolean hasNext() {
+              return rows.hasNext();
+            }
+
+            @Override
+            public Row next() {
+              Row r = rows.next();
+              double[] x = m.encoder().encode(r);
+              double p = m.probability(x);
+              List<String> why =
+                  m.reasons().top(m.encoder(), m.learner().contributions(x), r, 3, leaveOut);
+              return RowFactory.create(
+                  r.getAs(Cols.PERSON_ID),
+                  r.getAs(Cols.AT_DATE),
+                  r.getAs(Cols.PRACTICE_CODE),
+                  r.getAs(Cols.PCN_CODE),
+                  p,
+                  scala.jdk.javaapi.CollectionConverters.asScala(why).toSeq());
+            }
+          };
         };
     // One pass over the features: each row carries its practice and PCN along with its score,
     // rather than a second scan of the features joined back.
     Dataset<Row> withScores = adults.mapPartitions(scoreAll, Encoders.row(SCORED));
-    Column count = count(lit(1)).over(Window.partitionBy(Cols.AT_DATE));
-    Column rank =
-        row_number()
-            .over(
-                Window.partitionBy(Cols.AT_DATE)
-                    .orderBy(col(PROBABILITY).desc(), col(Cols.PERSON_ID)));
+    // Ranked by a distributed sort, not a window over all of a date's rows in one task.
+    Dataset<Row> ranked =
+        Ranks.number(
+            withScores,
+            List.of(Cols.AT_DATE),
+            List.of(col(PROBABILITY).desc(), col(Cols.PERSON_ID)),
+            RANK,
+            "_n");
     List<Double> shares = settings.bandShares();
-    Dataset<Row> ranked = withScores.withColumn(RANK, rank).withColumn("_n", count);
     Column n = col("_n");
     Column band =
         when(col(RANK).leq(topCount(n, shares.get(0))), BANDS.get(0))
@@ -112,12 +114,16 @@ public final class Scoring {
             .when(col(RANK).leq(topCount(n, shares.get(2))), BANDS.get(2))
             .otherwise(BANDS.get(3));
     return ranked
+        // percent_rank() in ascending order of risk, which is the reverse of the rank: (n - rank)
+        // / (n - 1), 0 for a date with one person.
         .withColumn(
             PERCENTILE,
-            percent_rank()
-                .over(
-                    Window.partitionBy(Cols.AT_DATE)
-                        .orderBy(col(PROBABILITY), col(Cols.PERSON_ID).desc()))
+            when(
+                    n.gt(1),
+                    n.minus(col(RANK))
+                        .cast(DataTypes.DoubleType)
+                        .divide(n.minus(1).cast(DataTypes.DoubleType)))
+                .otherwise(lit(0.0))
                 .multiply(100))
         .withColumn(BAND, band)
         .withColumn(MODEL_ID, lit(model.id()))
