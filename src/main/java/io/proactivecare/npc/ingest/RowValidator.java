@@ -279,8 +279,9 @@ public final class RowValidator {
       checked = checkReference(checked, ref, contract, dateFormats);
     }
 
-    // Duplicates: among rows that pass every other rule (references included), the first by row
-    // number is kept, so a refused row never makes a later valid one a duplicate.
+    // Duplicates: among rows that pass every other rule (references included), the first in file
+    // order (parts in name order, then row number) is kept, so a refused row never makes a later
+    // valid one a duplicate.
     List<Column> partition = new ArrayList<>();
     contract.keyOrAllColumns().forEach(k -> partition.add(col(k)));
     partition.add(col(VALID));
@@ -295,7 +296,7 @@ public final class RowValidator {
             row_number()
                 .over(
                     Window.partitionBy(partition.toArray(Column[]::new))
-                        .orderBy(col(SourceReader.ROW))))
+                        .orderBy(col(SourceReader.FILE), col(SourceReader.ROW))))
         .withColumn(
             REASONS,
             concat(

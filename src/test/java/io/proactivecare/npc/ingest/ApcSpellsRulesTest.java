@@ -159,6 +159,20 @@ class ApcSpellsRulesTest {
   }
 
   @Test
+  void acrossPartsTheFirstInPartOrderIsKeptNotTheLowestRowNumber() {
+    // S1 is row 2 of the first part and row 1 of the second: the first part's row is kept.
+    Dataset<Row> parts =
+        RawRows.inFile(
+                "apc/part-00001.csv.gz",
+                HEADER,
+                "S9,P9,2024-01-09,,21,1,,,,",
+                "S1,P1,2024-01-10,,21,1,,,,")
+            .union(RawRows.inFile("apc/part-00002.csv.gz", HEADER, "S1,P2,2024-01-11,,21,1,,,,"));
+    RuleCheck.Outcome o = CHECK.run(parts);
+    assertEquals("P1", o.acceptedWhere(Cols.SPELL_ID, "S1").getAs(Cols.PERSON_ID));
+  }
+
+  @Test
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
     String[] lines = {
       "S1,P1,2024-01-10,,21,1,,,,", "S2,P9,2024-01-10,,21,1,,,,", "S3,,2024-01-10,,21,1,,,,"
