@@ -51,6 +51,14 @@ public record Extract(Path dir, LocalDate extractDate, List<SourceFile> files) {
      * header, and quarantined rows name the part and their row in it.
      */
     public List<Path> parts() {
+      return partsOf(path);
+    }
+
+    /**
+     * A table's file, or a folder's CSV, CSV.gz and Parquet parts in name order (names starting
+     * {@code _} or {@code .} skipped).
+     */
+    public static List<Path> partsOf(Path path) {
       if (!java.nio.file.Files.isDirectory(path)) {
         return List.of(path);
       }

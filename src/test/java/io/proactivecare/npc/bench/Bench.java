@@ -1,0 +1,437 @@
+package io.proactivecare.npc.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The benchmark harness behind {@code bin/bench}: for each population size, generates an extract
+ * once (cached), runs the nightly job (and, unless told not to, the evaluation job) as a user would
+ * ({@code bin/npc run}, a fresh JVM and warehouse each), then the DuckDB peer over the same files,
+ * and records per step the wall time, rows in and out, rows per second and each process's peak
+ * memory, with the machine, the date and the commit. Results go to {@code DIR/results/*.json} and
+ * are printed as Markdown tables for docs/benchmarks.md.
+ *
+ * <p>Usage: {@code bin/bench [--dir DIR] [--seed S] [--java-opts OPTS] [--no-peer]
+ * [--no-evaluation] [SIZE ...]} (sizes default to 100000 250000 500000 1000000).
+ */
+public final class Bench {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern READ =
+      Pattern.compile("^read (\\S+) version (\\S+) \\(run (\\S+)\\)$");
+
+  private final Path home;
+  private final Path dir;
+  private final long seed;
+  private final String javaOpts;
+  private final boolean peer;
+  private final boolean evaluation;
+
+  private Bench(Path home, Path dir, long seed, String javaOpts, boolean peer, boolean evaluation) {
+    this.home = home;
+    this.dir = dir;
+    this.seed = seed;
+    this.javaOpts = javaOpts;
+    this.peer = peer;
+    this.evaluation = evaluation;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Path home = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
+    Path dir = Path.of("/tmp/npc-bench");
+    long seed = 1;
+    String javaOpts = "-Xmx8g";
+    boolean peer = true;
+    boolean evaluation = true;
+    List<Long> sizes = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--dir" -> dir = Path.of(args[++i]).toAbsolutePath();
+        case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--java-opts" -> javaOpts = args[++i];
+        case "--no-peer" -> peer = false;
+        case "--no-evaluation" -> evaluation = false;
+        case "-h", "--help" -> {
+          System.out.println(
+              "Usage: bin/bench [--dir DIR] [--seed S] [--java-opts OPTS] [--no-peer]"
+                  + " [--no-evaluation] [SIZE ...]");
+          return;
+        }
+        default -> {
+          if (!args[i].matches("\\d+")) {
+            System.err.println("bench: unknown argument " + args[i] + " (see --help)");
+            System.exit(2);
+          }
+          sizes.add(Long.parseLong(args[i]));
+        }
+      }
+    }
+    if (sizes.isEmpty()) {
+      sizes = List.of(100_000L, 250_000L, 500_000L, 1_000_000L);
+    }
+    Bench bench = new Bench(home, dir, seed, javaOpts, peer, evaluation);
+    ObjectNode results = bench.machine();
+    ArrayNode runs = results.putArray("sizes");
+    for (long size : sizes) {
+      ObjectNode r = bench.size(size);
+      runs.add(r);
+      bench.save(results);
+      System.out.println(markdown(r));
+    }
+    System.out.println("results: " + bench.save(results));
+  }
+
+  /** The machine, date and commit the figures belong to. */
+  private ObjectNode machine() throws IOException, InterruptedException {
+    ObjectNode m = JSON.createObjectNode();
+    m.put("date", Instant.now().toString());
+    m.put("commit", run(List.of("git", "-C", home.toString(), "rev-parse", "--short", "HEAD")));
+    m.put("cores", Runtime.getRuntime().availableProcessors());
+    long memory =
+        ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getTotalMemorySize();
+    m.put("memory_gib", Math.round(memory / (1024.0 * 1024 * 1024) * 10) / 10.0);
+    m.put("java", System.getProperty("java.version"));
+    m.put("npc_java_opts", javaOpts);
+    m.put("seed", seed);
+    return m;
+  }
+
+  private Path save(ObjectNode results) throws IOException {
+    Path out =
+        dir.resolve("results")
+            .resolve(
+                "bench-"
+                    + results.get("date").asText().replace(":", "").substring(0, 15)
+                    + "-"
+                    + results.get("commit").asText()
+                    + ".json");
+    Files.createDirectories(out.getParent());
+    JSON.writerWithDefaultPrettyPrinter().writeValue(out.toFile(), results);
+    return out;
+  }
+
+  private ObjectNode size(long people) throws IOException, InterruptedException {
+    ObjectNode r = JSON.createObjectNode();
+    r.put("people", people);
+    Path extract = dir.resolve("gen-" + people + "-seed" + seed);
+    if (!Files.exists(extract.resolve("extract.yaml"))) {
+      Timed gen =
+          timed(
+              List.of(
+                  home.resolve("bin/npc").toString(),
+                  "generate",
+                  "--people",
+                  String.valueOf(people),
+                  "--seed",
+                  String.valueOf(seed),
+                  "--out",
+                  extract.toString(),
+                  "--force"),
+              dir.resolve("generate-" + people + ".log"));
+      r.put("generate_s", gen.seconds());
+    }
+    r.put("extract", extract.toString());
+    r.put("extract_bytes", bytes(extract, "truth"));
+    Path warehouse = dir.resolve("wh-" + people);
+    deleteTree(warehouse);
+    deleteTree(dir.resolve("wh-" + people + "-publish"));
+    ArrayNode jobs = r.putArray("jobs");
+    jobs.add(
+        job(
+            "nightly",
+            List.of(
+                home.resolve("bin/npc").toString(),
+                "run",
+                home.resolve("jobs/nightly.yaml").toString(),
+                "--extract",
+                extract.toString(),
+                "--warehouse",
+                warehouse.toString(),
+                "--set",
+                "publish=" + dir.resolve("wh-" + people + "-publish")),
+            warehouse));
+    if (evaluation) {
+      jobs.add(
+          job(
+              "evaluation",
+              List.of(
+                  home.resolve("bin/npc").toString(),
+                  "run",
+                  home.resolve("jobs/evaluation.yaml").toString(),
+                  "--warehouse",
+                  warehouse.toString(),
+                  "--set",
+                  "publish=" + dir.resolve("wh-" + people + "-publish")),
+              warehouse));
+    }
+    if (peer) {
+      Path out = dir.resolve("peer-" + people);
+      deleteTree(out);
+      List<String> cmd = new ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.add("-cp");
+      cmd.add(System.getProperty("java.class.path"));
+      cmd.add(DuckDbPeer.class.getName());
+      cmd.add("--extract");
+      cmd.add(extract.toString());
+      cmd.add("--out");
+      cmd.add(out.toString());
+      cmd.add("--conf");
+      cmd.add(home.resolve("conf").toString());
+      Timed t = timed(cmd, dir.resolve("peer-" + people + ".log"));
+      ObjectNode p = r.putObject("peer");
+      p.put("wall_s", t.seconds());
+      p.put("peak_rss_mb", t.peakMb());
+      p.put("exit_code", t.exitCode());
+      // The engine doing what the peer does: the nightly run's ingest step, then the eFI at the
+      // date without trajectory and the features (12-month utilisation among them), each as its
+      // own command on the same warehouse.
+      ArrayNode same = r.putArray("engine_as_peer");
+      same.add(job("frailty", npc("frailty", warehouse, people), warehouse));
+      same.add(job("features", npc("features", warehouse, people), warehouse));
+      double engine = stepSeconds(jobs.get(0), "ingest");
+      for (JsonNode j : same) {
+        for (JsonNode s : j.path("steps")) {
+          engine += s.get("wall_s").asDouble();
+        }
+      }
+      p.put("engine_steps_s", engine);
+      // The same answers: people whose eFI or 12-month counts differ between the two (0 each).
+      ObjectNode differ = p.putObject("people_differing");
+      if (t.exitCode() == 0) {
+        try {
+          PeerAgreement.differences(out, warehouse).forEach(differ::put);
+        } catch (java.sql.SQLException | RuntimeException e) {
+          differ.put("error", String.valueOf(e.getMessage()));
+        }
+      }
+      p.put("ratio_engine_to_peer", t.seconds() > 0 ? engine / t.seconds() : 0);
+    }
+    return r;
+  }
+
+  private List<String> npc(String command, Path warehouse, long people) {
+    return List.of(
+        home.resolve("bin/npc").toString(),
+        command,
+        "--warehouse",
+        warehouse.toString(),
+        "--set",
+        "publish=" + dir.resolve("wh-" + people + "-publish"));
+  }
+
+  private static double stepSeconds(JsonNode job, String step) {
+    for (JsonNode s : job.path("steps")) {
+      if (s.get("step").asText().equals(step)) {
+        return s.get("wall_s").asDouble();
+      }
+    }
+    return 0;
+  }
+
+  /** One job run: whole-command wall time and peak memory, then each step from the manifest. */
+  private ObjectNode job(String name, List<String> command, Path warehouse)
+      throws IOException, InterruptedException {
+    Timed t = timed(command, dir.resolve(name + "-" + warehouse.getFileName() + ".log"));
+    ObjectNode j = JSON.createObjectNode();
+    j.put("job", name);
+    j.put("exit_code", t.exitCode());
+    j.put("wall_s", t.seconds());
+    j.put("peak_rss_mb", t.peakMb());
+    ArrayNode steps = j.putArray("steps");
+    Path manifest = newestManifest(warehouse, name);
+    if (manifest == null) {
+      return j;
+    }
+    JsonNode m = JSON.readTree(manifest.toFile());
+    j.put("run_id", m.path("run_id").asText());
+    // Rows of every output of the runs this job read from (a step's notes name each table it read
+    // with its version and run), to count each step's rows in.
+    Map<String, Map<String, Long>> runRows = new HashMap<>();
+    for (JsonNode s : m.path("steps")) {
+      ObjectNode step = steps.addObject();
+      step.put("step", s.path("name").asText());
+      double seconds = s.path("duration_ms").asLong() / 1000.0;
+      step.put("wall_s", seconds);
+      long in = 0;
+      if (s.path("tables").size() > 0) {
+        for (JsonNode tc : s.path("tables")) {
+          in += tc.path("read").asLong();
+        }
+      } else {
+        for (JsonNode note : s.path("notes")) {
+          Matcher read = READ.matcher(note.asText());
+          if (read.matches()) {
+            String key = read.group(1) + "@" + read.group(2);
+            in +=
+                runRows
+                    .computeIfAbsent(read.group(3), run -> outputRows(warehouse, run))
+                    .getOrDefault(key, 0L);
+          }
+        }
+      }
+      step.put("rows_in", in);
+      long out = s.path("rows").asLong();
+      step.put("rows_out", out);
+      step.put("rows_in_per_s", seconds > 0 ? Math.round(in / seconds) : 0);
+    }
+    return j;
+  }
+
+  /** Rows of every output a run wrote, by "name@version" (none if its manifest is gone). */
+  private static Map<String, Long> outputRows(Path warehouse, String runId) {
+    Map<String, Long> out = new HashMap<>();
+    Path manifest = warehouse.resolve("runs").resolve(runId).resolve("manifest.json");
+    try {
+      for (JsonNode s : JSON.readTree(manifest.toFile()).path("steps")) {
+        for (JsonNode o : s.path("outputs")) {
+          out.put(
+              o.path("name").asText() + "@" + o.path("version_key").asText(),
+              o.path("rows").asLong());
+        }
+      }
+    } catch (IOException e) {
+      System.err.println("bench: cannot read " + manifest + ": " + e.getMessage());
+    }
+    return out;
+  }
+
+  private static Path newestManifest(Path warehouse, String job) throws IOException {
+    Path runs = warehouse.resolve("runs");
+    if (!Files.isDirectory(runs)) {
+      return null;
+    }
+    try (Stream<Path> s = Files.list(runs)) {
+      return s.filter(p -> p.getFileName().toString().contains("-" + job + "-"))
+          .map(p -> p.resolve("manifest.json"))
+          .filter(Files::exists)
+          .max(java.util.Comparator.naturalOrder())
+          .orElse(null);
+    }
+  }
+
+  /** A finished process: exit code, wall time and peak resident memory (from GNU time). */
+  record Timed(int exitCode, double seconds, long peakMb) {}
+
+  private Timed timed(List<String> command, Path log) throws IOException, InterruptedException {
+    Files.createDirectories(log.getParent());
+    Path times = Files.createTempFile("bench", ".time");
+    List<String> cmd =
+        new ArrayList<>(List.of("/usr/bin/time", "-o", times.toString(), "-f", "%e %M"));
+    cmd.addAll(command);
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("NPC_JAVA_OPTS", javaOpts);
+    System.err.println("bench: " + String.join(" ", command));
+    int code = pb.start().waitFor();
+    String[] f =
+        Files.readString(times).trim().lines().reduce((a, b) -> b).orElse("0 0").split(" ");
+    Files.deleteIfExists(times);
+    Timed t = new Timed(code, Double.parseDouble(f[0]), Long.parseLong(f[1]) / 1024);
+    System.err.printf(
+        "bench:   exit %d, %.1f s, %,d MB peak (log %s)%n", code, t.seconds(), t.peakMb(), log);
+    return t;
+  }
+
+  private static String run(List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    p.waitFor();
+    return out;
+  }
+
+  private static long bytes(Path dir, String skip) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile)
+          .filter(p -> !dir.relativize(p).startsWith(skip))
+          .mapToLong(
+              p -> {
+                try {
+                  return Files.size(p);
+                } catch (IOException e) {
+                  return 0;
+                }
+              })
+          .sum();
+    }
+  }
+
+  private static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(x);
+      }
+    }
+  }
+
+  /** One size's results as a Markdown table (a row per step, then the peer). */
+  static String markdown(JsonNode r) {
+    StringBuilder b = new StringBuilder();
+    b.append(String.format("%n### %,d people%n%n", r.get("people").asLong()));
+    b.append(
+        "| Job | Step | Wall time (s) | Rows in | Rows out | Rows in per s | Peak memory (MB) |\n");
+    b.append("|---|---|---|---|---|---|---|\n");
+    List<JsonNode> all = new ArrayList<>();
+    r.path("jobs").forEach(all::add);
+    r.path("engine_as_peer").forEach(all::add);
+    for (JsonNode j : all) {
+      for (JsonNode s : j.path("steps")) {
+        b.append(
+            String.format(
+                "| %s | %s | %.1f | %,d | %,d | %,d | |%n",
+                j.get("job").asText(),
+                s.get("step").asText(),
+                s.get("wall_s").asDouble(),
+                s.get("rows_in").asLong(),
+                s.get("rows_out").asLong(),
+                s.get("rows_in_per_s").asLong()));
+      }
+      b.append(
+          String.format(
+              "| %s | whole command%s | %.1f | | | | %,d |%n",
+              j.get("job").asText(),
+              j.get("exit_code").asInt() == 0 ? "" : " (exit " + j.get("exit_code").asInt() + ")",
+              j.get("wall_s").asDouble(),
+              j.get("peak_rss_mb").asLong()));
+    }
+    JsonNode p = r.path("peer");
+    if (!p.isMissingNode()) {
+      b.append(
+          String.format(
+              "| DuckDB peer | ingest + eFI + 12-month utilisation%s | %.1f | | | | %,d |%n",
+              p.get("exit_code").asInt() == 0 ? "" : " (exit " + p.get("exit_code").asInt() + ")",
+              p.get("wall_s").asDouble(),
+              p.get("peak_rss_mb").asLong()));
+      b.append(
+          String.format(
+              "%nThe engine's ingest step + eFI at the date + features took %.1f s against the"
+                  + " DuckDB peer's whole process %.1f s: ratio %.1f.%n",
+              p.get("engine_steps_s").asDouble(),
+              p.get("wall_s").asDouble(),
+              p.get("ratio_engine_to_peer").asDouble()));
+      b.append(
+          String.format(
+              "People whose answers differ between the engine and the peer: %s.%n",
+              p.path("people_differing")));
+    }
+    return b.toString();
+  }
+}
