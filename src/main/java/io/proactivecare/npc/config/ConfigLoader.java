@@ -169,7 +169,8 @@ public final class ConfigLoader {
                 "check_practice_references",
                 "earliest_date",
                 "extract_date_tolerance_days",
-                "allowed_roots"));
+                "allowed_roots",
+                "concurrent_tables"));
     n.child("population").rejectUnknown(Set.of("assumed_birthday"));
     YamlNode frailty = n.child("frailty");
     frailty.rejectUnknown(
@@ -299,7 +300,8 @@ public final class ConfigLoader {
             ingest.bool("check_practice_references"),
             ingest.date("earliest_date"),
             ingest.integer("extract_date_tolerance_days", 0, 366),
-            ingest.stringList("allowed_roots").stream().map(ConfigLoader::path).toList()),
+            ingest.stringList("allowed_roots").stream().map(ConfigLoader::path).toList(),
+            ingest.integer("concurrent_tables", 1, 64)),
         population(n.child("population")),
         frailty(n.child("frailty")),
         hfrs(n.child("hfrs")),

@@ -11,13 +11,15 @@ package io.proactivecare.npc.config;
  * @param extractDateToleranceDays an extract dated more than this many days after today (UTC) is
  *     refused
  * @param allowedRoots folders outside the extract folder whose files extract.yaml may name
+ * @param concurrentTables tables ingested at once once the references are in (1: one at a time)
  */
 public record IngestSettings(
     boolean checkPersonReferences,
     boolean checkPracticeReferences,
     java.time.LocalDate earliestDate,
     int extractDateToleranceDays,
-    java.util.List<java.nio.file.Path> allowedRoots) {
+    java.util.List<java.nio.file.Path> allowedRoots,
+    int concurrentTables) {
   public IngestSettings {
     allowedRoots = java.util.List.copyOf(allowedRoots);
   }

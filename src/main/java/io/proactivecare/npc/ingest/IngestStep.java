@@ -15,6 +15,7 @@ import io.proactivecare.npc.config.QualitySettings;
 import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.io.Checksums;
 import io.proactivecare.npc.io.ParquetRows;
+import io.proactivecare.npc.jobs.Concurrently;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
@@ -127,16 +128,34 @@ public final class IngestStep implements Step {
               Checksums.sha256(f.path()),
               key));
     }
+    // The tables others are checked against come first, one at a time, in the extract's order;
+    // the rest only read those references, so they are ingested several at once. Their results
+    // are recorded in the extract's order whatever order they finish in.
     RowValidator.References refs = RowValidator.References.none();
     List<RunManifest.TableCount> counts = new ArrayList<>();
-    for (Extract.SourceFile f : extract.files()) {
+    List<Extract.SourceFile> rest = new ArrayList<>(extract.files());
+    while (!rest.isEmpty() && rest.stream().anyMatch(IngestStep::isReference)) {
+      Extract.SourceFile f = rest.remove(0);
       TableContract contract = Contracts.byName(f.table()).orElseThrow();
-      RunManifest.TableCount count =
-          ingestTable(ctx, spark, f, columnsOf.get(f), contract, extract, refs);
-      counts.add(count);
-      ctx.reconciled(count);
+      counts.add(
+          record(ctx, ingestTable(ctx, spark, f, columnsOf.get(f), contract, extract, refs)));
       refs = updateReferences(spark, ctx, contract, refs);
     }
+    RowValidator.References references = refs;
+    List<TableResult> results =
+        Concurrently.map(
+            rest,
+            config.ingest().concurrentTables(),
+            f ->
+                ingestTable(
+                    ctx,
+                    spark,
+                    f,
+                    columnsOf.get(f),
+                    Contracts.byName(f.table()).orElseThrow(),
+                    extract,
+                    references));
+    results.forEach(r -> counts.add(record(ctx, r)));
     writeQuarantine(ctx, spark, key);
     for (RunManifest.TableCount c : counts) {
       if (!c.gatePassed()) {
@@ -150,7 +169,34 @@ public final class IngestStep implements Step {
     }
   }
 
-  private RunManifest.TableCount ingestTable(
+  /** Whether other tables are checked against this one's accepted rows. */
+  private static boolean isReference(Extract.SourceFile f) {
+    return f.table().equals(Contracts.PRACTICE_PCN.name())
+        || f.table().equals(Contracts.GP_REGISTRATIONS.name());
+  }
+
+  /**
+   * What ingesting one table decided, kept apart from the run's record so tables can be ingested at
+   * once and recorded in order.
+   */
+  private record TableResult(
+      RunManifest.TableCount count,
+      List<RunManifest.ReasonCount> reasons,
+      List<String> notes,
+      String versionKey) {}
+
+  private RunManifest.TableCount record(StepContext ctx, TableResult r) {
+    for (RunManifest.ReasonCount reason : r.reasons()) {
+      reasons.add(reason);
+      ctx.quarantined(reason);
+    }
+    r.notes().forEach(ctx::note);
+    ctx.produced(conformed(r.count().table()), r.versionKey(), r.count().accepted());
+    ctx.reconciled(r.count());
+    return r.count();
+  }
+
+  private static TableResult ingestTable(
       StepContext ctx,
       SparkSession spark,
       Extract.SourceFile f,
@@ -210,22 +256,20 @@ public final class IngestStep implements Step {
                 quarantinedRows,
                 decidedQuarantined));
       }
-      for (RunManifest.ReasonCount reason : tableReasons) {
-        reasons.add(reason);
-        ctx.quarantined(reason);
-      }
-      tally.flagNotes(contract).forEach(ctx::note);
-      ctx.produced(conformed(f.table()), extract.extractDate().toString(), acceptedRows);
       double share = read == 0 ? 0 : (double) quarantinedRows / read;
       QualitySettings quality = ctx.config().quality();
-      return new RunManifest.TableCount(
-          f.table(),
-          read,
-          acceptedRows,
-          quarantinedRows,
-          share,
-          quality.limitFor(f.table()),
-          quality.passes(f.table(), read, quarantinedRows));
+      return new TableResult(
+          new RunManifest.TableCount(
+              f.table(),
+              read,
+              acceptedRows,
+              quarantinedRows,
+              share,
+              quality.limitFor(f.table()),
+              quality.passes(f.table(), read, quarantinedRows)),
+          tableReasons,
+          tally.flagNotes(contract),
+          extract.extractDate().toString());
     } finally {
       validated.unpersist();
     }
