@@ -43,7 +43,9 @@ public record EfiDefinition(
           "READ2", Pattern.compile(Contracts.READ2));
 
   public EfiDefinition {
-    deficits = Map.copyOf(new TreeMap<>(deficits));
+    // In number order wherever it is read (the features' columns follow it): Map.copyOf would
+    // iterate in an order that changes from one JVM to the next.
+    deficits = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(deficits));
     codes = List.copyOf(codes);
     valueRules = List.copyOf(valueRules);
   }

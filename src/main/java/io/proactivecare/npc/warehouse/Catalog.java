@@ -45,7 +45,7 @@ public record Catalog(
    */
   public record Entry(Sensitivity sensitivity, Map<String, TableVersion> versions) {
     public Entry {
-      versions = Map.copyOf(new TreeMap<>(versions));
+      versions = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(versions));
     }
 
     /** The newest version key. */

@@ -36,6 +36,11 @@ class EfiDefinitionTest {
   void shippedCodelistsLoad() {
     EfiDefinition d = EfiDefinition.load(DEFAULTS);
     assertEquals(36, d.deficits().size());
+    // Read in number order (the features' 36 flag columns follow it, so it must not change from
+    // one run to the next).
+    assertEquals(
+        java.util.stream.IntStream.rangeClosed(1, 36).boxed().toList(),
+        List.copyOf(d.deficits().keySet()));
     assertEquals(26, d.polypharmacy());
     assertEquals("Polypharmacy", d.name(26));
     Map<String, Long> bySystem =
