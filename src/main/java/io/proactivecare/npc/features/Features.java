@@ -82,9 +82,13 @@ public final class Features {
       HfrsCodelist hfrsCodes,
       NpcConfig config) {
     FeatureSettings s = config.features();
-    Dataset<Row> keys = population.select(Cols.PERSON_ID, Cols.AT_DATE).distinct();
+    // Every feature below starts from these people: work them out once (the registration in force
+    // at each date), not once per feature the plan joins.
+    Dataset<Row> people = population.localCheckpoint(true);
+    Dataset<Row> keys =
+        people.select(Cols.PERSON_ID, Cols.AT_DATE).distinct().localCheckpoint(true);
 
-    Dataset<Row> out = demographics(population, in.lsoaImd(), s);
+    Dataset<Row> out = demographics(people, in.lsoaImd(), s);
     out = join(out, frailty(keys, in.deficitPeriods(), efi, s));
     out =
         join(

@@ -56,8 +56,11 @@ public final class Ranks {
     groups.forEach(g -> sort.add(col(g).asc_nulls_first()));
     sort.addAll(order);
     Column[] by = sort.toArray(Column[]::new);
+    // The range partitioning samples its input in a job of its own: without this, whatever
+    // produced the data (a model scoring everyone) would run twice.
     Dataset<Row> sorted =
-        data.repartitionByRange(by)
+        data.localCheckpoint(true)
+            .repartitionByRange(by)
             .sortWithinPartitions(by)
             .withColumn(PID, spark_partition_id())
             // Consecutive within a partition, in the sorted order.
