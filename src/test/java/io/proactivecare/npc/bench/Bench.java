@@ -355,7 +355,9 @@ public final class Bench {
     return out;
   }
 
-  private static long bytes(Path dir, String skip) throws IOException {
+  private static long bytes(Path extract, String skip) throws IOException {
+    // The extract folder may be a link to a population generated elsewhere.
+    Path dir = extract.toRealPath();
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
           .filter(p -> !dir.relativize(p).startsWith(skip))
