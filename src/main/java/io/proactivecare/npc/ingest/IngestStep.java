@@ -280,10 +280,18 @@ public final class IngestStep implements Step {
    * reason's code and column) the rows, and on them the NHS-number facts of each identifier column
    * that may refuse the file and the flags of each kind the contract can raise.
    *
-   * @param groups one row per decision: code (null = accepted), column, rows, then three facts per
-   *     identifier column, then one count per flag
+   * <p>The pass over every row counts only, so Spark aggregates it by hash; where a valid NHS
+   * number was seen (rare: it refuses the file), a second pass over those rows finds the first.
+   *
+   * @param groups one row per decision: code (null = accepted), column, rows, then two counts per
+   *     identifier column (NHS-number-shaped, valid), then one count per flag
+   * @param firstValid per identifier column, the part and row of its first valid NHS number
    */
-  record Tally(List<Row> groups, List<String> identifiers, List<List<String>> flags) {
+  record Tally(
+      List<Row> groups,
+      List<String> identifiers,
+      List<List<String>> flags,
+      List<Optional<Identifiable.Place>> firstValid) {
     static Tally of(Dataset<Row> validated, TableContract contract) {
       Column first = try_element_at(col(RowValidator.REASONS), lit(1));
       List<ColumnSpec> ids = contract.identifiers();
@@ -293,7 +301,6 @@ public final class IngestStep implements Step {
         Column valid = NhsNumber.looksLikeNhsNumber(v);
         aggs.add(count(when(NhsNumber.hasShape(v), lit(1))));
         aggs.add(count(when(valid, lit(1))));
-        aggs.add(min(when(valid, struct(col(SourceReader.FILE), col(SourceReader.ROW)))));
       }
       // Every flag the contract can raise, counted by kind and column without exploding rows.
       List<List<String>> flags = new ArrayList<>();
@@ -317,7 +324,39 @@ public final class IngestStep implements Step {
               .groupBy(first.getField("code").as("code"), first.getField("column").as("column"))
               .agg(count(lit(1)), aggs.toArray(Column[]::new))
               .collectAsList();
-      return new Tally(groups, ids.stream().map(ColumnSpec::name).toList(), flags);
+      // The identifier columns holding a valid NHS number (its count, after the decision's code,
+      // column and rows and each earlier column's two counts), and where each first holds one.
+      List<Optional<Identifiable.Place>> firstValid = new ArrayList<>();
+      List<Integer> withValid = new ArrayList<>();
+      for (int i = 0; i < ids.size(); i++) {
+        firstValid.add(Optional.empty());
+        int at = 4 + 2 * i;
+        if (groups.stream().anyMatch(r -> r.getLong(at) > 0)) {
+          withValid.add(i);
+        }
+      }
+      if (!withValid.isEmpty()) {
+        Column[] firsts =
+            withValid.stream()
+                .map(
+                    i ->
+                        min(
+                            when(
+                                NhsNumber.looksLikeNhsNumber(col(ids.get(i).name())),
+                                struct(col(SourceReader.FILE), col(SourceReader.ROW)))))
+                .toArray(Column[]::new);
+        Row places =
+            validated
+                .agg(firsts[0], java.util.Arrays.copyOfRange(firsts, 1, firsts.length))
+                .first();
+        for (int k = 0; k < withValid.size(); k++) {
+          Row place = places.getStruct(k);
+          firstValid.set(
+              withValid.get(k),
+              Optional.of(new Identifiable.Place(place.getString(0), place.getLong(1))));
+        }
+      }
+      return new Tally(groups, ids.stream().map(ColumnSpec::name).toList(), flags, firstValid);
     }
 
     /** Rows read: every row has exactly one decision. */
@@ -355,21 +394,14 @@ public final class IngestStep implements Step {
     Optional<Identifiable> identifiable(TableContract contract) {
       Optional<Identifiable> hit = Optional.empty();
       for (int i = 0; i < identifiers.size(); i++) {
-        int at = 3 + 3 * i;
+        int at = 3 + 2 * i;
         long shaped = 0;
         long valid = 0;
-        Optional<Identifiable.Place> firstPlace = Optional.empty();
         for (Row r : groups) {
           shaped += r.getLong(at);
           valid += r.getLong(at + 1);
-          if (!r.isNullAt(at + 2)) {
-            Row first = r.getStruct(at + 2);
-            Identifiable.Place place = new Identifiable.Place(first.getString(0), first.getLong(1));
-            if (firstPlace.isEmpty() || place.compareTo(firstPlace.get()) < 0) {
-              firstPlace = Optional.of(place);
-            }
-          }
         }
+        Optional<Identifiable.Place> firstPlace = firstValid.get(i);
         Identifiable candidate =
             new Identifiable(
                 identifiers.get(i),
@@ -388,7 +420,7 @@ public final class IngestStep implements Step {
     /** What was flagged on accepted rows ({@link RowFlag}), one note per kind and column. */
     List<String> flagNotes(TableContract contract) {
       List<String> notes = new ArrayList<>();
-      int at = 3 + 3 * identifiers.size();
+      int at = 3 + 2 * identifiers.size();
       for (int f = 0; f < flags.size(); f++) {
         long rows = 0;
         for (Row r : groups) {
