@@ -26,8 +26,9 @@ import java.util.stream.Stream;
  * memory, with the machine, the date and the commit. Results go to {@code DIR/results/*.json} and
  * are printed as Markdown tables for docs/benchmarks.md.
  *
- * <p>Usage: {@code bin/bench [--dir DIR] [--seed S] [--java-opts OPTS] [--no-peer]
- * [--no-evaluation] [SIZE ...]} (sizes default to 100000 250000 500000 1000000).
+ * <p>Usage (DIR defaults to npc-bench in the JVM's temporary folder): {@code bin/bench [--dir DIR]
+ * [--seed S] [--java-opts OPTS] [--no-peer] [--no-evaluation] [SIZE ...]} (sizes default to 100000
+ * 250000 500000 1000000).
  */
 public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,7 +53,7 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Path home = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
-    Path dir = Path.of("/tmp/npc-bench");
+    Path dir = Path.of(System.getProperty("java.io.tmpdir"), "npc-bench");
     long seed = 1;
     String javaOpts = "-Xmx8g";
     boolean peer = true;
@@ -154,29 +155,19 @@ public final class Bench {
     jobs.add(
         job(
             "nightly",
-            List.of(
-                home.resolve("bin/npc").toString(),
+            npc(
+                warehouse,
+                people,
                 "run",
                 home.resolve("jobs/nightly.yaml").toString(),
                 "--extract",
-                extract.toString(),
-                "--warehouse",
-                warehouse.toString(),
-                "--set",
-                "publish=" + dir.resolve("wh-" + people + "-publish")),
+                extract.toString()),
             warehouse));
     if (evaluation) {
       jobs.add(
           job(
               "evaluation",
-              List.of(
-                  home.resolve("bin/npc").toString(),
-                  "run",
-                  home.resolve("jobs/evaluation.yaml").toString(),
-                  "--warehouse",
-                  warehouse.toString(),
-                  "--set",
-                  "publish=" + dir.resolve("wh-" + people + "-publish")),
+              npc(warehouse, people, "run", home.resolve("jobs/evaluation.yaml").toString()),
               warehouse));
     }
     if (peer) {
@@ -202,8 +193,8 @@ public final class Bench {
       // date without trajectory and the features (12-month utilisation among them), each as its
       // own command on the same warehouse.
       ArrayNode same = r.putArray("engine_as_peer");
-      same.add(job("frailty", npc("frailty", warehouse, people), warehouse));
-      same.add(job("features", npc("features", warehouse, people), warehouse));
+      same.add(job("frailty", npc(warehouse, people, "frailty"), warehouse));
+      same.add(job("features", npc(warehouse, people, "features"), warehouse));
       double engine = stepSeconds(jobs.get(0), "ingest");
       for (JsonNode j : same) {
         for (JsonNode s : j.path("steps")) {
@@ -225,14 +216,18 @@ public final class Bench {
     return r;
   }
 
-  private List<String> npc(String command, Path warehouse, long people) {
-    return List.of(
-        home.resolve("bin/npc").toString(),
-        command,
-        "--warehouse",
-        warehouse.toString(),
-        "--set",
-        "publish=" + dir.resolve("wh-" + people + "-publish"));
+  /** {@code bin/npc ARGS} on this size's warehouse and publish area. */
+  private List<String> npc(Path warehouse, long people, String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(home.resolve("bin/npc").toString());
+    cmd.addAll(List.of(args));
+    cmd.addAll(
+        List.of(
+            "--warehouse",
+            warehouse.toString(),
+            "--set",
+            "publish=" + dir.resolve("wh-" + people + "-publish")));
+    return cmd;
   }
 
   private static double stepSeconds(JsonNode job, String step) {
