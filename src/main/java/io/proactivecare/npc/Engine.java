@@ -149,7 +149,9 @@ public final class Engine {
                 new io.proactivecare.npc.evaluation.ReachStep(),
                 List.of(
                     new JobSpec.OutputSpec(
-                        io.proactivecare.npc.evaluation.ReachStep.OUTPUT,
+                        io.proactivecare.npc.evaluation.ReachStep.OUTPUT, Sensitivity.AGGREGATE),
+                    new JobSpec.OutputSpec(
+                        io.proactivecare.npc.evaluation.ReachStep.MEASURES,
                         Sensitivity.AGGREGATE)))));
   }
 

@@ -76,7 +76,7 @@ public final class Cohort {
   public static final List<String> FEATURE_COLUMNS =
       List.of(
           Cols.PERSON_ID,
-          Cols.AT_DATE,
+          Cols.AS_OF,
           Cols.PRACTICE_CODE,
           Cols.PCN_CODE,
           Cols.AGE,

@@ -32,7 +32,19 @@ final class CohortReadme {
                 .toPlainString(),
             date,
             date),
-        List.of(concentration(costs), profile(), churn(), funnel()));
+        List.of(
+            concentration(costs),
+            profile(),
+            churn(),
+            funnel(),
+            AggregateReadme.measures(
+                "`cohort`; `eligible`; `registered` (everyone registered); `rest` (eligible, not in"
+                    + " the cohort); `ineligible` (registered, not eligible); the funnel's stages"
+                    + " (`excluded_...`, `selected`, `retained`); the lists' changes (`list_stayed`,"
+                    + " `list_entered`, `list_left`, `list_left_...`, `list_previous`); and the"
+                    + " ratios `cohort_share_of_eligible`, `cohort_share_of_registered` (the"
+                    + " concentration table's shares) and `cohort_make_up`, `eligible_make_up`"
+                    + " (the profile table's percentages)")));
   }
 
   private static AggregateReadme.File concentration(CostSettings c) {
@@ -43,7 +55,7 @@ final class CohortReadme {
             + " registered, all ages");
     m.put("scope", "`overall`, `pcn_code` (one row per PCN) or `imd_quintile` (deprivation)");
     m.put(
-        "group",
+        Cols.LEVEL,
         "`all` for overall; else the PCN's ODS code (`none`: not in a PCN) or the quintile (1 is"
             + " the most deprived; `unknown`)");
     m.put(
@@ -77,7 +89,7 @@ final class CohortReadme {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("dimension", "`imd_quintile`, `sex`, `age_band` or `ethnic_category`");
     m.put(
-        "group",
+        Cols.LEVEL,
         "the value: quintile 1 (most deprived) to 5; sex F, M, I, U; age band by its lower bound"
             + " (e.g. `75-84`); ethnic category (NHS data dictionary code)");
     m.put("cohort_people", "people in the cohort in that group");

@@ -8,13 +8,13 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.CohortSettings;
-import io.proactivecare.npc.disclosure.Disclosure;
+import io.proactivecare.npc.disclosure.Measures;
+import io.proactivecare.npc.disclosure.Measures.Key;
 import io.proactivecare.npc.schema.Cols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -23,8 +23,8 @@ import org.apache.spark.sql.Row;
 /**
  * The cohort's aggregate outputs (docs/cohort.md): concentration of activity and cost, the cohort's
  * make-up against the eligible population's, churn per PCN list and the selection funnel. Every
- * figure passes through {@link Disclosure#control} in one call, so a number shown in two tables is
- * suppressed in both or neither.
+ * figure is a typed {@link Measures} figure, and the whole table passes through disclosure control
+ * in one call, so a number shown in two tables is suppressed in both or neither.
  */
 public final class CohortReport {
   /** A concentration measure: its name and the person-level column summed (null: people). */
@@ -95,17 +95,18 @@ public final class CohortReport {
   /** One stage of the selection funnel. */
   public record Funnel(String stage, Long people) {}
 
-  /** Everything published, after disclosure control. */
+  /**
+   * Everything published, after disclosure control: the four tables, and the measures table they
+   * are read from (published whole as {@code cohort/measures}).
+   */
   public record Tables(
       List<Concentration> concentration,
       List<Profile> profile,
       List<Churn> churn,
       List<Funnel> funnel,
-      Disclosure.Controlled controlled) {}
+      Measures.Controlled measures) {}
 
-  private final Map<String, Disclosure.Cell> cells = new LinkedHashMap<>();
-  private final List<Disclosure.Sum> sums = new ArrayList<>();
-  private final List<Disclosure.Ratio> ratios = new ArrayList<>();
+  private final Measures m = new Measures();
 
   private CohortReport() {}
 
@@ -134,13 +135,9 @@ public final class CohortReport {
     r.profileCells(makeUp);
     List<String> listPcns = r.churnCells(changes, groupsOfPcn);
     r.funnelCells(funnel);
-    Disclosure.Controlled c = Disclosure.control(List.copyOf(r.cells.values()), r.sums, r.ratios);
+    Measures.Controlled c = r.m.control();
     return new Tables(
-        r.concentration(c),
-        r.profile(c, makeUp),
-        r.churn(c, listPcns, groupsOfPcn),
-        r.funnel(c),
-        c);
+        r.concentration(c), r.profile(c, makeUp), r.churn(c, listPcns), r.funnel(c), c);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -183,36 +180,33 @@ public final class CohortReport {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Cells
-
-  private void cell(String id, long value, long contributors) {
-    Disclosure.Cell c = new Disclosure.Cell(id, value, contributors);
-    Disclosure.Cell before = cells.putIfAbsent(id, c);
-    if (before != null && !before.equals(c)) {
-      throw new IllegalStateException("cell " + id + " given two values: " + before + ", " + c);
-    }
-  }
-
-  // What a cell counts: the cohort, the eligible population, everyone registered, and the two
-  // complements a reader could work out by subtraction (never published, but controlled, so that
-  // subtraction cannot reveal what suppression hides).
+  // Figures
+  //
+  // Who a figure counts (its population): the cohort, the eligible population, everyone
+  // registered, and the two complements a reader could work out by subtraction (rest = eligible −
+  // cohort, ineligible = registered − eligible), controlled so that subtraction cannot reveal what
+  // suppression hides.
   private static final String REGISTERED = "registered";
   private static final String ELIGIBLE = "eligible";
   private static final String REST = "rest";
   private static final String INELIGIBLE = "ineligible";
+  private static final List<String> KINDS = List.of(COHORT, REST, INELIGIBLE, ELIGIBLE, REGISTERED);
+  private static final String PEOPLE = "people";
 
-  private static String id(String kind, String scope, String group, String measure) {
-    return kind + "|" + scope + "|" + group + "|" + measure;
+  /** The ratio publishing the cohort's share of a base's figure. */
+  private static Key share(Key cohort, String base) {
+    return cohort.of(COHORT + "_share_of_" + base);
   }
 
-  private static String ratioId(String kind, String scope, String group, String measure) {
-    return "ratio|" + id(kind, scope, group, measure);
+  /** The ratio publishing a group's share of a population (the cohort or the eligible). */
+  private static Key makeUp(Key group) {
+    return group.of(group.population() + "_make_up");
   }
 
   /**
-   * Concentration cells for every scope, group and measure: the cohort, the eligible and the
-   * registered population, and the complements rest = eligible − cohort and ineligible = registered
-   * − eligible, with every additive relation among them. Returns the PCN groups.
+   * Concentration figures for every scope, group and measure: the cohort, the eligible and the
+   * registered population and the complements, with every additive relation among them. Returns the
+   * PCN groups.
    */
   private List<String> concentrationCells(List<Row> activity) {
     List<String> pcns = new ArrayList<>();
@@ -228,7 +222,7 @@ public final class CohortReport {
         Map<String, long[]> kinds = by.computeIfAbsent(g, k -> new LinkedHashMap<>());
         boolean eligible = Boolean.TRUE.equals(x.getAs(Cols.ELIGIBLE));
         boolean inCohort = Boolean.TRUE.equals(x.getAs(Cols.IN_COHORT));
-        for (String kind : List.of(COHORT, REST, INELIGIBLE, ELIGIBLE, REGISTERED)) {
+        for (String kind : KINDS) {
           long[] acc = kinds.computeIfAbsent(kind, k -> new long[2 * MEASURES.size()]);
           boolean counts =
               switch (kind) {
@@ -247,35 +241,25 @@ public final class CohortReport {
       if (scope.equals(Cols.PCN_CODE)) {
         pcns.addAll(groups);
       }
-      for (int m = 0; m < MEASURES.size(); m++) {
-        String name = MEASURES.get(m).name();
+      for (int i = 0; i < MEASURES.size(); i++) {
+        String name = MEASURES.get(i).name();
         for (String g : groups) {
           for (Map.Entry<String, long[]> k : by.get(g).entrySet()) {
-            cell(id(k.getKey(), scope, g, name), k.getValue()[2 * m], k.getValue()[2 * m + 1]);
+            m.amount(
+                new Key(name, k.getKey(), scope, g), k.getValue()[2 * i], k.getValue()[2 * i + 1]);
           }
-          sums.add(
-              new Disclosure.Sum(
-                  id(ELIGIBLE, scope, g, name),
-                  List.of(id(COHORT, scope, g, name), id(REST, scope, g, name))));
-          sums.add(
-              new Disclosure.Sum(
-                  id(REGISTERED, scope, g, name),
-                  List.of(id(ELIGIBLE, scope, g, name), id(INELIGIBLE, scope, g, name))));
+          Key cohort = new Key(name, COHORT, scope, g);
+          m.sum(cohort.of(ELIGIBLE), List.of(cohort, cohort.of(REST)));
+          m.sum(cohort.of(REGISTERED), List.of(cohort.of(ELIGIBLE), cohort.of(INELIGIBLE)));
           for (String base : BASES) {
-            ratios.add(
-                new Disclosure.Ratio(
-                    ratioId(base, scope, g, name),
-                    id(COHORT, scope, g, name),
-                    id(base, scope, g, name),
-                    100));
+            m.ratio(share(cohort, base), cohort, cohort.of(base), 100);
           }
         }
         if (!scope.equals(OVERALL)) {
-          for (String kind : List.of(COHORT, REST, INELIGIBLE, ELIGIBLE, REGISTERED)) {
-            sums.add(
-                new Disclosure.Sum(
-                    id(kind, OVERALL, ALL, name),
-                    groups.stream().map(g -> id(kind, scope, g, name)).toList()));
+          for (String kind : KINDS) {
+            m.sum(
+                Key.overall(name, kind),
+                groups.stream().map(g -> new Key(name, kind, scope, g)).toList());
           }
         }
       }
@@ -309,56 +293,44 @@ public final class CohortReport {
         }
       }
       List<String> groups = new ArrayList<>(new TreeSet<>(counts.keySet()));
-      // The quintile's cells and sums are the concentration table's already.
+      // The quintile's figures and sums are the concentration table's already.
       boolean shared = dim.equals(Cols.IMD_QUINTILE);
       for (String g : groups) {
         long cohort = counts.get(g)[0];
         long eligible = counts.get(g)[1];
-        cell(id(COHORT, dim, g, "people"), cohort, cohort);
-        cell(id(ELIGIBLE, dim, g, "people"), eligible, eligible);
-        cell(id(REST, dim, g, "people"), eligible - cohort, eligible - cohort);
+        Key inCohort = m.count(new Key(PEOPLE, COHORT, dim, g), cohort);
+        m.count(inCohort.of(ELIGIBLE), eligible);
+        m.count(inCohort.of(REST), eligible - cohort);
         if (!shared) {
-          sums.add(
-              new Disclosure.Sum(
-                  id(ELIGIBLE, dim, g, "people"),
-                  List.of(id(COHORT, dim, g, "people"), id(REST, dim, g, "people"))));
+          m.sum(inCohort.of(ELIGIBLE), List.of(inCohort, inCohort.of(REST)));
         }
         for (String kind : List.of(COHORT, ELIGIBLE)) {
-          ratios.add(
-              new Disclosure.Ratio(
-                  ratioId(kind + "_pct", dim, g, "people"),
-                  id(kind, dim, g, "people"),
-                  id(kind, OVERALL, ALL, "people"),
-                  100));
+          m.ratio(makeUp(inCohort.of(kind)), inCohort.of(kind), Key.overall(PEOPLE, kind), 100);
         }
       }
       if (!shared) {
         for (String kind : List.of(COHORT, ELIGIBLE, REST)) {
-          sums.add(
-              new Disclosure.Sum(
-                  id(kind, OVERALL, ALL, "people"),
-                  groups.stream().map(g -> id(kind, dim, g, "people")).toList()));
+          m.sum(
+              Key.overall(PEOPLE, kind),
+              groups.stream().map(g -> new Key(PEOPLE, kind, dim, g)).toList());
         }
       }
     }
   }
 
-  private static final String CHURN = "churn";
-
-  private static String churnId(String pcn, String what) {
-    return CHURN + "|" + pcn + "|" + what;
+  /** The change on a PCN's list (or every list, for {@link #ALL}): stayed, entered, left, ... */
+  private static Key churn(String pcn, String what) {
+    Key k = Key.overall(PEOPLE, "list_" + what);
+    return pcn.equals(ALL) ? k : k.at(Cols.PCN_CODE, pcn);
   }
 
-  /** The id of a list's current size: the concentration table's cohort count for its PCN. */
-  private static String currentId(String pcn, List<String> eligiblePcns) {
-    return pcn.equals(ALL)
-        ? id(COHORT, OVERALL, ALL, "people")
-        : eligiblePcns.contains(pcn)
-            ? id(COHORT, Cols.PCN_CODE, pcn, "people")
-            : churnId(pcn, "current");
+  /** A list's current size: the cohort's people in its PCN (the concentration figure). */
+  private static Key current(String pcn) {
+    Key k = Key.overall(PEOPLE, COHORT);
+    return pcn.equals(ALL) ? k : k.at(Cols.PCN_CODE, pcn);
   }
 
-  /** Churn cells; returns the PCNs that have a list. */
+  /** Churn figures; returns the PCNs that have a list. */
   private List<String> churnCells(List<Row> changes, List<String> eligiblePcns) {
     Map<String, Map<String, Long>> by = new LinkedHashMap<>();
     for (Row x : changes) {
@@ -373,55 +345,45 @@ public final class CohortReport {
     List<String> out = new ArrayList<>(pcns);
     Map<String, Long> totals = new LinkedHashMap<>();
     for (String pcn : out) {
-      Map<String, Long> m = by.getOrDefault(pcn, Map.of());
-      long stayed = m.getOrDefault(Cohort.CONTINUING, 0L);
-      long entered = m.getOrDefault(Cohort.NEW, 0L);
+      Map<String, Long> n = by.getOrDefault(pcn, Map.of());
+      long stayed = n.getOrDefault(Cohort.CONTINUING, 0L);
+      long entered = n.getOrDefault(Cohort.NEW, 0L);
       long left = 0;
       for (String reason : Cohort.LEAVING_REASONS) {
-        long n = m.getOrDefault("left_" + reason, 0L);
-        left += n;
-        cell(churnId(pcn, "left_" + reason), n, n);
-        totals.merge("left_" + reason, n, Long::sum);
+        long k = n.getOrDefault("left_" + reason, 0L);
+        left += k;
+        m.count(churn(pcn, "left_" + reason), k);
+        totals.merge("left_" + reason, k, Long::sum);
       }
-      cell(churnId(pcn, "stayed"), stayed, stayed);
-      cell(churnId(pcn, "entered"), entered, entered);
-      cell(churnId(pcn, "left"), left, left);
-      cell(churnId(pcn, "previous"), stayed + left, stayed + left);
-      cell(currentId(pcn, eligiblePcns), stayed + entered, stayed + entered);
+      m.count(churn(pcn, "stayed"), stayed);
+      m.count(churn(pcn, "entered"), entered);
+      m.count(churn(pcn, "left"), left);
+      m.count(churn(pcn, "previous"), stayed + left);
+      m.count(current(pcn), stayed + entered);
       totals.merge("stayed", stayed, Long::sum);
       totals.merge("entered", entered, Long::sum);
       totals.merge("left", left, Long::sum);
       totals.merge("previous", stayed + left, Long::sum);
-      churnRowSums(pcn, eligiblePcns);
+      churnRowSums(pcn);
     }
-    totals.forEach((what, n) -> cell(churnId(ALL, what), n, n));
+    totals.forEach((what, n) -> m.count(churn(ALL, what), n));
     for (String what : totals.keySet()) {
-      sums.add(
-          new Disclosure.Sum(churnId(ALL, what), out.stream().map(p -> churnId(p, what)).toList()));
+      m.sum(churn(ALL, what), out.stream().map(p -> churn(p, what)).toList());
     }
-    sums.add(
-        new Disclosure.Sum(
-            currentId(ALL, eligiblePcns),
-            out.stream().map(p -> currentId(p, eligiblePcns)).toList()));
-    churnRowSums(ALL, eligiblePcns);
+    m.sum(current(ALL), out.stream().map(CohortReport::current).toList());
+    churnRowSums(ALL);
     return out;
   }
 
   /**
    * Within a churn row: current = stayed + entered, previous = stayed + left, left = its reasons.
    */
-  private void churnRowSums(String pcn, List<String> eligiblePcns) {
-    sums.add(
-        new Disclosure.Sum(
-            currentId(pcn, eligiblePcns),
-            List.of(churnId(pcn, "stayed"), churnId(pcn, "entered"))));
-    sums.add(
-        new Disclosure.Sum(
-            churnId(pcn, "previous"), List.of(churnId(pcn, "stayed"), churnId(pcn, "left"))));
-    sums.add(
-        new Disclosure.Sum(
-            churnId(pcn, "left"),
-            Cohort.LEAVING_REASONS.stream().map(r -> churnId(pcn, "left_" + r)).toList()));
+  private void churnRowSums(String pcn) {
+    m.sum(current(pcn), List.of(churn(pcn, "stayed"), churn(pcn, "entered")));
+    m.sum(churn(pcn, "previous"), List.of(churn(pcn, "stayed"), churn(pcn, "left")));
+    m.sum(
+        churn(pcn, "left"),
+        Cohort.LEAVING_REASONS.stream().map(r -> churn(pcn, "left_" + r)).toList());
   }
 
   /** The funnel's stages, in order. */
@@ -438,13 +400,9 @@ public final class CohortReport {
           "retained",
           "in_cohort");
 
-  private static String funnelId(String stage) {
-    return switch (stage) {
-      case "registered" -> id(REGISTERED, OVERALL, ALL, "people");
-      case "eligible" -> id(ELIGIBLE, OVERALL, ALL, "people");
-      case "in_cohort" -> id(COHORT, OVERALL, ALL, "people");
-      default -> "funnel|" + stage;
-    };
+  /** A stage's figure: the people of that population overall (in_cohort is the cohort). */
+  private static Key funnel(String stage) {
+    return Key.overall(PEOPLE, stage.equals("in_cohort") ? COHORT : stage);
   }
 
   private void funnelCells(List<Row> funnel) {
@@ -463,62 +421,40 @@ public final class CohortReport {
       }
     }
     for (String stage : FUNNEL) {
-      if (!funnelId(stage).startsWith("funnel|")) {
-        continue;
+      if (!m.has(funnel(stage))) { // registered, eligible and the cohort are counted already
+        m.count(funnel(stage), n.getOrDefault(stage, 0L));
       }
-      long v = n.getOrDefault(stage, 0L);
-      cell(funnelId(stage), v, v);
     }
-    // The ineligible (registered − eligible) are the exclusions; the concentration cells already
-    // hold registered = eligible + ineligible.
-    List<String> parts = new ArrayList<>();
-    for (String e : Cohort.EXCLUSIONS) {
-      parts.add(funnelId("excluded_" + e));
-    }
-    sums.add(new Disclosure.Sum(id(INELIGIBLE, OVERALL, ALL, "people"), parts));
-    sums.add(
-        new Disclosure.Sum(
-            funnelId("in_cohort"), List.of(funnelId("selected"), funnelId("retained"))));
+    // The ineligible (registered − eligible) are the exclusions; the concentration figures
+    // already hold registered = eligible + ineligible.
+    m.sum(
+        Key.overall(PEOPLE, INELIGIBLE),
+        Cohort.EXCLUSIONS.stream().map(e -> funnel("excluded_" + e)).toList());
+    m.sum(funnel("in_cohort"), List.of(funnel("selected"), funnel("retained")));
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Tables from the controlled cells
+  // Tables from the controlled figures
 
-  private static Long value(Disclosure.Controlled c, String id) {
-    var v = Objects.requireNonNull(c.counts().get(id), id);
-    return v.isPresent() ? v.getAsLong() : null;
-  }
-
-  private static Double ratio(Disclosure.Controlled c, String id) {
-    var v = Objects.requireNonNull(c.ratios().get(id), id);
-    return v.isPresent() ? v.getAsDouble() : null;
-  }
-
-  private List<Concentration> concentration(Disclosure.Controlled c) {
+  private List<Concentration> concentration(Measures.Controlled c) {
     List<Concentration> out = new ArrayList<>();
     for (String base : BASES) {
       for (String scope : SCOPES) {
-        TreeSet<String> groups = new TreeSet<>();
-        String prefix = REGISTERED + "|" + scope + "|";
-        for (String id : cells.keySet()) {
-          if (id.startsWith(prefix)) {
-            groups.add(id.substring(prefix.length(), id.indexOf('|', prefix.length())));
-          }
-        }
-        for (String g : groups) {
-          if (cells.get(id(base, scope, g, "people")).value() == 0) {
+        for (String g : new TreeSet<>(m.levels(PEOPLE, REGISTERED, scope))) {
+          if (m.exact(new Key(PEOPLE, base, scope, g)) == 0) {
             continue; // e.g. the eligible population of people in no PCN: nobody
           }
-          for (Measure m : MEASURES) {
+          for (Measure x : MEASURES) {
+            Key cohort = new Key(x.name(), COHORT, scope, g);
             out.add(
                 new Concentration(
                     base,
                     scope,
                     g,
-                    m.name(),
-                    value(c, id(COHORT, scope, g, m.name())),
-                    value(c, id(base, scope, g, m.name())),
-                    ratio(c, ratioId(base, scope, g, m.name()))));
+                    x.name(),
+                    c.value(cohort),
+                    c.value(cohort.of(base)),
+                    c.ratio(share(cohort, base))));
           }
         }
       }
@@ -526,7 +462,7 @@ public final class CohortReport {
     return out;
   }
 
-  private List<Profile> profile(Disclosure.Controlled c, List<Row> makeUp) {
+  private List<Profile> profile(Measures.Controlled c, List<Row> makeUp) {
     List<Profile> out = new ArrayList<>();
     for (String dim : PROFILE) {
       TreeSet<String> groups = new TreeSet<>();
@@ -534,15 +470,16 @@ public final class CohortReport {
         groups.add(group(x.getAs(dim), UNKNOWN));
       }
       for (String g : groups) {
-        Double cohortPct = ratio(c, ratioId(COHORT + "_pct", dim, g, "people"));
-        Double populationPct = ratio(c, ratioId(ELIGIBLE + "_pct", dim, g, "people"));
+        Key cohort = new Key(PEOPLE, COHORT, dim, g);
+        Double cohortPct = c.ratio(makeUp(cohort));
+        Double populationPct = c.ratio(makeUp(cohort.of(ELIGIBLE)));
         out.add(
             new Profile(
                 dim,
                 g,
-                value(c, id(COHORT, dim, g, "people")),
+                c.value(cohort),
                 cohortPct,
-                value(c, id(ELIGIBLE, dim, g, "people")),
+                c.value(cohort.of(ELIGIBLE)),
                 populationPct,
                 cohortPct == null || populationPct == null || populationPct == 0
                     ? null
@@ -552,30 +489,29 @@ public final class CohortReport {
     return out;
   }
 
-  private List<Churn> churn(
-      Disclosure.Controlled c, List<String> listPcns, List<String> eligiblePcns) {
+  private List<Churn> churn(Measures.Controlled c, List<String> listPcns) {
     List<Churn> out = new ArrayList<>();
     List<String> rows = new ArrayList<>(listPcns);
     rows.add(ALL);
     for (String pcn : rows) {
       Map<String, Long> leftBy = new LinkedHashMap<>();
       for (String reason : Cohort.LEAVING_REASONS) {
-        leftBy.put(reason, value(c, churnId(pcn, "left_" + reason)));
+        leftBy.put(reason, c.value(churn(pcn, "left_" + reason)));
       }
       out.add(
           new Churn(
               pcn,
-              value(c, churnId(pcn, "previous")),
-              value(c, churnId(pcn, "stayed")),
-              value(c, churnId(pcn, "entered")),
-              value(c, churnId(pcn, "left")),
+              c.value(churn(pcn, "previous")),
+              c.value(churn(pcn, "stayed")),
+              c.value(churn(pcn, "entered")),
+              c.value(churn(pcn, "left")),
               leftBy,
-              value(c, currentId(pcn, eligiblePcns))));
+              c.value(current(pcn))));
     }
     return out;
   }
 
-  private List<Funnel> funnel(Disclosure.Controlled c) {
-    return FUNNEL.stream().map(s -> new Funnel(s, value(c, funnelId(s)))).toList();
+  private List<Funnel> funnel(Measures.Controlled c) {
+    return FUNNEL.stream().map(s -> new Funnel(s, c.value(funnel(s)))).toList();
   }
 }

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.CohortSettings;
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.ingest.Conformed;
 import io.proactivecare.npc.io.CsvTables;
@@ -55,8 +56,10 @@ public final class CohortStep implements Step {
   public static final String PROFILE = "cohort/profile";
   public static final String CHURN = "cohort/churn";
   public static final String FUNNEL = "cohort/funnel";
+  public static final String MEASURES = "cohort/measures";
   public static final List<String> PATIENT_LEVEL = List.of(ELIGIBILITY, LIST);
-  public static final List<String> AGGREGATE = List.of(CONCENTRATION, PROFILE, CHURN, FUNNEL);
+  public static final List<String> AGGREGATE =
+      List.of(CONCENTRATION, PROFILE, CHURN, FUNNEL, MEASURES);
 
   /** The step kind jobs name as {@code run:}. */
   public static StepKind kind() {
@@ -163,9 +166,7 @@ public final class CohortStep implements Step {
         ctx.write(
             ELIGIBILITY,
             date.toString(),
-            selected
-                .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
-                .select(ELIGIBILITY_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)));
+            selected.select(ELIGIBILITY_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)));
     Dataset<Row> lists =
         ctx.write(
             LIST,
@@ -268,7 +269,7 @@ public final class CohortStep implements Step {
         new StructType()
             .add("base", DataTypes.StringType, false)
             .add("scope", DataTypes.StringType, false)
-            .add("group", DataTypes.StringType, false)
+            .add(Cols.LEVEL, DataTypes.StringType, false)
             .add("measure", DataTypes.StringType, false)
             .add("cohort_value", DataTypes.LongType, true)
             .add("population_value", DataTypes.LongType, true)
@@ -290,7 +291,7 @@ public final class CohortStep implements Step {
     StructType profile =
         new StructType()
             .add("dimension", DataTypes.StringType, false)
-            .add("group", DataTypes.StringType, false)
+            .add(Cols.LEVEL, DataTypes.StringType, false)
             .add("cohort_people", DataTypes.LongType, true)
             .add("cohort_pct", DataTypes.DoubleType, true)
             .add("population_people", DataTypes.LongType, true)
@@ -346,6 +347,7 @@ public final class CohortStep implements Step {
       rows.add(RowFactory.create(f.stage(), f.people()));
     }
     write(ctx, FUNNEL, date, funnel, rows, csv);
+    write(ctx, MEASURES, date, Measures.SCHEMA, t.measures().rows(), csv);
     CohortReadme.write(csv, date, ctx.config().cohort(), ctx.config().costs());
   }
 
@@ -362,8 +364,9 @@ public final class CohortStep implements Step {
       Path csvDir) {
     ctx.write(name, date.toString(), ctx.spark().createDataFrame(rows, schema).coalesce(1));
     List<String> header = List.of(schema.fieldNames());
-    List<List<String>> text = new ArrayList<>();
-    for (Row r : rows) {
+    List<List<String>> text =
+        schema.equals(Measures.SCHEMA) ? Measures.text(rows) : new ArrayList<>();
+    for (Row r : schema.equals(Measures.SCHEMA) ? List.<Row>of() : rows) {
       List<String> line = new ArrayList<>();
       for (int i = 0; i < header.size(); i++) {
         Object v = r.get(i);

@@ -120,7 +120,7 @@ public record PalliativeRegister(Set<String> register, Set<String> notIndicated)
   }
 
   /**
-   * {@link #on} at many dates at once: the rows of {@code requests} ({@code person_id, at_date})
+   * {@link #on} at many dates at once: the rows of {@code requests} ({@code person_id, as_of})
    * whose person is on the register on that date, by the same rule; the events are filtered to the
    * codelist once, whatever the number of dates.
    */
@@ -133,14 +133,14 @@ public record PalliativeRegister(Set<String> register, Set<String> notIndicated)
             .select(col(Cols.PERSON_ID).as("_p"), col(Cols.CODE), col(Cols.EVENT_DATE));
     return registered(
         requests
-            .select(Cols.PERSON_ID, Cols.AT_DATE)
+            .select(Cols.PERSON_ID, Cols.AS_OF)
             .join(
                 coded,
                 col(Cols.PERSON_ID)
                     .equalTo(col("_p"))
-                    .and(col(Cols.EVENT_DATE).leq(col(Cols.AT_DATE)))),
+                    .and(col(Cols.EVENT_DATE).leq(col(Cols.AS_OF)))),
         since,
         Cols.PERSON_ID,
-        Cols.AT_DATE);
+        Cols.AS_OF);
   }
 }

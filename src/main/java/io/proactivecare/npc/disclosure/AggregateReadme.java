@@ -25,7 +25,65 @@ public final class AggregateReadme {
    * @param what what one row is
    * @param columns each column, in file order, to what it means (with its unit)
    */
-  public record File(String file, String what, Map<String, String> columns) {}
+  public record File(String file, String what, Map<String, String> columns) {
+    /** The same description under another file name. */
+    public File named(String name) {
+      return new File(name, what, columns);
+    }
+  }
+
+  /**
+   * The folder's {@code measures.csv}: every figure of the folder's other files, and the ones they
+   * are derived from, in the one long format every stage shares ({@link Measures#SCHEMA}).
+   *
+   * @param populations what each population of this stage counts, in words
+   */
+  public static File measures(String populations) {
+    Map<String, String> m = new java.util.LinkedHashMap<>();
+    m.put("measure", "what is counted: `people`, or a sum such as bed days or pounds (see above)");
+    m.put("population", "among whom: " + populations);
+    m.put(
+        "breakdown",
+        "the part of the population: `"
+            + Measures.OVERALL
+            + "` (everyone) or the column it is"
+            + " broken down by, e.g. `pcn_code`, `imd_quintile`");
+    m.put(
+        "level",
+        "the group within the breakdown, e.g. a PCN's ODS code or quintile 1 (`"
+            + Measures.ALL
+            + "` for overall)");
+    m.put(
+        "numerator",
+        "the figure, after disclosure control (for a ratio: the figure it is computed from)");
+    m.put(
+        "denominator_population",
+        "for a ratio, the population of its denominator (same measure, breakdown and level,"
+            + " unless it is a make-up share, whose denominator is the population overall); empty"
+            + " for a figure");
+    m.put("denominator", "for a ratio, its denominator after disclosure control; else empty");
+    m.put(
+        "value",
+        "the figure itself, or for a ratio numerator ÷ denominator (× 100 for a `_share_` or"
+            + " `_make_up` percentage), from the published figures");
+    m.put(
+        "suppressed",
+        "why the row is empty: `"
+            + Measures.SMALL
+            + "` (a small figure, or few people contribute), `"
+            + Measures.SECONDARY
+            + "` (hidden so that a suppressed figure cannot be worked out from its total), `"
+            + Measures.FROM_COUNTS
+            + "` (a ratio whose figures are suppressed or whose denominator is 0); empty when"
+            + " published");
+    return new File(
+        "measures.csv",
+        "Every figure of this folder in one long table, one row per figure and one per ratio:"
+            + " the same numbers as the other files, in the form the engine's stages share (and"
+            + " the easiest to load into other tools). It also holds the figures a reader could"
+            + " work out by subtraction, controlled like the rest.",
+        m);
+  }
 
   /** Writes {@code dir/README.md}. */
   public static void write(Path dir, String title, String about, List<File> files) {

@@ -90,19 +90,19 @@ public final class CandidateSampling {
     if (s.exact().contains(EvaluationSettings.PRIOR_ADMISSIONS)) {
       Dataset<Row> keys =
           members
-              .select(col(Cols.PERSON_ID), date_sub(col(Cols.INDEX_DATE), 1).as(Cols.AT_DATE))
+              .select(col(Cols.PERSON_ID), date_sub(col(Cols.INDEX_DATE), 1).as(Cols.AS_OF))
               .distinct();
       Dataset<Row> prior =
           Features.hospital(keys, spells, features)
               .select(
                   col(Cols.PERSON_ID),
-                  col(Cols.AT_DATE),
+                  col(Cols.AS_OF),
                   col(Cols.EMERGENCY_ADMISSIONS_12M),
                   col(Cols.EMERGENCY_ADMISSIONS_RECENT));
       withPrior =
           members
-              .withColumn(Cols.AT_DATE, date_sub(col(Cols.INDEX_DATE), 1))
-              .join(prior, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left")
+              .withColumn(Cols.AS_OF, date_sub(col(Cols.INDEX_DATE), 1))
+              .join(prior, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
               .withColumn(
                   Cols.EMERGENCY_ADMISSIONS_12M,
                   coalesce(col(Cols.EMERGENCY_ADMISSIONS_12M), lit(0L)))

@@ -2,6 +2,7 @@ package io.proactivecare.npc.evaluation;
 
 import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.disclosure.AggregateReadme;
+import io.proactivecare.npc.schema.Cols;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.LinkedHashMap;
@@ -56,7 +57,24 @@ final class EvaluationReadme {
   }
 
   static List<AggregateReadme.File> files(EvaluationSettings s) {
-    return List.of(estimates(s), balance(s), attrition(), propensity(), reach());
+    return List.of(
+        estimates(s),
+        balance(s),
+        attrition(),
+        propensity(),
+        AggregateReadme.measures(
+            "for each estimate, its estimator's enrolled people (`ESTIMATOR_treated`, e.g."
+                + " `matched_difference_treated`) and controls (`ESTIMATOR_controls`), whose"
+                + " `measure`, `breakdown` and `level` are the estimate's (`n_treated` and"
+                + " `n_control` of estimates.csv); and `attrition` (breakdown `step`, level the"
+                + " step number of attrition.csv)"),
+        reach(),
+        AggregateReadme.measures(
+                "among the people on the cohort lists: `listed`, `enrolled`, `enrolled_after`"
+                    + " (after first listing), `enrolled_before`, `not_enrolled`; the enrolled"
+                    + " never listed (`not_listed`) and all enrolled (`all_enrolled`); and the ratio"
+                    + " `enrolment_rate` (enrolled ÷ listed, a proportion)")
+            .named("reach_measures.csv"));
   }
 
   private static AggregateReadme.File estimates(EvaluationSettings s) {
@@ -74,7 +92,7 @@ final class EvaluationReadme {
             + String.join(", ", s.breakdowns())
             + ", taken from the enrolled person of each matched set");
     m.put(
-        "group",
+        Cols.LEVEL,
         "`all` for overall; else the PCN code, quintile (1 most deprived), sex or age band");
     m.put(
         "estimator",
@@ -160,7 +178,7 @@ final class EvaluationReadme {
   private static AggregateReadme.File reach() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put(
-        "breakdown, group",
+        "breakdown, level",
         "`overall`/`all`, or by pcn, imd_quintile, ethnic_category, age_band, sex");
     m.put("n_listed", "people on a cohort list by the as-of date (first listing in this group)");
     m.put("n_enrolled", "of them, enrolled by the as-of date");

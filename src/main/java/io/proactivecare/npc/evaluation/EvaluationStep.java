@@ -13,6 +13,7 @@ import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.disclosure.Disclosure;
+import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.features.Features;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.ingest.Conformed;
@@ -59,8 +60,10 @@ public final class EvaluationStep implements Step {
   public static final String BALANCE = "evaluation/balance";
   public static final String ATTRITION = "evaluation/attrition";
   public static final String PROPENSITY = "evaluation/propensity";
+  public static final String MEASURES = "evaluation/measures";
   public static final List<String> PATIENT_LEVEL = List.of(CANDIDATES, MATCHED, OUTCOMES);
-  public static final List<String> AGGREGATE = List.of(ESTIMATES, BALANCE, ATTRITION, PROPENSITY);
+  public static final List<String> AGGREGATE =
+      List.of(ESTIMATES, BALANCE, ATTRITION, PROPENSITY, MEASURES);
 
   public static final String OVERALL = "overall";
   public static final String ALL = "all";
@@ -157,7 +160,7 @@ public final class EvaluationStep implements Step {
     Dataset<Row> dayBefore =
         kept.select(
             col(Cols.PERSON_ID),
-            date_sub(col(Cols.INDEX_DATE), 1).as(Cols.AT_DATE),
+            date_sub(col(Cols.INDEX_DATE), 1).as(Cols.AS_OF),
             col(Cols.PRACTICE_CODE),
             col(Cols.PCN_CODE),
             col(Cols.SEX),
@@ -175,10 +178,9 @@ public final class EvaluationStep implements Step {
           PalliativeRegister.load(cohort.palliativeCodelist())
               .onDates(
                   conformed.required("gp_events"),
-                  dayBefore.select(Cols.PERSON_ID, Cols.AT_DATE),
+                  dayBefore.select(Cols.PERSON_ID, Cols.AS_OF),
                   cohort.palliativeSince());
-      features =
-          features.join(onRegister, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left_anti");
+      features = features.join(onRegister, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left_anti");
     }
     Dataset<Row> analysed =
         kept.select(
@@ -188,9 +190,7 @@ public final class EvaluationStep implements Step {
                 col(Cols.LATER_ENROLMENT),
                 col(Cols.AGE_BAND))
             .join(
-                features
-                    .withColumn(Cols.INDEX_DATE, date_add(col(Cols.AT_DATE), 1))
-                    .drop(Cols.AT_DATE),
+                features.withColumn(Cols.INDEX_DATE, date_add(col(Cols.AS_OF), 1)).drop(Cols.AS_OF),
                 new String[] {Cols.PERSON_ID, Cols.INDEX_DATE})
             .persist(StorageLevel.MEMORY_AND_DISK());
 
@@ -409,8 +409,9 @@ public final class EvaluationStep implements Step {
       List<Row> rows,
       java.util.function.BiPredicate<Row, Integer> notApplicable) {
     List<String> header = List.of(schema.fieldNames());
-    List<List<String>> text = new ArrayList<>();
-    for (Row r : rows) {
+    boolean measures = schema.equals(Measures.SCHEMA);
+    List<List<String>> text = measures ? Measures.text(rows) : new ArrayList<>();
+    for (Row r : measures ? List.<Row>of() : rows) {
       List<String> line = new ArrayList<>();
       for (int i = 0; i < header.size(); i++) {
         line.add(

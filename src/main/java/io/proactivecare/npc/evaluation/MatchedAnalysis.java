@@ -7,7 +7,7 @@ import static org.apache.spark.sql.functions.stddev_samp;
 import static org.apache.spark.sql.functions.sum;
 
 import io.proactivecare.npc.config.EvaluationSettings;
-import io.proactivecare.npc.disclosure.Disclosure;
+import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.risk.Encoder;
 import io.proactivecare.npc.schema.Cols;
 import java.util.ArrayList;
@@ -555,7 +555,7 @@ public final class MatchedAnalysis {
       new StructType()
           .add(Cols.MEASURE, DataTypes.StringType, false)
           .add(Cols.BREAKDOWN, DataTypes.StringType, false)
-          .add(Cols.GROUP, DataTypes.StringType, false)
+          .add(Cols.LEVEL, DataTypes.StringType, false)
           .add(Cols.ESTIMATOR, DataTypes.StringType, false)
           .add(Cols.INTERVAL, DataTypes.StringType, false)
           .add(Cols.UNIT_OF_MEASURE, DataTypes.StringType, false)
@@ -606,25 +606,35 @@ public final class MatchedAnalysis {
       double sdLogit,
       double caliper,
       double fraction) {
-    // Counts: people in each cell, 1-7 suppressed and the rest rounded to 5. An estimate over
-    // fewer than min_group_size people in either arm, or over a suppressed count, is withheld.
-    List<Disclosure.Cell> cells = new ArrayList<>();
-    for (int i = 0; i < estimates.size(); i++) {
-      Object[] e = estimates.get(i);
-      cells.add(Disclosure.Cell.count("t" + i, (Long) e[11]));
-      cells.add(Disclosure.Cell.count("c" + i, (Long) e[12]));
+    // Counts: people in each figure, 1-7 suppressed and the rest rounded to 5, every count of the
+    // step in one measures table controlled whole. An estimate over fewer than min_group_size
+    // people in either arm, or over a suppressed count, is withheld.
+    Measures m = new Measures();
+    List<Measures.Key[]> arms = new ArrayList<>();
+    for (Object[] e : estimates) {
+      Measures.Key treated =
+          new Measures.Key((String) e[0], e[3] + "_treated", (String) e[1], (String) e[2]);
+      arms.add(
+          new Measures.Key[] {
+            m.count(treated, (Long) e[11]), m.count(treated.of(e[3] + "_controls"), (Long) e[12])
+          });
     }
-    Disclosure.Controlled controlled = Disclosure.control(cells, List.of(), List.of());
+    List<Measures.Key> steps = new ArrayList<>();
+    for (Object[] a : attrition) {
+      steps.add(
+          m.count(new Measures.Key("people", "attrition", "step", a[0].toString()), (Long) a[2]));
+    }
+    Measures.Controlled controlled = m.control();
     List<Row> est = new ArrayList<>();
     for (int i = 0; i < estimates.size(); i++) {
       Object[] e = estimates.get(i);
-      java.util.OptionalLong nt = controlled.counts().get("t" + i);
-      java.util.OptionalLong nc = controlled.counts().get("c" + i);
+      Long nt = controlled.value(arms.get(i)[0]);
+      Long nc = controlled.value(arms.get(i)[1]);
       boolean beforeAfter = Estimation.NAIVE_BEFORE_AFTER.equals(e[3]);
       boolean withheld =
-          nt.isEmpty()
+          nt == null
               || (Long) e[11] < s.minGroupSize()
-              || (!beforeAfter && (nc.isEmpty() || (Long) e[12] < s.minGroupSize()));
+              || (!beforeAfter && (nc == null || (Long) e[12] < s.minGroupSize()));
       est.add(
           RowFactory.create(
               e[0],
@@ -638,8 +648,8 @@ public final class MatchedAnalysis {
               withheld ? null : finite(e[8]),
               withheld ? null : finite(e[9]),
               withheld ? null : finite(e[10]),
-              nt.isPresent() ? nt.getAsLong() : null,
-              nc.isPresent() ? nc.getAsLong() : null,
+              nt,
+              nc,
               withheld));
     }
     sink.aggregate(EvaluationStep.ESTIMATES, ESTIMATES_SCHEMA, est);
@@ -664,17 +674,13 @@ public final class MatchedAnalysis {
     }
     sink.aggregate(EvaluationStep.BALANCE, BALANCE_SCHEMA, bal);
 
-    List<Disclosure.Cell> counts = new ArrayList<>();
-    for (Object[] a : attrition) {
-      counts.add(Disclosure.Cell.count("a" + a[0], (Long) a[2]));
-    }
-    Disclosure.Controlled att = Disclosure.control(counts, List.of(), List.of());
     List<Row> attRows = new ArrayList<>();
-    for (Object[] a : attrition) {
-      java.util.OptionalLong v = att.counts().get("a" + a[0]);
-      attRows.add(RowFactory.create(a[0], a[1], v.isPresent() ? v.getAsLong() : null));
+    for (int i = 0; i < attrition.size(); i++) {
+      Object[] a = attrition.get(i);
+      attRows.add(RowFactory.create(a[0], a[1], controlled.value(steps.get(i))));
     }
     sink.aggregate(EvaluationStep.ATTRITION, ATTRITION_SCHEMA, attRows);
+    sink.aggregate(EvaluationStep.MEASURES, Measures.SCHEMA, controlled.rows());
 
     List<Row> ps = new ArrayList<>();
     ps.add(RowFactory.create("coefficient", "(intercept)", model.coefficients()[0]));

@@ -183,12 +183,12 @@ public final class OutcomeWindows {
     Dataset<Row> efiKeys =
         people
             .where(col("_full"))
-            .select(col(Cols.PERSON_ID), col(Cols.INDEX_DATE), col("_after").as(Cols.AT_DATE));
+            .select(col(Cols.PERSON_ID), col(Cols.INDEX_DATE), col("_after").as(Cols.AS_OF));
     Dataset<Row> efiAfter =
         EfiScores.score(in.deficitPeriods(), efiKeys, efi, false)
             .select(
                 col(Cols.PERSON_ID),
-                date_sub(col(Cols.AT_DATE), followUpDays - 1).as(Cols.INDEX_DATE),
+                date_sub(col(Cols.AS_OF), followUpDays - 1).as(Cols.INDEX_DATE),
                 col(Cols.EFI_SCORE).as(Cols.EFI_AFTER));
     return people
         .select(Cols.PERSON_ID, Cols.INDEX_DATE, Cols.FOLLOW_UP_END, Cols.DIED)

@@ -14,7 +14,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.cohort.CohortReport;
 import io.proactivecare.npc.config.EvaluationSettings;
-import io.proactivecare.npc.disclosure.Disclosure;
+import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.population.AgeBands;
 import io.proactivecare.npc.schema.Cols;
 import java.time.LocalDate;
@@ -22,8 +22,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalDouble;
-import java.util.OptionalLong;
 import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -61,7 +59,7 @@ public final class Reach {
   public static final StructType SCHEMA =
       new StructType()
           .add(Cols.BREAKDOWN, DataTypes.StringType, false)
-          .add(Cols.GROUP, DataTypes.StringType, false)
+          .add(Cols.LEVEL, DataTypes.StringType, false)
           .add(Cols.N_LISTED, DataTypes.LongType, true)
           .add(Cols.N_ENROLLED, DataTypes.LongType, true)
           .add(Cols.N_ENROLLED_AFTER_LISTING, DataTypes.LongType, true)
@@ -156,7 +154,7 @@ public final class Reach {
             default -> when(listed, col(Matching.column(b)).cast("string"));
           };
       Column entry =
-          struct(lit(b).as(Cols.BREAKDOWN), coalesce(group, lit(unknown)).as(Cols.GROUP));
+          struct(lit(b).as(Cols.BREAKDOWN), coalesce(group, lit(unknown)).as(Cols.LEVEL));
       groups.add(
           NOT_LISTED_BREAKDOWNS.contains(b) ? entry : when(listed, entry).otherwise(lit(null)));
     }
@@ -165,7 +163,7 @@ public final class Reach {
         .select(col("*"), explode(array(groups.toArray(Column[]::new))).as("_g"))
         .where(col("_g").isNotNull())
         .groupBy(
-            col("_g." + Cols.BREAKDOWN).as(Cols.BREAKDOWN), col("_g." + Cols.GROUP).as(Cols.GROUP))
+            col("_g." + Cols.BREAKDOWN).as(Cols.BREAKDOWN), col("_g." + Cols.LEVEL).as(Cols.LEVEL))
         .agg(
             count(when(listed, 1)).as(Cols.N_LISTED),
             count(when(listed.and(enrolled), 1)).as(Cols.N_ENROLLED),
@@ -191,7 +189,7 @@ public final class Reach {
     static Exact of(Row r) {
       return new Exact(
           r.getAs(Cols.BREAKDOWN),
-          r.getAs(Cols.GROUP),
+          r.getAs(Cols.LEVEL),
           r.<Long>getAs(Cols.N_LISTED),
           r.<Long>getAs(Cols.N_ENROLLED),
           r.<Long>getAs(Cols.N_ENROLLED_AFTER_LISTING),
@@ -202,28 +200,36 @@ public final class Reach {
     }
   }
 
-  // What a cell counts. Besides the published counts, the complements a reader could work out by
-  // subtraction are controlled (never published): listed but not enrolled, enrolled before their
-  // first listing, and (overall) everyone enrolled, which the evaluation's attrition table shows.
+  // Whom a figure counts. Besides the published counts, the complements a reader could work out
+  // by subtraction are controlled (and published in the measures table only): listed but not
+  // enrolled, enrolled before their first listing, and (overall) everyone enrolled, which the
+  // evaluation's attrition table shows.
   private static final String LISTED = "listed";
   private static final String ENROLLED = "enrolled";
-  private static final String AFTER = "after";
-  private static final String BEFORE = "before";
+  private static final String AFTER = "enrolled_after";
+  private static final String BEFORE = "enrolled_before";
   private static final String NOT_ENROLLED = "not_enrolled";
   private static final String NOT_LISTED = "not_listed";
   private static final String ALL_ENROLLED = "all_enrolled";
+  private static final String RATE = "enrolment_rate";
   private static final List<String> PER_GROUP =
       List.of(LISTED, ENROLLED, AFTER, BEFORE, NOT_ENROLLED);
 
-  /** A cell's id; ids are only built, never parsed. */
-  private static String id(String kind, String breakdown, String group) {
-    return kind + "|" + breakdown + "|" + group;
+  /** A figure: people of a population in a breakdown's group. */
+  private static Measures.Key id(String population, String breakdown, String group) {
+    return new Measures.Key("people", population, breakdown, group);
   }
 
   /**
+   * What is published: the rows of {@link #SCHEMA}, and every figure behind them as rows of {@link
+   * Measures#SCHEMA}.
+   */
+  public record Published(List<Row> rows, List<Row> measures) {}
+
+  /**
    * The published table (rows with schema {@link #SCHEMA}) from the exact counts, through one call
-   * of {@link Disclosure#control}: counts of 1 to 7 suppressed and the rest rounded to 5; within a
-   * row listed = enrolled + not enrolled and enrolled = after + before listing, and across a
+   * {@link Measures#control()}: counts of 1 to 7 suppressed and the rest rounded to 5; within a row
+   * listed = enrolled + not enrolled and enrolled = after + before listing, and across a
    * breakdown's groups every count adds up to the overall row, so a suppressed cell cannot be
    * worked out by subtraction; the enrolment rate is the rounded enrolled over the rounded listed.
    * The quartiles of days are withheld where fewer than {@code minGroupSize} people were enrolled
@@ -231,7 +237,7 @@ public final class Reach {
    *
    * @param exact the rows of {@link #counts}, in any order
    */
-  public static List<Row> control(List<Row> exact, int minGroupSize) {
+  public static Published control(List<Row> exact, int minGroupSize) {
     Map<String, Map<String, Exact>> by = new LinkedHashMap<>();
     BREAKDOWNS.forEach(b -> by.put(b, new TreeMap<>()));
     for (Row r : exact) {
@@ -243,38 +249,30 @@ public final class Reach {
       groups.put(e.group(), e);
     }
     if (by.get(EvaluationStep.OVERALL).isEmpty()) {
-      return List.of();
+      return new Published(List.of(), List.of());
     }
-    List<Disclosure.Cell> cells = new ArrayList<>();
-    List<Disclosure.Sum> sums = new ArrayList<>();
-    List<Disclosure.Ratio> ratios = new ArrayList<>();
+    Measures m = new Measures();
     for (String b : BREAKDOWNS) {
       for (Exact e : by.get(b).values()) {
         String g = e.group();
-        cells.add(Disclosure.Cell.count(id(LISTED, b, g), e.listed()));
-        cells.add(Disclosure.Cell.count(id(ENROLLED, b, g), e.enrolled()));
-        cells.add(Disclosure.Cell.count(id(AFTER, b, g), e.after()));
-        cells.add(Disclosure.Cell.count(id(BEFORE, b, g), e.enrolled() - e.after()));
-        cells.add(Disclosure.Cell.count(id(NOT_ENROLLED, b, g), e.listed() - e.enrolled()));
-        sums.add(
-            new Disclosure.Sum(
-                id(LISTED, b, g), List.of(id(ENROLLED, b, g), id(NOT_ENROLLED, b, g))));
-        sums.add(
-            new Disclosure.Sum(id(ENROLLED, b, g), List.of(id(AFTER, b, g), id(BEFORE, b, g))));
+        m.count(id(LISTED, b, g), e.listed());
+        m.count(id(ENROLLED, b, g), e.enrolled());
+        m.count(id(AFTER, b, g), e.after());
+        m.count(id(BEFORE, b, g), e.enrolled() - e.after());
+        m.count(id(NOT_ENROLLED, b, g), e.listed() - e.enrolled());
+        m.sum(id(LISTED, b, g), List.of(id(ENROLLED, b, g), id(NOT_ENROLLED, b, g)));
+        m.sum(id(ENROLLED, b, g), List.of(id(AFTER, b, g), id(BEFORE, b, g)));
         if (NOT_LISTED_BREAKDOWNS.contains(b)) {
-          cells.add(Disclosure.Cell.count(id(NOT_LISTED, b, g), e.notListed()));
+          m.count(id(NOT_LISTED, b, g), e.notListed());
         }
-        ratios.add(new Disclosure.Ratio(id(LISTED, b, g), id(ENROLLED, b, g), id(LISTED, b, g), 1));
+        m.ratio(id(RATE, b, g), id(ENROLLED, b, g), id(LISTED, b, g), 1);
       }
     }
     Exact overall = by.get(EvaluationStep.OVERALL).get(EvaluationStep.ALL);
     String all = EvaluationStep.ALL;
     String ov = EvaluationStep.OVERALL;
-    cells.add(
-        Disclosure.Cell.count(id(ALL_ENROLLED, ov, all), overall.enrolled() + overall.notListed()));
-    sums.add(
-        new Disclosure.Sum(
-            id(ALL_ENROLLED, ov, all), List.of(id(ENROLLED, ov, all), id(NOT_LISTED, ov, all))));
+    m.count(id(ALL_ENROLLED, ov, all), overall.enrolled() + overall.notListed());
+    m.sum(id(ALL_ENROLLED, ov, all), List.of(id(ENROLLED, ov, all), id(NOT_LISTED, ov, all)));
     for (String b : BREAKDOWNS.subList(1, BREAKDOWNS.size())) {
       List<String> groups = List.copyOf(by.get(b).keySet());
       if (groups.isEmpty()) {
@@ -285,43 +283,35 @@ public final class Reach {
         kinds.add(NOT_LISTED);
       }
       for (String kind : kinds) {
-        sums.add(
-            new Disclosure.Sum(
-                id(kind, ov, all), groups.stream().map(g -> id(kind, b, g)).toList()));
+        m.sum(id(kind, ov, all), groups.stream().map(g -> id(kind, b, g)).toList());
       }
     }
-    Disclosure.Controlled c = Disclosure.control(cells, sums, ratios);
+    Measures.Controlled c = m.control();
 
     List<Row> out = new ArrayList<>();
     for (String b : BREAKDOWNS) {
       for (Exact e : by.get(b).values()) {
         String g = e.group();
-        Long after = value(c, id(AFTER, b, g));
+        Long after = c.value(id(AFTER, b, g));
         boolean withheld = after == null || e.after() < minGroupSize;
-        OptionalDouble rate = c.ratios().get(id(LISTED, b, g));
         out.add(
             new GenericRowWithSchema(
                 new Object[] {
                   b,
                   g,
-                  value(c, id(LISTED, b, g)),
-                  value(c, id(ENROLLED, b, g)),
+                  c.value(id(LISTED, b, g)),
+                  c.value(id(ENROLLED, b, g)),
                   after,
-                  rate.isPresent() ? rate.getAsDouble() : null,
+                  c.ratio(id(RATE, b, g)),
                   withheld ? null : e.q1(),
                   withheld ? null : e.median(),
                   withheld ? null : e.q3(),
                   withheld,
-                  NOT_LISTED_BREAKDOWNS.contains(b) ? value(c, id(NOT_LISTED, b, g)) : null
+                  NOT_LISTED_BREAKDOWNS.contains(b) ? c.value(id(NOT_LISTED, b, g)) : null
                 },
                 SCHEMA));
       }
     }
-    return out;
-  }
-
-  private static Long value(Disclosure.Controlled c, String id) {
-    OptionalLong v = c.counts().get(id);
-    return v.isPresent() ? v.getAsLong() : null;
+    return new Published(out, c.rows());
   }
 }

@@ -2,6 +2,7 @@ package io.proactivecare.npc.evaluation;
 
 import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.config.EvaluationSettings;
+import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.ingest.Conformed;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
@@ -25,12 +26,14 @@ import org.apache.spark.sql.Row;
  *
  * <p>Reads every published {@code cohort/eligibility} version as of the run's date or earlier and
  * the conformed {@code enrolments}; writes {@code evaluation/reach} (aggregate, after disclosure
- * control: {@link Reach#SCHEMA}), also delivered as CSV to {@code aggregate/DATE/evaluation/}. With
- * no published cohort at or before the date it writes the table empty and says why in a note.
+ * control: {@link Reach#SCHEMA}) and the figures behind it, {@code evaluation/reach_measures}
+ * ({@link Measures#SCHEMA}), also delivered as CSV to {@code aggregate/DATE/evaluation/}. With no
+ * published cohort at or before the date it writes the table empty and says why in a note.
  */
 public final class ReachStep implements Step {
   public static final String KIND = "evaluate_reach";
   public static final String OUTPUT = "evaluation/reach";
+  public static final String MEASURES = "evaluation/reach_measures";
 
   /** The step kind jobs name as {@code run:}. */
   public static StepKind kind() {
@@ -57,13 +60,16 @@ public final class ReachStep implements Step {
               + OUTPUT
               + " is empty");
       EvaluationStep.write(ctx, asOf, csv, OUTPUT, Reach.SCHEMA, List.of(), Reach::notApplicable);
+      EvaluationStep.write(ctx, asOf, csv, MEASURES, Measures.SCHEMA, List.of());
       return;
     }
     Dataset<Row> eligibility = ctx.spark().read().parquet(paths.toArray(String[]::new));
     Dataset<Row> enrolments = Conformed.of(ctx).required("enrolments");
     List<Row> exact = Reach.counts(Reach.people(eligibility, enrolments, asOf, s)).collectAsList();
-    List<Row> published = Reach.control(exact, s.minGroupSize());
+    Reach.Published controlled = Reach.control(exact, s.minGroupSize());
+    List<Row> published = controlled.rows();
     EvaluationStep.write(ctx, asOf, csv, OUTPUT, Reach.SCHEMA, published, Reach::notApplicable);
+    EvaluationStep.write(ctx, asOf, csv, MEASURES, Measures.SCHEMA, controlled.measures());
     for (Row r : published) {
       if (EvaluationStep.OVERALL.equals(r.getString(0))) {
         ctx.note(

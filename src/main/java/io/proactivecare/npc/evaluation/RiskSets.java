@@ -57,12 +57,12 @@ public final class RiskSets {
    * only from PCNs that enrolled nobody; with {@code later_enrolled_controls: drop} people who
    * enrol later are no candidates.
    *
-   * @param population {@code Population.at} over the distinct index dates ({@code at_date})
+   * @param population {@code Population.at} over the distinct index dates ({@code as_of})
    * @param treated the enrolled people evaluated, from {@link #treated}
    * @param enrolled everyone enrolled, from {@link #treated}: evaluated or not, nobody enrolled
    *     before an index date is a candidate on it
-   * @return the population's columns with {@code index_date} for {@code at_date}, plus {@code
-   *     role}, {@code later_enrolment} and {@code age_band}
+   * @return the population's columns with {@code index_date} for {@code as_of}, plus {@code role},
+   *     {@code later_enrolment} and {@code age_band}
    */
   public static Dataset<Row> members(
       Dataset<Row> population,
@@ -73,7 +73,7 @@ public final class RiskSets {
     Dataset<Row> base =
         population
             .where(col(Cols.AGE).geq(minAge).and(col(Cols.PCN_CODE).isNotNull()))
-            .withColumnRenamed(Cols.AT_DATE, Cols.INDEX_DATE);
+            .withColumnRenamed(Cols.AS_OF, Cols.INDEX_DATE);
     Dataset<Row> joined =
         base.join(
                 enrolled.select(

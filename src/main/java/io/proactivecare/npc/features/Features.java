@@ -72,7 +72,7 @@ public final class Features {
 
   /**
    * Features of every row of {@code population} ({@link
-   * io.proactivecare.npc.population.Population#at} output: person_id, at_date, practice_code,
+   * io.proactivecare.npc.population.Population#at} output: person_id, as_of, practice_code,
    * pcn_code, sex, year_of_birth, age, lsoa_code, ethnic_group).
    */
   public static Dataset<Row> build(
@@ -85,8 +85,7 @@ public final class Features {
     // Every feature below starts from these people: work them out once (the registration in force
     // at each date), not once per feature the plan joins.
     Dataset<Row> people = population.localCheckpoint(true);
-    Dataset<Row> keys =
-        people.select(Cols.PERSON_ID, Cols.AT_DATE).distinct().localCheckpoint(true);
+    Dataset<Row> keys = people.select(Cols.PERSON_ID, Cols.AS_OF).distinct().localCheckpoint(true);
 
     Dataset<Row> out = demographics(people, in.lsoaImd(), s);
     out = join(out, frailty(keys, in.deficitPeriods(), efi, s));
@@ -94,7 +93,7 @@ public final class Features {
         join(
             out,
             Hfrs.score(in.spells(), keys, hfrsCodes, config.hfrs())
-                .select(Cols.PERSON_ID, Cols.AT_DATE, Cols.HFRS_SCORE, Cols.HFRS_BAND));
+                .select(Cols.PERSON_ID, Cols.AS_OF, Cols.HFRS_SCORE, Cols.HFRS_BAND));
     out = join(out, medicines(keys, in.medications(), s, config));
     out = join(out, hospital(keys, in.spells(), s));
     out = join(out, emergencyCare(keys, in.attendances(), s));
@@ -104,7 +103,7 @@ public final class Features {
   }
 
   private static Dataset<Row> join(Dataset<Row> left, Dataset<Row> right) {
-    return left.join(right, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left");
+    return left.join(right, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left");
   }
 
   /** Counts absent for lack of events are 0; recency absent for lack of events is the cap. */
@@ -169,7 +168,7 @@ public final class Features {
             Cols.IMD_QUINTILE, ceil(col(Cols.IMD_DECILE).divide(2)).cast(DataTypes.IntegerType))
         .select(
             Cols.PERSON_ID,
-            Cols.AT_DATE,
+            Cols.AS_OF,
             Cols.PRACTICE_CODE,
             Cols.PCN_CODE,
             Cols.AGE,
@@ -187,7 +186,7 @@ public final class Features {
     Dataset<Row> scored = EfiScores.score(periods, keys, efi, true);
     List<Column> cols = new ArrayList<>();
     cols.add(col(Cols.PERSON_ID));
-    cols.add(col(Cols.AT_DATE));
+    cols.add(col(Cols.AS_OF));
     cols.add(col(Cols.EFI_SCORE));
     cols.add(col(Cols.DEFICIT_COUNT));
     cols.add(col(Cols.EFI_CATEGORY));
@@ -226,7 +225,7 @@ public final class Features {
         medications.select(
             col(Cols.PERSON_ID).as("_person"), col(Cols.ISSUE_DATE), medicine.as("_m"));
     return keys.join(issues, inWindow(Cols.ISSUE_DATE, s.windowDays()))
-        .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+        .groupBy(Cols.PERSON_ID, Cols.AS_OF)
         .agg(count_distinct(col("_m")).cast(DataTypes.IntegerType).as(Cols.MEDICINES_12M));
   }
 
@@ -234,8 +233,8 @@ public final class Features {
   private static Column inWindow(String dateCol, int days) {
     return col(Cols.PERSON_ID)
         .equalTo(col("_person"))
-        .and(col(dateCol).leq(col(Cols.AT_DATE)))
-        .and(col(dateCol).geq(date_sub(col(Cols.AT_DATE), days - 1)));
+        .and(col(dateCol).leq(col(Cols.AS_OF)))
+        .and(col(dateCol).geq(date_sub(col(Cols.AS_OF), days - 1)));
   }
 
   private static Column count(Column condition) {
@@ -249,7 +248,7 @@ public final class Features {
    */
   public static Dataset<Row> hospital(Dataset<Row> keys, Dataset<Row> spells, FeatureSettings s) {
     int back = Math.max(Math.max(s.windowDays(), s.longWindowDays()), s.recencyCapDays());
-    Column d = col(Cols.AT_DATE);
+    Column d = col(Cols.AS_OF);
     Column windowStart = date_sub(d, s.windowDays() - 1);
     Column method = col(Cols.ADMISSION_METHOD);
     Column classification = col(Cols.PATIENT_CLASSIFICATION);
@@ -279,7 +278,7 @@ public final class Features {
                     .geq(date_sub(d, back - 1))
                     .or(coalesce(col(Cols.DISCHARGE_DATE), end).gt(windowStart)));
     return keys.join(s2, joined)
-        .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+        .groupBy(Cols.PERSON_ID, Cols.AS_OF)
         .agg(
             count(emergency.and(in12)).as(Cols.EMERGENCY_ADMISSIONS_12M),
             count(emergency.and(in36)).as(Cols.EMERGENCY_ADMISSIONS_36M),
@@ -342,7 +341,7 @@ public final class Features {
   static Dataset<Row> emergencyCare(
       Dataset<Row> keys, Dataset<Row> attendances, FeatureSettings s) {
     int back = Math.max(s.windowDays(), s.recencyCapDays());
-    Column d = col(Cols.AT_DATE);
+    Column d = col(Cols.AS_OF);
     Dataset<Row> counted =
         attendances
             .where(
@@ -355,7 +354,7 @@ public final class Features {
                 col(Cols.DEPARTMENT_TYPE));
     Column in12 = col(Cols.ARRIVAL_DATE).geq(date_sub(d, s.windowDays() - 1));
     return keys.join(counted, inWindow(Cols.ARRIVAL_DATE, back))
-        .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+        .groupBy(Cols.PERSON_ID, Cols.AS_OF)
         .agg(
             count(in12).as(Cols.AE_ATTENDANCES_12M),
             count(in12.and(col(Cols.DEPARTMENT_TYPE).equalTo("01")))
@@ -369,7 +368,7 @@ public final class Features {
    */
   static Dataset<Row> outpatients(Dataset<Row> keys, Dataset<Row> appointments, FeatureSettings s) {
     int back = Math.max(s.windowDays(), s.recencyCapDays());
-    Column d = col(Cols.AT_DATE);
+    Column d = col(Cols.AS_OF);
     Dataset<Row> a =
         appointments
             .where(coalesce(col(Cols.FIRST_ATTENDANCE), lit("")).notEqual("5"))
@@ -384,7 +383,7 @@ public final class Features {
             : col(Cols.ATTENDANCE_STATUS).isin(s.opDnaStatuses().toArray());
     Column in12 = col(Cols.APPOINTMENT_DATE).geq(date_sub(d, s.windowDays() - 1));
     return keys.join(a, inWindow(Cols.APPOINTMENT_DATE, back))
-        .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+        .groupBy(Cols.PERSON_ID, Cols.AS_OF)
         .agg(
             count(attended.and(in12)).as(Cols.OUTPATIENT_ATTENDANCES_12M),
             count(dna.and(in12)).as(Cols.OUTPATIENT_DNAS_12M),
@@ -399,7 +398,7 @@ public final class Features {
    * residential package).
    */
   static Dataset<Row> socialCare(Dataset<Row> keys, Dataset<Row> services, FeatureSettings s) {
-    Column d = col(Cols.AT_DATE);
+    Column d = col(Cols.AS_OF);
     Dataset<Row> packages =
         services
             .withColumn("_rank", packageRank())
@@ -432,7 +431,7 @@ public final class Features {
             .when(best.equalTo(4), PACKAGES.get(3))
             .otherwise(NONE);
     return keys.join(packages, overlaps)
-        .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+        .groupBy(Cols.PERSON_ID, Cols.AS_OF)
         .agg(
             best.isNotNull().as(Cols.SOCIAL_CARE_ACTIVE),
             name.as(Cols.SOCIAL_CARE_PACKAGE),

@@ -55,7 +55,7 @@ public final class EfiScores {
   }
 
   /**
-   * Adds to every request row ({@code person_id, at_date} and any other columns) its {@code
+   * Adds to every request row ({@code person_id, as_of} and any other columns) its {@code
    * deficit_count}, {@code efi_score} (count / 36) and {@code efi_category}; with {@code detail},
    * also {@code deficits}: the deficits present, in number order, each with its name and the date
    * it was first recorded (for polypharmacy, the start of the current period).
@@ -65,21 +65,21 @@ public final class EfiScores {
    */
   public static Dataset<Row> score(
       Dataset<Row> periods, Dataset<Row> requests, EfiDefinition definition, boolean detail) {
-    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AT_DATE).distinct();
+    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AS_OF).distinct();
     Dataset<Row> p = periods.withColumnRenamed(Cols.PERSON_ID, "_person");
     Dataset<Row> present =
         keys.join(
             p,
             col(Cols.PERSON_ID)
                 .equalTo(col("_person"))
-                .and(col(Cols.PERIOD_START).leq(col(Cols.AT_DATE)))
-                .and(coalesce(col(Cols.PERIOD_END), col(Cols.AT_DATE)).geq(col(Cols.AT_DATE))));
+                .and(col(Cols.PERIOD_START).leq(col(Cols.AS_OF)))
+                .and(coalesce(col(Cols.PERIOD_END), col(Cols.AS_OF)).geq(col(Cols.AS_OF))));
     Dataset<Row> counted;
     if (detail) {
       counted =
           present
               .join(broadcast(names(present, definition)), Cols.DEFICIT_NO)
-              .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+              .groupBy(Cols.PERSON_ID, Cols.AS_OF)
               .agg(
                   count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT),
                   array_sort(
@@ -92,13 +92,13 @@ public final class EfiScores {
     } else {
       counted =
           present
-              .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+              .groupBy(Cols.PERSON_ID, Cols.AS_OF)
               .agg(count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT));
     }
     Column n = coalesce(col(Cols.DEFICIT_COUNT), lit(0));
     Dataset<Row> out =
         requests
-            .join(counted, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left")
+            .join(counted, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
             .withColumn(Cols.DEFICIT_COUNT, n)
             .withColumn(Cols.EFI_SCORE, n.cast(DataTypes.DoubleType).divide(EfiDefinition.DEFICITS))
             .withColumn(Cols.EFI_CATEGORY, category(n));

@@ -92,7 +92,7 @@ public final class FrailtyStep implements Step {
         EfiScores.score(periods, people, definition, true)
             .join(
                 polypharmacy.medicinesAt(meds, people),
-                new String[] {Cols.PERSON_ID, Cols.AT_DATE},
+                new String[] {Cols.PERSON_ID, Cols.AS_OF},
                 "left")
             .withColumn(
                 Cols.POLYPHARMACY_MEDICINES,
@@ -102,7 +102,6 @@ public final class FrailtyStep implements Step {
                 col(Cols.AGE)
                     .lt(config.frailty().validatedMinAge())
                     .or(col(Cols.AGE).gt(config.frailty().validatedMaxAge())))
-            .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
             .select(
                 Cols.PERSON_ID,
                 Cols.AS_OF,
@@ -122,10 +121,9 @@ public final class FrailtyStep implements Step {
     Dataset<Row> hfrs =
         Hfrs.score(
                 spells,
-                written.select(col(Cols.PERSON_ID), col(Cols.AS_OF).as(Cols.AT_DATE)),
+                written.select(col(Cols.PERSON_ID), col(Cols.AS_OF)),
                 hfrsCodes,
                 config.hfrs())
-            .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
             .select(
                 Cols.PERSON_ID,
                 Cols.AS_OF,
@@ -141,7 +139,7 @@ public final class FrailtyStep implements Step {
       List<LocalDate> dates = Trajectory.quarterEnds(asOf, n);
       Dataset<Row> cohort =
           adults(Population.at(regs, deaths, pcn, dates, config.population()), config)
-              .select(Cols.PERSON_ID, Cols.AT_DATE, Cols.AGE);
+              .select(Cols.PERSON_ID, Cols.AS_OF, Cols.AGE);
       Dataset<Row> path =
           ctx.write(
               TRAJECTORY,
@@ -149,7 +147,7 @@ public final class FrailtyStep implements Step {
               EfiScores.score(periods, cohort, definition, false)
                   .select(
                       Cols.PERSON_ID,
-                      Cols.AT_DATE,
+                      Cols.AS_OF,
                       Cols.AGE,
                       Cols.DEFICIT_COUNT,
                       Cols.EFI_SCORE,

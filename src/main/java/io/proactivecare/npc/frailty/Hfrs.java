@@ -50,7 +50,7 @@ public final class Hfrs {
   }
 
   /**
-   * Adds to every request row ({@code person_id, at_date}, ...) {@code hfrs_score}, {@code
+   * Adds to every request row ({@code person_id, as_of}, ...) {@code hfrs_score}, {@code
    * hfrs_band}, {@code hfrs_codes} (the scoring codes, sorted) and {@code hfrs_spells} (spells in
    * the window, scoring or not).
    *
@@ -59,8 +59,8 @@ public final class Hfrs {
    */
   public static Dataset<Row> score(
       Dataset<Row> spells, Dataset<Row> requests, HfrsCodelist codelist, HfrsSettings settings) {
-    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AT_DATE).distinct();
-    Column d = col(Cols.AT_DATE);
+    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AS_OF).distinct();
+    Column d = col(Cols.AS_OF);
     Column inWindow =
         col(Cols.PERSON_ID)
             .equalTo(col("_person"))
@@ -83,7 +83,7 @@ public final class Hfrs {
             inWindow);
     Dataset<Row> spellCounts =
         windowed
-            .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+            .groupBy(Cols.PERSON_ID, Cols.AS_OF)
             .agg(count_distinct(col(Cols.SPELL_ID)).cast("int").as(Cols.HFRS_SPELLS));
     Dataset<Row> points =
         windowed
@@ -91,14 +91,14 @@ public final class Hfrs {
             .select(col(Cols.PERSON_ID), d, substring(col("_dx"), 1, 3).as(Cols.CODE))
             .distinct()
             .join(broadcast(codes(requests, codelist)), Cols.CODE)
-            .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+            .groupBy(Cols.PERSON_ID, Cols.AS_OF)
             .agg(
                 sum("_tenths").cast("int").as("_tenths"),
                 array_sort(collect_set(col(Cols.CODE))).as(Cols.HFRS_CODES));
     Column tenths = coalesce(col("_tenths"), lit(0));
     return requests
-        .join(spellCounts, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left")
-        .join(points, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left")
+        .join(spellCounts, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
+        .join(points, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
         .withColumn(Cols.HFRS_SCORE, tenths.cast(DataTypes.DoubleType).divide(10))
         .withColumn(
             Cols.HFRS_BAND,

@@ -111,20 +111,20 @@ public final class Polypharmacy {
   }
 
   /**
-   * For each request ({@code person_id, at_date}), the distinct medicines issued in the look-back
-   * window: {@code person_id, at_date, polypharmacy_medicines}; requests with none are absent.
+   * For each request ({@code person_id, as_of}), the distinct medicines issued in the look-back
+   * window: {@code person_id, as_of, polypharmacy_medicines}; requests with none are absent.
    */
   public Dataset<Row> medicinesAt(Dataset<Row> medications, Dataset<Row> requests) {
     Dataset<Row> issued = issues(medications).withColumnRenamed(Cols.PERSON_ID, "_person");
     return requests
-        .select(Cols.PERSON_ID, Cols.AT_DATE)
+        .select(Cols.PERSON_ID, Cols.AS_OF)
         .join(
             issued,
             col(Cols.PERSON_ID)
                 .equalTo(col("_person"))
-                .and(col(Cols.ISSUE_DATE).leq(col(Cols.AT_DATE)))
-                .and(col(Cols.ISSUE_DATE).geq(date_sub(col(Cols.AT_DATE), rule.lookbackDays()))))
-        .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+                .and(col(Cols.ISSUE_DATE).leq(col(Cols.AS_OF)))
+                .and(col(Cols.ISSUE_DATE).geq(date_sub(col(Cols.AS_OF), rule.lookbackDays()))))
+        .groupBy(Cols.PERSON_ID, Cols.AS_OF)
         .agg(count_distinct(col(KEY)).cast("int").as(Cols.POLYPHARMACY_MEDICINES));
   }
 }

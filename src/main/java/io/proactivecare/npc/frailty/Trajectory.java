@@ -49,14 +49,14 @@ public final class Trajectory {
   }
 
   /**
-   * Each person's progression over their trajectory rows ({@code person_id, at_date, efi_score,
+   * Each person's progression over their trajectory rows ({@code person_id, as_of, efi_score,
    * deficit_count}): the number of points, first and last dates and scores, deficits gained, and
    * {@code efi_change_per_year}, the least-squares slope of the score against time in years (null
    * with fewer than two points).
    */
   public static Dataset<Row> progression(Dataset<Row> trajectory) {
     // Years since a fixed origin near the data, so the sums stay small and exact enough.
-    Column x = datediff(col(Cols.AT_DATE), lit(ORIGIN).cast("date")).divide(YEAR_DAYS);
+    Column x = datediff(col(Cols.AS_OF), lit(ORIGIN).cast("date")).divide(YEAR_DAYS);
     Column y = col(Cols.EFI_SCORE);
     Dataset<Row> sums =
         trajectory
@@ -64,20 +64,20 @@ public final class Trajectory {
             .groupBy(Cols.PERSON_ID)
             .agg(
                 count(lit(1)).cast("int").as(Cols.TRAJECTORY_POINTS),
-                min(Cols.AT_DATE).as(Cols.FIRST_DATE),
-                max(Cols.AT_DATE).as(Cols.LAST_DATE),
+                min(Cols.AS_OF).as(Cols.FIRST_DATE),
+                max(Cols.AS_OF).as(Cols.LAST_DATE),
                 sum("_x").as("_sx"),
                 sum(y).as("_sy"),
                 sum(col("_x").multiply(col("_x"))).as("_sxx"),
                 sum(col("_x").multiply(y)).as("_sxy"));
     Dataset<Row> ends =
-        trajectory.select(Cols.PERSON_ID, Cols.AT_DATE, Cols.EFI_SCORE, Cols.DEFICIT_COUNT);
+        trajectory.select(Cols.PERSON_ID, Cols.AS_OF, Cols.EFI_SCORE, Cols.DEFICIT_COUNT);
     Dataset<Row> firsts =
-        ends.withColumnRenamed(Cols.AT_DATE, Cols.FIRST_DATE)
+        ends.withColumnRenamed(Cols.AS_OF, Cols.FIRST_DATE)
             .withColumnRenamed(Cols.EFI_SCORE, Cols.FIRST_SCORE)
             .withColumnRenamed(Cols.DEFICIT_COUNT, "_first_count");
     Dataset<Row> lasts =
-        ends.withColumnRenamed(Cols.AT_DATE, Cols.LAST_DATE)
+        ends.withColumnRenamed(Cols.AS_OF, Cols.LAST_DATE)
             .withColumnRenamed(Cols.EFI_SCORE, Cols.LAST_SCORE)
             .withColumnRenamed(Cols.DEFICIT_COUNT, "_last_count");
     Column n = col(Cols.TRAJECTORY_POINTS).cast("double");

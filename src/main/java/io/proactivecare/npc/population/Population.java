@@ -60,7 +60,7 @@ public final class Population {
 
   /**
    * One row per person and date at which the person is registered and alive: {@code person_id,
-   * at_date, practice_code, pcn_code, sex, year_of_birth, age, lsoa_code, ethnic_group}.
+   * as_of, practice_code, pcn_code, sex, year_of_birth, age, lsoa_code, ethnic_group}.
    *
    * <p>Registered on D: {@code registration_start <= D <= registration_end} (an open registration
    * has no end); alive on D: no recorded death before D (dying on D still counts). Where two
@@ -81,8 +81,8 @@ public final class Population {
     Dataset<Row> when =
         spark
             .createDataset(dates.stream().map(Date::valueOf).toList(), Encoders.DATE())
-            .toDF(Cols.AT_DATE);
-    Column d = col(Cols.AT_DATE);
+            .toDF(Cols.AS_OF);
+    Column d = col(Cols.AS_OF);
     Dataset<Row> covering =
         registrations
             .drop(Cols.DATE_OF_DEATH)
@@ -99,7 +99,7 @@ public final class Population {
                 "_rank",
                 row_number()
                     .over(
-                        Window.partitionBy(Cols.PERSON_ID, Cols.AT_DATE)
+                        Window.partitionBy(Cols.PERSON_ID, Cols.AS_OF)
                             .orderBy(col(Cols.REGISTRATION_START).desc(), col(Cols.PRACTICE_CODE))))
             .where(col("_rank").equalTo(1))
             .drop("_rank");
@@ -144,7 +144,7 @@ public final class Population {
                   "_rank",
                   row_number()
                       .over(
-                          Window.partitionBy(Cols.PERSON_ID, Cols.AT_DATE)
+                          Window.partitionBy(Cols.PERSON_ID, Cols.AS_OF)
                               .orderBy(col(Cols.VALID_FROM).desc_nulls_last())))
               .where(col("_rank").equalTo(1));
     } else {
@@ -152,7 +152,7 @@ public final class Population {
     }
     return withPcn.select(
         col(Cols.PERSON_ID),
-        col(Cols.AT_DATE),
+        col(Cols.AS_OF),
         col(Cols.PRACTICE_CODE),
         col(Cols.PCN_CODE),
         col(Cols.SEX),

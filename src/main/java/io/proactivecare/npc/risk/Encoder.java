@@ -53,7 +53,7 @@ public record Encoder(List<String> numeric, List<Category> categories, List<Stri
       Set.of(
           Cols.SOCIAL_CARE_COST_12M,
           Cols.PERSON_ID,
-          Cols.AT_DATE,
+          Cols.AS_OF,
           Cols.PRACTICE_CODE,
           Cols.PCN_CODE,
           Cols.LSOA_CODE,

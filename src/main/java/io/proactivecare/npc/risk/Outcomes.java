@@ -21,7 +21,7 @@ public final class Outcomes {
 
   public static final String OUTCOME = "outcome";
 
-  /** Adds {@code outcome} (0 or 1) to every row of {@code keys} ({@code person_id, at_date}). */
+  /** Adds {@code outcome} (0 or 1) to every row of {@code keys} ({@code person_id, as_of}). */
   public static Dataset<Row> label(
       Dataset<Row> keys, Dataset<Row> spells, Dataset<Row> deaths, int horizon) {
     Dataset<Row> events =
@@ -31,9 +31,9 @@ public final class Outcomes {
             .unionByName(
                 deaths.select(
                     col(Cols.PERSON_ID).as("_person"), col(Cols.DATE_OF_DEATH).as("_date")));
-    Column d = col(Cols.AT_DATE);
+    Column d = col(Cols.AS_OF);
     Dataset<Row> hits =
-        keys.select(Cols.PERSON_ID, Cols.AT_DATE)
+        keys.select(Cols.PERSON_ID, Cols.AS_OF)
             .distinct()
             .join(
                 events,
@@ -41,9 +41,9 @@ public final class Outcomes {
                     .equalTo(col("_person"))
                     .and(col("_date").gt(d))
                     .and(col("_date").leq(date_add(d, horizon))))
-            .groupBy(Cols.PERSON_ID, Cols.AT_DATE)
+            .groupBy(Cols.PERSON_ID, Cols.AS_OF)
             .agg(max(lit(1)).as(OUTCOME));
-    return keys.join(hits, new String[] {Cols.PERSON_ID, Cols.AT_DATE}, "left")
+    return keys.join(hits, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
         .withColumn(OUTCOME, when(col(OUTCOME).isNull(), 0).otherwise(col(OUTCOME)));
   }
 }

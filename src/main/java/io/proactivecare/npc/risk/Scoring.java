@@ -37,7 +37,7 @@ public final class Scoring {
   static final StructType SCORED =
       new StructType()
           .add(Cols.PERSON_ID, DataTypes.StringType, false)
-          .add(Cols.AT_DATE, DataTypes.DateType, false)
+          .add(Cols.AS_OF, DataTypes.DateType, false)
           .add(Cols.PRACTICE_CODE, DataTypes.StringType, true)
           .add(Cols.PCN_CODE, DataTypes.StringType, true)
           .add(PROBABILITY, DataTypes.DoubleType, false)
@@ -87,7 +87,7 @@ public final class Scoring {
                   m.reasons().top(m.encoder(), m.learner().contributions(x), r, 3, leaveOut);
               return RowFactory.create(
                   r.getAs(Cols.PERSON_ID),
-                  r.getAs(Cols.AT_DATE),
+                  r.getAs(Cols.AS_OF),
                   r.getAs(Cols.PRACTICE_CODE),
                   r.getAs(Cols.PCN_CODE),
                   p,
@@ -102,7 +102,7 @@ public final class Scoring {
     Dataset<Row> ranked =
         Ranks.number(
             withScores,
-            List.of(Cols.AT_DATE),
+            List.of(Cols.AS_OF),
             List.of(col(PROBABILITY).desc(), col(Cols.PERSON_ID)),
             RANK,
             "_n");
@@ -127,7 +127,6 @@ public final class Scoring {
                 .multiply(100))
         .withColumn(BAND, band)
         .withColumn(MODEL_ID, lit(model.id()))
-        .withColumnRenamed(Cols.AT_DATE, Cols.AS_OF)
         .select(
             Cols.PERSON_ID,
             Cols.AS_OF,

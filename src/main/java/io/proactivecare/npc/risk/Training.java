@@ -80,19 +80,19 @@ public final class Training {
     Dataset<Row> grouped = labelled.withColumn(GROUP, group).cache();
     java.sql.Date hold = java.sql.Date.valueOf(holdoutCutoff);
     Dataset<Row> training =
-        grouped.where(col(GROUP).notEqual(HOLDOUT).and(col(Cols.AT_DATE).notEqual(lit(hold))));
+        grouped.where(col(GROUP).notEqual(HOLDOUT).and(col(Cols.AS_OF).notEqual(lit(hold))));
     Dataset<Row> holdout =
-        grouped.where(col(GROUP).equalTo(HOLDOUT).and(col(Cols.AT_DATE).equalTo(lit(hold))));
+        grouped.where(col(GROUP).equalTo(HOLDOUT).and(col(Cols.AS_OF).equalTo(lit(hold))));
 
     Encoder encoder = Encoder.standard(features.schema());
     // Sorted, so the fit sees the rows in the same order on every run and machine.
     List<Row> trainRows =
         sample(training, s.trainingSample(), s.seed())
-            .orderBy(Cols.PERSON_ID, Cols.AT_DATE)
+            .orderBy(Cols.PERSON_ID, Cols.AS_OF)
             .collectAsList();
     List<Row> holdRows =
         sample(holdout, s.trainingSample(), s.seed() + 1)
-            .orderBy(Cols.PERSON_ID, Cols.AT_DATE)
+            .orderBy(Cols.PERSON_ID, Cols.AS_OF)
             .collectAsList();
     grouped.unpersist();
     List<Example> fit = new ArrayList<>();

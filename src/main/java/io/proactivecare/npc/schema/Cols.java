@@ -79,7 +79,6 @@ public final class Cols {
   public static final String RECORD = "record";
 
   // Population at a date
-  public static final String AT_DATE = "at_date";
   public static final String AS_OF = "as_of";
   public static final String AGE = "age";
 
@@ -178,7 +177,7 @@ public final class Cols {
   public static final String EFI_PROGRESSION = "efi_progression";
   public static final String MEASURE = "measure";
   public static final String BREAKDOWN = "breakdown";
-  public static final String GROUP = "group";
+  public static final String LEVEL = "level";
   public static final String ESTIMATOR = "estimator";
   public static final String INTERVAL = "interval";
   public static final String ESTIMATE = "estimate";

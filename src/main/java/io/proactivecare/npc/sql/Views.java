@@ -31,7 +31,16 @@ public final class Views {
 
   /** Names other than the output name's last part. */
   private static final Map<String, String> RENAMED =
-      Map.of("cohort/list", "cohort", "features/person", "features");
+      Map.of(
+          "cohort/list",
+          "cohort",
+          "features/person",
+          "features",
+          // Every stage publishes a measures table: each is named after its stage, always.
+          "cohort/measures",
+          "cohort_measures",
+          "evaluation/measures",
+          "evaluation_measures");
 
   /** Outputs that are not tables (the model is a folder of files). */
   private static final List<String> NOT_TABLES = List.of(ModelRegistry.OUTPUT);
@@ -68,6 +77,10 @@ public final class Views {
         "per PCN list: previous size, stayed, entered, left by reason (controlled)");
     m.put(
         "cohort/funnel", "registered, each exclusion, eligible, selected, in cohort (controlled)");
+    m.put(
+        "cohort/measures",
+        "every cohort figure in the shared long format: measure, population, breakdown, level"
+            + " (controlled)");
     m.put("evaluation/candidates", "enrolled people and candidate controls at each risk set");
     m.put("evaluation/matched", "each enrolled person and the controls matched to them");
     m.put("evaluation/outcomes", "outcomes before and after the index date, per matched person");
@@ -77,7 +90,15 @@ public final class Views {
     m.put("evaluation/balance", "covariate balance before and after matching (controlled)");
     m.put("evaluation/attrition", "how many people each stage of matching kept (controlled)");
     m.put("evaluation/propensity", "the propensity model's coefficients (controlled)");
+    m.put(
+        "evaluation/measures",
+        "every count of the evaluation (arms of each estimate, attrition) in the shared long"
+            + " format (controlled)");
     m.put("evaluation/reach", "enrolment among the people on the cohort lists (controlled)");
+    m.put(
+        "evaluation/reach_measures",
+        "every reach figure in the shared long format: measure, population, breakdown, level"
+            + " (controlled)");
     return Map.copyOf(m);
   }
 

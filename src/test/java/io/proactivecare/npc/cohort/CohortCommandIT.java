@@ -533,6 +533,7 @@ class CohortCommandIT {
       Map.of(
           "concentration", List.of("cohort_value", "population_value"),
           "profile", List.of("cohort_people", "population_people"),
+          "measures", List.of("numerator"),
           "churn",
               List.of(
                   "previous_size",
@@ -554,6 +555,7 @@ class CohortCommandIT {
   private static final Map<String, Map<String, List<String>>> RATES =
       Map.of(
           "concentration", Map.of("cohort_share_pct", List.of("cohort_value", "population_value")),
+          "measures", Map.of("value", List.of("numerator")),
           "profile",
               Map.of(
                   "cohort_pct", List.of("cohort_people"),
@@ -573,7 +575,13 @@ class CohortCommandIT {
       Path dir = publish.resolve("aggregate").resolve(date).resolve("cohort");
       try (Stream<Path> s = Files.list(dir)) {
         assertEquals(
-            Set.of("concentration.csv", "profile.csv", "churn.csv", "funnel.csv", "README.md"),
+            Set.of(
+                "concentration.csv",
+                "profile.csv",
+                "churn.csv",
+                "funnel.csv",
+                "measures.csv",
+                "README.md"),
             s.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
             dir.toString());
       }
@@ -621,10 +629,29 @@ class CohortCommandIT {
         }
       }
       assertTrue(numbers > 20, "too few published numbers to mean anything: " + numbers);
+      // The long measures table holds the very figures the wide tables show.
+      Map<String, String> figures = new HashMap<>();
+      for (String[] f : readCsv(dir.resolve("measures.csv"))) {
+        figures.put(String.join("|", f[0], f[1], f[2], f[3]), f[4]);
+      }
+      int compared = 0;
+      List<String[]> concentration = readCsv(dir.resolve("concentration.csv"));
+      for (String[] f : concentration.subList(1, concentration.size())) {
+        // base, scope, group, measure, cohort_value, population_value, cohort_share_pct
+        assertEquals(f[4], figures.get(String.join("|", f[3], "cohort", f[1], f[2])), f[3]);
+        assertEquals(f[5], figures.get(String.join("|", f[3], f[0], f[1], f[2])), f[3]);
+        compared++;
+      }
+      assertTrue(compared > 20, "compared " + compared);
     }
     Catalog c = catalog();
     for (String o :
-        List.of("cohort/concentration", "cohort/profile", "cohort/churn", "cohort/funnel")) {
+        List.of(
+            "cohort/concentration",
+            "cohort/profile",
+            "cohort/churn",
+            "cohort/funnel",
+            "cohort/measures")) {
       assertEquals(Sensitivity.AGGREGATE, c.entry(o).orElseThrow().sensitivity(), o);
     }
     for (String o : List.of("cohort/list", "cohort/eligibility")) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.proactivecare.npc.config.CohortSettings;
 import io.proactivecare.npc.config.CostSettings;
+import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.risk.Scoring;
 import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.testing.SparkTestSession;
@@ -97,7 +98,7 @@ class CohortSpecTest {
   private static final StructType FEATURES =
       new StructType()
           .add(Cols.PERSON_ID, DataTypes.StringType, false)
-          .add(Cols.AT_DATE, DataTypes.DateType, false)
+          .add(Cols.AS_OF, DataTypes.DateType, false)
           .add(Cols.PRACTICE_CODE, DataTypes.StringType, true)
           .add(Cols.PCN_CODE, DataTypes.StringType, true)
           .add(Cols.AGE, DataTypes.IntegerType, false)
@@ -589,7 +590,9 @@ class CohortSpecTest {
         assertEquals(Long.valueOf(10), x.populationValue(), x.toString());
       }
     }
-    assertTrue(t.controlled().secondary().contains("cohort|pcn_code|U00003|people"));
+    assertEquals(
+        Measures.SECONDARY,
+        t.measures().suppressed(new Measures.Key("people", "cohort", "pcn_code", "U00003")));
   }
 
   @Test

@@ -137,7 +137,25 @@ class CandidatesFileTest {
 
     Map<String, Row> ps = byKey(out, "propensity", "term");
     assertTrue(ps.containsKey("age") && ps.containsKey("sex=M"), ps.keySet().toString());
-    for (String csv : List.of("estimates", "balance", "attrition", "propensity")) {
+    // The arms' counts are figures of the measures table, controlled with the attrition: 10
+    // treated, 10 controls (rounded to 5, unchanged); 11 treated in the naive comparison.
+    Map<String, Row> figures = byKey(out, "measures", "measure", "population", "breakdown");
+    assertEquals(
+        10L, figures.get("admissions|matched_difference_treated|overall").<Long>getAs("numerator"));
+    assertEquals(
+        10L,
+        figures.get("admissions|matched_difference_controls|overall").<Long>getAs("numerator"));
+    assertEquals(
+        10L,
+        figures.get("admissions|naive_treated_vs_all_treated|overall").<Long>getAs("numerator"));
+    Map<String, Row> steps = byKey(out, "measures", "population", "level");
+    for (Row a : byKey(out, "attrition", "step").values()) {
+      assertEquals(
+          a.<Long>getAs("people"),
+          steps.get("attrition|" + a.getAs("step")).<Long>getAs("numerator"),
+          "attrition step " + a.getAs("step"));
+    }
+    for (String csv : List.of("estimates", "balance", "attrition", "propensity", "measures")) {
       assertTrue(Files.exists(out.resolve(csv + ".csv")), csv + ".csv");
     }
     assertTrue(Files.exists(out.resolve(CandidatesFile.MARKER)));

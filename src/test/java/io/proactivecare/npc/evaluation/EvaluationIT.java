@@ -107,7 +107,7 @@ class EvaluationIT {
               "|",
               r.<String>getAs(Cols.MEASURE),
               r.<String>getAs(Cols.BREAKDOWN),
-              r.<String>getAs(Cols.GROUP),
+              r.<String>getAs(Cols.LEVEL),
               r.<String>getAs(Cols.ESTIMATOR),
               r.<String>getAs(Cols.INTERVAL)),
           r);

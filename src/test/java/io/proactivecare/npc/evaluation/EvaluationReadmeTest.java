@@ -3,6 +3,7 @@ package io.proactivecare.npc.evaluation;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.proactivecare.npc.config.EvaluationSettings;
+import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.features.FeatureFixture;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,9 @@ class EvaluationReadmeTest {
             "balance.csv", MatchedAnalysis.BALANCE_SCHEMA,
             "attrition.csv", MatchedAnalysis.ATTRITION_SCHEMA,
             "propensity.csv", MatchedAnalysis.PROPENSITY_SCHEMA,
-            "reach.csv", Reach.SCHEMA);
+            "reach.csv", Reach.SCHEMA,
+            "measures.csv", Measures.SCHEMA,
+            "reach_measures.csv", Measures.SCHEMA);
     files.forEach(
         (file, schema) -> {
           int at = doc.indexOf("### `" + file + "`");

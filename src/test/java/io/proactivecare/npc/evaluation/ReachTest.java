@@ -153,7 +153,7 @@ class ReachTest {
   private Map<String, Row> counts() {
     Map<String, Row> out = new HashMap<>();
     for (Row r : Reach.counts(people()).collectAsList()) {
-      out.put(r.getAs(Cols.BREAKDOWN) + "/" + r.getAs(Cols.GROUP), r);
+      out.put(r.getAs(Cols.BREAKDOWN) + "/" + r.getAs(Cols.LEVEL), r);
     }
     return out;
   }
@@ -237,7 +237,7 @@ class ReachTest {
 
   @Test
   void onTheFixtureAlmostEverythingIsSmallAndSuppressed() {
-    List<Row> published = Reach.control(Reach.counts(people()).collectAsList(), 10);
+    List<Row> published = Reach.control(Reach.counts(people()).collectAsList(), 10).rows();
     Row all = published.get(0);
     assertEquals("overall", all.getString(0));
     // 11 listed rounds to 10; 7 enrolled and 6 after listing are suppressed, and with them the
@@ -255,7 +255,7 @@ class ReachTest {
   private static final StructType EXACT =
       new StructType()
           .add(Cols.BREAKDOWN, DataTypes.StringType, false)
-          .add(Cols.GROUP, DataTypes.StringType, false)
+          .add(Cols.LEVEL, DataTypes.StringType, false)
           .add(Cols.N_LISTED, DataTypes.LongType, false)
           .add(Cols.N_ENROLLED, DataTypes.LongType, false)
           .add(Cols.N_ENROLLED_AFTER_LISTING, DataTypes.LongType, false)
@@ -289,7 +289,7 @@ class ReachTest {
 
   private static Map<String, Row> published(int minGroupSize) {
     Map<String, Row> out = new HashMap<>();
-    for (Row r : Reach.control(exact(), minGroupSize)) {
+    for (Row r : Reach.control(exact(), minGroupSize).rows()) {
       out.put(r.getString(0) + "/" + r.getString(1), r);
     }
     return out;
@@ -361,6 +361,6 @@ class ReachTest {
 
   @Test
   void withNobodyListedOrEnrolledTheTableIsEmpty() {
-    assertTrue(Reach.control(List.of(), 10).isEmpty());
+    assertTrue(Reach.control(List.of(), 10).rows().isEmpty());
   }
 }

@@ -120,9 +120,9 @@ class FeaturesLeakageTest {
     // Both dates in one run: the rows at D are compared with asIs, those at D2 show the later
     // rows are seen once their dates have come.
     Dataset<Row> both = later(onD).features(config, D, D2).localCheckpoint();
-    withLater = both.where(col(Cols.AT_DATE).equalTo(Date.valueOf(D)));
+    withLater = both.where(col(Cols.AS_OF).equalTo(Date.valueOf(D)));
     atD = byPerson(withLater.collectAsList());
-    atD2 = byPerson(both.where(col(Cols.AT_DATE).equalTo(Date.valueOf(D2))).collectAsList());
+    atD2 = byPerson(both.where(col(Cols.AS_OF).equalTo(Date.valueOf(D2))).collectAsList());
   }
 
   private static Map<String, Row> byPerson(List<Row> rows) {

@@ -369,7 +369,7 @@ class FeaturesSpecTest {
     // 2025-01-10), late-reg (registered from D + 1).
     assertEquals(expected, new TreeSet<>(rows.keySet()));
     for (Row r : rows.values()) {
-      assertEquals(Date.valueOf(D), r.getAs(Cols.AT_DATE));
+      assertEquals(Date.valueOf(D), r.getAs(Cols.AS_OF));
     }
   }
 
@@ -379,7 +379,7 @@ class FeaturesSpecTest {
         new ArrayList<>(
             List.of(
                 Cols.PERSON_ID,
-                Cols.AT_DATE,
+                Cols.AS_OF,
                 Cols.PRACTICE_CODE,
                 Cols.PCN_CODE,
                 Cols.AGE,

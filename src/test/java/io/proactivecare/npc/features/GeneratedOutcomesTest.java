@@ -58,12 +58,12 @@ class GeneratedOutcomesTest {
         truth
             .select(
                 col(Cols.PERSON_ID),
-                date_sub(to_date(col("enrolment_date")), 1).as(Cols.AT_DATE),
+                date_sub(to_date(col("enrolment_date")), 1).as(Cols.AS_OF),
                 lit("before").as("_window"))
             .union(
                 truth.select(
                     col(Cols.PERSON_ID),
-                    date_add(to_date(col("enrolment_date")), 364).as(Cols.AT_DATE),
+                    date_add(to_date(col("enrolment_date")), 364).as(Cols.AS_OF),
                     lit("after").as("_window")));
     Dataset<Row> spells =
         read(spark, "apc_spells")
@@ -80,11 +80,10 @@ class GeneratedOutcomesTest {
                 to_date(col(Cols.ARRIVAL_DATE)).as(Cols.ARRIVAL_DATE),
                 col(Cols.DEPARTMENT_TYPE),
                 col(Cols.ATTENDANCE_CATEGORY));
-    Dataset<Row> k = keys.select(Cols.PERSON_ID, Cols.AT_DATE);
+    Dataset<Row> k = keys.select(Cols.PERSON_ID, Cols.AS_OF);
     Map<String, Integer> engine = new HashMap<>();
     for (Row r :
-        keys.join(
-                Features.hospital(k, spells, settings), new String[] {Cols.PERSON_ID, Cols.AT_DATE})
+        keys.join(Features.hospital(k, spells, settings), new String[] {Cols.PERSON_ID, Cols.AS_OF})
             .collectAsList()) {
       String key = r.getAs(Cols.PERSON_ID) + " " + r.getAs("_window");
       engine.put(key + " emergency_admissions", r.getAs(Cols.EMERGENCY_ADMISSIONS_12M));
@@ -93,7 +92,7 @@ class GeneratedOutcomesTest {
     for (Row r :
         keys.join(
                 Features.emergencyCare(k, attendances, settings),
-                new String[] {Cols.PERSON_ID, Cols.AT_DATE})
+                new String[] {Cols.PERSON_ID, Cols.AS_OF})
             .collectAsList()) {
       engine.put(
           r.getAs(Cols.PERSON_ID) + " " + r.getAs("_window") + " ae_attendances",

@@ -114,7 +114,7 @@ final class EfiFixture {
             requests,
             new StructType()
                 .add(Cols.PERSON_ID, DataTypes.StringType, false)
-                .add(Cols.AT_DATE, DataTypes.DateType, false));
+                .add(Cols.AS_OF, DataTypes.DateType, false));
   }
 
   /** The deficit periods of every fixture person. */
@@ -134,7 +134,7 @@ final class EfiFixture {
         EfiScores.score(periods(definition, rule), requests, definition, true)
             .join(
                 new Polypharmacy(rule).medicinesAt(medications(), requests),
-                new String[] {Cols.PERSON_ID, Cols.AT_DATE},
+                new String[] {Cols.PERSON_ID, Cols.AS_OF},
                 "left")
             .collectAsList();
     Map<String, Efi> out = new HashMap<>();
@@ -157,7 +157,7 @@ final class EfiFixture {
                   ? 0
                   : r.getInt(r.fieldIndex(Cols.POLYPHARMACY_MEDICINES)));
       String k =
-          key(r.getString(r.fieldIndex(Cols.PERSON_ID)), r.getDate(r.fieldIndex(Cols.AT_DATE)));
+          key(r.getString(r.fieldIndex(Cols.PERSON_ID)), r.getDate(r.fieldIndex(Cols.AS_OF)));
       if (out.put(k, efi) != null) {
         throw new AssertionError("two output rows for request " + k);
       }

@@ -290,8 +290,8 @@ final class FrailtyAgreement {
     SortedMap<String, String> published = new TreeMap<>();
     Set<LocalDate> dates = new HashSet<>();
     for (Row r : rows(FrailtyStep.TRAJECTORY, asOf).rows()) {
-      dates.add(date(r, Cols.AT_DATE));
-      String key = r.getAs(Cols.PERSON_ID) + " " + date(r, Cols.AT_DATE);
+      dates.add(date(r, Cols.AS_OF));
+      String key = r.getAs(Cols.PERSON_ID) + " " + date(r, Cols.AS_OF);
       String row =
           describe(
               r.<Integer>getAs(Cols.AGE),

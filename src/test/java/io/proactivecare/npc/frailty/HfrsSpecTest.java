@@ -269,7 +269,7 @@ class HfrsSpecTest {
                 REQUESTS,
                 new StructType()
                     .add(Cols.PERSON_ID, DataTypes.StringType, false)
-                    .add(Cols.AT_DATE, DataTypes.DateType, false));
+                    .add(Cols.AS_OF, DataTypes.DateType, false));
     Map<String, Score> out = new HashMap<>();
     for (Row r : Hfrs.score(spells, requests, CODELIST, settings).collectAsList()) {
       Score s =
@@ -281,7 +281,7 @@ class HfrsSpecTest {
       String k =
           key(
               r.getString(r.fieldIndex(Cols.PERSON_ID)),
-              r.getDate(r.fieldIndex(Cols.AT_DATE)).toString());
+              r.getDate(r.fieldIndex(Cols.AS_OF)).toString());
       if (out.put(k, s) != null) {
         throw new AssertionError("two output rows for " + k);
       }

@@ -67,7 +67,7 @@ class PopulationTest {
       String k =
           key(
               r.getString(r.fieldIndex(Cols.PERSON_ID)),
-              r.getDate(r.fieldIndex(Cols.AT_DATE)).toString());
+              r.getDate(r.fieldIndex(Cols.AS_OF)).toString());
       Placed p =
           new Placed(
               r.getString(r.fieldIndex(Cols.PRACTICE_CODE)),

@@ -201,7 +201,7 @@ class TrajectoryTest {
     StructType schema =
         new StructType()
             .add(Cols.PERSON_ID, DataTypes.StringType, false)
-            .add(Cols.AT_DATE, DataTypes.DateType, false)
+            .add(Cols.AS_OF, DataTypes.DateType, false)
             .add(Cols.DEFICIT_COUNT, DataTypes.IntegerType, false)
             .add(Cols.EFI_SCORE, DataTypes.DoubleType, false);
     Map<String, Progression> out = new HashMap<>();

@@ -281,7 +281,9 @@ class JobLoaderTest {
     JobSpec.StepSpec reach = spec.steps().get(1);
     assertEquals(List.of(), reach.needs());
     assertEquals(
-        List.of(new JobSpec.OutputSpec("evaluation/reach", Sensitivity.AGGREGATE)),
+        List.of(
+            new JobSpec.OutputSpec("evaluation/reach", Sensitivity.AGGREGATE),
+            new JobSpec.OutputSpec("evaluation/reach_measures", Sensitivity.AGGREGATE)),
         reach.outputs());
   }
 

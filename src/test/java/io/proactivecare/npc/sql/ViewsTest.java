@@ -59,6 +59,14 @@ class ViewsTest {
   }
 
   @Test
+  void aStagesMeasuresTableIsNamedAfterItsStageEvenWhenItIsTheOnlyOne() {
+    Catalog one = new Catalog(3, "", "", Map.of("cohort/measures", versions("2025-03-31")), "");
+    assertEquals(
+        Map.of("cohort_measures", "cohort/measures@2025-03-31"),
+        names(Views.of(one, Optional.empty())));
+  }
+
+  @Test
   void atADateEachOutputsVersionThenOrTheNewestBefore() {
     assertEquals(
         Map.of("gp_events", "conformed/gp_events@2025-01-31", "efi", "frailty/efi@2025-01-31"),

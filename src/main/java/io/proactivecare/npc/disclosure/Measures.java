@@ -1,0 +1,296 @@
+package io.proactivecare.npc.disclosure;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The one typed, long-format table of aggregate figures that every stage's aggregates are built
+ * from and that {@link Disclosure#control} takes whole (docs/disclosure.md, "The measures table").
+ *
+ * <p>A figure is named by a {@link Key}: what is counted ({@code measure}: people, unplanned bed
+ * days, pounds of cost, ...), among whom ({@code population}: the cohort, the eligible population,
+ * the people listed, ...), and in which part of the population ({@code breakdown}, e.g. {@code
+ * pcn_code}, and its {@code level}, e.g. {@code U10001}; the whole population is breakdown {@value
+ * #OVERALL}, level {@value #ALL}). A stage adds its exact figures, the additive relations among
+ * them (a total and its parts) and the ratios it publishes, then calls {@link #control()} once, so
+ * a figure shown in two tables is suppressed in both or neither. The controlled figures are looked
+ * up by key (never by parsing an id) and written as rows of {@link #SCHEMA}, one per figure and one
+ * per ratio, in the order they were added.
+ */
+public final class Measures {
+  /** The breakdown and level of a figure over the whole population. */
+  public static final String OVERALL = "overall";
+
+  public static final String ALL = "all";
+
+  /** What one figure counts, among whom, and in which part of the population. */
+  public record Key(String measure, String population, String breakdown, String level) {
+    public Key {
+      Objects.requireNonNull(measure, "measure");
+      Objects.requireNonNull(population, "population");
+      Objects.requireNonNull(breakdown, "breakdown");
+      Objects.requireNonNull(level, "level");
+    }
+
+    /** The same figure over the whole population. */
+    public static Key overall(String measure, String population) {
+      return new Key(measure, population, OVERALL, ALL);
+    }
+
+    /** The same measure and population, at another breakdown and level. */
+    public Key at(String breakdown, String level) {
+      return new Key(measure, population, breakdown, level);
+    }
+
+    /** The same measure, breakdown and level, among another population. */
+    public Key of(String population) {
+      return new Key(measure, population, breakdown, level);
+    }
+  }
+
+  /** Why a published figure is empty (null in Parquet, {@code *} in CSV). */
+  public static final String SMALL = "small";
+
+  public static final String SECONDARY = "secondary";
+  public static final String FROM_COUNTS = "from_counts";
+
+  /**
+   * The published long format, shared by every stage's {@code measures} output: one row per figure
+   * (denominator and its population empty, value the rounded figure) and one per ratio (numerator
+   * and denominator the rounded figures it is computed from, value the ratio).
+   */
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("measure", DataTypes.StringType, false)
+          .add("population", DataTypes.StringType, false)
+          .add("breakdown", DataTypes.StringType, false)
+          .add("level", DataTypes.StringType, false)
+          .add("numerator", DataTypes.LongType, true)
+          .add("denominator_population", DataTypes.StringType, true)
+          .add("denominator", DataTypes.LongType, true)
+          .add("value", DataTypes.DoubleType, true)
+          .add("suppressed", DataTypes.StringType, true);
+
+  private record RatioOf(Key numerator, Key denominator, double scale) {}
+
+  private final Map<Key, Disclosure.Cell> cells = new LinkedHashMap<>();
+  private final List<Disclosure.Sum> sums = new ArrayList<>();
+  private final Map<Key, RatioOf> ratios = new LinkedHashMap<>();
+
+  /**
+   * A count of people: each contributes one. The same key given again must carry the same value
+   * (two tables showing one figure), else it is a bug and fails loudly.
+   */
+  public Key count(Key key, long people) {
+    return amount(key, people, people);
+  }
+
+  /**
+   * A sum over people, such as bed days or whole pounds, and how many people have a non-zero amount
+   * (its contributors).
+   */
+  public Key amount(Key key, long value, long contributors) {
+    Disclosure.Cell cell = new Disclosure.Cell(id(key), value, contributors);
+    Disclosure.Cell before = cells.putIfAbsent(key, cell);
+    if (before != null && !before.equals(cell)) {
+      throw new IllegalStateException(
+          "figure " + key + " given two values: " + before.value() + " and " + value);
+    }
+    return key;
+  }
+
+  /** An additive relation: total == sum of parts, exactly, before control. */
+  public void sum(Key total, List<Key> parts) {
+    sums.add(new Disclosure.Sum(id(total), parts.stream().map(Measures::id).toList()));
+  }
+
+  /**
+   * A published ratio, numerator / denominator * scale (100 for a percentage), computed after
+   * control from the rounded figures. Its key names the ratio, e.g. (unplanned_bed_days,
+   * cohort_share_of_eligible, pcn_code, U10001).
+   */
+  public void ratio(Key key, Key numerator, Key denominator, double scale) {
+    if (ratios.putIfAbsent(key, new RatioOf(numerator, denominator, scale)) != null) {
+      throw new IllegalStateException("ratio " + key + " given twice");
+    }
+  }
+
+  /** Whether the figure has been added. */
+  public boolean has(Key key) {
+    return cells.containsKey(key);
+  }
+
+  /** The exact figure, before control: for the stage's own decisions, never for publishing. */
+  public long exact(Key key) {
+    Disclosure.Cell cell = cells.get(key);
+    if (cell == null) {
+      throw new IllegalArgumentException("no figure " + key);
+    }
+    return cell.value();
+  }
+
+  /**
+   * The levels of a breakdown that have a figure of this measure and population, in order added.
+   */
+  public List<String> levels(String measure, String population, String breakdown) {
+    Set<String> out = new LinkedHashSet<>();
+    for (Key k : cells.keySet()) {
+      if (k.measure().equals(measure)
+          && k.population().equals(population)
+          && k.breakdown().equals(breakdown)) {
+        out.add(k.level());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  /** Applies disclosure control to every figure and ratio at once. */
+  public Controlled control() {
+    List<Disclosure.Ratio> rs = new ArrayList<>();
+    ratios.forEach(
+        (k, r) ->
+            rs.add(new Disclosure.Ratio(id(k), id(r.numerator()), id(r.denominator()), r.scale())));
+    return new Controlled(
+        Disclosure.control(List.copyOf(cells.values()), sums, rs),
+        Collections.unmodifiableMap(new LinkedHashMap<>(ratios)),
+        List.copyOf(cells.keySet()));
+  }
+
+  /**
+   * Rows of {@link #SCHEMA} as CSV text: a suppressed number is {@value Disclosure#SUPPRESSED}; a
+   * figure's denominator (which it does not have) and an empty reason are empty.
+   */
+  public static List<List<String>> text(List<Row> rows) {
+    List<List<String>> out = new ArrayList<>();
+    for (Row r : rows) {
+      boolean ratio = !r.isNullAt(5);
+      List<String> line = new ArrayList<>();
+      for (int i = 0; i < SCHEMA.size(); i++) {
+        String name = SCHEMA.fields()[i].name();
+        boolean number = name.equals("numerator") || name.equals("value");
+        if (r.isNullAt(i)) {
+          line.add(number || (ratio && name.equals("denominator")) ? Disclosure.SUPPRESSED : "");
+        } else {
+          line.add(r.get(i) instanceof Double d ? text(d) : r.get(i).toString());
+        }
+      }
+      out.add(line);
+    }
+    return out;
+  }
+
+  /** A value as CSV text: a whole number without decimals, else rounded to four decimals. */
+  public static String text(double value) {
+    return new java.math.BigDecimal(value)
+        .setScale(4, java.math.RoundingMode.HALF_UP)
+        .stripTrailingZeros()
+        .toPlainString();
+  }
+
+  /** The id a figure has inside {@link Disclosure}: used only there, in its messages. */
+  private static String id(Key key) {
+    return key.measure() + "|" + key.population() + "|" + key.breakdown() + "|" + key.level();
+  }
+
+  /** The figures and ratios after control, looked up by key. */
+  public static final class Controlled {
+    private final Disclosure.Controlled controlled;
+    private final Map<Key, RatioOf> ratios;
+    private final List<Key> figures;
+    private final Map<Key, String> ids = new HashMap<>();
+
+    private Controlled(Disclosure.Controlled controlled, Map<Key, RatioOf> ratios, List<Key> keys) {
+      this.controlled = controlled;
+      this.ratios = ratios;
+      this.figures = keys;
+      keys.forEach(k -> ids.put(k, id(k)));
+      ratios.keySet().forEach(k -> ids.put(k, id(k)));
+    }
+
+    private String idOf(Key key, boolean ratio) {
+      String id = ids.get(key);
+      if (id == null || ratios.containsKey(key) != ratio) {
+        throw new IllegalArgumentException("no " + (ratio ? "ratio " : "figure ") + key);
+      }
+      return id;
+    }
+
+    /** The rounded figure, or null when suppressed. */
+    public Long value(Key key) {
+      OptionalLong v = controlled.counts().get(idOf(key, false));
+      return v.isPresent() ? v.getAsLong() : null;
+    }
+
+    /** The ratio from the rounded figures, or null when either is suppressed or it divides by 0. */
+    public Double ratio(Key key) {
+      OptionalDouble v = controlled.ratios().get(idOf(key, true));
+      return v.isPresent() ? v.getAsDouble() : null;
+    }
+
+    /**
+     * Why a figure is empty: {@value #SMALL} (1..7, or 1..7 people contribute), {@value #SECONDARY}
+     * (hidden to protect a suppressed figure beside its total), or null when published.
+     */
+    public String suppressed(Key key) {
+      String id = idOf(key, false);
+      return controlled.primary().contains(id)
+          ? SMALL
+          : controlled.secondary().contains(id) ? SECONDARY : null;
+    }
+
+    /** The figures suppressed by each rule, for tests and notes. */
+    public int suppressedCount() {
+      return controlled.primary().size() + controlled.secondary().size();
+    }
+
+    /** The whole table as rows of {@link #SCHEMA}: the figures, then the ratios, as added. */
+    public List<Row> rows() {
+      List<Row> out = new ArrayList<>();
+      for (Key k : figures) {
+        Long v = value(k);
+        out.add(
+            RowFactory.create(
+                k.measure(),
+                k.population(),
+                k.breakdown(),
+                k.level(),
+                v,
+                null,
+                null,
+                v == null ? null : v.doubleValue(),
+                suppressed(k)));
+      }
+      ratios.forEach(
+          (k, r) -> {
+            Double value = ratio(k);
+            Long numerator = value(r.numerator());
+            Long denominator = value(r.denominator());
+            out.add(
+                RowFactory.create(
+                    k.measure(),
+                    k.population(),
+                    k.breakdown(),
+                    k.level(),
+                    numerator,
+                    r.denominator().population(),
+                    denominator,
+                    value,
+                    value == null ? FROM_COUNTS : null));
+          });
+      return out;
+    }
+  }
+}
