@@ -2,7 +2,6 @@ package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ExitCode;
-import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
@@ -29,7 +28,7 @@ import picocli.CommandLine.IVersionProvider;
       RunsCommand.class,
       ContractsCommand.class,
       GenerateCommand.class,
-      AutoComplete.GenerateCompletion.class
+      CompletionCommand.class
     },
     footerHeading = "%nExit codes:%n")
 public final class NpcCommand implements Runnable {
