@@ -15,6 +15,9 @@ import picocli.CommandLine;
  * prints one line and no stack trace (unless {@code --verbose}); anything else is exit code 1.
  */
 public final class Cli {
+  /** The width of every help text: an 80-column terminal's. */
+  static final int HELP_WIDTH = 80;
+
   private Cli() {}
 
   public static int execute(String... args) {
@@ -28,6 +31,8 @@ public final class Cli {
     boolean verbose = Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
     CommandLine cmd = new CommandLine(new NpcCommand());
+    cmd.getCommandSpec().usageMessage().footer(NpcCommand.exitCodesFooter());
+    cmd.setUsageHelpWidth(HELP_WIDTH);
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();

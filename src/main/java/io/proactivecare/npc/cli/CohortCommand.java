@@ -19,14 +19,14 @@ import picocli.CommandLine.Spec;
     description = {
       "Select the proactive-care cohort at a date and publish each PCN's list.",
       "",
-      "Ranks the eligible population (alive, registered in a PCN, adult, not",
-      "excluded) by risk and selects the top cohort.share (5%%) across the area, or",
-      "per PCN with --set cohort.scope=pcn. Flags each person new, continuing or",
-      "leaving (with why) against the previous published run, and rising risk.",
-      "Publishes cohort/* to the warehouse, each PCN's list to",
-      "PUBLISH/pcn/PCN/DATE/ and disclosure-controlled aggregates to",
-      "PUBLISH/aggregate/DATE/cohort/. Scores the date first when it has no",
-      "published scores. See docs/cohort.md."
+      "Ranks the eligible population (alive, registered in a PCN, adult, not"
+          + " excluded) by risk and selects the top cohort.share (5%%) across the area, or"
+          + " per PCN with --set cohort.scope=pcn. Flags each person new, continuing or"
+          + " leaving (with why) against the previous published run, and rising risk."
+          + " Publishes cohort/* to the warehouse, each PCN's list to"
+          + " PUBLISH/pcn/PCN/DATE/ and disclosure-controlled aggregates to"
+          + " PUBLISH/aggregate/DATE/cohort/. Scores the date first when it has no"
+          + " published scores. See docs/cohort.md."
     })
 final class CohortCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

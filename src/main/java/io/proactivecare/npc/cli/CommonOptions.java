@@ -24,20 +24,21 @@ public final class CommonOptions {
   @Option(
       names = "--extract",
       paramLabel = "DIR",
-      description = "Extract folder holding extract.yaml (overrides 'extract').")
+      description = "Folder holding extract.yaml (overrides 'extract').")
   Path extract;
 
   @Option(
       names = "--spark-master",
       paramLabel = "URL",
-      description = "Spark master, e.g. local[2] (overrides 'spark.master').")
+      description = "Spark master, e.g. local[2] (sets 'spark.master').")
   String sparkMaster;
 
   @Option(
       names = "--set",
       paramLabel = "KEY=VALUE",
       description =
-          "Override any configuration key, e.g. --set quality.max_quarantine_share=0.1 (repeatable).")
+          "Override any configuration key (repeatable), e.g."
+              + " --set quality.max_quarantine_share=0.1.")
   Map<String, String> set = new LinkedHashMap<>();
 
   @Option(

@@ -23,9 +23,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Evaluate proactive care against matched controls (docs/evaluation.md).",
+      "Evaluate proactive care against matched controls.",
       "",
-      "Gives each enrolled person an index date (evaluation.index_date), builds the risk set of"
+      "Gives each enrolled person an index date (the key evaluation.index_date), builds the risk set of"
           + " eligible people not enrolled then, measures everyone's covariates the day before,"
           + " fits a propensity model, matches each enrolled person to evaluation.ratio controls"
           + " (greedy nearest neighbour on the logit, caliper evaluation.caliper SDs, exact on"
@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
           + " by the options below or a --columns YAML (options win). No warehouse or extract is"
           + " needed and --as-of does not apply. Writes the tables as Parquet and the aggregates"
           + " as CSV to --out, replacing it only when the run is complete. See docs/evaluation.md,"
-          + " section 11, and docs/examples/candidates.csv with its candidates.yaml.",
+          + " section 11, and the example in docs/examples (candidates.csv, candidates.yaml).",
       ""
     })
 final class EvaluateCommand implements Callable<Integer> {
@@ -80,7 +80,7 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(
       names = "--id",
       paramLabel = "COLUMN",
-      description = "With --candidates: the person's id column (default: person_id).")
+      description = "With --candidates: id column (default: person_id).")
   String id;
 
   @Option(
@@ -123,8 +123,8 @@ final class EvaluateCommand implements Callable<Integer> {
       paramLabel = "COLUMNS",
       split = ",",
       description =
-          "With --candidates: columns matched exactly (default: the columns named like"
-              + " evaluation.exact, e.g. sex and prior_admissions; --exact= for none).")
+          "With --candidates: columns matched exactly (default: those of evaluation.exact,"
+              + " e.g. sex and prior_admissions; --exact= for none).")
   List<String> exact;
 
   @Option(

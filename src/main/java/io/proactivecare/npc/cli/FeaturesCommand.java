@@ -13,11 +13,12 @@ import picocli.CommandLine.Spec;
     name = "features",
     mixinStandardHelpOptions = true,
     description = {
-      "Build each registered person's features at a date (docs/features.md).",
+      "Build each registered person's features at a date.",
       "",
-      "Reads the published conformed tables and publishes features/person: demographics,",
-      "deprivation, eFI and its deficits, HFRS, long-term conditions, medicines, hospital use and",
-      "its recency, and social care, from data on or before the as-of date only."
+      "Reads the published conformed tables and publishes features/person (docs/features.md):"
+          + " demographics,"
+          + " deprivation, eFI and its deficits, HFRS, long-term conditions, medicines, hospital use and"
+          + " its recency, and social care, from data on or before the as-of date only."
     })
 final class FeaturesCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -15,13 +15,13 @@ import picocli.CommandLine.Spec;
     name = "frailty",
     mixinStandardHelpOptions = true,
     description = {
-      "Compute the Electronic Frailty Index and the Hospital Frailty Risk Score at a date.",
+      "Compute the Electronic Frailty Index and Hospital Frailty Risk Score at a date.",
       "",
-      "Reads the published conformed tables, works out each person's deficit periods once, and",
-      "publishes for every adult registered at the as-of date (frailty.min_age, 18): the eFI",
-      "score, deficit count and category, the deficits present with the date each was first",
-      "recorded, and the HFRS. With --trajectory, also the eFI at each quarter end and each",
-      "person's change per year."
+      "Reads the published conformed tables, works out each person's deficit periods once, and"
+          + " publishes for every adult registered at the as-of date (18 and over: frailty.min_age): the eFI"
+          + " score, deficit count and category, the deficits present with the date each was first"
+          + " recorded, and the HFRS. With --trajectory, also the eFI at each quarter end and each"
+          + " person's change per year."
     })
 final class FrailtyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -37,7 +37,9 @@ final class FrailtyCommand implements Callable<Integer> {
   @Option(
       names = "--quarters",
       paramLabel = "N",
-      description = "Quarter ends in the trajectory (default: frailty.trajectory_quarters).")
+      description =
+          "Quarter ends in the trajectory (default: the configuration's"
+              + " frailty.trajectory_quarters).")
   Integer quarters;
 
   @Override

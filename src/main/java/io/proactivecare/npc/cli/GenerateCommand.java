@@ -23,11 +23,11 @@ import picocli.CommandLine.Spec;
     description = {
       "Generate a synthetic, pseudonymised extract of a Leeds-shaped population.",
       "",
-      "Deterministic: the same arguments give byte-identical files on any machine. Writes the",
-      "canonical gzipped CSVs and extract.yaml to --out, and the hidden truth to --out/truth/.",
-      "Writes all ten input tables, with data faults at --faults for ingest to quarantine.",
-      "truth/enrolled_outcomes.csv.gz gives each enrolled person's outcomes in the year before",
-      "and the year from enrolment, with the programme's effect and without it."
+      "Deterministic: the same arguments give byte-identical files on any machine. Writes the"
+          + " canonical gzipped CSVs and extract.yaml to --out, and the hidden truth to --out/truth/."
+          + " Writes all ten input tables, with data faults at --faults for ingest to quarantine."
+          + " truth/enrolled_outcomes.csv.gz gives each enrolled person's outcomes in the year before"
+          + " and the year from enrolment, with the programme's effect and without it."
     })
 final class GenerateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -130,9 +130,9 @@ final class GenerateCommand implements Callable<Integer> {
       defaultValue = "100000",
       paramLabel = "N",
       description =
-          "Above this many people each person table is written as a folder of gzipped CSV parts"
-              + " of N people, which ingest reads on every core (a gzip file is read by one);"
-              + " a multiple of 10,000 (default ${DEFAULT-VALUE}).")
+          "Above this many people (default: ${DEFAULT-VALUE}; a multiple of 10,000) each person"
+              + " table is written as a folder of gzipped CSV parts of N people, which ingest reads"
+              + " on every core (a gzip file is read by one).")
   int peoplePerPart;
 
   @Option(

@@ -18,9 +18,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Validate an extract and publish conformed tables and a quarantine table.",
       "",
-      "Reads extract.yaml and its CSV, CSV.gz or Parquet files with their column mappings, validates",
-      "every row, and publishes conformed tables and a quarantine table to the warehouse. For every",
-      "table, rows read = accepted + quarantined, checked and written to the run manifest."
+      "Reads extract.yaml and its CSV, CSV.gz or Parquet files with their column mappings, validates"
+          + " every row, and publishes conformed tables and a quarantine table to the warehouse. For every"
+          + " table, rows read = accepted + quarantined, checked and written to the run manifest."
     })
 final class IngestCommand implements Callable<Integer> {
   @Spec CommandSpec spec;

@@ -1,7 +1,7 @@
 package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.Engine;
-import picocli.AutoComplete;
+import io.proactivecare.npc.config.ExitCode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 
@@ -28,23 +28,30 @@ import picocli.CommandLine.IVersionProvider;
       RunsCommand.class,
       ContractsCommand.class,
       GenerateCommand.class,
-      AutoComplete.GenerateCompletion.class
+      CompletionCommand.class
     },
-    footerHeading = "%nExit codes:%n",
-    footer = {
-      "  0  success",
-      "  1  unexpected failure (a bug or the environment; rerun with --verbose)",
-      "  2  usage or configuration error",
-      "  3  input data refused (missing file or column, identifiable data)",
-      "  4  a quality gate failed (e.g. too many rows quarantined)",
-      "  5  another run of the same job is under way (its lock is held); nothing was done"
-    })
+    footerHeading = "%nExit codes:%n")
 public final class NpcCommand implements Runnable {
   @picocli.CommandLine.Spec picocli.CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
     spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  /**
+   * The help's footer: each exit code with its meaning (config/ExitCode, the same words as the
+   * tables of README.md and docs/cli.md), then where to read more.
+   */
+  static String[] exitCodesFooter() {
+    java.util.List<String> lines = new java.util.ArrayList<>();
+    for (ExitCode e : ExitCode.values()) {
+      lines.add("  " + e.code() + "  " + e.meaning());
+    }
+    lines.add("");
+    lines.add("An error prints one line saying what is wrong and how to fix it; --verbose adds");
+    lines.add("the stack trace. Examples of each code: docs/cli.md.");
+    return lines.toArray(String[]::new);
   }
 
   /** Prints the engine version and the commit it was built from. */

@@ -22,9 +22,11 @@ import picocli.CommandLine.Spec;
     name = "risk",
     mixinStandardHelpOptions = true,
     description = {
-      "Train, list, promote and score with the unplanned-care risk model (docs/model.md).",
+      "Train, list, promote and score with the unplanned-care risk model.",
       "",
-      "The outcome is an emergency admission or death in the 12 months after a date."
+      "Outcome: an emergency admission or death in the 12 months after a date.",
+      "",
+      "See docs/model.md."
     },
     subcommands = {
       RiskCommand.Train.class,
@@ -46,9 +48,9 @@ final class RiskCommand implements Runnable {
       description = {
         "Train a model as of a date and register it (it is not made current: promote it).",
         "",
-        "Builds features and outcomes at past cutoffs, fits a regularised logistic regression and",
-        "gradient-boosted trees, calibrates each on people it was not fitted on, keeps the better",
-        "on a temporal hold-out, and writes the model card and metrics to the registry."
+        "Builds features and outcomes at past cutoffs, fits a regularised logistic regression and"
+            + " gradient-boosted trees, calibrates each on people it was not fitted on, keeps the better"
+            + " on a temporal hold-out, and writes the model card and metrics to the registry."
       })
   static final class Train implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -137,8 +139,8 @@ final class RiskCommand implements Runnable {
       description = {
         "Score everyone registered at a date with the current model.",
         "",
-        "Publishes features/person and risk/scores: probability, rank, percentile, band and the",
-        "top three contributing factors in plain words. Trains a first model if there is none."
+        "Publishes features/person and risk/scores: probability, rank, percentile, band and the"
+            + " top three contributing factors in plain words. Trains a first model if there is none."
       })
   static final class Score implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -23,12 +23,12 @@ import picocli.CommandLine.Spec;
     description = {
       "Run a job file, e.g. jobs/nightly.yaml.",
       "",
-      "Validates the job, runs its steps in order into a new run folder, writes the run manifest,",
-      "then publishes every output at once. A failed run publishes nothing.",
+      "Validates the job, runs its steps in order into a new run folder, writes the run manifest,"
+          + " then publishes all outputs at once; a failed run publishes none.",
       "",
-      "Safe to start from a scheduler: one run of a job at a time (exit code 5 if one is under",
-      "way), a date that already succeeded with the same inputs and configuration is skipped,",
-      "--from/--to backfill missed dates, --resume continues a failed run (docs/operations.md)."
+      "Safe to start from a scheduler: one run of a job at a time (exit code 5 if one is under"
+          + " way), a date that already succeeded with the same inputs and configuration is skipped,"
+          + " --from/--to backfill missed dates, --resume continues a failed run (docs/operations.md)."
     })
 final class RunCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -44,7 +44,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--as-of",
       paramLabel = "yyyy-MM-dd",
-      description = "As-of date (default: the extract date of the job's input).")
+      description = "As-of date (default: the job's extract date).")
   LocalDate asOf;
 
   @Option(
@@ -71,7 +71,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--resume",
       paramLabel = "RUN",
-      description = "Continue failed run RUN from its first unfinished step.")
+      description = "Resume failed run RUN at the first unfinished step.")
   String resume;
 
   @Override

@@ -76,7 +76,7 @@ final class RunsCommand implements Runnable {
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Show a run's manifest: inputs, steps, reconciliation, quarantine reasons.")
+      description = "Show a run's manifest (inputs, steps, reconciliation, quarantine).")
   static final class ShowRun implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;

@@ -36,13 +36,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Query the published tables with Spark SQL.",
       "",
-      "Every published table is a view named by the last part of its name (efi,",
-      "scores, cohort, eligibility, funnel, estimates, gp_events, ...), at its newest",
-      "version or as of --as-of. Prints the result as a table, or writes it with",
-      "--csv FILE or --parquet DIR. npc sql --tables lists the views with their",
-      "columns. Queries only: the warehouse is changed only by runs. Views marked",
-      "patient_level hold person-level rows: keep what you take from them in the",
-      "secure environment. See docs/sql.md."
+      "Every published table is a view named by the last part of its name (efi,"
+          + " scores, cohort, eligibility, funnel, estimates, gp_events, ...), at its newest"
+          + " version or as of --as-of. Prints the result as a table, or writes it with"
+          + " --csv FILE or --parquet DIR. npc sql --tables lists the views with their"
+          + " columns. Queries only: the warehouse is changed only by runs. Views marked"
+          + " patient_level hold person-level rows: keep what you take from them in the"
+          + " secure environment. See docs/sql.md."
     })
 final class SqlCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -64,7 +64,7 @@ final class SqlCommand implements Callable<Integer> {
       paramLabel = "yyyy-MM-dd",
       description =
           "Each view as of this date: its version keyed by it, else its newest before it"
-              + " (default: each table's newest).")
+              + " (default: its newest).")
   LocalDate asOf;
 
   @Option(

@@ -39,9 +39,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Check configuration, job files and inputs without running anything.",
       "",
-      "Checks unknown keys, bad values, codelists, step graphs, extract descriptors, mappings, files",
-      "(kind, CSV header or Parquet schema) and the first 1,000 rows of each file (NHS numbers in",
-      "identifier columns, rows of the wrong shape). Starts no Spark session."
+      "Checks unknown keys, bad values, codelists, step graphs, extract descriptors, mappings, files"
+          + " (kind, CSV header or Parquet schema) and the first 1,000 rows of each file (NHS numbers in"
+          + " identifier columns, rows of the wrong shape). Starts no Spark session."
     })
 final class ValidateCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
