@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.when;
 import io.proactivecare.npc.config.CohortSettings;
 import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.disclosure.Measures.Key;
+import io.proactivecare.npc.frailty.EfiScores;
 import io.proactivecare.npc.schema.Cols;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -133,6 +134,7 @@ public final class CohortReport {
             .collectAsList();
     List<String> groupsOfPcn = r.concentrationCells(activity);
     r.profileCells(makeUp);
+    r.efiCells(makeUp);
     List<String> listPcns = r.churnCells(changes, groupsOfPcn);
     r.funnelCells(funnel);
     Measures.Controlled c = r.m.control();
@@ -174,7 +176,8 @@ public final class CohortReport {
             col(Cols.IMD_QUINTILE),
             col(Cols.SEX),
             col(AGE_BAND),
-            col(Cols.ETHNIC_CATEGORY))
+            col(Cols.ETHNIC_CATEGORY),
+            col(Cols.EFI_CATEGORY))
         .agg(count(lit(1)).as("n"))
         .collectAsList();
   }
@@ -314,6 +317,69 @@ public final class CohortReport {
               Key.overall(PEOPLE, kind),
               groups.stream().map(g -> new Key(PEOPLE, kind, dim, g)).toList());
         }
+      }
+    }
+  }
+
+  /** The eFI categories, mildest first; a person with no eFI at the date is {@value #UNKNOWN}. */
+  public static final List<String> EFI_CATEGORIES =
+      List.of(EfiScores.FIT, EfiScores.MILD, EfiScores.MODERATE, EfiScores.SEVERE);
+
+  /** The breakdowns the eligible population's eFI categories are counted by (two cross-tables). */
+  public static final List<String> EFI_BREAKDOWNS = List.of(AGE_BAND, Cols.IMD_QUINTILE);
+
+  /**
+   * The population of a cell of the eFI cross-tables: the eligible people in one eFI category, e.g.
+   * {@code eligible_efi_moderate}.
+   */
+  public static String efiPopulation(String category) {
+    return ELIGIBLE + "_efi_" + category;
+  }
+
+  /**
+   * The eligible population by eFI category and age band, and by eFI category and deprivation
+   * quintile: two cross-tables whose rows (a band's or quintile's eligible people, the profile's
+   * figures) and columns (a category's people overall) are sums, controlled with everything else.
+   * Every cell is added, zero or not, so the tables are complete.
+   */
+  private void efiCells(List<Row> makeUp) {
+    List<String> categories = new ArrayList<>(EFI_CATEGORIES);
+    Map<String, Long> overall = new LinkedHashMap<>();
+    for (Row x : makeUp) {
+      String category = group(x.getAs(Cols.EFI_CATEGORY), UNKNOWN);
+      if (!categories.contains(category)) {
+        categories.add(category);
+      }
+      overall.merge(category, (long) x.getAs("n"), Long::sum);
+    }
+    for (String category : categories) {
+      m.count(Key.overall(PEOPLE, efiPopulation(category)), overall.getOrDefault(category, 0L));
+    }
+    m.sum(
+        Key.overall(PEOPLE, ELIGIBLE),
+        categories.stream().map(c -> Key.overall(PEOPLE, efiPopulation(c))).toList());
+    for (String dim : EFI_BREAKDOWNS) {
+      Map<String, Map<String, Long>> by = new java.util.TreeMap<>();
+      for (Row x : makeUp) {
+        by.computeIfAbsent(group(x.getAs(dim), UNKNOWN), k -> new LinkedHashMap<>())
+            .merge(group(x.getAs(Cols.EFI_CATEGORY), UNKNOWN), (long) x.getAs("n"), Long::sum);
+      }
+      for (Map.Entry<String, Map<String, Long>> level : by.entrySet()) {
+        List<Key> cells = new ArrayList<>();
+        for (String category : categories) {
+          cells.add(
+              m.count(
+                  new Key(PEOPLE, efiPopulation(category), dim, level.getKey()),
+                  level.getValue().getOrDefault(category, 0L)));
+        }
+        m.sum(new Key(PEOPLE, ELIGIBLE, dim, level.getKey()), cells);
+      }
+      for (String category : categories) {
+        m.sum(
+            Key.overall(PEOPLE, efiPopulation(category)),
+            by.keySet().stream()
+                .map(l -> new Key(PEOPLE, efiPopulation(category), dim, l))
+                .toList());
       }
     }
   }
