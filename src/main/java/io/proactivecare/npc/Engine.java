@@ -11,6 +11,7 @@ import io.proactivecare.npc.ingest.ExtractLoader;
 import io.proactivecare.npc.ingest.IngestStep;
 import io.proactivecare.npc.jobs.JobSpec;
 import io.proactivecare.npc.jobs.StepRegistry;
+import io.proactivecare.npc.report.ReportStep;
 import io.proactivecare.npc.risk.ModelRegistry;
 import io.proactivecare.npc.risk.RiskScoreStep;
 import io.proactivecare.npc.risk.RiskTrainStep;
@@ -42,7 +43,8 @@ public final class Engine {
         .register(RiskScoreStep.kind())
         .register(CohortStep.kind())
         .register(EvaluationStep.kind())
-        .register(ReachStep.kind());
+        .register(ReachStep.kind())
+        .register(ReportStep.kind());
   }
 
   /** The one-step job behind {@code npc ingest}. */
@@ -152,7 +154,27 @@ public final class Engine {
                         io.proactivecare.npc.evaluation.ReachStep.OUTPUT, Sensitivity.AGGREGATE),
                     new JobSpec.OutputSpec(
                         io.proactivecare.npc.evaluation.ReachStep.MEASURES,
-                        Sensitivity.AGGREGATE)))));
+                        Sensitivity.AGGREGATE))),
+            reportStep(List.of(EvaluationStep.KIND, "reach"))));
+  }
+
+  /** The one-step job behind {@code npc report}: the run report of the date's aggregates. */
+  public static JobSpec reportJob() {
+    return new JobSpec(
+        ReportStep.KIND,
+        "write the run report of the date's aggregate outputs",
+        "(command)",
+        List.of(reportStep(List.of())));
+  }
+
+  /** The report step, after the steps it {@code needs}, as the job files declare it. */
+  private static JobSpec.StepSpec reportStep(List<String> needs) {
+    return new JobSpec.StepSpec(
+        ReportStep.KIND,
+        ReportStep.KIND,
+        needs,
+        new ReportStep(),
+        List.of(new JobSpec.OutputSpec(ReportStep.OUTPUT, Sensitivity.AGGREGATE)));
   }
 
   /** A job of one step, named after its kind, whose outputs are all patient-level. */

@@ -23,6 +23,7 @@ import picocli.CommandLine.IVersionProvider;
       RiskCommand.class,
       CohortCommand.class,
       EvaluateCommand.class,
+      ReportCommand.class,
       SqlCommand.class,
       ValidateCommand.class,
       RunsCommand.class,

@@ -42,8 +42,9 @@ public final class Views {
           "evaluation/measures",
           "evaluation_measures");
 
-  /** Outputs that are not tables (the model is a folder of files). */
-  private static final List<String> NOT_TABLES = List.of(ModelRegistry.OUTPUT);
+  /** Outputs that are not tables (the model is a folder of files, the report an HTML page). */
+  private static final List<String> NOT_TABLES =
+      List.of(ModelRegistry.OUTPUT, io.proactivecare.npc.report.ReportStep.OUTPUT);
 
   /** What each output is, in one line, for {@code npc sql --tables}. */
   private static final Map<String, String> DESCRIPTIONS = descriptions();

@@ -106,7 +106,7 @@ class JobLoaderTest {
         "unknown step kind 'evaluate_later'",
         "step 'score'",
         "known kinds: ingest, frailty, features, risk_train, risk_score, cohort, evaluate,"
-            + " evaluate_reach, noop");
+            + " evaluate_reach, report, noop");
   }
 
   @Test
@@ -268,7 +268,7 @@ class JobLoaderTest {
     JobSpec spec = JobLoader.load(home.resolve("jobs/nightly.yaml"), Engine.standardSteps());
     assertEquals("nightly", spec.name());
     assertEquals(
-        List.of("ingest", "frailty", "risk", "cohort"),
+        List.of("ingest", "frailty", "risk", "cohort", "report"),
         spec.steps().stream().map(JobSpec.StepSpec::name).toList());
   }
 
@@ -277,7 +277,8 @@ class JobLoaderTest {
     Path home = Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
     JobSpec spec = JobLoader.load(home.resolve("jobs/evaluation.yaml"), Engine.standardSteps());
     assertEquals(
-        List.of("evaluate", "reach"), spec.steps().stream().map(JobSpec.StepSpec::name).toList());
+        List.of("evaluate", "reach", "report"),
+        spec.steps().stream().map(JobSpec.StepSpec::name).toList());
     JobSpec.StepSpec reach = spec.steps().get(1);
     assertEquals(List.of(), reach.needs());
     assertEquals(
