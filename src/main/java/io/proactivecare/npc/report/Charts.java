@@ -179,10 +179,14 @@ final class Charts {
     style(c.getStyler());
     c.getStyler().setYAxisMin(0.5).setYAxisMax(n + 0.5);
     c.getStyler().setYAxisTickMarkSpacingHint(12);
+    // A tick between rows gets a blank label, a different one for each tick: XChart drops every
+    // label of an axis whose labels repeat.
     c.setCustomYAxisTickLabelsFormatter(
         y -> {
           long i = Math.round(y);
-          return Math.abs(y - i) < 1e-9 && i >= 1 && i <= n ? labels.get((int) (n - i)) : " ";
+          return Math.abs(y - i) < 1e-9 && i >= 1 && i <= n
+              ? labels.get((int) (n - i))
+              : " ".repeat(1 + (int) Math.round(Math.abs(y) * 8));
         });
     return c;
   }

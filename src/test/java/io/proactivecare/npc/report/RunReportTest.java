@@ -351,6 +351,46 @@ class RunReportTest {
     assertFalse(RunReport.html(inputs()).contains("0.990"), "the 95+ AUROC leaked");
   }
 
+  /** Dark pixels in the image's left 80 columns, where the y axis's labels are drawn. */
+  private static int darkOnTheLeft(BufferedImage image) {
+    int dark = 0;
+    for (int x = 0; x < 80; x++) {
+      for (int y = 0; y < image.getHeight(); y++) {
+        int p = image.getRGB(x, y);
+        if (((p >> 16) & 255) < 100 && ((p >> 8) & 255) < 100 && (p & 255) < 100) {
+          dark++;
+        }
+      }
+    }
+    return dark;
+  }
+
+  @Test
+  void theLovePlotAndTheForestPlotNameTheirRows() {
+    List<String> rows = List.of("age", "sex=M", "efi_category=moderate");
+    BufferedImage love =
+        org.knowm.xchart.BitmapEncoder.getBufferedImage(
+            Charts.dots(
+                "love",
+                "|SMD|",
+                rows,
+                List.of(new Charts.Series("before", java.util.Arrays.asList(0.1, 0.5, null)))));
+    BufferedImage forest =
+        org.knowm.xchart.BitmapEncoder.getBufferedImage(
+            Charts.forest(
+                "forest",
+                "difference",
+                rows,
+                List.of(
+                    new Charts.Interval(0.1, -0.1, 0.3),
+                    new Charts.Interval(null, null, null),
+                    new Charts.Interval(-0.2, -0.5, 0.0))));
+    // The labels' text: hundreds of dark pixels. An axis without labels (XChart drops them all
+    // when two repeat) has only its line and ticks there, about 65.
+    assertTrue(darkOnTheLeft(love) > 300, "love plot rows unnamed: " + darkOnTheLeft(love));
+    assertTrue(darkOnTheLeft(forest) > 300, "forest plot rows unnamed: " + darkOnTheLeft(forest));
+  }
+
   @Test
   void withNothingPublishedEverySectionSaysSo() {
     String html =
