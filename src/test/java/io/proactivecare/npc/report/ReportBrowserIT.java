@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The sample run's report (the nightly job's last step, delivered to the publish area) opened in
  * headless Chromium with no network: a screenshot is taken (kept as target/report-screenshot.png),
- * the page logs nothing to the console, and after its script ran every chart is marked drawn. The
- * same checks on a copy with one chart's image broken must fail, so they can.
+ * the page logs nothing to the console, and after its script ran every chart is marked drawn; so on
+ * a page with an evaluation, made from the unit test's hand-made aggregates. The same checks on a
+ * copy with one chart's image broken must fail, so they can.
  */
 class ReportBrowserIT {
   /** Debian's package; .ci/run installs it. */
@@ -151,6 +152,21 @@ class ReportBrowserIT {
     Path target = Path.of("target", "report-screenshot.png");
     Files.createDirectories(target.getParent());
     Files.copy(shot, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void theEvaluationsChartsDrawToo() throws Exception {
+    // The sample run has no evaluation; the unit test's hand-made aggregates have one.
+    Path page = tmp.resolve("evaluation.html");
+    Files.writeString(page, RunReport.html(RunReportTest.inputs()), StandardCharsets.UTF_8);
+    Browser b = loaded(page);
+    assertEquals(List.of(), b.console(), "the page logged to the console");
+    List<String> drawn = new ArrayList<>();
+    for (String[] f : figures(b.out())) {
+      assertEquals("yes", f[1], "chart " + f[0] + " did not draw");
+      drawn.add(f[0]);
+    }
+    assertTrue(drawn.containsAll(List.of("love", "forest-emergency_admissions")), drawn.toString());
   }
 
   @Test
