@@ -84,7 +84,12 @@ public final class Training {
     Dataset<Row> holdout =
         grouped.where(col(GROUP).equalTo(HOLDOUT).and(col(Cols.AT_DATE).equalTo(lit(hold))));
 
-    Encoder encoder = Encoder.standard(features.schema());
+    // The configured inputs only (risk.inputs): not every column the features table has.
+    Encoder encoder =
+        Encoder.of(
+            s.inputs(),
+            features.schema(),
+            sources.efi().deficits().values().stream().map(Features::flag).toList());
     // Sorted, so the fit sees the rows in the same order on every run and machine.
     List<Row> trainRows =
         sample(training, s.trainingSample(), s.seed())

@@ -94,6 +94,14 @@ class RiskCommandIT {
     assertTrue(models.out().startsWith("* "), models.out());
 
     Dataset<Row> a = scores(runId(first));
+    // Ethnicity is not an input by default (issue 15 item 15), so never a reason either.
+    RiskModel trained = new ModelRegistry(new Warehouse(wh)).current().orElseThrow();
+    assertFalse(
+        trained.encoder().columns().contains(Cols.ETHNIC_CATEGORY), trained.encoder().toString());
+    assertEquals(
+        0,
+        a.where("exists(" + Scoring.FACTORS + ", f -> f like 'ethnic group%')").count(),
+        "scores giving ethnic group as a reason");
     long n = a.count();
     assertTrue(n > 1000, "adults scored: " + n);
     List<Row> bands = a.groupBy(Scoring.BAND).count().collectAsList();
