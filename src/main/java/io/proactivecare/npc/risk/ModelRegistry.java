@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
  * card ({@code card.json}, {@code card.md}) and its metrics ({@code metrics/}, Parquet). The
  * current model is the one last promoted ({@code models/current.json}), else the one the catalog
  * made current when it was published as the first model ({@link Catalog#currentModel()}), else (a
- * warehouse from before that was recorded) the first by id.
+ * warehouse from before that was recorded) the first published.
  *
  * <p>What is published and what is current agree: a run that scores declares, with {@link
  * #scoredWith}, a check that its catalog publishes only if the model it used is still current (or,
@@ -47,6 +47,12 @@ public final class ModelRegistry {
     this.warehouse = warehouse;
   }
 
+  /** Versions of the registry in the order they were published: by run id, then model id. */
+  private static final java.util.Comparator<Map.Entry<String, Catalog.TableVersion>> PUBLISHED =
+      Map.Entry.<String, Catalog.TableVersion>comparingByValue(
+              java.util.Comparator.comparing(Catalog.TableVersion::runId))
+          .thenComparing(Map.Entry.comparingByKey());
+
   /** A registered model: id, where it lives. */
   public record Entry(String id, Path dir) {}
 
@@ -58,11 +64,12 @@ public final class ModelRegistry {
         .entry(OUTPUT)
         .ifPresent(
             e -> {
-              // Model ids are run ids, which sort in time order; the catalog's map has no order.
-              for (Map.Entry<String, Catalog.TableVersion> v :
-                  new java.util.TreeMap<>(e.versions()).entrySet()) {
-                out.add(new Entry(v.getKey(), warehouse.resolve(v.getValue().path())));
-              }
+              // Model ids are hashes of the models; the run ids that published them sort in time
+              // order (the catalog's map has no order).
+              e.versions().entrySet().stream()
+                  .sorted(PUBLISHED)
+                  .forEach(
+                      v -> out.add(new Entry(v.getKey(), warehouse.resolve(v.getValue().path()))));
             });
     return out;
   }
@@ -87,7 +94,7 @@ public final class ModelRegistry {
     }
     return catalog
         .entry(OUTPUT)
-        .flatMap(e -> e.versions().keySet().stream().min(String::compareTo));
+        .flatMap(e -> e.versions().entrySet().stream().min(PUBLISHED).map(Map.Entry::getKey));
   }
 
   /**

@@ -46,7 +46,8 @@ public final class Training {
   record Example(double[] x, int y, Map<String, String> groups) {}
 
   /**
-   * Builds the training and hold-out rows and trains.
+   * Builds the training and hold-out rows and trains. The model's id is a hash of its content
+   * ({@link RiskModel#contentId}).
    *
    * @param truth true 12-month risk of a generated population at the hold-out cutoff ({@code
    *     person_id, true_risk}), to report the best AUROC any model could reach on these data
@@ -54,7 +55,6 @@ public final class Training {
   public static Result train(
       FeaturesStep.Sources sources,
       LocalDate asOf,
-      String modelId,
       NpcConfig config,
       Optional<Dataset<Row>> truth,
       Optional<RiskModel> current) {
@@ -159,6 +159,22 @@ public final class Training {
     }
     Learner chosen = best;
     Calibrator chosenCal = bestCal;
+    Map<String, String> deficitNames = new LinkedHashMap<>();
+    sources.efi().deficits().values().forEach(n -> deficitNames.put(Features.flag(n), n));
+    Reasons reasons =
+        new Reasons(
+            deficitNames, config.features().recencyCapDays(), config.features().recentWindowDays());
+    List<String> cutoffDates = cutoffs.stream().map(LocalDate::toString).toList();
+    String modelId =
+        RiskModel.contentId(
+            encoder,
+            chosen,
+            chosenCal,
+            reasons,
+            asOf.toString(),
+            cutoffDates,
+            holdoutCutoff.toString(),
+            s);
     double[] p =
         test.stream().mapToDouble(e -> chosenCal.calibrate(chosen.probability(e.x()))).toArray();
     boolean[] top5 = Metrics.topFlags(p, 0.05);
@@ -168,7 +184,7 @@ public final class Training {
     card.put("learner", chosen.kind());
     card.put("calibration", chosenCal.kind());
     card.put("as_of", asOf.toString());
-    card.put("training_cutoffs", cutoffs.stream().map(LocalDate::toString).toList());
+    card.put("training_cutoffs", cutoffDates);
     card.put("holdout_cutoff", holdoutCutoff.toString());
     card.put("outcome", "emergency admission or death within " + s.horizonDays() + " days");
     card.put("min_age", s.minAge());
@@ -261,21 +277,16 @@ public final class Training {
       }
       card.put("holdout_by_" + g, sub);
     }
-    Map<String, String> deficitNames = new LinkedHashMap<>();
-    sources.efi().deficits().values().forEach(n -> deficitNames.put(Features.flag(n), n));
     RiskModel model =
         new RiskModel(
             modelId,
             asOf.toString(),
-            cutoffs.stream().map(LocalDate::toString).toList(),
+            cutoffDates,
             holdoutCutoff.toString(),
             encoder,
             chosen,
             chosenCal,
-            new Reasons(
-                deficitNames,
-                config.features().recencyCapDays(),
-                config.features().recentWindowDays()),
+            reasons,
             card);
     return new Result(model, rows);
   }

@@ -119,6 +119,16 @@ class RiskCommandIT {
           !r.getList(r.fieldIndex(Scoring.FACTORS)).isEmpty(), "a very high risk has reasons");
     }
 
+    // The model's id is its content (issue 15 item 18): training again on the same data with the
+    // same settings gives the same model, registered under the same id, not a second model.
+    String firstId = trained.id();
+    ok("risk", "train");
+    assertEquals(
+        List.of(firstId),
+        new ModelRegistry(new Warehouse(wh))
+            .models().stream().map(ModelRegistry.Entry::id).toList(),
+        "models registered after training the same model again");
+
     Dataset<Row> b = scores(runId(ok("risk", "score")));
     Dataset<Row> left = a.drop(Cols.AS_OF);
     Dataset<Row> right = b.drop(Cols.AS_OF);
