@@ -217,7 +217,10 @@ public final class ConfigLoader {
             "trees",
             "band_shares",
             "reasons_leave_out",
-            "inputs"));
+            "inputs",
+            "bootstrap_replicates",
+            "subgroup_min_people",
+            "subgroup_min_events"));
     risk.child("trees")
         .rejectUnknown(
             Set.of("count", "max_depth", "max_nodes", "node_size", "shrinkage", "subsample"));
@@ -606,7 +609,10 @@ public final class ConfigLoader {
             t.number("subsample", 0.01, 1)),
         bands,
         reasonsLeaveOut(r),
-        inputs(r));
+        inputs(r),
+        r.integer("bootstrap_replicates", 0, 100_000),
+        r.integer("subgroup_min_people", 1, 100_000_000),
+        r.integer("subgroup_min_events", 0, 100_000_000));
   }
 
   /**

@@ -24,6 +24,10 @@ import java.util.List;
  * @param inputs the model's inputs: features/person columns from {@link #INPUTS} (a categorical one
  *     by its column), {@link #EFI_DEFICITS} for every eFI deficit flag, or single deficit flags
  *     ({@code efi_<deficit>}); a model trained records them in its encoder
+ * @param bootstrapReplicates resamples of the hold-out for the intervals of AUROC, calibration
+ *     slope and top-5% sensitivity (0: none)
+ * @param subgroupMinPeople a subgroup of the hold-out with fewer people has its metrics suppressed
+ * @param subgroupMinEvents a subgroup with fewer outcomes has its metrics suppressed
  */
 public record RiskSettings(
     List<Integer> trainingCutoffsMonths,
@@ -39,7 +43,10 @@ public record RiskSettings(
     Trees trees,
     List<Double> bandShares,
     List<String> reasonsLeaveOut,
-    List<String> inputs) {
+    List<String> inputs,
+    int bootstrapReplicates,
+    int subgroupMinPeople,
+    int subgroupMinEvents) {
   public RiskSettings {
     trainingCutoffsMonths = List.copyOf(trainingCutoffsMonths);
     bandShares = List.copyOf(bandShares);

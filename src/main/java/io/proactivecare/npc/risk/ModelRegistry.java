@@ -41,6 +41,9 @@ public final class ModelRegistry {
   public static final String OUTPUT = "risk/model";
   static final String MODEL_FILE = "model.bin";
 
+  /** The model card in Markdown, in a model's folder (card.json beside it). */
+  public static final String CARD_MD = "card.md";
+
   private final Warehouse warehouse;
 
   public ModelRegistry(Warehouse warehouse) {
@@ -218,6 +221,33 @@ public final class ModelRegistry {
     Json.writeAtomically(currentFile(), record);
   }
 
+  /**
+   * The card as JSON writes it: a metric that is not a number (NaN: e.g. the PPV of a group with
+   * nobody flagged) becomes null, not the string "NaN"; maps without an order of their own in key
+   * order.
+   */
+  static Object finite(Object v) {
+    if (v instanceof Double d && !Double.isFinite(d)) {
+      return null;
+    }
+    if (v instanceof Map<?, ?> m) {
+      // An unordered map (Map.of iterates in an order that changes from JVM to JVM) is written in
+      // key order, so the same card is the same file on every run.
+      Map<Object, Object> out =
+          m instanceof LinkedHashMap<?, ?> || m instanceof java.util.SortedMap<?, ?>
+              ? new LinkedHashMap<>()
+              : new java.util.TreeMap<>(java.util.Comparator.comparing(String::valueOf));
+      m.forEach((k, x) -> out.put(k, finite(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(x -> out.add(finite(x)));
+      return out;
+    }
+    return v;
+  }
+
   /** Writes a model's folder: model.bin, card.json, card.md and metrics (Parquet). */
   public static void save(
       Path dir, RiskModel model, List<Training.MetricRow> metrics, SparkSession spark) {
@@ -227,8 +257,8 @@ public final class ModelRegistry {
           ObjectOutputStream o = new ObjectOutputStream(out)) {
         o.writeObject(model);
       }
-      Json.writeAtomically(dir.resolve("card.json"), model.card());
-      Files.writeString(dir.resolve("card.md"), ModelCard.markdown(model), StandardCharsets.UTF_8);
+      Json.writeAtomically(dir.resolve("card.json"), finite(model.card()));
+      Files.writeString(dir.resolve(CARD_MD), ModelCard.markdown(model), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

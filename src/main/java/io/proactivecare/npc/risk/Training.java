@@ -35,6 +35,9 @@ public final class Training {
   static final String CALIBRATE = "calibrate";
   static final String HOLDOUT = "holdout";
 
+  /** Marks a subgroup below risk.subgroup_min_people or _min_events: its metrics are not given. */
+  static final String SUPPRESSED = "suppressed";
+
   /** What training produced: the model and the hold-out predictions, for the metrics table. */
   public record Result(RiskModel model, List<MetricRow> metrics) {}
 
@@ -196,7 +199,26 @@ public final class Training {
     card.put("features", encoder.names());
     card.put("candidates", candidates);
     card.put("holdout_auroc", overall.auroc());
-    card.put("holdout", reportMap(overall));
+    Map<String, Object> holdoutReport = reportMap(overall);
+    // Intervals: a percentile bootstrap of the hold-out rows (seeded), on primitive arrays.
+    Map<String, double[]> intervals =
+        Bootstrap.intervals(p, yTest, s.bootstrapReplicates(), s.seed());
+    intervals.forEach((metric, ci) -> holdoutReport.put(metric + "_ci", List.of(ci[0], ci[1])));
+    card.put("holdout", holdoutReport);
+    card.put(
+        "intervals",
+        Map.of(
+            "method",
+            "percentile bootstrap of the hold-out rows",
+            "level",
+            Bootstrap.LEVEL,
+            "replicates",
+            s.bootstrapReplicates(),
+            "seed",
+            s.seed()));
+    card.put(
+        "subgroup_minimum",
+        Map.of("people", s.subgroupMinPeople(), "events", s.subgroupMinEvents()));
     truth.ifPresent(
         tr -> {
           Map<String, Double> risk = new java.util.HashMap<>();
@@ -258,6 +280,11 @@ public final class Training {
 
     List<MetricRow> rows = new ArrayList<>();
     addMetrics(rows, modelId, "all", "all", overall);
+    intervals.forEach(
+        (metric, ci) -> {
+          rows.add(new MetricRow(modelId, "all", "all", metric + "_ci_low", ci[0], overall.n()));
+          rows.add(new MetricRow(modelId, "all", "all", metric + "_ci_high", ci[1], overall.n()));
+        });
     for (String g : List.of(Cols.SEX, "age_band", Cols.IMD_QUINTILE, Cols.ETHNIC_CATEGORY)) {
       Map<String, List<Integer>> byLevel = new java.util.TreeMap<>();
       for (int i = 0; i < test.size(); i++) {
@@ -272,6 +299,17 @@ public final class Training {
           fs[k] = top5[e.getValue().get(k)];
         }
         Metrics.Report r = Metrics.report(ps, ys, fs);
+        if (r.n() < s.subgroupMinPeople() || r.events() < s.subgroupMinEvents()) {
+          // Too few to judge: the size only, the metrics suppressed.
+          rows.add(new MetricRow(modelId, g, e.getKey(), "events", r.events(), r.n()));
+          rows.add(new MetricRow(modelId, g, e.getKey(), SUPPRESSED, 1, r.n()));
+          Map<String, Object> small = new LinkedHashMap<>();
+          small.put("n", r.n());
+          small.put("events", r.events());
+          small.put(SUPPRESSED, true);
+          sub.put(e.getKey(), small);
+          continue;
+        }
         addMetrics(rows, modelId, g, e.getKey(), r);
         sub.put(e.getKey(), reportMap(r));
       }

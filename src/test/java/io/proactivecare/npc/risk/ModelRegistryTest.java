@@ -1,6 +1,7 @@
 package io.proactivecare.npc.risk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -80,6 +81,24 @@ class ModelRegistryTest {
             .config()
             .risk();
     assertNotEquals(id, contentId(a, a.calibrator(), seed7));
+  }
+
+  @Test
+  void aMetricThatIsNotANumberIsWrittenAsNull() throws Exception {
+    RiskModel m = model("nan", 0.7, null, null);
+    Map<String, Object> holdout = new LinkedHashMap<>();
+    holdout.put("ppv_top5", Double.NaN);
+    holdout.put("auroc_ci", List.of(0.6, Double.NaN));
+    m.card().put("holdout", holdout);
+    Path dir = tmp.resolve("nan");
+    ModelRegistry.save(dir, m, List.of(), SparkTestSession.get());
+    String json = java.nio.file.Files.readString(dir.resolve("card.json"));
+    com.fasterxml.jackson.databind.JsonNode card =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    assertTrue(card.get("holdout").get("ppv_top5").isNull(), json);
+    assertTrue(card.get("holdout").get("auroc_ci").get(1).isNull(), json);
+    assertEquals(0.6, card.get("holdout").get("auroc_ci").get(0).asDouble());
+    assertFalse(json.contains("NaN"), json);
   }
 
   /** Saves and publishes a model the way a training run does. */

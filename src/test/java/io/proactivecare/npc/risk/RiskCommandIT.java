@@ -92,6 +92,10 @@ class RiskCommandIT {
         first.out().contains("no model in the registry: training the first one"), first.out());
     Npc.Result models = ok("risk", "models");
     assertTrue(models.out().startsWith("* "), models.out());
+    // Where the card is (issue 15 item 17): the registry's folder of the model.
+    ModelRegistry.Entry only = new ModelRegistry(new Warehouse(wh)).models().get(0);
+    assertTrue(
+        models.out().contains("card " + only.dir().resolve(ModelRegistry.CARD_MD)), models.out());
 
     Dataset<Row> a = scores(runId(first));
     // Ethnicity is not an input by default (issue 15 item 15), so never a reason either.
