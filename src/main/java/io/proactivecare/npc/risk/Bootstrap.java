@@ -42,6 +42,7 @@ public final class Bootstrap {
     double[] sensitivity = new double[replicates];
     int[] counts = new int[n];
     double[] weights = new double[n];
+    double[] whole = Logistic.fit(logits, y, null);
     SplittableRandom random = new SplittableRandom(seed);
     for (int r = 0; r < replicates; r++) {
       Arrays.fill(counts, 0);
@@ -53,7 +54,7 @@ public final class Bootstrap {
       for (int i = 0; i < n; i++) {
         weights[i] = counts[i];
       }
-      slope[r] = Logistic.fit(logits, y, weights)[1];
+      slope[r] = Logistic.fit(logits, y, weights, whole[0], whole[1])[1];
     }
     out.put(AUROC, ClusterBootstrap.percentile(auroc, LEVEL));
     out.put(CALIBRATION_SLOPE, ClusterBootstrap.percentile(slope, LEVEL));
