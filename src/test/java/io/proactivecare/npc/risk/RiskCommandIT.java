@@ -146,8 +146,15 @@ class RiskCommandIT {
     // The refusal rule itself is tested with chosen figures in ModelRegistryTest.
     String current = new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow();
     // A small training sample: about 1,500 of the training rows, stratified by outcome.
+    ok("risk", "train", "--set", "risk.seed=7", "--set", "risk.training_sample=1500");
+    // Model ids are the models' content, not run ids: the new one is the registry's other model.
     String id =
-        runId(ok("risk", "train", "--set", "risk.seed=7", "--set", "risk.training_sample=1500"));
+        new ModelRegistry(new Warehouse(wh))
+            .models().stream()
+                .map(ModelRegistry.Entry::id)
+                .filter(m -> !m.equals(current))
+                .findFirst()
+                .orElseThrow();
     Map<String, Object> card = new ModelRegistry(new Warehouse(wh)).load(id).card();
     int sampled =
         ((Number) card.get("fit_rows")).intValue()
