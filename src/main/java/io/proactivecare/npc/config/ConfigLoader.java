@@ -216,7 +216,11 @@ public final class ConfigLoader {
             "regression_lambda",
             "trees",
             "band_shares",
-            "reasons_leave_out"));
+            "reasons_leave_out",
+            "inputs",
+            "bootstrap_replicates",
+            "subgroup_min_people",
+            "subgroup_min_events"));
     risk.child("trees")
         .rejectUnknown(
             Set.of("count", "max_depth", "max_nodes", "node_size", "shrinkage", "subsample"));
@@ -606,7 +610,38 @@ public final class ConfigLoader {
             t.number("shrinkage", 1e-6, 1),
             t.number("subsample", 0.01, 1)),
         bands,
-        reasonsLeaveOut(r));
+        reasonsLeaveOut(r),
+        inputs(r),
+        r.integer("bootstrap_replicates", 0, 100_000),
+        r.integer("subgroup_min_people", 1, 100_000_000),
+        r.integer("subgroup_min_events", 0, 100_000_000));
+  }
+
+  /**
+   * The model's inputs: columns of {@link RiskSettings#INPUTS}, {@code efi_deficits}, or single
+   * deficit flags (whose existence training checks against the features table), each once.
+   */
+  private static List<String> inputs(YamlNode r) {
+    List<String> names = nonEmpty(r, "inputs");
+    for (String name : names) {
+      if (!RiskSettings.INPUTS.contains(name)
+          && !name.equals(RiskSettings.EFI_DEFICITS)
+          && !RiskSettings.deficitFlag(name)) {
+        throw Errors.config(
+            r.source(),
+            r.keyOf("inputs"),
+            "names '" + name + "', which is not a model input",
+            "use features/person columns from: "
+                + String.join(", ", RiskSettings.INPUTS)
+                + ", "
+                + RiskSettings.EFI_DEFICITS
+                + " (every eFI deficit flag) or one flag efi_<deficit> (docs/model.md)");
+      }
+    }
+    if (Set.copyOf(names).size() != names.size()) {
+      throw r.bad("inputs", r.value("inputs").orElseThrow(), "each column once");
+    }
+    return names;
   }
 
   /** Feature names: lower-case words joined by underscores, as the features table has them. */
