@@ -134,6 +134,15 @@ public final class ConfigLoader {
         : value;
   }
 
+  /**
+   * A flag's value as the configuration takes it: a path key's value made absolute against the
+   * current folder, any other value as given (for passing flags on to another command).
+   */
+  public static String flagValue(String key, String value) {
+    JsonNode v = fromCurrentFolder(key, YamlNode.scalar(value));
+    return v.isTextual() ? v.asText() : value;
+  }
+
   /** A path from the configuration: relative ones are inside the installation. */
   private static Path path(String value) {
     return Install.resolve(Path.of(value));
