@@ -76,7 +76,7 @@ final class RiskCommand implements Runnable {
       name = "models",
       mixinStandardHelpOptions = true,
       description =
-          "List the registered models, the current one marked *, and where each one's card is.")
+          "List the registered models (the current one marked *) and the path of each model card.")
   static final class Models implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;

@@ -107,8 +107,13 @@ class ModelRegistryTest {
   }
 
   /** Saves and publishes a model, the run's catalog subject to {@code check}. */
+  private static int runs;
+
   private static void publish(Warehouse w, RiskModel m, Warehouse.PublishCheck check) {
-    String run = w.newRun("risk_train", Instant.parse("2025-04-01T00:00:00Z"));
+    // Each run starts a minute after the one before, as real runs do: run ids sort by start time,
+    // and the registry lists models in the order their runs published them.
+    String run =
+        w.newRun("risk_train", Instant.parse("2025-04-01T00:00:00Z").plusSeconds(60L * runs++));
     Path dir = w.outputDir(run, ModelRegistry.OUTPUT);
     ModelRegistry.save(dir, m, List.of(), SparkTestSession.get());
     w.publish(
