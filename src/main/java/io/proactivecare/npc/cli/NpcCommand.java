@@ -27,6 +27,7 @@ import picocli.CommandLine.IVersionProvider;
       SqlCommand.class,
       ValidateCommand.class,
       RunsCommand.class,
+      ScheduleCommand.class,
       ContractsCommand.class,
       GenerateCommand.class,
       CompletionCommand.class

@@ -75,7 +75,8 @@ final class RiskCommand implements Runnable {
   @Command(
       name = "models",
       mixinStandardHelpOptions = true,
-      description = "List the registered models, the current one marked *.")
+      description =
+          "List the registered models (the current one marked *) and the path of each model card.")
   static final class Models implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin CommonOptions common;
@@ -93,12 +94,13 @@ final class RiskCommand implements Runnable {
         RiskModel m = registry.load(e.id());
         out.printf(
             Locale.ROOT,
-            "%s %-40s %-24s as of %s  hold-out AUROC %.4f%n",
+            "%s %-14s %-24s as of %s  hold-out AUROC %.4f  card %s%n",
             current.map(c -> c.equals(e.id()) ? "*" : " ").orElse(" "),
             e.id(),
             m.learner().kind(),
             m.asOf(),
-            m.holdoutAuroc());
+            m.holdoutAuroc(),
+            e.dir().resolve(ModelRegistry.CARD_MD));
       }
       out.flush();
       return 0;

@@ -120,6 +120,11 @@ final class ValidateCommand implements Callable<Integer> {
   }
 
   private List<Path> jobFiles() {
+    return jobFiles(jobs);
+  }
+
+  /** The job files named (by file or by name), else every jobs/*.yaml of the installation. */
+  static List<Path> jobFiles(List<Path> jobs) {
     if (!jobs.isEmpty()) {
       return jobs.stream().map(io.proactivecare.npc.config.Install::job).toList();
     }

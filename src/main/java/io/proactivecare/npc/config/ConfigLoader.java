@@ -134,6 +134,15 @@ public final class ConfigLoader {
         : value;
   }
 
+  /**
+   * A flag's value as the configuration takes it: a path key's value made absolute against the
+   * current folder, any other value as given (for passing flags on to another command).
+   */
+  public static String flagValue(String key, String value) {
+    JsonNode v = fromCurrentFolder(key, YamlNode.scalar(value));
+    return v.isTextual() ? v.asText() : value;
+  }
+
   /** A path from the configuration: relative ones are inside the installation. */
   private static Path path(String value) {
     return Install.resolve(Path.of(value));
@@ -216,7 +225,11 @@ public final class ConfigLoader {
             "regression_lambda",
             "trees",
             "band_shares",
-            "reasons_leave_out"));
+            "reasons_leave_out",
+            "inputs",
+            "bootstrap_replicates",
+            "subgroup_min_people",
+            "subgroup_min_events"));
     risk.child("trees")
         .rejectUnknown(
             Set.of("count", "max_depth", "max_nodes", "node_size", "shrinkage", "subsample"));
@@ -256,6 +269,7 @@ public final class ConfigLoader {
                 "ratio",
                 "caliper",
                 "exact",
+                "mahalanobis",
                 "order",
                 "balance_threshold",
                 "bootstrap_replicates",
@@ -354,6 +368,7 @@ public final class ConfigLoader {
         ratio,
         e.number("caliper", 0, 100),
         exact,
+        e.stringList("mahalanobis"),
         order,
         e.number("balance_threshold", 0.0001, 10),
         e.integer("bootstrap_replicates", 0, 100_000),
@@ -604,7 +619,38 @@ public final class ConfigLoader {
             t.number("shrinkage", 1e-6, 1),
             t.number("subsample", 0.01, 1)),
         bands,
-        reasonsLeaveOut(r));
+        reasonsLeaveOut(r),
+        inputs(r),
+        r.integer("bootstrap_replicates", 0, 100_000),
+        r.integer("subgroup_min_people", 1, 100_000_000),
+        r.integer("subgroup_min_events", 0, 100_000_000));
+  }
+
+  /**
+   * The model's inputs: columns of {@link RiskSettings#INPUTS}, {@code efi_deficits}, or single
+   * deficit flags (whose existence training checks against the features table), each once.
+   */
+  private static List<String> inputs(YamlNode r) {
+    List<String> names = nonEmpty(r, "inputs");
+    for (String name : names) {
+      if (!RiskSettings.INPUTS.contains(name)
+          && !name.equals(RiskSettings.EFI_DEFICITS)
+          && !RiskSettings.deficitFlag(name)) {
+        throw Errors.config(
+            r.source(),
+            r.keyOf("inputs"),
+            "names '" + name + "', which is not a model input",
+            "use features/person columns from: "
+                + String.join(", ", RiskSettings.INPUTS)
+                + ", "
+                + RiskSettings.EFI_DEFICITS
+                + " (every eFI deficit flag) or one flag efi_<deficit> (docs/model.md)");
+      }
+    }
+    if (Set.copyOf(names).size() != names.size()) {
+      throw r.bad("inputs", r.value("inputs").orElseThrow(), "each column once");
+    }
+    return names;
   }
 
   /** Feature names: lower-case words joined by underscores, as the features table has them. */

@@ -57,6 +57,7 @@ public record EvaluationSettings(
     int ratio,
     double caliper,
     List<String> exact,
+    List<String> mahalanobis,
     String order,
     double balanceThreshold,
     int bootstrapReplicates,

@@ -1,5 +1,6 @@
 package io.proactivecare.npc.config;
 
+import io.proactivecare.npc.schema.Cols;
 import java.util.List;
 
 /**
@@ -20,6 +21,13 @@ import java.util.List;
  * @param bandShares the top shares that make the bands very high, high and moderate
  * @param reasonsLeaveOut features never given as a person's reasons (a categorical one by its
  *     column): those the lists show as columns and no one can act on, e.g. age and sex
+ * @param inputs the model's inputs: features/person columns from {@link #INPUTS} (a categorical one
+ *     by its column), {@link #EFI_DEFICITS} for every eFI deficit flag, or single deficit flags
+ *     ({@code efi_<deficit>}); a model trained records them in its encoder
+ * @param bootstrapReplicates resamples of the hold-out for the intervals of AUROC, calibration
+ *     slope and top-5% sensitivity (0: none)
+ * @param subgroupMinPeople a subgroup of the hold-out with fewer people has its metrics suppressed
+ * @param subgroupMinEvents a subgroup with fewer outcomes has its metrics suppressed
  */
 public record RiskSettings(
     List<Integer> trainingCutoffsMonths,
@@ -34,11 +42,67 @@ public record RiskSettings(
     double regressionLambda,
     Trees trees,
     List<Double> bandShares,
-    List<String> reasonsLeaveOut) {
+    List<String> reasonsLeaveOut,
+    List<String> inputs,
+    int bootstrapReplicates,
+    int subgroupMinPeople,
+    int subgroupMinEvents) {
   public RiskSettings {
     trainingCutoffsMonths = List.copyOf(trainingCutoffsMonths);
     bandShares = List.copyOf(bandShares);
     reasonsLeaveOut = List.copyOf(reasonsLeaveOut);
+    inputs = List.copyOf(inputs);
+  }
+
+  /** In {@code risk.inputs}: every eFI deficit flag ({@code efi_<deficit>}, 36 by default). */
+  public static final String EFI_DEFICITS = "efi_deficits";
+
+  /**
+   * The features/person columns {@code risk.inputs} may name besides the deficit flags: numbers and
+   * flags, and the categorical columns the model one-hot encodes (sex, ethnic category, social care
+   * package). Identifiers, the detailed ethnic group, codes derived from a score that is itself an
+   * input (deprivation quintile, eFI category, HFRS band) and the 12-month social care cost are not
+   * inputs.
+   */
+  public static final List<String> INPUTS =
+      List.of(
+          Cols.AGE,
+          Cols.SEX,
+          Cols.ETHNIC_CATEGORY,
+          Cols.IMD_DECILE,
+          Cols.EFI_SCORE,
+          Cols.DEFICIT_COUNT,
+          Cols.LONG_TERM_CONDITIONS,
+          Cols.HOUSEBOUND,
+          Cols.HFRS_SCORE,
+          Cols.MEDICINES_12M,
+          Cols.EMERGENCY_ADMISSIONS_12M,
+          Cols.EMERGENCY_ADMISSIONS_36M,
+          Cols.EMERGENCY_ADMISSIONS_RECENT,
+          Cols.UNPLANNED_BED_DAYS_12M,
+          Cols.ELECTIVE_ADMISSIONS_12M,
+          Cols.DAY_CASES_12M,
+          Cols.AE_ATTENDANCES_12M,
+          Cols.AE_TYPE1_ATTENDANCES_12M,
+          Cols.OUTPATIENT_ATTENDANCES_12M,
+          Cols.OUTPATIENT_DNAS_12M,
+          Cols.DAYS_SINCE_EMERGENCY_ADMISSION,
+          Cols.DAYS_SINCE_INPATIENT_STAY,
+          Cols.DAYS_SINCE_AE_ATTENDANCE,
+          Cols.DAYS_SINCE_OUTPATIENT_CONTACT,
+          Cols.SOCIAL_CARE_ACTIVE,
+          Cols.SOCIAL_CARE_PACKAGE,
+          Cols.SOCIAL_CARE_WEEKLY_COST,
+          Cols.SOCIAL_CARE_SERVICES_12M,
+          Cols.CARE_HOME);
+
+  /** Whether {@code name} is a single eFI deficit flag's name (checked against the features). */
+  public static boolean deficitFlag(String name) {
+    return name.startsWith(Cols.EFI_FLAG_PREFIX)
+        && name.matches("[a-z][a-z0-9_]*")
+        && !name.equals(EFI_DEFICITS)
+        && !name.equals(Cols.EFI_SCORE)
+        && !name.equals(Cols.EFI_CATEGORY);
   }
 
   /** Gradient-boosted trees: number, depth, leaves, smallest node, learning rate, row sample. */

@@ -13,6 +13,8 @@ import java.util.List;
 final class CandidatePool {
   private final double[] score;
   private final String[] id;
+  // Each candidate's whitened covariates (empty arrays when matching on the score alone).
+  private final double[][] x;
   // First and last index of the run of candidates with exactly this score.
   private final int[] runStart;
   private final int[] runEnd;
@@ -34,6 +36,7 @@ final class CandidatePool {
     int n = sorted.length;
     score = new double[n];
     id = new String[n];
+    x = new double[n][];
     runStart = new int[n];
     runEnd = new int[n];
     up = new int[n + 1];
@@ -41,6 +44,7 @@ final class CandidatePool {
     for (int i = 0; i < n; i++) {
       score[i] = sorted[i].score();
       id[i] = sorted[i].id();
+      x[i] = sorted[i].x();
       runStart[i] = i > 0 && sameScore(i - 1, i) ? runStart[i - 1] : i;
     }
     for (int i = n - 1; i >= 0; i--) {
@@ -101,6 +105,45 @@ final class CandidatePool {
     for (int g = above; g < n && Math.abs(s - score[g]) == best; ) {
       chosen = smallerId(chosen, g);
       g = availableAtOrAbove(runEnd[g] + 1);
+    }
+    return chosen;
+  }
+
+  /** The squared Mahalanobis distance from candidate {@code i} to covariates {@code to}. */
+  double squaredDistance(int i, double[] to) {
+    double d = 0;
+    for (int k = 0; k < to.length; k++) {
+      double e = x[i][k] - to[k];
+      d += e * e;
+    }
+    return d;
+  }
+
+  /**
+   * Among the available candidates whose score is within {@code caliper} of {@code s}, the one
+   * nearest to covariates {@code to} (smallest squared Mahalanobis distance, then smallest score
+   * distance, then smallest id), or −1 when none is within the caliper. Visits every available
+   * candidate within the caliper.
+   */
+  int nearestWithin(double s, double[] to, double caliper) {
+    int n = score.length;
+    int pos = upperBound(s);
+    int chosen = -1;
+    double bestD = Double.POSITIVE_INFINITY;
+    double bestPs = Double.POSITIVE_INFINITY;
+    for (int side = 0; side < 2; side++) {
+      int g = side == 0 ? availableAtOrBelow(pos - 1) : availableAtOrAbove(pos);
+      while (g >= 0 && g < n && Math.abs(s - score[g]) <= caliper) {
+        double d = squaredDistance(g, to);
+        double ps = Math.abs(s - score[g]);
+        if (d < bestD
+            || (d == bestD && (ps < bestPs || (ps == bestPs && id[g].compareTo(id[chosen]) < 0)))) {
+          chosen = g;
+          bestD = d;
+          bestPs = ps;
+        }
+        g = side == 0 ? availableAtOrBelow(g - 1) : availableAtOrAbove(g + 1);
+      }
     }
     return chosen;
   }

@@ -17,6 +17,11 @@ import java.util.Set;
  *   <li><b>Distance</b> is |score_t − score_c| on {@code Unit.score} (the logit of the propensity
  *       score). A pair is allowed when its distance is at most the caliper: a pair exactly at the
  *       caliper is matched. The caliper may be {@code Double.POSITIVE_INFINITY}.
+ *   <li><b>Mahalanobis distance within the caliper</b> (Rosenbaum and Rubin 1985), when the units
+ *       carry covariates ({@code Unit.x}, whitened): among the allowed pairs, the nearest is the
+ *       one with the smallest Mahalanobis distance, ties broken by the score distance and then by
+ *       id. The caliper still decides which pairs are allowed. Every unit must carry as many
+ *       covariates, or none.
  *   <li><b>Ratio k</b> runs k rounds. Every treated unit gets its first match before any gets a
  *       second (as MatchIt and CohortMethod do); a treated unit left unmatched in a round gets
  *       nothing in later rounds. Pairs carry the round they were made in, 1..k.
@@ -58,8 +63,20 @@ public final class GreedyMatcher {
     CANDIDATES_USED
   }
 
-  /** A person to match; {@code score} is the logit of the propensity score. */
-  public record Unit(String id, double score) {}
+  /**
+   * A person to match; {@code score} is the logit of the propensity score, and {@code x} the
+   * covariates matched on by Mahalanobis distance within the caliper, already whitened (so that the
+   * squared Euclidean distance between two units' x is their squared Mahalanobis distance), or
+   * empty to match on the score alone.
+   */
+  public record Unit(String id, double score, double[] x) {
+    private static final double[] NONE = new double[0];
+
+    /** A unit matched on its score alone. */
+    public Unit(String id, double score) {
+      this(id, score, NONE);
+    }
+  }
 
   /** A matched pair; {@code round} is 1 for first matches up to the ratio for the last. */
   public record Pair(String treated, String control, double distance, int round) {}
@@ -87,6 +104,15 @@ public final class GreedyMatcher {
     }
     checkUnits(treated, "treated");
     checkUnits(candidates, "candidates");
+    int dims = treated.isEmpty() ? 0 : treated.get(0).x().length;
+    for (List<Unit> units : List.of(treated, candidates)) {
+      for (Unit u : units) {
+        if (u.x().length != dims) {
+          throw new IllegalArgumentException(
+              "unit " + u.id() + " has " + u.x().length + " covariates, the first treated " + dims);
+        }
+      }
+    }
 
     // Treated in LARGEST's visiting order; CLOSEST breaks its ties through the queue instead.
     Unit[] t = treated.toArray(new Unit[0]);
@@ -124,25 +150,38 @@ public final class GreedyMatcher {
       if (!active[i]) {
         continue;
       }
-      int c = pool.nearest(t[i].score());
+      int c = pick(t[i], pool, caliper);
       if (c >= 0) {
-        double d = Math.abs(t[i].score() - pool.score(c));
-        if (d <= caliper) {
-          pool.take(c);
-          pairs.add(new Pair(t[i].id(), pool.id(c), d, round));
-          matched[i] = true;
-        }
+        pool.take(c);
+        pairs.add(new Pair(t[i].id(), pool.id(c), Math.abs(t[i].score() - pool.score(c)), round));
+        matched[i] = true;
       }
     }
     return matched;
   }
 
-  /** One treated unit's nearest available candidate when it was queued. */
+  /**
+   * The treated unit's nearest allowed available candidate, or −1: by the score alone, or by
+   * Mahalanobis distance within the caliper when the units carry covariates.
+   */
+  private static int pick(Unit t, CandidatePool pool, double caliper) {
+    if (t.x().length > 0) {
+      return pool.nearestWithin(t.score(), t.x(), caliper);
+    }
+    int c = pool.nearest(t.score());
+    return c >= 0 && Math.abs(t.score() - pool.score(c)) <= caliper ? c : -1;
+  }
+
+  /**
+   * One treated unit's nearest available candidate when it was queued: {@code d} the distance
+   * matched on (Mahalanobis, else score), {@code ps} the score distance.
+   */
   private record Offer(
-      int treated, String treatedId, int candidate, String candidateId, double d) {}
+      int treated, String treatedId, int candidate, String candidateId, double d, double ps) {}
 
   private static final Comparator<Offer> CLOSEST_FIRST =
       Comparator.comparingDouble(Offer::d)
+          .thenComparingDouble(Offer::ps)
           .thenComparing(Offer::treatedId)
           .thenComparing(Offer::candidateId);
 
@@ -161,7 +200,7 @@ public final class GreedyMatcher {
       Offer o = queue.poll();
       if (pool.available(o.candidate())) {
         pool.take(o.candidate());
-        pairs.add(new Pair(o.treatedId(), o.candidateId(), o.d(), round));
+        pairs.add(new Pair(o.treatedId(), o.candidateId(), o.ps(), round));
         matched[o.treated()] = true;
       } else {
         offer(t, o.treated(), pool, caliper, queue);
@@ -172,12 +211,11 @@ public final class GreedyMatcher {
 
   private static void offer(
       Unit[] t, int i, CandidatePool pool, double caliper, PriorityQueue<Offer> queue) {
-    int c = pool.nearest(t[i].score());
+    int c = pick(t[i], pool, caliper);
     if (c >= 0) {
-      double d = Math.abs(t[i].score() - pool.score(c));
-      if (d <= caliper) {
-        queue.add(new Offer(i, t[i].id(), c, pool.id(c), d));
-      }
+      double ps = Math.abs(t[i].score() - pool.score(c));
+      double d = t[i].x().length > 0 ? pool.squaredDistance(c, t[i].x()) : ps;
+      queue.add(new Offer(i, t[i].id(), c, pool.id(c), d, ps));
     }
   }
 

@@ -171,7 +171,8 @@ public final class MatchedAnalysis {
     Dataset<Row> matched =
         sink.write(
             EvaluationStep.MATCHED,
-            Matching.matchOn(candidates, design.exact(), caliper, s.ratio(), order));
+            Matching.matchOn(
+                candidates, design.exact(), s.mahalanobis(), caliper, s.ratio(), order));
     started = lap(timings, "matching", started);
 
     // Outcomes before and after the index date, for everyone analysed.

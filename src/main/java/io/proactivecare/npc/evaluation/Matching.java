@@ -1,8 +1,12 @@
 package io.proactivecare.npc.evaluation;
 
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.sum;
 
 import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.schema.Cols;
@@ -90,19 +94,24 @@ public final class Matching {
       double caliper,
       int ratio,
       GreedyMatcher.Order order) {
-    return matchOn(scored, exact.stream().map(Matching::stratum).toList(), caliper, ratio, order);
+    return matchOn(
+        scored, exact.stream().map(Matching::stratum).toList(), List.of(), caliper, ratio, order);
   }
 
   /**
    * Matches within blocks of index date and the values of {@code exact}, expressions over {@code
-   * scored} (e.g. {@link #stratum} of each engine stratum, or a user's own columns).
+   * scored} (e.g. {@link #stratum} of each engine stratum, or a user's own columns); within the
+   * caliper by the Mahalanobis distance on the numeric columns {@code mahalanobis} (a missing value
+   * counts as 0) when there are any, else by the score alone.
    */
   public static Dataset<Row> matchOn(
       Dataset<Row> scored,
       List<Column> exact,
+      List<String> mahalanobis,
       double caliper,
       int ratio,
       GreedyMatcher.Order order) {
+    double[][] whitening = mahalanobis.isEmpty() ? new double[0][] : whitening(scored, mahalanobis);
     List<Column> key = new ArrayList<>();
     key.add(date_format(col(Cols.INDEX_DATE), "yyyy-MM-dd"));
     for (Column s : exact) {
@@ -115,10 +124,82 @@ public final class Matching {
             col(Cols.INDEX_DATE),
             col(Cols.ROLE),
             col(Cols.PROPENSITY_LOGIT),
-            concat_ws("|", key.toArray(Column[]::new)).as(BLOCK));
+            concat_ws("|", key.toArray(Column[]::new)).as(BLOCK),
+            array(
+                    mahalanobis.stream()
+                        .map(
+                            c ->
+                                coalesce(
+                                    col(c).cast("double"), org.apache.spark.sql.functions.lit(0.0)))
+                        .toArray(Column[]::new))
+                .as(X));
     return blocked
         .groupByKey(new BlockOf(), Encoders.STRING())
-        .flatMapGroups(new BlockMatch(caliper, ratio, order), Encoders.row(SCHEMA));
+        .flatMapGroups(new BlockMatch(caliper, ratio, order, whitening), Encoders.row(SCHEMA));
+  }
+
+  private static final String X = "_x";
+
+  /**
+   * The matrix W that whitens the covariates: W = L⁻¹ for the Cholesky factor L of their pooled
+   * within-group covariance S (enrolled and candidates each about their own mean, Rubin 1980), so
+   * |W(a − b)|² = (a − b)ᵀ S⁻¹ (a − b), the squared Mahalanobis distance. One aggregation over the
+   * rows; a covariate that does not vary within the groups, or one that is a combination of the
+   * others, cannot be used and is refused naming the columns.
+   */
+  static double[][] whitening(Dataset<Row> scored, List<String> columns) {
+    int k = columns.size();
+    List<Column> aggs = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      Column xi =
+          coalesce(col(columns.get(i)).cast("double"), org.apache.spark.sql.functions.lit(0.0));
+      aggs.add(sum(xi).as("s" + i));
+      for (int j = 0; j <= i; j++) {
+        Column xj =
+            coalesce(col(columns.get(j)).cast("double"), org.apache.spark.sql.functions.lit(0.0));
+        aggs.add(sum(xi.multiply(xj)).as("p" + i + "_" + j));
+      }
+    }
+    List<Row> groups =
+        scored
+            .groupBy(col(Cols.ROLE))
+            .agg(count(org.apache.spark.sql.functions.lit(1)).as("n"), aggs.toArray(Column[]::new))
+            .collectAsList();
+    double[][] scatter = new double[k][k];
+    long n = 0;
+    for (Row g : groups) {
+      long m = g.getAs("n");
+      n += m;
+      for (int i = 0; i < k; i++) {
+        for (int j = 0; j <= i; j++) {
+          double si = g.<Double>getAs("s" + i);
+          double sj = g.<Double>getAs("s" + j);
+          double c = g.<Double>getAs("p" + i + "_" + j) - si * sj / m;
+          scatter[i][j] += c;
+          scatter[j][i] = scatter[i][j];
+        }
+      }
+    }
+    long dof = n - groups.size();
+    if (dof < 1) {
+      throw new IllegalStateException("too few people to estimate the covariance of " + columns);
+    }
+    org.apache.commons.math3.linear.RealMatrix cov =
+        org.apache.commons.math3.linear.MatrixUtils.createRealMatrix(scatter)
+            .scalarMultiply(1.0 / dof);
+    try {
+      org.apache.commons.math3.linear.RealMatrix l =
+          new org.apache.commons.math3.linear.CholeskyDecomposition(cov, 1e-12, 1e-12).getL();
+      return org.apache.commons.math3.linear.MatrixUtils.inverse(l).getData();
+    } catch (org.apache.commons.math3.exception.MathIllegalArgumentException e) {
+      // Not positive definite, or singular.
+      throw io.proactivecare.npc.config.Errors.usage(
+          "the Mahalanobis covariates "
+              + columns
+              + " do not vary independently among the people matched (a constant column, or one"
+              + " that is a combination of the others)",
+          "remove that column from evaluation.mahalanobis");
+    }
   }
 
   private static Column lit(String v) {
@@ -141,11 +222,27 @@ public final class Matching {
     private final double caliper;
     private final int ratio;
     private final GreedyMatcher.Order order;
+    private final double[][] whitening;
 
-    BlockMatch(double caliper, int ratio, GreedyMatcher.Order order) {
+    BlockMatch(double caliper, int ratio, GreedyMatcher.Order order, double[][] whitening) {
       this.caliper = caliper;
       this.ratio = ratio;
       this.order = order;
+      this.whitening = whitening;
+    }
+
+    /** W x, the whitened covariates of a row. */
+    private double[] whiten(Row r) {
+      List<Double> v = r.getList(r.fieldIndex(X));
+      double[] out = new double[whitening.length];
+      for (int i = 0; i < out.length; i++) {
+        double sum = 0;
+        for (int j = 0; j <= i; j++) { // W is lower triangular
+          sum += whitening[i][j] * v.get(j);
+        }
+        out[i] = sum;
+      }
+      return out;
     }
 
     @Override
@@ -157,7 +254,8 @@ public final class Matching {
         Row r = rows.next();
         index = r.getAs(Cols.INDEX_DATE);
         GreedyMatcher.Unit u =
-            new GreedyMatcher.Unit(r.getAs(Cols.PERSON_ID), r.<Double>getAs(Cols.PROPENSITY_LOGIT));
+            new GreedyMatcher.Unit(
+                r.getAs(Cols.PERSON_ID), r.<Double>getAs(Cols.PROPENSITY_LOGIT), whiten(r));
         if (RiskSets.TREATED.equals(r.getAs(Cols.ROLE))) {
           treated.add(u);
         } else {

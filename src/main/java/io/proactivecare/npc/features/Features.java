@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.datediff;
@@ -94,7 +93,7 @@ public final class Features {
             out,
             Hfrs.score(in.spells(), keys, hfrsCodes, config.hfrs())
                 .select(Cols.PERSON_ID, Cols.AS_OF, Cols.HFRS_SCORE, Cols.HFRS_BAND));
-    out = join(out, medicines(keys, in.medications(), s, config));
+    out = join(out, medicines(keys, in.medications(), config));
     out = join(out, hospital(keys, in.spells(), s));
     out = join(out, emergencyCare(keys, in.attendances(), s));
     out = join(out, outpatients(keys, in.appointments(), s));
@@ -215,18 +214,15 @@ public final class Features {
     return exists(col(Cols.DEFICITS), d -> d.getField(Cols.DEFICIT_NO).equalTo(deficit));
   }
 
-  /** Distinct medicines issued in the window, counted as the polypharmacy rule counts them. */
-  static Dataset<Row> medicines(
-      Dataset<Row> keys, Dataset<Row> medications, FeatureSettings s, NpcConfig config) {
-    Column medicine =
-        io.proactivecare.npc.frailty.Polypharmacy.medicine(
-            config.frailty().polypharmacy().countBy());
-    Dataset<Row> issues =
-        medications.select(
-            col(Cols.PERSON_ID).as("_person"), col(Cols.ISSUE_DATE), medicine.as("_m"));
-    return keys.join(issues, inWindow(Cols.ISSUE_DATE, s.windowDays()))
-        .groupBy(Cols.PERSON_ID, Cols.AS_OF)
-        .agg(count_distinct(col("_m")).cast(DataTypes.IntegerType).as(Cols.MEDICINES_12M));
+  /**
+   * Distinct medicines issued in the polypharmacy rule's window, counted as it counts them: the
+   * rule's own count ({@link io.proactivecare.npc.frailty.Polypharmacy#medicinesAt}), so {@code
+   * medicines_12m} reaches {@code frailty.polypharmacy.min_medicines} exactly when the deficit is
+   * present.
+   */
+  static Dataset<Row> medicines(Dataset<Row> keys, Dataset<Row> medications, NpcConfig config) {
+    return new io.proactivecare.npc.frailty.Polypharmacy(config.frailty().polypharmacy())
+        .medicinesAt(medications, keys, Cols.MEDICINES_12M);
   }
 
   /** The person matches and {@code dateCol} is in the {@code days} days ending on the date. */

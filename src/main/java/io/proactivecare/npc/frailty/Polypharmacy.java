@@ -111,10 +111,22 @@ public final class Polypharmacy {
   }
 
   /**
-   * For each request ({@code person_id, as_of}), the distinct medicines issued in the look-back
-   * window: {@code person_id, as_of, polypharmacy_medicines}; requests with none are absent.
+   * The window rule, the one definition the deficit, {@code polypharmacy_medicines} and the
+   * features' {@code medicines_12m} share: an issue counts on date D when it is dated from D minus
+   * {@code lookbackDays} to D, both included (so, by default, one 365 days before D counts and one
+   * 366 days before does not). {@link #periods} applies the same rule from the issue's side: an
+   * issue on day t counts on every day from t to t + lookback.
    */
-  public Dataset<Row> medicinesAt(Dataset<Row> medications, Dataset<Row> requests) {
+  public static Column inWindow(Column issueDate, Column date, int lookbackDays) {
+    return issueDate.leq(date).and(issueDate.geq(date_sub(date, lookbackDays)));
+  }
+
+  /**
+   * For each request ({@code person_id, as_of}), the distinct medicines issued in the look-back
+   * window ({@link #inWindow}), counted by {@code count_by}: {@code person_id, as_of, as}; requests
+   * with none are absent.
+   */
+  public Dataset<Row> medicinesAt(Dataset<Row> medications, Dataset<Row> requests, String as) {
     Dataset<Row> issued = issues(medications).withColumnRenamed(Cols.PERSON_ID, "_person");
     return requests
         .select(Cols.PERSON_ID, Cols.AS_OF)
@@ -122,9 +134,13 @@ public final class Polypharmacy {
             issued,
             col(Cols.PERSON_ID)
                 .equalTo(col("_person"))
-                .and(col(Cols.ISSUE_DATE).leq(col(Cols.AS_OF)))
-                .and(col(Cols.ISSUE_DATE).geq(date_sub(col(Cols.AS_OF), rule.lookbackDays()))))
+                .and(inWindow(col(Cols.ISSUE_DATE), col(Cols.AS_OF), rule.lookbackDays())))
         .groupBy(Cols.PERSON_ID, Cols.AS_OF)
-        .agg(count_distinct(col(KEY)).cast("int").as(Cols.POLYPHARMACY_MEDICINES));
+        .agg(count_distinct(col(KEY)).cast("int").as(as));
+  }
+
+  /** {@link #medicinesAt(Dataset, Dataset, String)} as {@code polypharmacy_medicines}. */
+  public Dataset<Row> medicinesAt(Dataset<Row> medications, Dataset<Row> requests) {
+    return medicinesAt(medications, requests, Cols.POLYPHARMACY_MEDICINES);
   }
 }

@@ -4,6 +4,7 @@ import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.warehouse.Sensitivity;
 import java.nio.file.Path;
+import java.time.ZoneId;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -12,16 +13,19 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * Reads and validates a job file before anything runs. Refused, naming the step: unknown keys,
  * unknown step kinds or options, needs naming an unknown step, cycles, outputs without a
- * sensitivity, and the same output declared by two steps.
+ * sensitivity, the same output declared by two steps, and a schedule whose cron expression or time
+ * zone is not valid.
  *
  * <pre>
  * job: nightly
  * description: ...
+ * schedule: {cron: "30 2 * * *", timezone: Europe/London}
  * steps:
  *   ingest:
  *     run: ingest
@@ -43,7 +47,7 @@ public final class JobLoader {
 
   static JobSpec parse(YamlNode n, StepRegistry registry) {
     String src = n.source();
-    n.rejectUnknown(Set.of("job", "description", "steps"));
+    n.rejectUnknown(Set.of("job", "description", "schedule", "steps"));
     String name = n.string("job");
     YamlNode steps = n.child("steps");
     if (steps.keys().isEmpty()) {
@@ -131,7 +135,36 @@ public final class JobLoader {
         }
       }
     }
-    return new JobSpec(name, n.optionalString("description").orElse(""), src, order(src, byName));
+    return new JobSpec(
+        name, n.optionalString("description").orElse(""), src, order(src, byName), schedule(n));
+  }
+
+  /**
+   * {@code schedule: {cron: "30 2 * * *", timezone: Europe/London}}: both keys, a five-field cron
+   * expression and a time zone by its IANA name (what systemd and Kubernetes take).
+   */
+  private static Optional<JobSpec.Schedule> schedule(YamlNode n) {
+    if (!n.has("schedule")) {
+      return Optional.empty();
+    }
+    YamlNode s = n.child("schedule").rejectUnknown(Set.of("cron", "timezone"));
+    String text = s.string("cron");
+    Cron cron;
+    try {
+      cron = Cron.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw Errors.config(
+          n.source(), s.keyOf("cron"), e.getMessage(), "see docs/operations.md, \"Scheduling\"");
+    }
+    String zone = s.string("timezone");
+    if (!ZoneId.getAvailableZoneIds().contains(zone)) {
+      throw Errors.config(
+          n.source(),
+          s.keyOf("timezone"),
+          "'" + zone + "' is not a time zone",
+          "give its IANA name, e.g. Europe/London or UTC");
+    }
+    return Optional.of(new JobSpec.Schedule(cron, ZoneId.of(zone)));
   }
 
   /**

@@ -1,7 +1,9 @@
 package io.proactivecare.npc.jobs;
 
 import io.proactivecare.npc.warehouse.Sensitivity;
+import java.time.ZoneId;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A validated job ({@code jobs/*.yaml}): named steps in the order they run.
@@ -10,11 +12,31 @@ import java.util.List;
  * @param description what the job is for
  * @param file the job file, or "(command)" for a single command
  * @param steps steps in a valid run order (every step after the steps it needs)
+ * @param schedule when a scheduler should start it (the job file's {@code schedule}), if it says
  */
-public record JobSpec(String name, String description, String file, List<StepSpec> steps) {
+public record JobSpec(
+    String name,
+    String description,
+    String file,
+    List<StepSpec> steps,
+    Optional<Schedule> schedule) {
   public JobSpec {
     steps = List.copyOf(steps);
   }
+
+  /** A job with no schedule (the single commands' one-step jobs). */
+  public JobSpec(String name, String description, String file, List<StepSpec> steps) {
+    this(name, description, file, steps, Optional.empty());
+  }
+
+  /**
+   * When a site's scheduler starts the job: a cron expression read in a time zone
+   * (docs/operations.md).
+   *
+   * @param cron when, e.g. {@code 30 2 * * *}
+   * @param zone the time zone the expression is read in, e.g. Europe/London
+   */
+  public record Schedule(Cron cron, ZoneId zone) {}
 
   /**
    * One step.

@@ -1,6 +1,8 @@
 package io.proactivecare.npc.risk;
 
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.RiskSettings;
+import io.proactivecare.npc.features.Features;
 import io.proactivecare.npc.schema.Cols;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -45,42 +47,47 @@ public record Encoder(List<String> numeric, List<Category> categories, List<Stri
     return column.equals(Cols.IMD_DECILE) ? IMD_UNKNOWN : column + "_unknown";
   }
 
-  /**
-   * Columns that identify a row and are never features, and social care's 12-month cost (kept for
-   * costing care; the model has the weekly cost and the services already).
-   */
-  static final Set<String> NOT_FEATURES =
-      Set.of(
-          Cols.SOCIAL_CARE_COST_12M,
-          Cols.PERSON_ID,
-          Cols.AS_OF,
-          Cols.PRACTICE_CODE,
-          Cols.PCN_CODE,
-          Cols.LSOA_CODE,
-          Cols.ETHNIC_GROUP,
-          Cols.IMD_QUINTILE,
-          Cols.EFI_CATEGORY,
-          Cols.HFRS_BAND);
+  /** The categorical inputs and the levels each one-hot encodes, in the vector's order. */
+  static final List<Category> CATEGORIES =
+      List.of(
+          new Category(Cols.SEX, List.of("F", "M")),
+          new Category(Cols.ETHNIC_CATEGORY, List.of("White", "Mixed", "Asian", "Black", "Other")),
+          new Category(Cols.SOCIAL_CARE_PACKAGE, Features.PACKAGES));
 
-  /** The standard encoding of the columns of {@code schema}, a features/person table. */
-  public static Encoder standard(StructType schema) {
-    List<String> numeric = new ArrayList<>();
-    List<String> categorical = List.of(Cols.SEX, Cols.ETHNIC_CATEGORY, Cols.SOCIAL_CARE_PACKAGE);
-    for (String c : schema.fieldNames()) {
-      if (NOT_FEATURES.contains(c) || categorical.contains(c)) {
-        continue;
+  /**
+   * The risk model's encoding of the columns {@code inputs} names ({@code risk.inputs}) in {@code
+   * schema}, a features/person table: numbers and flags in the table's column order (so the order
+   * of the list does not change the model), {@code efi_deficits} standing for every flag in {@code
+   * deficitFlags}, then the deprivation-unknown flag when the decile is an input, then the
+   * categories. A name the table does not have is refused, naming the key.
+   */
+  public static Encoder of(
+      List<String> inputs, StructType schema, java.util.Collection<String> deficitFlags) {
+    Set<String> have = Set.of(schema.fieldNames());
+    for (String c : inputs) {
+      if (!c.equals(RiskSettings.EFI_DEFICITS) && !have.contains(c)) {
+        throw Errors.usage(
+            "risk.inputs names " + c + ", which is not a column of features/person",
+            "name the columns of docs/features.md (an eFI deficit flag is efi_ and the deficit's"
+                + " name in lower-case words), or efi_deficits for all of them");
       }
-      numeric.add(c);
+    }
+    Set<String> wanted = new java.util.HashSet<>(inputs);
+    if (wanted.contains(RiskSettings.EFI_DEFICITS)) {
+      wanted.addAll(deficitFlags);
+    }
+    List<Category> categories =
+        CATEGORIES.stream().filter(c -> wanted.contains(c.column())).toList();
+    List<String> numeric = new ArrayList<>();
+    for (String c : schema.fieldNames()) {
+      if (wanted.contains(c) && categories.stream().noneMatch(k -> k.column().equals(c))) {
+        numeric.add(c);
+      }
     }
     return new Encoder(
-        List.copyOf(numeric),
-        List.of(
-            new Category(Cols.SEX, List.of("F", "M")),
-            new Category(
-                Cols.ETHNIC_CATEGORY, List.of("White", "Mixed", "Asian", "Black", "Other")),
-            new Category(
-                Cols.SOCIAL_CARE_PACKAGE,
-                List.of("nursing", "residential", "community", "short_term"))));
+        numeric,
+        categories,
+        numeric.contains(Cols.IMD_DECILE) ? List.of(Cols.IMD_DECILE) : List.of());
   }
 
   /** The names of the vector's entries, in order. */

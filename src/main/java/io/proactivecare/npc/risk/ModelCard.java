@@ -52,6 +52,16 @@ final class ModelCard {
     b.append("\n## Hold-out metrics\n\n");
     if (c.get("holdout") != null) {
       metricsTable(b, Map.of("all", c.get("holdout")));
+      intervals(b, map(c.get("holdout")), map(c.get("intervals")));
+    }
+    Map<?, ?> minimum = map(c.get("subgroup_minimum"));
+    if (!minimum.isEmpty()) {
+      b.append("\nA subgroup with fewer than ")
+          .append(minimum.get("people"))
+          .append(" people or fewer than ")
+          .append(minimum.get("events"))
+          .append(" outcomes on the hold-out is too small to judge: its metrics are suppressed")
+          .append(" (`suppressed`).\n");
     }
     for (String g : List.of("sex", "age_band", "imd_quintile", "ethnic_category")) {
       b.append("\n### By ").append(g.replace('_', ' ')).append("\n\n");
@@ -76,6 +86,37 @@ final class ModelCard {
     return b.toString();
   }
 
+  /** The bootstrap intervals of the overall hold-out metrics, when there are any. */
+  private static void intervals(StringBuilder b, Map<?, ?> holdout, Map<?, ?> how) {
+    List<String> metrics = List.of("auroc", "calibration_slope", "sensitivity_top5");
+    if (how.isEmpty() || metrics.stream().noneMatch(m -> holdout.containsKey(m + "_ci"))) {
+      return;
+    }
+    b.append("\nIntervals: ")
+        .append(Math.round(((Number) how.get("level")).doubleValue() * 100))
+        .append("%, ")
+        .append(how.get("method"))
+        .append(", ")
+        .append(how.get("replicates"))
+        .append(" replicates, seed ")
+        .append(how.get("seed"))
+        .append(".\n\n| metric | estimate | interval |\n|---|---|---|\n");
+    for (String m : metrics) {
+      List<?> ci = (List<?>) holdout.get(m + "_ci");
+      if (ci != null) {
+        b.append("| ")
+            .append(m.replace('_', ' '))
+            .append(" | ")
+            .append(num(holdout.get(m)))
+            .append(" | ")
+            .append(num(ci.get(0)))
+            .append(" – ")
+            .append(num(ci.get(1)))
+            .append(" |\n");
+      }
+    }
+  }
+
   private static void metricsTable(StringBuilder b, Map<?, ?> groups) {
     b.append(
         "| group | n | events | AUROC | AUPRC | Brier | calibration slope | intercept |"
@@ -85,6 +126,10 @@ final class ModelCard {
       b.append("| ").append(e.getKey());
       for (String k : List.of("n", "events")) {
         b.append(" | ").append(r.get(k));
+      }
+      if (Boolean.TRUE.equals(r.get(Training.SUPPRESSED))) {
+        b.append(" | suppressed".repeat(7)).append(" |\n");
+        continue;
       }
       for (String k :
           List.of(
@@ -110,7 +155,9 @@ final class ModelCard {
   }
 
   private static String num(Object v) {
-    return v instanceof Number n ? String.format(Locale.ROOT, "%.4f", n.doubleValue()) : "–";
+    return v instanceof Number n && Double.isFinite(n.doubleValue())
+        ? String.format(Locale.ROOT, "%.4f", n.doubleValue())
+        : "–";
   }
 
   private static List<String> strings(Object v) {

@@ -30,7 +30,7 @@ import org.apache.spark.sql.types.StructType;
  * card ({@code card.json}, {@code card.md}) and its metrics ({@code metrics/}, Parquet). The
  * current model is the one last promoted ({@code models/current.json}), else the one the catalog
  * made current when it was published as the first model ({@link Catalog#currentModel()}), else (a
- * warehouse from before that was recorded) the first by id.
+ * warehouse from before that was recorded) the first published.
  *
  * <p>What is published and what is current agree: a run that scores declares, with {@link
  * #scoredWith}, a check that its catalog publishes only if the model it used is still current (or,
@@ -41,11 +41,20 @@ public final class ModelRegistry {
   public static final String OUTPUT = "risk/model";
   static final String MODEL_FILE = "model.bin";
 
+  /** The model card in Markdown, in a model's folder (card.json beside it). */
+  public static final String CARD_MD = "card.md";
+
   private final Warehouse warehouse;
 
   public ModelRegistry(Warehouse warehouse) {
     this.warehouse = warehouse;
   }
+
+  /** Versions of the registry in the order they were published: by run id, then model id. */
+  private static final java.util.Comparator<Map.Entry<String, Catalog.TableVersion>> PUBLISHED =
+      Map.Entry.<String, Catalog.TableVersion>comparingByValue(
+              java.util.Comparator.comparing(Catalog.TableVersion::runId))
+          .thenComparing(Map.Entry.comparingByKey());
 
   /** A registered model: id, where it lives. */
   public record Entry(String id, Path dir) {}
@@ -58,11 +67,12 @@ public final class ModelRegistry {
         .entry(OUTPUT)
         .ifPresent(
             e -> {
-              // Model ids are run ids, which sort in time order; the catalog's map has no order.
-              for (Map.Entry<String, Catalog.TableVersion> v :
-                  new java.util.TreeMap<>(e.versions()).entrySet()) {
-                out.add(new Entry(v.getKey(), warehouse.resolve(v.getValue().path())));
-              }
+              // Model ids are hashes of the models; the run ids that published them sort in time
+              // order (the catalog's map has no order).
+              e.versions().entrySet().stream()
+                  .sorted(PUBLISHED)
+                  .forEach(
+                      v -> out.add(new Entry(v.getKey(), warehouse.resolve(v.getValue().path()))));
             });
     return out;
   }
@@ -87,7 +97,7 @@ public final class ModelRegistry {
     }
     return catalog
         .entry(OUTPUT)
-        .flatMap(e -> e.versions().keySet().stream().min(String::compareTo));
+        .flatMap(e -> e.versions().entrySet().stream().min(PUBLISHED).map(Map.Entry::getKey));
   }
 
   /**
@@ -211,6 +221,33 @@ public final class ModelRegistry {
     Json.writeAtomically(currentFile(), record);
   }
 
+  /**
+   * The card as JSON writes it: a metric that is not a number (NaN: e.g. the PPV of a group with
+   * nobody flagged) becomes null, not the string "NaN"; maps without an order of their own in key
+   * order.
+   */
+  static Object finite(Object v) {
+    if (v instanceof Double d && !Double.isFinite(d)) {
+      return null;
+    }
+    if (v instanceof Map<?, ?> m) {
+      // An unordered map (Map.of iterates in an order that changes from JVM to JVM) is written in
+      // key order, so the same card is the same file on every run.
+      Map<Object, Object> out =
+          m instanceof LinkedHashMap<?, ?> || m instanceof java.util.SortedMap<?, ?>
+              ? new LinkedHashMap<>()
+              : new java.util.TreeMap<>(java.util.Comparator.comparing(String::valueOf));
+      m.forEach((k, x) -> out.put(k, finite(x)));
+      return out;
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>();
+      l.forEach(x -> out.add(finite(x)));
+      return out;
+    }
+    return v;
+  }
+
   /** Writes a model's folder: model.bin, card.json, card.md and metrics (Parquet). */
   public static void save(
       Path dir, RiskModel model, List<Training.MetricRow> metrics, SparkSession spark) {
@@ -220,8 +257,8 @@ public final class ModelRegistry {
           ObjectOutputStream o = new ObjectOutputStream(out)) {
         o.writeObject(model);
       }
-      Json.writeAtomically(dir.resolve("card.json"), model.card());
-      Files.writeString(dir.resolve("card.md"), ModelCard.markdown(model), StandardCharsets.UTF_8);
+      Json.writeAtomically(dir.resolve("card.json"), finite(model.card()));
+      Files.writeString(dir.resolve(CARD_MD), ModelCard.markdown(model), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

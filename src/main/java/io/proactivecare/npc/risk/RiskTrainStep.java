@@ -59,10 +59,10 @@ public final class RiskTrainStep implements Step {
     Optional<Dataset<Row>> truthRows =
         truth.map(
             dir -> truthAt(ctx, dir, ctx.asOf().minusMonths(ctx.config().risk().holdoutMonths())));
-    String id = ctx.runId();
-    Training.Result result =
-        Training.train(sources, ctx.asOf(), id, ctx.config(), truthRows, current);
+    Training.Result result = Training.train(sources, ctx.asOf(), ctx.config(), truthRows, current);
     RiskModel model = result.model();
+    // The id is the model's content: training the same model again registers it again, the same.
+    String id = model.id();
     ModelRegistry.save(ctx.outputDir(ModelRegistry.OUTPUT), model, result.metrics(), ctx.spark());
     ctx.produced(ModelRegistry.OUTPUT, id, 1);
     ctx.note(

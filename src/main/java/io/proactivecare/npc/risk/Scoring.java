@@ -98,15 +98,36 @@ public final class Scoring {
     // One pass over the features: each row carries its practice and PCN along with its score,
     // rather than a second scan of the features joined back.
     Dataset<Row> withScores = adults.mapPartitions(scoreAll, Encoders.row(SCORED));
+    return ranked(withScores, settings.bandShares())
+        .withColumn(MODEL_ID, lit(model.id()))
+        .select(
+            Cols.PERSON_ID,
+            Cols.AS_OF,
+            Cols.PRACTICE_CODE,
+            Cols.PCN_CODE,
+            PROBABILITY,
+            RANK,
+            PERCENTILE,
+            BAND,
+            FACTORS,
+            MODEL_ID);
+  }
+
+  /**
+   * Adds {@link #RANK}, {@link #PERCENTILE} and {@link #BAND} to scored rows ({@link #PROBABILITY},
+   * per {@link Cols#AS_OF}): rank 1 is the highest probability, ties by person id; the percentile
+   * is 100 × (n − rank) / (n − 1), 0 for a date with one person; the band is by rank within the top
+   * {@code shares} of the date's people, each rounded up ({@link #topCount}).
+   */
+  static Dataset<Row> ranked(Dataset<Row> scored, List<Double> shares) {
     // Ranked by a distributed sort, not a window over all of a date's rows in one task.
     Dataset<Row> ranked =
         Ranks.number(
-            withScores,
+            scored,
             List.of(Cols.AS_OF),
             List.of(col(PROBABILITY).desc(), col(Cols.PERSON_ID)),
             RANK,
             "_n");
-    List<Double> shares = settings.bandShares();
     Column n = col("_n");
     Column band =
         when(col(RANK).leq(topCount(n, shares.get(0))), BANDS.get(0))
@@ -125,18 +146,6 @@ public final class Scoring {
                         .divide(n.minus(1).cast(DataTypes.DoubleType)))
                 .otherwise(lit(0.0))
                 .multiply(100))
-        .withColumn(BAND, band)
-        .withColumn(MODEL_ID, lit(model.id()))
-        .select(
-            Cols.PERSON_ID,
-            Cols.AS_OF,
-            Cols.PRACTICE_CODE,
-            Cols.PCN_CODE,
-            PROBABILITY,
-            RANK,
-            PERCENTILE,
-            BAND,
-            FACTORS,
-            MODEL_ID);
+        .withColumn(BAND, band);
   }
 }

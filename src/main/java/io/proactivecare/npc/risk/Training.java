@@ -35,6 +35,9 @@ public final class Training {
   static final String CALIBRATE = "calibrate";
   static final String HOLDOUT = "holdout";
 
+  /** Marks a subgroup below risk.subgroup_min_people or _min_events: its metrics are not given. */
+  static final String SUPPRESSED = "suppressed";
+
   /** What training produced: the model and the hold-out predictions, for the metrics table. */
   public record Result(RiskModel model, List<MetricRow> metrics) {}
 
@@ -46,7 +49,8 @@ public final class Training {
   record Example(double[] x, int y, Map<String, String> groups) {}
 
   /**
-   * Builds the training and hold-out rows and trains.
+   * Builds the training and hold-out rows and trains. The model's id is a hash of its content
+   * ({@link RiskModel#contentId}).
    *
    * @param truth true 12-month risk of a generated population at the hold-out cutoff ({@code
    *     person_id, true_risk}), to report the best AUROC any model could reach on these data
@@ -54,7 +58,6 @@ public final class Training {
   public static Result train(
       FeaturesStep.Sources sources,
       LocalDate asOf,
-      String modelId,
       NpcConfig config,
       Optional<Dataset<Row>> truth,
       Optional<RiskModel> current) {
@@ -84,7 +87,12 @@ public final class Training {
     Dataset<Row> holdout =
         grouped.where(col(GROUP).equalTo(HOLDOUT).and(col(Cols.AS_OF).equalTo(lit(hold))));
 
-    Encoder encoder = Encoder.standard(features.schema());
+    // The configured inputs only (risk.inputs): not every column the features table has.
+    Encoder encoder =
+        Encoder.of(
+            s.inputs(),
+            features.schema(),
+            sources.efi().deficits().values().stream().map(Features::flag).toList());
     // Sorted, so the fit sees the rows in the same order on every run and machine.
     List<Row> trainRows =
         sample(training, s.trainingSample(), s.seed())
@@ -154,6 +162,22 @@ public final class Training {
     }
     Learner chosen = best;
     Calibrator chosenCal = bestCal;
+    Map<String, String> deficitNames = new LinkedHashMap<>();
+    sources.efi().deficits().values().forEach(n -> deficitNames.put(Features.flag(n), n));
+    Reasons reasons =
+        new Reasons(
+            deficitNames, config.features().recencyCapDays(), config.features().recentWindowDays());
+    List<String> cutoffDates = cutoffs.stream().map(LocalDate::toString).toList();
+    String modelId =
+        RiskModel.contentId(
+            encoder,
+            chosen,
+            chosenCal,
+            reasons,
+            asOf.toString(),
+            cutoffDates,
+            holdoutCutoff.toString(),
+            s);
     double[] p =
         test.stream().mapToDouble(e -> chosenCal.calibrate(chosen.probability(e.x()))).toArray();
     boolean[] top5 = Metrics.topFlags(p, 0.05);
@@ -163,7 +187,7 @@ public final class Training {
     card.put("learner", chosen.kind());
     card.put("calibration", chosenCal.kind());
     card.put("as_of", asOf.toString());
-    card.put("training_cutoffs", cutoffs.stream().map(LocalDate::toString).toList());
+    card.put("training_cutoffs", cutoffDates);
     card.put("holdout_cutoff", holdoutCutoff.toString());
     card.put("outcome", "emergency admission or death within " + s.horizonDays() + " days");
     card.put("min_age", s.minAge());
@@ -175,7 +199,26 @@ public final class Training {
     card.put("features", encoder.names());
     card.put("candidates", candidates);
     card.put("holdout_auroc", overall.auroc());
-    card.put("holdout", reportMap(overall));
+    Map<String, Object> holdoutReport = reportMap(overall);
+    // Intervals: a percentile bootstrap of the hold-out rows (seeded), on primitive arrays.
+    Map<String, double[]> intervals =
+        Bootstrap.intervals(p, yTest, s.bootstrapReplicates(), s.seed());
+    intervals.forEach((metric, ci) -> holdoutReport.put(metric + "_ci", List.of(ci[0], ci[1])));
+    card.put("holdout", holdoutReport);
+    card.put(
+        "intervals",
+        Map.of(
+            "method",
+            "percentile bootstrap of the hold-out rows",
+            "level",
+            Bootstrap.LEVEL,
+            "replicates",
+            s.bootstrapReplicates(),
+            "seed",
+            s.seed()));
+    card.put(
+        "subgroup_minimum",
+        Map.of("people", s.subgroupMinPeople(), "events", s.subgroupMinEvents()));
     truth.ifPresent(
         tr -> {
           Map<String, Double> risk = new java.util.HashMap<>();
@@ -237,6 +280,11 @@ public final class Training {
 
     List<MetricRow> rows = new ArrayList<>();
     addMetrics(rows, modelId, "all", "all", overall);
+    intervals.forEach(
+        (metric, ci) -> {
+          rows.add(new MetricRow(modelId, "all", "all", metric + "_ci_low", ci[0], overall.n()));
+          rows.add(new MetricRow(modelId, "all", "all", metric + "_ci_high", ci[1], overall.n()));
+        });
     for (String g : List.of(Cols.SEX, "age_band", Cols.IMD_QUINTILE, Cols.ETHNIC_CATEGORY)) {
       Map<String, List<Integer>> byLevel = new java.util.TreeMap<>();
       for (int i = 0; i < test.size(); i++) {
@@ -251,26 +299,32 @@ public final class Training {
           fs[k] = top5[e.getValue().get(k)];
         }
         Metrics.Report r = Metrics.report(ps, ys, fs);
+        if (r.n() < s.subgroupMinPeople() || r.events() < s.subgroupMinEvents()) {
+          // Too few to judge: the size only, the metrics suppressed.
+          rows.add(new MetricRow(modelId, g, e.getKey(), "events", r.events(), r.n()));
+          rows.add(new MetricRow(modelId, g, e.getKey(), SUPPRESSED, 1, r.n()));
+          Map<String, Object> small = new LinkedHashMap<>();
+          small.put("n", r.n());
+          small.put("events", r.events());
+          small.put(SUPPRESSED, true);
+          sub.put(e.getKey(), small);
+          continue;
+        }
         addMetrics(rows, modelId, g, e.getKey(), r);
         sub.put(e.getKey(), reportMap(r));
       }
       card.put("holdout_by_" + g, sub);
     }
-    Map<String, String> deficitNames = new LinkedHashMap<>();
-    sources.efi().deficits().values().forEach(n -> deficitNames.put(Features.flag(n), n));
     RiskModel model =
         new RiskModel(
             modelId,
             asOf.toString(),
-            cutoffs.stream().map(LocalDate::toString).toList(),
+            cutoffDates,
             holdoutCutoff.toString(),
             encoder,
             chosen,
             chosenCal,
-            new Reasons(
-                deficitNames,
-                config.features().recencyCapDays(),
-                config.features().recentWindowDays()),
+            reasons,
             card);
     return new Result(model, rows);
   }

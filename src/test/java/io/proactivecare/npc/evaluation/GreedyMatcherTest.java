@@ -1,6 +1,7 @@
 package io.proactivecare.npc.evaluation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,6 +47,96 @@ class GreedyMatcherTest {
       assertEquals(List.of(), out.pairs());
       assertEquals(List.of(new Unmatched("t", Reason.OUTSIDE_CALIPER)), out.unmatched());
     }
+  }
+
+  private static Unit u(String id, double score, double... x) {
+    return new Unit(id, score, x);
+  }
+
+  /**
+   * Mahalanobis distance within a caliper of 1.0, one whitened covariate:
+   *
+   * <pre>
+   *            score  x    from T1 (1.0, x 0): score, x²   from T2 (0.0, x 5): score, x²
+   *   P        1.1    4    0.1, 16                         1.1 (outside)
+   *   Q        0.6    0.5  0.4, 0.25                       0.6, 20.25
+   *   R       -0.5    5    1.5 (outside)                   0.5, 0
+   *   S        3.0    0    2.0 (outside)                   3.0 (outside)
+   * </pre>
+   *
+   * On the score alone T1 takes P (0.1) and T2 then R (0.5, nearer than Q at 0.6); by Mahalanobis
+   * distance T1 takes Q, and T2 takes R. CLOSEST takes T2–R (0) first, then T1–Q (0.25): the same
+   * pairs. The pairs' distance is still the score distance.
+   */
+  @Test
+  void withinTheCaliperTheNearestIsByMahalanobisDistance() {
+    List<Unit> treated = List.of(u("T1", 1.0, 0), u("T2", 0.0, 5));
+    List<Unit> candidates =
+        List.of(u("P", 1.1, 4), u("Q", 0.6, 0.5), u("R", -0.5, 5), u("S", 3.0, 0));
+    for (Order order : Order.values()) {
+      Result r = GreedyMatcher.match(treated, candidates, 1.0, 1, order);
+      assertEquals(
+          List.of("T1-Q", "T2-R"),
+          r.pairs().stream().map(x -> x.treated() + "-" + x.control()).toList(),
+          order.toString());
+      assertEquals(0.4, r.pairs().get(0).distance(), 1e-12);
+      assertEquals(0.5, r.pairs().get(1).distance(), 1e-12);
+    }
+    // The same block on the score alone.
+    List<Unit> plain = List.of(u("T1", 1.0), u("T2", 0.0));
+    List<Unit> plainCandidates = List.of(u("P", 1.1), u("Q", 0.6), u("R", -0.5), u("S", 3.0));
+    assertEquals(
+        List.of("T1-P", "T2-R"),
+        GreedyMatcher.match(plain, plainCandidates, 1.0, 1, Order.LARGEST).pairs().stream()
+            .map(x -> x.treated() + "-" + x.control())
+            .toList());
+  }
+
+  @Test
+  void mahalanobisTiesGoToTheNearerScoreThenTheSmallerIdAndTheCaliperStillBinds() {
+    // Both at x distance 0: V is nearer on the score (0.1 against 0.8).
+    assertEquals(
+        "V",
+        GreedyMatcher.match(
+                List.of(u("t", 1.0, 1)),
+                List.of(u("U", 0.2, 1), u("V", 0.9, 1)),
+                1.0,
+                1,
+                Order.LARGEST)
+            .pairs()
+            .get(0)
+            .control());
+    // Equal on both: the smaller id.
+    assertEquals(
+        "A",
+        GreedyMatcher.match(
+                List.of(u("t", 1.0, 1)),
+                List.of(u("B", 1.5, 1), u("A", 0.5, 1)),
+                1.0,
+                1,
+                Order.CLOSEST)
+            .pairs()
+            .get(0)
+            .control());
+    // Exactly at the caliper (0.25) is allowed; a perfect covariate match outside it is not.
+    Result r =
+        GreedyMatcher.match(
+            List.of(u("t", 0.5, 0)),
+            List.of(u("in", 0.75, 9), u("out", 0.76, 0)),
+            0.25,
+            1,
+            Order.LARGEST);
+    assertEquals("in", r.pairs().get(0).control());
+    Result none =
+        GreedyMatcher.match(
+            List.of(u("t", 0.5, 0)), List.of(u("out", 0.76, 0)), 0.25, 1, Order.LARGEST);
+    assertEquals(List.of(new Unmatched("t", Reason.OUTSIDE_CALIPER)), none.unmatched());
+    // Every unit carries as many covariates.
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            GreedyMatcher.match(
+                List.of(u("t", 0.5, 0)), List.of(u("c", 0.5)), 1, 1, Order.LARGEST));
   }
 
   // Treated A 2.0, B 1.0, C −1.0; candidates X 1.25, Y 0.5, Z −1.5. Distances:

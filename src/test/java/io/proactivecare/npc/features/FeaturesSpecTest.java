@@ -273,6 +273,7 @@ class FeaturesSpecTest {
         .med(p, "2024-11-01", "320000005", "0601022B0AAABAB") // 0601022B0
         .med(p, "2025-01-01", "320000005", null) // same drug without BNF: dm+d 320000005
         .med(p, "2024-03-31", "320000007", "0103050P0AAAAAA") // D - 365
+        .med(p, "2024-03-30", "320000009", "0104020L0AAAAAA") // D - 366
         .med(p, "2025-04-01", "320000008", "0407010H0AAAMAM"); // D + 1
   }
 
@@ -653,13 +654,24 @@ class FeaturesSpecTest {
 
   @Test
   void distinctMedicinesIn12MonthsBySubstance() {
-    // 0212000B0 (two strengths, one on D - 364), 0205051R0 (on D), dm+d 320000004 (no BNF),
-    // 0601022B0, dm+d 320000005 (the same drug issued without its BNF code counts again) -> 5.
-    // Not 0103050P0 (D - 365) nor 0407010H0 (D + 1).
-    expect("meds", Cols.MEDICINES_12M, 5);
-    // Polypharmacy's own window (D - 365..D) adds 0103050P0: 6 >= 5 -> present.
+    // The polypharmacy rule's window, D - 365..D, both ends included (docs/frailty.md):
+    // 0103050P0 (on D - 365, the first day in), 0212000B0 (two strengths, one on D - 364),
+    // 0205051R0 (on D, the last day in), dm+d 320000004 (no BNF), 0601022B0, dm+d 320000005 (the
+    // same drug issued without its BNF code counts again) -> 6.
+    // Not 0104020L0 (D - 366, the day before the window) nor 0407010H0 (D + 1, the day after).
+    expect("meds", Cols.MEDICINES_12M, 6);
     expect("meds", Cols.EFI_FLAG_PREFIX + "polypharmacy", true);
     expect("meds", Cols.DEFICIT_COUNT, 1);
+  }
+
+  @Test
+  void medicinesAndThePolypharmacyDeficitAgreeForEveryone() {
+    // One rule: the deficit is present exactly when medicines_12m reaches min_medicines (5).
+    for (Row r : rows.values()) {
+      int medicines = r.<Integer>getAs(Cols.MEDICINES_12M);
+      boolean present = r.<Boolean>getAs(Cols.EFI_FLAG_PREFIX + "polypharmacy");
+      assertEquals(medicines >= 5, present, r.<String>getAs(Cols.PERSON_ID) + ": " + medicines);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -93,6 +93,30 @@ class JobLoaderTest {
   }
 
   @Test
+  void aScheduleIsReadAndCheckedWhenTheJobLoads() throws IOException {
+    String steps = "steps:\n" + step("a", "run: noop\n" + OUT_A);
+    JobSpec ok =
+        load("job: test\nschedule: {cron: \"30 2 * * *\", timezone: Europe/London}\n" + steps);
+    assertEquals("30 2 * * *", ok.schedule().orElseThrow().cron().text());
+    assertEquals("Europe/London", ok.schedule().orElseThrow().zone().getId());
+    assertTrue(load(job(step("a", "run: noop\n" + OUT_A))).schedule().isEmpty());
+    refused(
+        "job: test\nschedule: {cron: \"30 25 * * *\", timezone: Europe/London}\n" + steps,
+        ": schedule.cron: the hour field '25': 25 is outside 0-23");
+    refused(
+        "job: test\nschedule: {cron: \"30 2 * *\", timezone: Europe/London}\n" + steps,
+        ": schedule.cron: '30 2 * *' has 4 fields");
+    refused(
+        "job: test\nschedule: {cron: \"30 2 * * *\", timezone: Europe/Leeds}\n" + steps,
+        ": schedule.timezone: 'Europe/Leeds' is not a time zone");
+    refused(
+        "job: test\nschedule: {cron: \"30 2 * * *\"}\n" + steps, ": schedule.timezone: is missing");
+    refused(
+        "job: test\nschedule: {cron: \"30 2 * * *\", tz: UTC, timezone: UTC}\n" + steps,
+        ": schedule.tz: unknown key");
+  }
+
+  @Test
   void unknownKeyInAStep() {
     refused(
         job(step("a", "run: noop\nafter: [b]\n" + OUT_A)), "steps.a.after", "unknown key", "needs");

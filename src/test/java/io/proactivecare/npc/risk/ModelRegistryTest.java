@@ -1,10 +1,13 @@
 package io.proactivecare.npc.risk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.proactivecare.npc.config.NpcException;
+import io.proactivecare.npc.config.RiskSettings;
 import io.proactivecare.npc.testing.SparkTestSession;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Sensitivity;
@@ -46,14 +49,71 @@ class ModelRegistryTest {
         card);
   }
 
+  private static String contentId(RiskModel m, Calibrator c, RiskSettings settings) {
+    return RiskModel.contentId(
+        m.encoder(),
+        m.learner(),
+        c,
+        m.reasons(),
+        m.asOf(),
+        m.trainingCutoffs(),
+        m.holdoutCutoff(),
+        settings);
+  }
+
+  @Test
+  void aModelsIdIsItsContent() {
+    RiskSettings settings =
+        io.proactivecare.npc.config.ConfigLoader.load(java.util.Optional.empty(), Map.of())
+            .config()
+            .risk();
+    // Two models fitted apart on the same data: the same id, twelve hexadecimal digits.
+    RiskModel a = model("a", 0.7, null, null);
+    RiskModel b = model("b", 0.7, null, null);
+    String id = contentId(a, a.calibrator(), settings);
+    assertTrue(id.matches("[0-9a-f]{12}"), id);
+    assertEquals(id, contentId(b, b.calibrator(), settings));
+    // Another calibration, or other settings: another model.
+    assertNotEquals(id, contentId(a, new Calibrator.Platt(0.1, 1), settings));
+    RiskSettings seed7 =
+        io.proactivecare.npc.config.ConfigLoader.load(
+                java.util.Optional.empty(), Map.of("risk.seed", "7"))
+            .config()
+            .risk();
+    assertNotEquals(id, contentId(a, a.calibrator(), seed7));
+  }
+
+  @Test
+  void aMetricThatIsNotANumberIsWrittenAsNull() throws Exception {
+    RiskModel m = model("nan", 0.7, null, null);
+    Map<String, Object> holdout = new LinkedHashMap<>();
+    holdout.put("ppv_top5", Double.NaN);
+    holdout.put("auroc_ci", List.of(0.6, Double.NaN));
+    m.card().put("holdout", holdout);
+    Path dir = tmp.resolve("nan");
+    ModelRegistry.save(dir, m, List.of(), SparkTestSession.get());
+    String json = java.nio.file.Files.readString(dir.resolve("card.json"));
+    com.fasterxml.jackson.databind.JsonNode card =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    assertTrue(card.get("holdout").get("ppv_top5").isNull(), json);
+    assertTrue(card.get("holdout").get("auroc_ci").get(1).isNull(), json);
+    assertEquals(0.6, card.get("holdout").get("auroc_ci").get(0).asDouble());
+    assertFalse(json.contains("NaN"), json);
+  }
+
   /** Saves and publishes a model the way a training run does. */
   private static void publish(Warehouse w, RiskModel m) {
     publish(w, m, Warehouse.PublishCheck.NONE);
   }
 
   /** Saves and publishes a model, the run's catalog subject to {@code check}. */
+  private static int runs;
+
   private static void publish(Warehouse w, RiskModel m, Warehouse.PublishCheck check) {
-    String run = w.newRun("risk_train", Instant.parse("2025-04-01T00:00:00Z"));
+    // Each run starts a minute after the one before, as real runs do: run ids sort by start time,
+    // and the registry lists models in the order their runs published them.
+    String run =
+        w.newRun("risk_train", Instant.parse("2025-04-01T00:00:00Z").plusSeconds(60L * runs++));
     Path dir = w.outputDir(run, ModelRegistry.OUTPUT);
     ModelRegistry.save(dir, m, List.of(), SparkTestSession.get());
     w.publish(

@@ -92,8 +92,20 @@ class RiskCommandIT {
         first.out().contains("no model in the registry: training the first one"), first.out());
     Npc.Result models = ok("risk", "models");
     assertTrue(models.out().startsWith("* "), models.out());
+    // Where the card is (issue 15 item 17): the registry's folder of the model.
+    ModelRegistry.Entry only = new ModelRegistry(new Warehouse(wh)).models().get(0);
+    assertTrue(
+        models.out().contains("card " + only.dir().resolve(ModelRegistry.CARD_MD)), models.out());
 
     Dataset<Row> a = scores(runId(first));
+    // Ethnicity is not an input by default (issue 15 item 15), so never a reason either.
+    RiskModel trained = new ModelRegistry(new Warehouse(wh)).current().orElseThrow();
+    assertFalse(
+        trained.encoder().columns().contains(Cols.ETHNIC_CATEGORY), trained.encoder().toString());
+    assertEquals(
+        0,
+        a.where("exists(" + Scoring.FACTORS + ", f -> f like 'ethnic group%')").count(),
+        "scores giving ethnic group as a reason");
     long n = a.count();
     assertTrue(n > 1000, "adults scored: " + n);
     List<Row> bands = a.groupBy(Scoring.BAND).count().collectAsList();
@@ -111,6 +123,16 @@ class RiskCommandIT {
           !r.getList(r.fieldIndex(Scoring.FACTORS)).isEmpty(), "a very high risk has reasons");
     }
 
+    // The model's id is its content (issue 15 item 18): training again on the same data with the
+    // same settings gives the same model, registered under the same id, not a second model.
+    String firstId = trained.id();
+    ok("risk", "train");
+    assertEquals(
+        List.of(firstId),
+        new ModelRegistry(new Warehouse(wh))
+            .models().stream().map(ModelRegistry.Entry::id).toList(),
+        "models registered after training the same model again");
+
     Dataset<Row> b = scores(runId(ok("risk", "score")));
     Dataset<Row> left = a.drop(Cols.AS_OF);
     Dataset<Row> right = b.drop(Cols.AS_OF);
@@ -124,8 +146,15 @@ class RiskCommandIT {
     // The refusal rule itself is tested with chosen figures in ModelRegistryTest.
     String current = new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow();
     // A small training sample: about 1,500 of the training rows, stratified by outcome.
+    ok("risk", "train", "--set", "risk.seed=7", "--set", "risk.training_sample=1500");
+    // Model ids are the models' content, not run ids: the new one is the registry's other model.
     String id =
-        runId(ok("risk", "train", "--set", "risk.seed=7", "--set", "risk.training_sample=1500"));
+        new ModelRegistry(new Warehouse(wh))
+            .models().stream()
+                .map(ModelRegistry.Entry::id)
+                .filter(m -> !m.equals(current))
+                .findFirst()
+                .orElseThrow();
     Map<String, Object> card = new ModelRegistry(new Warehouse(wh)).load(id).card();
     int sampled =
         ((Number) card.get("fit_rows")).intValue()
