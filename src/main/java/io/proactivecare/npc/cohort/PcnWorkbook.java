@@ -42,11 +42,37 @@ final class PcnWorkbook {
       cover(book.createSheet(COVER), styles, pcn, date, rows);
       list(book.createSheet(LIST), styles, rows);
       book.setActiveSheet(1);
+      // Dated by the list's as-of date, not the clock, so two runs on the same inputs write the
+      // same bytes: POI stamps the workbook's creation date and every zip entry with the time of
+      // writing.
+      long at = date.atStartOfDay(java.time.ZoneOffset.UTC).toInstant().toEpochMilli();
+      book.getProperties()
+          .getCoreProperties()
+          .setCreated(java.util.Optional.of(new java.util.Date(at)));
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      book.write(bytes);
       try (OutputStream out = Files.newOutputStream(file)) {
-        book.write(out);
+        restamp(bytes.toByteArray(), at, out);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /** Copies a zip file, every entry stamped {@code at} (epoch milliseconds) instead. */
+  static void restamp(byte[] zip, long at, OutputStream to) throws IOException {
+    try (java.util.zip.ZipInputStream in =
+            new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip));
+        java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(to)) {
+      for (java.util.zip.ZipEntry e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+        java.util.zip.ZipEntry copy = new java.util.zip.ZipEntry(e.getName());
+        // A local time, so the zip's DOS date is the same in every time zone.
+        copy.setTimeLocal(
+            java.time.LocalDateTime.ofEpochSecond(at / 1000, 0, java.time.ZoneOffset.UTC));
+        out.putNextEntry(copy);
+        in.transferTo(out);
+        out.closeEntry();
+      }
     }
   }
 
