@@ -118,21 +118,25 @@ public final class Matching {
       // A missing value is its own stratum, never matched to a present one.
       key.add(org.apache.spark.sql.functions.coalesce(s.cast("string"), lit("?")));
     }
-    Dataset<Row> blocked =
-        scored.select(
-            col(Cols.PERSON_ID),
-            col(Cols.INDEX_DATE),
-            col(Cols.ROLE),
-            col(Cols.PROPENSITY_LOGIT),
-            concat_ws("|", key.toArray(Column[]::new)).as(BLOCK),
-            array(
-                    mahalanobis.stream()
-                        .map(
-                            c ->
-                                coalesce(
-                                    col(c).cast("double"), org.apache.spark.sql.functions.lit(0.0)))
-                        .toArray(Column[]::new))
-                .as(X));
+    List<Column> columns = new ArrayList<>();
+    columns.add(col(Cols.PERSON_ID));
+    columns.add(col(Cols.INDEX_DATE));
+    columns.add(col(Cols.ROLE));
+    columns.add(col(Cols.PROPENSITY_LOGIT));
+    columns.add(concat_ws("|", key.toArray(Column[]::new)).as(BLOCK));
+    if (!mahalanobis.isEmpty()) {
+      // Only when asked for: otherwise every row would carry an empty array through the shuffle.
+      columns.add(
+          array(
+                  mahalanobis.stream()
+                      .map(
+                          c ->
+                              coalesce(
+                                  col(c).cast("double"), org.apache.spark.sql.functions.lit(0.0)))
+                      .toArray(Column[]::new))
+              .as(X));
+    }
+    Dataset<Row> blocked = scored.select(columns.toArray(Column[]::new));
     return blocked
         .groupByKey(new BlockOf(), Encoders.STRING())
         .flatMapGroups(new BlockMatch(caliper, ratio, order, whitening), Encoders.row(SCHEMA));
@@ -231,8 +235,13 @@ public final class Matching {
       this.whitening = whitening;
     }
 
-    /** W x, the whitened covariates of a row. */
+    private static final double[] NONE = new double[0];
+
+    /** W x, the whitened covariates of a row (none when matching on the score alone). */
     private double[] whiten(Row r) {
+      if (whitening.length == 0) {
+        return NONE;
+      }
       List<Double> v = r.getList(r.fieldIndex(X));
       double[] out = new double[whitening.length];
       for (int i = 0; i < out.length; i++) {

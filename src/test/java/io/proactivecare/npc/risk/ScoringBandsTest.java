@@ -36,11 +36,6 @@ class ScoringBandsTest {
 
   @Test
   void ranksPercentilesAndBandsByDate() {
-    StructType schema =
-        new StructType()
-            .add(Cols.PERSON_ID, DataTypes.StringType, false)
-            .add(Cols.AS_OF, DataTypes.DateType, false)
-            .add(Scoring.PROBABILITY, DataTypes.DoubleType, false);
     List<Row> rows = new ArrayList<>();
     // a001 highest (0.9 - 0.001), a150 lowest; a009 and a010 share a probability.
     for (int i = 1; i <= 150; i++) {
@@ -51,13 +46,7 @@ class ScoringBandsTest {
       rows.add(RowFactory.create(String.format("b%03d", i), B, 0.5 - i * 0.01));
     }
     rows.add(RowFactory.create("c001", C, 0.2));
-    Map<String, Row> by = new HashMap<>();
-    for (Row r :
-        Scoring.ranked(
-                SparkTestSession.get().createDataFrame(rows, schema), List.of(0.01, 0.05, 0.20))
-            .collectAsList()) {
-      by.put(r.getAs(Cols.PERSON_ID), r);
-    }
+    Map<String, Row> by = ranked(rows, List.of(0.01, 0.05, 0.20));
     assertEquals(191, by.size());
 
     assertRow(by.get("a001"), 1, 100.0, "very high");
@@ -86,24 +75,29 @@ class ScoringBandsTest {
    */
   @Test
   void aShareThatIsAWholeNumberOfPeopleIsNotRoundedUpPastIt() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 1; i <= 100; i++) {
+      rows.add(RowFactory.create(String.format("p%03d", i), A, 1 - i * 0.001));
+    }
+    Map<String, Row> by = ranked(rows, List.of(0.01, 0.07, 0.20));
+    assertEquals("high", by.get("p007").getAs(Scoring.BAND));
+    assertEquals("moderate", by.get("p008").getAs(Scoring.BAND));
+  }
+
+  /** Each person's ranked row: rows of (person_id, as_of, risk_probability) with these shares. */
+  private static Map<String, Row> ranked(List<Row> rows, List<Double> shares) {
     StructType schema =
         new StructType()
             .add(Cols.PERSON_ID, DataTypes.StringType, false)
             .add(Cols.AS_OF, DataTypes.DateType, false)
             .add(Scoring.PROBABILITY, DataTypes.DoubleType, false);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 1; i <= 100; i++) {
-      rows.add(RowFactory.create(String.format("p%03d", i), A, 1 - i * 0.001));
-    }
     Map<String, Row> by = new HashMap<>();
     for (Row r :
-        Scoring.ranked(
-                SparkTestSession.get().createDataFrame(rows, schema), List.of(0.01, 0.07, 0.20))
+        Scoring.ranked(SparkTestSession.get().createDataFrame(rows, schema), shares)
             .collectAsList()) {
       by.put(r.getAs(Cols.PERSON_ID), r);
     }
-    assertEquals("high", by.get("p007").getAs(Scoring.BAND));
-    assertEquals("moderate", by.get("p008").getAs(Scoring.BAND));
+    return by;
   }
 
   private static void assertRow(Row r, long rank, double percentile, String band) {
