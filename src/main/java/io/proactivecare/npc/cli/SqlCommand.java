@@ -115,7 +115,9 @@ final class SqlCommand implements Callable<Integer> {
     if (statement != null) {
       Sql.check(statement, views); // a mistake in it is found before Spark starts
     }
-    SparkSession spark = SparkSessions.create(loaded.config().spark());
+    // A session of the command's own (sharing the Spark context) holds its views, so a view of one
+    // warehouse never shadows another's when commands share a JVM.
+    SparkSession spark = SparkSessions.create(loaded.config().spark()).newSession();
     Sql.register(spark, warehouse, views);
     PrintWriter out = spec.commandLine().getOut();
     if (tables) {

@@ -237,7 +237,7 @@ public final class CohortStep implements Step {
     }
     for (Map.Entry<String, List<Map<String, Object>>> e : byPcn.entrySet()) {
       Path dir = ctx.stage("pcn/" + e.getKey() + "/" + date);
-      PcnLists.write(dir, e.getKey(), date, e.getValue());
+      PcnLists.write(dir, e.getKey(), date, e.getValue(), ctx.config().cohort().reidentification());
     }
     // A rerun of the date whose PCNs changed (a corrected practice-to-PCN file) withdraws the
     // lists of PCNs that no longer have one, rather than leave people on the wrong PCN's list.

@@ -178,6 +178,16 @@ public final class PcnLists {
           + " people registered with your practices only; then search the practice system by"
           + " NHS number. Never try to match people by age, sex and practice.";
 
+  /**
+   * "Finding the people" on a list: the general text, then the installation's own route ({@code
+   * cohort.reidentification}) when it gives one.
+   */
+  static String finding(String route) {
+    return route.isBlank()
+        ? REIDENTIFICATION
+        : REIDENTIFICATION + " At this site: " + route.strip();
+  }
+
   /** How the list sheet is ordered. */
   static final String ORDER =
       "One row per person: the cohort first, highest risk first (Rank 1), then the people"
@@ -192,8 +202,11 @@ public final class PcnLists {
    * Writes one PCN's list and its column document into {@code dir}.
    *
    * @param rows that PCN's rows of {@link Cohort#lists}, with {@link Cohort#LIST_COLUMNS}
+   * @param route the installation's re-identification route ({@code cohort.reidentification}), or
+   *     empty
    */
-  public static void write(Path dir, String pcn, LocalDate date, List<Map<String, Object>> rows) {
+  public static void write(
+      Path dir, String pcn, LocalDate date, List<Map<String, Object>> rows, String route) {
     List<String> header = List.copyOf(COLUMNS.keySet());
     List<List<String>> text = new ArrayList<>();
     for (Map<String, Object> r : rows) {
@@ -207,9 +220,9 @@ public final class PcnLists {
       text.add(line);
     }
     CsvTables.write(dir.resolve(fileName(pcn, date)), header, text);
-    PcnWorkbook.write(dir.resolve(PcnWorkbook.fileName(pcn, date)), pcn, date, rows);
+    PcnWorkbook.write(dir.resolve(PcnWorkbook.fileName(pcn, date)), pcn, date, rows, route);
     try {
-      Files.writeString(dir.resolve(README), readme(pcn, date), StandardCharsets.UTF_8);
+      Files.writeString(dir.resolve(README), readme(pcn, date, route), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + dir.resolve(README), e);
     }
@@ -247,7 +260,7 @@ public final class PcnLists {
    * README.md: what the list is, who may see it, how it was made, how to find the people, the
    * files, and every column.
    */
-  static String readme(String pcn, LocalDate date) {
+  static String readme(String pcn, LocalDate date, String route) {
     StringBuilder b = new StringBuilder();
     b.append("# Proactive care cohort list: ").append(pcn).append(", as of ").append(date);
     b.append("\n\n**").append(SENSITIVITY.formatted(pcn)).append("**\n\n");
@@ -264,7 +277,7 @@ public final class PcnLists {
         .append("`: the same rows and values as CSV, with the column names below.\n\n");
     b.append("## How the list was made\n\n").append(HOW_MADE).append(' ').append(ORDER);
     b.append(" docs/cohort.md in the Proactive Care Engine has the rules in full.\n\n");
-    b.append("## Finding the people\n\n").append(REIDENTIFICATION).append("\n\n");
+    b.append("## Finding the people\n\n").append(finding(route)).append("\n\n");
     b.append("## Columns\n\n| Column | Meaning |\n|---|---|\n");
     COLUMNS.forEach((c, m) -> b.append("| `").append(c).append("` | ").append(m).append(" |\n"));
     return b.toString();

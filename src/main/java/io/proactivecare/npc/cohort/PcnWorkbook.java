@@ -36,10 +36,11 @@ final class PcnWorkbook {
     return "cohort-" + pcn + "-" + date + ".xlsx";
   }
 
-  static void write(Path file, String pcn, LocalDate date, List<Map<String, Object>> rows) {
+  static void write(
+      Path file, String pcn, LocalDate date, List<Map<String, Object>> rows, String route) {
     try (XSSFWorkbook book = new XSSFWorkbook()) {
       Styles styles = new Styles(book);
-      cover(book.createSheet(COVER), styles, pcn, date, rows);
+      cover(book.createSheet(COVER), styles, pcn, date, rows, route);
       list(book.createSheet(LIST), styles, rows);
       book.setActiveSheet(1);
       // Dated by the list's as-of date, not the clock, so two runs on the same inputs write the
@@ -116,7 +117,12 @@ final class PcnWorkbook {
   }
 
   private static void cover(
-      Sheet sheet, Styles s, String pcn, LocalDate date, List<Map<String, Object>> rows) {
+      Sheet sheet,
+      Styles s,
+      String pcn,
+      LocalDate date,
+      List<Map<String, Object>> rows,
+      String route) {
     TreeSet<String> models = new TreeSet<>();
     long members = 0;
     for (Map<String, Object> r : rows) {
@@ -137,7 +143,7 @@ final class PcnWorkbook {
     line(sheet, at, s.header, "Risk model", String.join(", ", models));
     line(sheet, at, s.header, "Sensitivity", PcnLists.SENSITIVITY.formatted(pcn));
     line(sheet, at, s.header, "How the list was made", PcnLists.HOW_MADE);
-    line(sheet, at, s.header, "Finding the people", PcnLists.REIDENTIFICATION);
+    line(sheet, at, s.header, "Finding the people", PcnLists.finding(route));
     line(sheet, at, s.header, "The sheet '" + LIST + "'", PcnLists.ORDER);
     at[0]++;
     line(sheet, at, s.header, "Column", "Meaning");

@@ -21,6 +21,8 @@ import java.util.Set;
  * @param risingPoints rising risk: the risk percentile rose by at least this many points since the
  *     previous run
  * @param ageBands lower bounds of the age bands the cohort's make-up is reported by
+ * @param reidentification this installation's re-identification route, added under "Finding the
+ *     people" on every PCN list (README and workbook); empty for the general text alone
  */
 public record CohortSettings(
     double share,
@@ -31,7 +33,8 @@ public record CohortSettings(
     LocalDate palliativeSince,
     double stayShare,
     double risingPoints,
-    List<Integer> ageBands) {
+    List<Integer> ageBands,
+    String reidentification) {
   public static final String AREA = "area";
   public static final String PCN = "pcn";
   public static final String CARE_HOME = "care_home";

@@ -252,7 +252,8 @@ public final class ConfigLoader {
                 "palliative_since",
                 "stay_share",
                 "rising_points",
-                "age_bands"));
+                "age_bands",
+                "reidentification"));
     n.child("evaluation")
         .rejectUnknown(
             Set.of(
@@ -450,7 +451,8 @@ public final class ConfigLoader {
         c.date("palliative_since"),
         stay,
         c.number("rising_points", 0, 100),
-        bands);
+        bands,
+        c.text("reidentification"));
   }
 
   /** {@code age_bands}: increasing whole-year lower bounds. */

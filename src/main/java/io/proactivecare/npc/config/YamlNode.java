@@ -154,6 +154,15 @@ public final class YamlNode {
     return c.asText();
   }
 
+  /** A text value that may be empty (a site's free text). */
+  public String text(String key) {
+    JsonNode c = require(key);
+    if (!c.isValueNode() || c.isNull()) {
+      throw bad(key, c, "a text value (\"\" for none)");
+    }
+    return c.asText();
+  }
+
   public Optional<String> optionalString(String key) {
     return has(key) ? Optional.of(string(key)) : Optional.empty();
   }

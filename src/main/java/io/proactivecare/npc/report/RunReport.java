@@ -158,11 +158,16 @@ public final class RunReport {
         "churn",
         Charts.bars("Cohort size and churn per PCN list", "PCN", "people", labels, series, false),
         "Each PCN's list: its size at the previous run and now, the people who entered and who left.");
-    List<String> header =
-        new ArrayList<>(List.of("pcn_code", "previous_size", "stayed", "entered", "left"));
-    churn.get(0).keySet().stream().filter(k -> k.startsWith("left_")).forEach(header::add);
-    header.add("current_size");
-    table(header, churn);
+    // Two tables that each fit the page: the list's movement, then why people left it.
+    table(List.of("pcn_code", "previous_size", "stayed", "entered", "left", "current_size"), churn);
+    List<String> why = new ArrayList<>(List.of("pcn_code"));
+    churn.get(0).keySet().stream().filter(k -> k.startsWith("left_")).forEach(why::add);
+    out.append("<h3>Why people left the list</h3>\n");
+    List<List<String>> text = new ArrayList<>();
+    for (Map<String, Object> r : churn) {
+      text.add(why.stream().map(h -> cell(r.get(h))).toList());
+    }
+    textTable(why.stream().map(h -> words(h.replaceFirst("^left_", ""))).toList(), text);
     out.append("<h3>Selection funnel</h3>\n");
     table(List.of("stage", "people"), in.table(CohortStep.FUNNEL));
     end();

@@ -49,7 +49,8 @@ class CohortSpecTest {
         LocalDate.of(2008, 4, 1),
         stay,
         20,
-        io.proactivecare.npc.population.AgeBands.STANDARD);
+        io.proactivecare.npc.population.AgeBands.STANDARD,
+        "");
   }
 
   /** One person at a date: what the features and scores say. */
@@ -342,7 +343,8 @@ class CohortSpecTest {
             LocalDate.of(2008, 4, 1),
             0,
             20,
-            List.of(18));
+            List.of(18),
+            "");
     r = run(D2, people, Set.of("palliative"), Optional.empty(), Map.of(), none);
     assertEquals(Set.of("carehome", "palliative"), r.inCohort());
   }
