@@ -31,6 +31,10 @@ public final class Sql {
   private static final Pattern READ_ONLY =
       Pattern.compile("(?is)\\s*(\\(|(SELECT|WITH|VALUES|TABLE|FROM)\\b).*");
 
+  /** Comments before the statement's first word: "--" lines and slash-star blocks. */
+  private static final Pattern LEADING_COMMENTS =
+      Pattern.compile("(?s)\\A(\\s*(--[^\\n]*(\\n|\\z)|/\\*.*?\\*/))*");
+
   /** Registers every view in {@code spark} over its version's Parquet files. */
   public static void register(SparkSession spark, Warehouse warehouse, List<Views.View> views) {
     for (Views.View v : views) {
@@ -77,10 +81,11 @@ public final class Sql {
     } catch (Exception e) {
       throw explain(e, views);
     }
-    if (!READ_ONLY.matcher(text).matches() || changesAnything(plan)) {
+    String body = LEADING_COMMENTS.matcher(text).replaceFirst("");
+    if (!READ_ONLY.matcher(body).matches() || changesAnything(plan)) {
       throw Errors.usage(
           "npc sql runs queries only, and '"
-              + firstWord(text)
+              + firstWord(body.strip())
               + "' is not one (the warehouse is changed only by runs)",
           "write a SELECT (or WITH ... SELECT) statement");
     }

@@ -601,6 +601,7 @@ class CliErrorsIT {
   }
 
   @Test
+  @org.junit.jupiter.api.parallel.ResourceLock(org.junit.jupiter.api.parallel.Resources.SYSTEM_ERR)
   void everyCommandsHelpRendersWithoutWarnings() {
     List<List<String>> commands = new java.util.ArrayList<>();
     collect(io.proactivecare.npc.cli.Cli.commandLine(), List.of(), commands);
