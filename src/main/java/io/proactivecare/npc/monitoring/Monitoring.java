@@ -169,7 +169,7 @@ public final class Monitoring {
         "risk/scores",
         finite(psi),
         0.0,
-        "against risk/scores version " + previous + " (0 is the same distribution)",
+        "against risk/scores version " + previous,
         t.limit(),
         t.action(),
         Double.isNaN(psi) ? MonitoringCheck.NO_BASELINE : status(psi > t.limit(), t));
@@ -386,7 +386,8 @@ public final class Monitoring {
                 new MonitoringCheck(
                     CHURN_SHARE,
                     "cohort/list",
-                    finite(share),
+                    // Not churn (everyone is new), and never part of a later run's usual.
+                    null,
                     null,
                     "the first list: everyone is new",
                     s.churnRise().limit(),

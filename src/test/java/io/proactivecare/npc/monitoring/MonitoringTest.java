@@ -250,6 +250,19 @@ class MonitoringTest {
             Monitoring.MaturedScores.none("not matured: no scores a year ago"),
             earlier,
             s);
+    // The first list is not churn: no value, so it never becomes a later run's usual.
+    MonitoringCheck firstList =
+        Monitoring.evaluate(
+                List.of(),
+                Optional.empty(),
+                Optional.of(new Monitoring.Lists(0, 165, 0, true)),
+                Monitoring.MaturedScores.none("not matured"),
+                List.of(),
+                s)
+            .checks()
+            .get(1);
+    assertEquals("churn_share no_baseline", firstList.measure() + " " + firstList.status());
+    assertNull(firstList.value());
     List<String> statuses = r.checks().stream().map(c -> c.measure() + " " + c.status()).toList();
     assertEquals(
         List.of(
