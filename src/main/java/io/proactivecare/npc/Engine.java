@@ -44,6 +44,7 @@ public final class Engine {
         .register(CohortStep.kind())
         .register(EvaluationStep.kind())
         .register(ReachStep.kind())
+        .register(io.proactivecare.npc.monitoring.MonitoringStep.kind())
         .register(ReportStep.kind());
   }
 

@@ -1,6 +1,7 @@
 package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.monitoring.Monitoring;
 import io.proactivecare.npc.warehouse.Json;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
@@ -50,12 +51,20 @@ final class RunsCommand implements Runnable {
         long current = w.catalog().version();
         out.println("runs in warehouse " + w.root() + ", newest first");
         out.printf(
-            "%-40s %-10s %-10s %-9s %-20s %9s  %-16s %s%n",
-            "RUN", "JOB", "AS OF", "STATUS", "STARTED", "SECONDS", "PUBLISHED", "STEPS (SECONDS)");
+            "%-40s %-10s %-10s %-9s %-20s %9s  %-16s %-11s %s%n",
+            "RUN",
+            "JOB",
+            "AS OF",
+            "STATUS",
+            "STARTED",
+            "SECONDS",
+            "PUBLISHED",
+            "MONITORING",
+            "STEPS (SECONDS)");
         for (int i = runs.size() - 1; i >= 0 && i >= runs.size() - limit; i--) {
           RunManifest m = runs.get(i);
           out.printf(
-              "%-40s %-10s %-10s %-9s %-20s %9.1f  %-16s %s%n",
+              "%-40s %-10s %-10s %-9s %-20s %9.1f  %-16s %-11s %s%n",
               m.runId(),
               m.job(),
               m.asOf(),
@@ -65,6 +74,7 @@ final class RunsCommand implements Runnable {
               m.catalogVersion() == 0
                   ? "-"
                   : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""),
+              monitoring(m),
               steps(m));
         }
       }
@@ -166,6 +176,22 @@ final class RunsCommand implements Runnable {
         }
         s.notes().forEach(n -> out.println("    note: " + n));
       }
+      if (!m.monitoring().isEmpty()) {
+        out.println("\nmonitoring (docs/operations.md, \"Monitoring\")");
+        out.printf(
+            "  %-24s %-16s %12s %12s  %-11s %s%n",
+            "measure", "of", "value", "usual", "status", "compared with");
+        for (RunManifest.MonitoringCheck c : m.monitoring()) {
+          out.printf(
+              "  %-24s %-16s %12s %12s  %-11s %s%n",
+              c.measure(),
+              c.subject(),
+              c.value() == null ? "-" : Monitoring.number(c.measure(), c.value()),
+              c.baseline() == null ? "-" : Monitoring.number(c.measure(), c.baseline()),
+              c.alert() ? c.status().toUpperCase(java.util.Locale.ROOT) : c.status(),
+              Monitoring.basis(c));
+        }
+      }
       if (!m.delivered().isEmpty()) {
         out.println("\ndelivered to the publish area");
         m.delivered().forEach(d -> out.println("  " + d));
@@ -173,6 +199,30 @@ final class RunsCommand implements Runnable {
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * What a run's monitoring found, in a word or two: "-" (no monitoring step), "ok", "2 warn", "1
+   * fail, 1 warn".
+   */
+  static String monitoring(RunManifest m) {
+    if (m.monitoring().isEmpty()) {
+      return "-";
+    }
+    long fail =
+        m.monitoring().stream()
+            .filter(c -> RunManifest.MonitoringCheck.FAIL.equals(c.status()))
+            .count();
+    long warn =
+        m.monitoring().stream()
+            .filter(c -> RunManifest.MonitoringCheck.WARN.equals(c.status()))
+            .count();
+    if (fail + warn == 0) {
+      return "ok";
+    }
+    return (fail > 0 ? fail + " fail" : "")
+        + (fail > 0 && warn > 0 ? ", " : "")
+        + (warn > 0 ? warn + " warn" : "");
   }
 
   /** "ingest 90.3, frailty 25.6 (failed)": each step's duration, in the order they ran. */

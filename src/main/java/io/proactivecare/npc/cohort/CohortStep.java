@@ -353,9 +353,10 @@ public final class CohortStep implements Step {
 
   /**
    * Writes an aggregate as Parquet (a suppressed value is null) and as CSV for the publish area (a
-   * suppressed value is {@code *}). Every value here has been through disclosure control.
+   * suppressed value is {@code *}). Every value here has been through disclosure control. The
+   * monitoring step writes its measures table with it too.
    */
-  private static void write(
+  public static void write(
       StepContext ctx,
       String name,
       LocalDate date,

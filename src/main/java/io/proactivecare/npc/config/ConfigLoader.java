@@ -55,7 +55,8 @@ public final class ConfigLoader {
           "publish",
           "costs",
           "cohort",
-          "evaluation");
+          "evaluation",
+          "monitoring");
 
   private ConfigLoader() {}
 
@@ -279,7 +280,16 @@ public final class ConfigLoader {
                 "breakdowns",
                 "age_bands",
                 "min_group_size"));
+    YamlNode monitoring = n.child("monitoring");
+    java.util.Set<String> monitoringKeys = new java.util.HashSet<>(MONITORING_ALERTS);
+    monitoringKeys.add("history_runs");
+    monitoring.rejectUnknown(monitoringKeys);
+    MONITORING_ALERTS.forEach(a -> monitoring.child(a).rejectUnknown(Set.of("limit", "action")));
   }
+
+  /** The alerts of {@code monitoring}, each a limit and an action. */
+  private static final List<String> MONITORING_ALERTS =
+      List.of("quarantine_share_rise", "volume_drop", "psi", "churn_rise", "auroc_floor");
 
   /** The coding systems of gp_events, each with its own eFI codelist. */
   private static final Set<String> CODE_SYSTEMS = Set.of("SNOMED", "CTV3", "READ2");
@@ -326,6 +336,7 @@ public final class ConfigLoader {
         costs(n.child("costs")),
         cohort(n.child("cohort")),
         evaluation(n.child("evaluation")),
+        monitoring(n.child("monitoring")),
         file);
   }
 
@@ -378,6 +389,23 @@ public final class ConfigLoader {
         breakdowns,
         ageBands(e),
         e.integer("min_group_size", 1, 1_000_000));
+  }
+
+  private static MonitoringSettings monitoring(YamlNode m) {
+    return new MonitoringSettings(
+        m.integer("history_runs", 1, 1000),
+        threshold(m.child("quarantine_share_rise"), 1),
+        threshold(m.child("volume_drop"), 1),
+        threshold(m.child("psi"), 100),
+        threshold(m.child("churn_rise"), 1),
+        threshold(m.child("auroc_floor"), 1));
+  }
+
+  /** {@code limit} (0 to {@code most}) and {@code action} (fail or warn) of one alert. */
+  private static MonitoringSettings.Threshold threshold(YamlNode t, double most) {
+    return new MonitoringSettings.Threshold(
+        t.number("limit", 0, most),
+        oneOf(t, "action", List.of(MonitoringSettings.FAIL, MonitoringSettings.WARN)));
   }
 
   /** A list of stratum names (evaluation.exact, evaluation.breakdowns). */

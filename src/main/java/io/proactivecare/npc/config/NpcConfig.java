@@ -22,6 +22,7 @@ import java.nio.file.Path;
  * @param costs unit costs for the cost of care
  * @param cohort selection of the proactive-care cohort
  * @param evaluation the evaluation against matched controls
+ * @param monitoring the nightly run's monitoring measures and their alerts
  * @param file the configuration file it was read from (empty: built-in defaults and flags), named
  *     in hints that say which key to change
  */
@@ -41,4 +42,5 @@ public record NpcConfig(
     CostSettings costs,
     CohortSettings cohort,
     EvaluationSettings evaluation,
+    MonitoringSettings monitoring,
     java.util.Optional<Path> file) {}

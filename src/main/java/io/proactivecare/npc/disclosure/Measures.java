@@ -86,9 +86,12 @@ public final class Measures {
 
   private record RatioOf(Key numerator, Key denominator, double scale) {}
 
+  private record StatisticOf(double value, List<Key> over) {}
+
   private final Map<Key, Disclosure.Cell> cells = new LinkedHashMap<>();
   private final List<Disclosure.Sum> sums = new ArrayList<>();
   private final Map<Key, RatioOf> ratios = new LinkedHashMap<>();
+  private final Map<Key, StatisticOf> statistics = new LinkedHashMap<>();
 
   /**
    * A count of people: each contributes one. The same key given again must carry the same value
@@ -125,6 +128,21 @@ public final class Measures {
   public void ratio(Key key, Key numerator, Key denominator, double scale) {
     if (ratios.putIfAbsent(key, new RatioOf(numerator, denominator, scale)) != null) {
       throw new IllegalStateException("ratio " + key + " given twice");
+    }
+  }
+
+  /**
+   * A published statistic that is not a count or a ratio of two (a population stability index, an
+   * AUROC), computed from the exact rows of the people counted by the figures {@code over}: it is
+   * published only when every one of them is (else, as a ratio is, it is empty with reason {@value
+   * #FROM_COUNTS}), and its row's numerator is the first of them, rounded. NaN is never published.
+   */
+  public void statistic(Key key, double value, List<Key> over) {
+    if (over.isEmpty()) {
+      throw new IllegalArgumentException("statistic " + key + " is over no figure");
+    }
+    if (statistics.putIfAbsent(key, new StatisticOf(value, List.copyOf(over))) != null) {
+      throw new IllegalStateException("statistic " + key + " given twice");
     }
   }
 
@@ -166,7 +184,8 @@ public final class Measures {
     return new Controlled(
         Disclosure.control(List.copyOf(cells.values()), sums, rs),
         Collections.unmodifiableMap(new LinkedHashMap<>(ratios)),
-        List.copyOf(cells.keySet()));
+        List.copyOf(cells.keySet()),
+        Collections.unmodifiableMap(new LinkedHashMap<>(statistics)));
   }
 
   /**
@@ -210,12 +229,18 @@ public final class Measures {
     private final Disclosure.Controlled controlled;
     private final Map<Key, RatioOf> ratios;
     private final List<Key> figures;
+    private final Map<Key, StatisticOf> statistics;
     private final Map<Key, String> ids = new HashMap<>();
 
-    private Controlled(Disclosure.Controlled controlled, Map<Key, RatioOf> ratios, List<Key> keys) {
+    private Controlled(
+        Disclosure.Controlled controlled,
+        Map<Key, RatioOf> ratios,
+        List<Key> keys,
+        Map<Key, StatisticOf> statistics) {
       this.controlled = controlled;
       this.ratios = ratios;
       this.figures = keys;
+      this.statistics = statistics;
       keys.forEach(k -> ids.put(k, id(k)));
       ratios.keySet().forEach(k -> ids.put(k, id(k)));
     }
@@ -241,6 +266,18 @@ public final class Measures {
     }
 
     /**
+     * The statistic, or null when a figure it is computed over is suppressed or it is not a number.
+     */
+    public Double statistic(Key key) {
+      StatisticOf s = statistics.get(key);
+      if (s == null) {
+        throw new IllegalArgumentException("no statistic " + key);
+      }
+      boolean published = s.over().stream().allMatch(k -> value(k) != null);
+      return published && !Double.isNaN(s.value()) ? s.value() : null;
+    }
+
+    /**
      * Why a figure is empty: {@value #SMALL} (1..7, or 1..7 people contribute), {@value #SECONDARY}
      * (hidden to protect a suppressed figure beside its total), or null when published.
      */
@@ -256,41 +293,61 @@ public final class Measures {
       return controlled.primary().size() + controlled.secondary().size();
     }
 
-    /** The whole table as rows of {@link #SCHEMA}: the figures, then the ratios, as added. */
+    /**
+     * The whole table as rows of {@link #SCHEMA}: the figures, then the ratios, then the
+     * statistics, as added.
+     */
     public List<Row> rows() {
       List<Row> out = new ArrayList<>();
       for (Key k : figures) {
         Long v = value(k);
-        out.add(
-            RowFactory.create(
-                k.measure(),
-                k.population(),
-                k.breakdown(),
-                k.level(),
-                v,
-                null,
-                null,
-                v == null ? null : v.doubleValue(),
-                suppressed(k)));
+        out.add(row(k, v, null, null, v == null ? null : v.doubleValue(), suppressed(k)));
       }
       ratios.forEach(
           (k, r) -> {
             Double value = ratio(k);
-            Long numerator = value(r.numerator());
-            Long denominator = value(r.denominator());
             out.add(
-                RowFactory.create(
-                    k.measure(),
-                    k.population(),
-                    k.breakdown(),
-                    k.level(),
-                    numerator,
+                row(
+                    k,
+                    value(r.numerator()),
                     r.denominator().population(),
-                    denominator,
+                    value(r.denominator()),
+                    value,
+                    value == null ? FROM_COUNTS : null));
+          });
+      statistics.forEach(
+          (k, s) -> {
+            Double value = statistic(k);
+            out.add(
+                row(
+                    k,
+                    value(s.over().get(0)),
+                    null,
+                    null,
                     value,
                     value == null ? FROM_COUNTS : null));
           });
       return out;
+    }
+
+    /** One row of {@link #SCHEMA}. */
+    private static Row row(
+        Key k,
+        Long numerator,
+        String denominatorPopulation,
+        Long denominator,
+        Double value,
+        String suppressed) {
+      return RowFactory.create(
+          k.measure(),
+          k.population(),
+          k.breakdown(),
+          k.level(),
+          numerator,
+          denominatorPopulation,
+          denominator,
+          value,
+          suppressed);
     }
   }
 }

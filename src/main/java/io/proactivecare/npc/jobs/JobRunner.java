@@ -447,7 +447,8 @@ public final class JobRunner {
               ctx.notes(),
               ctx.staged(),
               ctx.withdrawn(),
-              ctx.hasPublishCheck());
+              ctx.hasPublishCheck(),
+              ctx.monitoring());
       steps.add(record);
       return record;
     }

@@ -32,6 +32,7 @@ public final class StepContext {
   private final List<String> notes = new ArrayList<>();
   private final List<String> staged = new ArrayList<>();
   private final List<String> withdrawn = new ArrayList<>();
+  private final List<RunManifest.MonitoringCheck> monitoring = new ArrayList<>();
   private Warehouse.PublishCheck publishCheck = Warehouse.PublishCheck.NONE;
   private boolean checked;
   private final List<RunManifest.Output> earlier;
@@ -225,6 +226,11 @@ public final class StepContext {
     reasons.add(count);
   }
 
+  /** A monitoring check for the manifest (the monitoring step's section). */
+  public void monitored(RunManifest.MonitoringCheck check) {
+    monitoring.add(check);
+  }
+
   /**
    * A one-line note for the manifest (a check skipped, an assumption made); no person-level values.
    */
@@ -292,5 +298,9 @@ public final class StepContext {
 
   List<String> withdrawn() {
     return List.copyOf(withdrawn);
+  }
+
+  List<RunManifest.MonitoringCheck> monitoring() {
+    return List.copyOf(monitoring);
   }
 }

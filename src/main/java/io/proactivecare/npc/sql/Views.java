@@ -32,6 +32,8 @@ public final class Views {
   /** Names other than the output name's last part. */
   private static final Map<String, String> RENAMED =
       Map.of(
+          "monitoring/measures",
+          "monitoring_measures",
           "cohort/list",
           "cohort",
           "features/person",
@@ -100,6 +102,10 @@ public final class Views {
         "evaluation/reach_measures",
         "every reach figure in the shared long format: measure, population, breakdown, level"
             + " (controlled)");
+    m.put(
+        "monitoring/measures",
+        "the run's monitoring figures (rows read and quarantined per table, scores per risk bin"
+            + " and their PSI, list changes, matured AUROC) in the shared long format (controlled)");
     return Map.copyOf(m);
   }
 

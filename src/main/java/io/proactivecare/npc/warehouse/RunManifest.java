@@ -126,6 +126,8 @@ public record RunManifest(
    * @param withdrawn folders of the publish area the step withdraws
    * @param publishCheck whether the step set a condition on publishing (such a step is run again,
    *     not reused, when its run is resumed: the condition is code, not data)
+   * @param monitoring what the monitoring step measured and found, one check each (empty for other
+   *     steps)
    */
   public record StepRecord(
       String name,
@@ -140,14 +142,58 @@ public record RunManifest(
       List<String> notes,
       List<String> staged,
       List<String> withdrawn,
-      boolean publishCheck) {
+      boolean publishCheck,
+      List<MonitoringCheck> monitoring) {
     public StepRecord {
+      monitoring = monitoring == null ? List.of() : List.copyOf(monitoring);
       outputs = List.copyOf(outputs);
       tables = List.copyOf(tables);
       quarantineReasons = List.copyOf(quarantineReasons);
       notes = List.copyOf(notes);
       staged = staged == null ? List.of() : List.copyOf(staged);
       withdrawn = withdrawn == null ? List.of() : List.copyOf(withdrawn);
+    }
+  }
+
+  /** Every monitoring check of the run's steps, in the order made. */
+  public List<MonitoringCheck> monitoring() {
+    return steps.stream().flatMap(s -> s.monitoring().stream()).toList();
+  }
+
+  /**
+   * One monitoring measure of a run against the usual, and what it found (docs/operations.md,
+   * "Monitoring"). Counts and rates only, never person-level values.
+   *
+   * @param measure {@code quarantine_share}, {@code rows_read}, {@code psi}, {@code churn_share},
+   *     {@code auroc}, {@code observed_over_expected} or {@code calibration_in_the_large}
+   * @param subject what it is of: a table, {@code risk/scores} or {@code cohort/list}
+   * @param value this run's value; null when not measured
+   * @param baseline what it is compared with (the median of the earlier runs', or for the PSI the
+   *     previous published run's scores); null when there is none
+   * @param basis in words: which runs or version the baseline is from, or why there is none
+   * @param limit the configured limit, null when the measure has no alert
+   * @param action {@code fail} or {@code warn}, empty when the measure has no alert
+   * @param status {@code ok}, {@code warn} or {@code fail} (an alert with that action), {@code
+   *     no_baseline} (nothing to compare with yet) or {@code not_matured}
+   */
+  public record MonitoringCheck(
+      String measure,
+      String subject,
+      Double value,
+      Double baseline,
+      String basis,
+      Double limit,
+      String action,
+      String status) {
+    public static final String OK = "ok";
+    public static final String WARN = "warn";
+    public static final String FAIL = "fail";
+    public static final String NO_BASELINE = "no_baseline";
+    public static final String NOT_MATURED = "not_matured";
+
+    /** Whether the check raised an alert (a warning or a failed gate). */
+    public boolean alert() {
+      return WARN.equals(status) || FAIL.equals(status);
     }
   }
 

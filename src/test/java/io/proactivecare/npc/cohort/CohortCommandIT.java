@@ -841,4 +841,82 @@ class CohortCommandIT {
         again.stream().filter(Person::selected).map(Person::person).collect(Collectors.toSet()),
         "the same cohort at " + D1);
   }
+
+  // ---------------------------------------------------------------------------------------------
+  // 8. Monitoring against the previous run and the last runs, and an alert that fails the run
+
+  @Test
+  @Order(8)
+  void monitoringComparesWithThePreviousScoresAndTheLastRunsAndCanFailTheRun() throws IOException {
+    // The nightly job's monitoring step alone, on what the runs above published.
+    Path job = tmp.resolve("monitoring.yaml");
+    Files.writeString(
+        job,
+        "job: watch\ndescription: monitoring only\nsteps:\n  monitoring:\n    run: monitoring\n"
+            + "    outputs:\n      aggregate:\n        - monitoring/measures\n");
+    Npc.Result first =
+        Npc.run(wh, "run", job.toString(), "--as-of", D2, "--set", "publish=" + publish);
+    assertEquals(0, first.exitCode(), first.err() + first.out());
+    io.proactivecare.npc.warehouse.RunManifest m1 = latestRun();
+    Map<String, io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck> c1 = checks(m1);
+    // The scores at D2 against the previous published ones, D1: a real shift, half a year on.
+    assertTrue(c1.get("psi").value() > 0, c1.get("psi").toString());
+    assertTrue(c1.get("psi").basis().contains(D1), c1.get("psi").basis());
+    // The lists' churn from the D2 list; no earlier run of this job to compare with.
+    assertEquals("no_baseline", c1.get("churn_share").status());
+    double churn = c1.get("churn_share").value();
+    assertTrue(churn > 0 && churn < 1, "churn " + churn);
+    // D2 less 365 days is before D1: nothing has matured, and no number is given.
+    assertEquals("not_matured", c1.get("auroc").status());
+    assertEquals(null, c1.get("auroc").value());
+    assertTrue(
+        Files.isRegularFile(
+            publish.resolve("aggregate").resolve(D2).resolve("monitoring/measures.csv")));
+
+    // Again, with the PSI's limit at 0 and its action fail: a failed quality gate, nothing
+    // published, and the checks recorded, churn now against the first run's.
+    Catalog before = catalog();
+    Npc.Result failed =
+        Npc.run(
+            wh,
+            "run",
+            job.toString(),
+            "--as-of",
+            D2,
+            "--set",
+            "publish=" + publish,
+            "--set",
+            "monitoring.psi.limit=0",
+            "--set",
+            "monitoring.psi.action=fail");
+    assertEquals(4, failed.exitCode(), failed.err() + failed.out());
+    List<String> err = failed.err().lines().filter(l -> !l.isBlank()).toList();
+    assertEquals(1, err.size(), failed.err());
+    assertTrue(err.get(0).contains("Monitoring failed the run: psi of risk/scores"), err.get(0));
+    assertTrue(err.get(0).contains("monitoring.psi.action: warn"), err.get(0));
+    assertEquals(before.version(), catalog().version(), "a failed run published");
+    io.proactivecare.npc.warehouse.RunManifest m2 = latestRun();
+    assertEquals("failed", m2.status());
+    assertEquals(4, m2.exitCode());
+    Map<String, io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck> c2 = checks(m2);
+    assertEquals("fail", c2.get("psi").status());
+    assertEquals(c1.get("psi").value(), c2.get("psi").value(), 1e-12);
+    assertEquals("ok", c2.get("churn_share").status());
+    assertEquals(churn, c2.get("churn_share").baseline(), 1e-12);
+    assertEquals("median of the last 1 successful run", c2.get("churn_share").basis());
+    Npc.Result listed = Npc.run(wh, "runs", "list");
+    assertTrue(listed.out().contains("1 fail"), listed.out());
+  }
+
+  private io.proactivecare.npc.warehouse.RunManifest latestRun() {
+    List<io.proactivecare.npc.warehouse.RunManifest> runs = new Warehouse(wh).runs();
+    return runs.get(runs.size() - 1);
+  }
+
+  private static Map<String, io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck> checks(
+      io.proactivecare.npc.warehouse.RunManifest m) {
+    Map<String, io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck> out = new HashMap<>();
+    m.monitoring().forEach(c -> out.put(c.measure(), c));
+    return out;
+  }
 }

@@ -255,6 +255,7 @@ class ConfigLoaderTest {
             s.costs(),
             s.cohort(),
             s.evaluation(),
+            s.monitoring(),
             Optional.empty()),
         "the same settings");
     assertEquals(builtIn.effective(), shipped.effective());

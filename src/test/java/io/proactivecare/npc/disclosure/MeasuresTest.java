@@ -53,6 +53,30 @@ class MeasuresTest {
   }
 
   @Test
+  void aStatisticIsPublishedOnlyWhenTheCountsItRestsOnAre() {
+    Measures m = twoPcns();
+    // An AUROC over the whole cohort (15 people, published) and one over PCN A's 3 (suppressed).
+    m.statistic(COHORT.of("auroc"), 0.75, List.of(COHORT, COHORT.of("eligible")));
+    m.statistic(A.of("auroc"), 0.9, List.of(A));
+    m.statistic(B.of("auroc"), Double.NaN, List.of(COHORT));
+    Measures.Controlled c = m.control();
+    assertEquals(0.75, c.statistic(COHORT.of("auroc")), 1e-15);
+    assertNull(c.statistic(A.of("auroc")));
+    assertNull(c.statistic(B.of("auroc")), "NaN is never published");
+    List<Row> rows = c.rows();
+    // After the 6 figures and 3 ratios, in the order added: numerator the first count it rests on.
+    assertEquals(12, rows.size());
+    assertEquals(
+        Arrays.asList("people", "auroc", "overall", "all", 15L, null, null, 0.75, null),
+        values(rows.get(9)));
+    assertEquals(
+        Arrays.asList(
+            "people", "auroc", "pcn_code", "A", null, null, null, null, Measures.FROM_COUNTS),
+        values(rows.get(10)));
+    assertThrows(IllegalStateException.class, () -> m.statistic(A.of("auroc"), 0.5, List.of(A)));
+  }
+
+  @Test
   void theTableIsOneRowPerFigureThenOnePerRatioInTheOrderAdded() {
     List<Row> rows = twoPcns().control().rows();
     assertEquals(9, rows.size());

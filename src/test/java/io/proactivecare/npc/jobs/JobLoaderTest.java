@@ -130,7 +130,7 @@ class JobLoaderTest {
         "unknown step kind 'evaluate_later'",
         "step 'score'",
         "known kinds: ingest, frailty, features, risk_train, risk_score, cohort, evaluate,"
-            + " evaluate_reach, report, noop");
+            + " evaluate_reach, monitoring, report, noop");
   }
 
   @Test
@@ -292,7 +292,7 @@ class JobLoaderTest {
     JobSpec spec = JobLoader.load(home.resolve("jobs/nightly.yaml"), Engine.standardSteps());
     assertEquals("nightly", spec.name());
     assertEquals(
-        List.of("ingest", "frailty", "risk", "cohort", "report"),
+        List.of("ingest", "frailty", "risk", "cohort", "monitoring", "report"),
         spec.steps().stream().map(JobSpec.StepSpec::name).toList());
   }
 
