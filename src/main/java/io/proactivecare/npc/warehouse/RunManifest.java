@@ -126,6 +126,7 @@ public record RunManifest(
    * @param withdrawn folders of the publish area the step withdraws
    * @param publishCheck whether the step set a condition on publishing (such a step is run again,
    *     not reused, when its run is resumed: the condition is code, not data)
+   * @param notWritten declared outputs the step deliberately did not write this run, with why
    */
   public record StepRecord(
       String name,
@@ -140,8 +141,10 @@ public record RunManifest(
       List<String> notes,
       List<String> staged,
       List<String> withdrawn,
-      boolean publishCheck) {
+      boolean publishCheck,
+      List<NotWritten> notWritten) {
     public StepRecord {
+      notWritten = notWritten == null ? List.of() : List.copyOf(notWritten);
       outputs = List.copyOf(outputs);
       tables = List.copyOf(tables);
       quarantineReasons = List.copyOf(quarantineReasons);
@@ -150,6 +153,14 @@ public record RunManifest(
       withdrawn = withdrawn == null ? List.of() : List.copyOf(withdrawn);
     }
   }
+
+  /**
+   * A declared output a step did not write this run, on purpose.
+   *
+   * @param name the output, e.g. risk/model
+   * @param reason why, in words (e.g. "model X is current, not training")
+   */
+  public record NotWritten(String name, String reason) {}
 
   /**
    * One output of a step.
