@@ -92,18 +92,40 @@ public final class Engine {
         List.of(ModelRegistry.OUTPUT));
   }
 
-  /** The one-step job behind {@code npc risk score}: features, scores, and a first model. */
+  /**
+   * The job behind {@code npc risk score}, the same steps as jobs/nightly.yaml: the features at the
+   * date, a first model when the registry has none ({@code risk_train} with {@code train:
+   * if_no_model}), then the scores.
+   */
   public static JobSpec riskScoreJob() {
-    return oneStep(
+    return new JobSpec(
         RiskScoreStep.KIND,
-        "score everyone with the current risk model",
-        new RiskScoreStep(),
-        List.of(FeaturesStep.OUTPUT, "risk/*"));
+        "build features and score everyone with the current risk model (training a first one if"
+            + " there is none)",
+        "(command)",
+        riskScoreSteps());
+  }
+
+  /** features, risk_train (if no model), risk_score: each needs the one before. */
+  private static List<JobSpec.StepSpec> riskScoreSteps() {
+    return List.of(
+        patientLevel(
+            FeaturesStep.KIND, List.of(), new FeaturesStep(), List.of(FeaturesStep.OUTPUT)),
+        patientLevel(
+            RiskTrainStep.KIND,
+            List.of(FeaturesStep.KIND),
+            new RiskTrainStep(Optional.empty(), true),
+            List.of(ModelRegistry.OUTPUT)),
+        patientLevel(
+            RiskScoreStep.KIND,
+            List.of(RiskTrainStep.KIND),
+            new RiskScoreStep(),
+            List.of(RiskScoreStep.SCORES)));
   }
 
   /**
-   * The job behind {@code npc cohort}: the cohort step, after a risk_score step when the date has
-   * no published scores.
+   * The job behind {@code npc cohort}: the cohort step, after the steps of {@code npc risk score}
+   * when the date has no published scores.
    */
   public static JobSpec cohortJob(boolean score) {
     List<JobSpec.OutputSpec> outputs = new java.util.ArrayList<>();
@@ -113,7 +135,7 @@ public final class Engine {
         o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.AGGREGATE)));
     List<JobSpec.StepSpec> steps = new java.util.ArrayList<>();
     if (score) {
-      steps.addAll(riskScoreJob().steps());
+      steps.addAll(riskScoreSteps());
     }
     steps.add(
         new JobSpec.StepSpec(
@@ -182,18 +204,18 @@ public final class Engine {
   private static JobSpec oneStep(
       String kind, String description, io.proactivecare.npc.jobs.Step step, List<String> outputs) {
     return new JobSpec(
+        kind, description, "(command)", List.of(patientLevel(kind, List.of(), step, outputs)));
+  }
+
+  /** A step named after its kind whose outputs are all patient-level. */
+  private static JobSpec.StepSpec patientLevel(
+      String kind, List<String> needs, io.proactivecare.npc.jobs.Step step, List<String> outputs) {
+    return new JobSpec.StepSpec(
         kind,
-        description,
-        "(command)",
-        List.of(
-            new JobSpec.StepSpec(
-                kind,
-                kind,
-                List.of(),
-                step,
-                outputs.stream()
-                    .map(o -> new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL))
-                    .toList())));
+        kind,
+        needs,
+        step,
+        outputs.stream().map(o -> new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL)).toList());
   }
 
   /**

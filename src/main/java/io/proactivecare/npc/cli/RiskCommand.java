@@ -142,7 +142,9 @@ final class RiskCommand implements Runnable {
         "Score everyone registered at a date with the current model.",
         "",
         "Publishes features/person and risk/scores: probability, rank, percentile, band and the"
-            + " top three contributing factors in plain words. Trains a first model if there is none."
+            + " top three contributing factors in plain words. Runs the nightly job's steps"
+            + " features, risk_train and risk_score: a first model is trained only if there is"
+            + " none."
       })
   static final class Score implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -151,6 +151,9 @@ final class RunsCommand implements Runnable {
               "    -> %-32s %-13s %,12d rows  %s%n",
               o.name(), o.sensitivity().label(), o.rows(), o.path());
         }
+        for (RunManifest.NotWritten n : s.notWritten()) {
+          out.printf("    -- %-32s not written: %s%n", n.name(), n.reason());
+        }
         if (!s.tables().isEmpty()) {
           out.printf(
               "    %-18s %12s %12s %12s %8s %8s  %s%n",

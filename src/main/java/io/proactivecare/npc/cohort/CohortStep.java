@@ -106,6 +106,11 @@ public final class CohortStep implements Step {
           Cols.IN_COHORT);
 
   @Override
+  public List<String> inputs() {
+    return List.of(RiskScoreStep.SCORES, FeaturesStep.OUTPUT, "conformed/*", LIST);
+  }
+
+  @Override
   public void run(StepContext ctx) {
     LocalDate date = ctx.asOf();
     CohortSettings settings = ctx.config().cohort();

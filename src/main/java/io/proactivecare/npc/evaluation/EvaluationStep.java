@@ -81,6 +81,11 @@ public final class EvaluationStep implements Step {
   }
 
   @Override
+  public List<String> inputs() {
+    return FeaturesStep.SOURCES;
+  }
+
+  @Override
   public void run(StepContext ctx) {
     NpcConfig config = ctx.config();
     EvaluationSettings s = config.evaluation();

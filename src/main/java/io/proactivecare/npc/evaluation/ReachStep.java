@@ -45,6 +45,11 @@ public final class ReachStep implements Step {
   }
 
   @Override
+  public List<String> inputs() {
+    return List.of("conformed/*", CohortStep.ELIGIBILITY);
+  }
+
+  @Override
   public void run(StepContext ctx) {
     LocalDate asOf = ctx.asOf();
     EvaluationSettings s = ctx.config().evaluation();
@@ -89,8 +94,7 @@ public final class ReachStep implements Step {
    * published ones, and this run's if an earlier step wrote the date. One note names the range.
    */
   private static List<String> listings(StepContext ctx, LocalDate asOf) {
-    Map<String, Catalog.TableVersion> versions =
-        ctx.published().entry(CohortStep.ELIGIBILITY).map(Catalog.Entry::versions).orElse(Map.of());
+    Map<String, Catalog.TableVersion> versions = ctx.publishedVersions(CohortStep.ELIGIBILITY);
     List<String> keys =
         versions.keySet().stream().filter(k -> LocalDate.parse(k).isBefore(asOf)).sorted().toList();
     List<String> paths = new ArrayList<>();

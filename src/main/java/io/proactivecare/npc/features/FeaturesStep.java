@@ -27,6 +27,12 @@ public final class FeaturesStep implements Step {
   public static final String KIND = "features";
   public static final String OUTPUT = "features/person";
 
+  /**
+   * What {@link #sources} reads: the conformed tables and, when current, the deficit periods (the
+   * inputs of every step that builds features: features, risk_train, evaluate).
+   */
+  public static final List<String> SOURCES = List.of("conformed/*", FrailtyStep.PERIODS);
+
   /** The step kind jobs name as {@code run:}. */
   public static StepKind kind() {
     return new SimpleKind(
@@ -88,6 +94,11 @@ public final class FeaturesStep implements Step {
         new Features.Inputs(events, meds, spells, ae, op, asc, imd, periods),
         efi,
         hfrs);
+  }
+
+  @Override
+  public List<String> inputs() {
+    return SOURCES;
   }
 
   @Override

@@ -65,6 +65,11 @@ public final class FrailtyStep implements Step {
   }
 
   @Override
+  public List<String> inputs() {
+    return List.of("conformed/*");
+  }
+
+  @Override
   public void run(StepContext ctx) {
     NpcConfig config = ctx.config();
     EfiDefinition definition = EfiDefinition.load(config.frailty());

@@ -135,8 +135,9 @@ public final class JobLoader {
         }
       }
     }
-    return new JobSpec(
-        name, n.optionalString("description").orElse(""), src, order(src, byName), schedule(n));
+    List<JobSpec.StepSpec> ordered = order(src, byName);
+    JobGraph.checkReads(src, ordered);
+    return new JobSpec(name, n.optionalString("description").orElse(""), src, ordered, schedule(n));
   }
 
   /**

@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -232,17 +234,23 @@ public final class JobRunner {
       Optional<LocalDate> extractDate,
       ProgressListener progress,
       Books books) {
+    // The single commands' jobs are built in code: their graphs are checked here too.
+    JobGraph.checkReads(job.file(), job.steps());
     Warehouse warehouse = new Warehouse(config.warehouse());
     String runId = books.runId;
     Catalog published = warehouse.catalog();
     warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
     progress.runStarted(runId, job.name(), asOf, job.steps().size());
     LOG.info("run {} started: job {} as of {}", runId, job.name(), asOf);
+    Map<String, JobSpec.StepSpec> byName = JobGraph.byName(job.steps());
     List<RunManifest.Output> outputs = new ArrayList<>();
+    // Which step wrote each output, so a step sees only its needs' tables.
+    Map<String, String> writer = new HashMap<>();
     List<String> staged = new ArrayList<>();
     List<String> withdrawn = new ArrayList<>();
     for (RunManifest.StepRecord r : books.steps) {
       outputs.addAll(r.outputs());
+      r.outputs().forEach(o -> writer.put(o.name(), r.name()));
       r.staged().stream().filter(x -> !staged.contains(x)).forEach(staged::add);
       withdrawn.addAll(r.withdrawn());
     }
@@ -257,6 +265,7 @@ public final class JobRunner {
               step.name(), "step " + step.name() + " reused: it finished in the run being resumed");
           continue;
         }
+        java.util.Set<String> upstream = JobGraph.upstream(step, byName);
         StepContext ctx =
             new StepContext(
                 spark,
@@ -266,14 +275,25 @@ public final class JobRunner {
                 runId,
                 asOf,
                 extractDate,
-                outputs,
-                note -> progress.note(step.name(), note));
+                outputs.stream().filter(o -> upstream.contains(writer.get(o.name()))).toList(),
+                note -> progress.note(step.name(), note),
+                new StepContext.Reads(
+                    step.name(),
+                    step.step().inputs(),
+                    outputs.stream()
+                        .filter(o -> !upstream.contains(writer.get(o.name())))
+                        .collect(
+                            java.util.stream.Collectors.toMap(
+                                RunManifest.Output::name,
+                                o -> writer.get(o.name()),
+                                (a, b) -> a))));
         progress.stepStarted(index, job.steps().size(), step.name());
         Instant stepStart = clock.instant();
         try {
           step.step().run(ctx);
           List<RunManifest.Output> stepOutputs = checkOutputs(step, ctx, warehouse);
           outputs.addAll(stepOutputs);
+          stepOutputs.forEach(o -> writer.put(o.name(), step.name()));
           // Two steps may fill one folder (the evaluation's aggregates): deliver it once.
           ctx.staged().stream().filter(r -> !staged.contains(r)).forEach(staged::add);
           withdrawn.addAll(ctx.withdrawn());
@@ -375,8 +395,15 @@ public final class JobRunner {
               warehouse.relativize(ctx.outputDir(p.name())),
               p.rows()));
     }
+    for (RunManifest.NotWritten n : ctx.notWrittenOutputs()) {
+      if (step.outputs().stream().noneMatch(o -> o.matches(n.name()))) {
+        throw new IllegalStateException(
+            "step '" + step.name() + "' left undeclared output '" + n.name() + "' unwritten");
+      }
+    }
     for (JobSpec.OutputSpec o : step.outputs()) {
-      if (ctx.producedOutputs().stream().noneMatch(p -> o.matches(p.name()))) {
+      if (ctx.producedOutputs().stream().noneMatch(p -> o.matches(p.name()))
+          && ctx.notWrittenOutputs().stream().noneMatch(n -> o.matches(n.name()))) {
         throw Errors.config(
             step.name(),
             "outputs",
@@ -448,7 +475,8 @@ public final class JobRunner {
               ctx.staged(),
               ctx.withdrawn(),
               ctx.hasPublishCheck(),
-              ctx.monitoring());
+              ctx.monitoring(),
+              ctx.notWrittenOutputs());
       steps.add(record);
       return record;
     }

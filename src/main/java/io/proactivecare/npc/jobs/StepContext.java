@@ -1,5 +1,6 @@
 package io.proactivecare.npc.jobs;
 
+import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.warehouse.Catalog;
 import io.proactivecare.npc.warehouse.RunManifest;
@@ -33,10 +34,56 @@ public final class StepContext {
   private final List<String> staged = new ArrayList<>();
   private final List<String> withdrawn = new ArrayList<>();
   private final List<RunManifest.MonitoringCheck> monitoring = new ArrayList<>();
+  private final List<RunManifest.NotWritten> notWritten = new ArrayList<>();
   private Warehouse.PublishCheck publishCheck = Warehouse.PublishCheck.NONE;
   private boolean checked;
   private final List<RunManifest.Output> earlier;
   private final java.util.function.Consumer<String> noteListener;
+  private final Reads reads;
+
+  /**
+   * What the step may read: its declared inputs ({@link Step#inputs()}), and the tables earlier
+   * steps of this run wrote that it does not need (never read, not even their published versions).
+   *
+   * @param step the step's name
+   * @param inputs its declared inputs (names or patterns)
+   * @param notNeeded output name to the step of this run that wrote it, for outputs of steps it
+   *     does not need
+   */
+  public record Reads(String step, List<String> inputs, java.util.Map<String, String> notNeeded) {
+    public Reads {
+      inputs = List.copyOf(inputs);
+      notNeeded = java.util.Map.copyOf(notNeeded);
+    }
+
+    /** Refuses a read of {@code name} the step did not declare or may not make. */
+    void check(String name) {
+      if (inputs.stream().noneMatch(p -> new JobSpec.OutputSpec(p, null).matches(name))) {
+        throw new IllegalStateException(
+            "step '"
+                + step
+                + "' read table '"
+                + name
+                + "', which is not among its declared inputs ("
+                + String.join(", ", inputs)
+                + "): a step reads only what its kind declares (Step.inputs)");
+      }
+      String writer = notNeeded.get(name);
+      if (writer != null) {
+        throw Errors.usage(
+            "Step '"
+                + step
+                + "' read '"
+                + name
+                + "', which step '"
+                + writer
+                + "' of this run wrote, but it does not need '"
+                + writer
+                + "'",
+            "add '" + writer + "' to the step's needs in the job file");
+      }
+    }
+  }
 
   StepContext(
       Supplier<SparkSession> spark,
@@ -47,7 +94,8 @@ public final class StepContext {
       LocalDate asOf,
       Optional<LocalDate> extractDate,
       List<RunManifest.Output> earlier,
-      java.util.function.Consumer<String> noteListener) {
+      java.util.function.Consumer<String> noteListener,
+      Reads reads) {
     this.spark = spark;
     this.config = config;
     this.warehouse = warehouse;
@@ -57,6 +105,7 @@ public final class StepContext {
     this.extractDate = extractDate;
     this.earlier = List.copyOf(earlier);
     this.noteListener = noteListener;
+    this.reads = reads;
   }
 
   /**
@@ -70,6 +119,7 @@ public final class StepContext {
 
   /** The table {@code name} if an earlier step wrote it or it is published. */
   public Optional<InputTable> optionalInput(String name) {
+    reads.check(name);
     return fromThisRun(name, k -> true)
         .or(
             () ->
@@ -85,6 +135,15 @@ public final class StepContext {
         .filter(o -> o.name().equals(name) && key.test(o.versionKey()))
         .findFirst()
         .map(o -> new InputTable(name, o.versionKey(), runId, warehouse.resolve(o.path())));
+  }
+
+  /**
+   * The version of {@code name} an earlier step of this run wrote, whatever its key (e.g. the model
+   * a {@code risk_train} step of this run trained); not noted as read until the step reads it.
+   */
+  public Optional<InputTable> thisRun(String name) {
+    reads.check(name);
+    return fromThisRun(name, k -> true);
   }
 
   /** The published version of {@code name} keyed {@code key}. */
@@ -126,9 +185,13 @@ public final class StepContext {
     return warehouse;
   }
 
-  /** The catalog as published when the run started. */
-  public Catalog published() {
-    return published;
+  /**
+   * The published versions of {@code name} when the run started (version key to version), which the
+   * step must declare as an input; none when there are none.
+   */
+  public java.util.Map<String, Catalog.TableVersion> publishedVersions(String name) {
+    reads.check(name);
+    return published.entry(name).map(Catalog.Entry::versions).orElse(java.util.Map.of());
   }
 
   public String runId() {
@@ -172,6 +235,7 @@ public final class StepContext {
    * published; noted in the manifest when found.
    */
   public Optional<InputTable> inputAt(String name, String key) {
+    reads.check(name);
     Optional<InputTable> t = fromThisRun(name, key::equals).or(() -> fromCatalog(name, key));
     t.ifPresent(this::read);
     return t;
@@ -182,6 +246,7 @@ public final class StepContext {
    * run" that a comparison is made against.
    */
   public Optional<InputTable> publishedBefore(String name, LocalDate date) {
+    reads.check(name);
     return published
         .entry(name)
         .flatMap(
@@ -212,6 +277,15 @@ public final class StepContext {
     data.write().mode(org.apache.spark.sql.SaveMode.ErrorIfExists).parquet(dir.toString());
     produced(name, versionKey, io.proactivecare.npc.io.ParquetRows.count(dir));
     return spark().read().parquet(dir.toString());
+  }
+
+  /**
+   * Records that the step deliberately leaves declared output {@code name} unwritten this run, and
+   * why (e.g. "model X is current, not training"): the manifest lists it with the reason, so {@code
+   * npc runs show} accounts for every declared output.
+   */
+  public void notWritten(String name, String reason) {
+    notWritten.add(new RunManifest.NotWritten(name, reason));
   }
 
   public void input(RunManifest.Input input) {
@@ -302,5 +376,9 @@ public final class StepContext {
 
   List<RunManifest.MonitoringCheck> monitoring() {
     return List.copyOf(monitoring);
+  }
+
+  List<RunManifest.NotWritten> notWrittenOutputs() {
+    return List.copyOf(notWritten);
   }
 }

@@ -65,6 +65,12 @@ public final class MonitoringStep implements Step {
           Monitoring.CHURN_SHARE, "monitoring.churn_rise",
           Monitoring.AUROC, "monitoring.auroc_floor");
 
+  /** This run's and earlier runs' scores and lists, and the conformed tables for outcomes. */
+  @Override
+  public List<String> inputs() {
+    return List.of(RiskScoreStep.SCORES, CohortStep.LIST, "conformed/*");
+  }
+
   @Override
   public void run(StepContext ctx) {
     LocalDate date = ctx.asOf();
@@ -192,13 +198,9 @@ public final class MonitoringStep implements Step {
     int horizon = ctx.config().risk().horizonDays();
     LocalDate target = date.minusDays(horizon);
     Optional<String> version =
-        ctx.published()
-            .entry(RiskScoreStep.SCORES)
-            .flatMap(
-                e ->
-                    e.versions().keySet().stream()
-                        .filter(k -> !LocalDate.parse(k).isAfter(target))
-                        .max(java.util.Comparator.naturalOrder()));
+        ctx.publishedVersions(RiskScoreStep.SCORES).keySet().stream()
+            .filter(k -> !LocalDate.parse(k).isAfter(target))
+            .max(java.util.Comparator.naturalOrder());
     if (version.isEmpty()) {
       return Monitoring.MaturedScores.none(
           "not matured: no risk/scores published on or before "

@@ -70,6 +70,17 @@ public final class ReportStep implements Step {
   }
 
   @Override
+  public List<String> inputs() {
+    return java.util.stream.Stream.concat(
+            TABLES.stream(),
+            java.util.stream.Stream.of(
+                IngestStep.conformed("gp_registrations"),
+                RiskScoreStep.SCORES,
+                ModelRegistry.OUTPUT))
+        .toList();
+  }
+
+  @Override
   public void run(StepContext ctx) {
     LocalDate date = ctx.asOf();
     Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
@@ -130,13 +141,9 @@ public final class ReportStep implements Step {
             .filter(t -> !LocalDate.parse(t.versionKey()).isAfter(date))
             .or(
                 () ->
-                    ctx.published()
-                        .entry(table)
-                        .flatMap(
-                            e ->
-                                e.versions().keySet().stream()
-                                    .filter(k -> !LocalDate.parse(k).isAfter(date))
-                                    .max(String::compareTo))
+                    ctx.publishedVersions(table).keySet().stream()
+                        .filter(k -> !LocalDate.parse(k).isAfter(date))
+                        .max(String::compareTo)
                         .flatMap(k -> ctx.inputAt(table, k)));
     return ingested.flatMap(
         t ->

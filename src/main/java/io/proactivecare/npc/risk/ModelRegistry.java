@@ -152,7 +152,14 @@ public final class ModelRegistry {
                             + (models().isEmpty()
                                 ? "none (run npc risk train)"
                                 : String.join(", ", models().stream().map(Entry::id).toList()))));
-    try (InputStream in = Files.newInputStream(e.dir().resolve(MODEL_FILE));
+    return read(e.dir(), id);
+  }
+
+  /**
+   * The model saved in folder {@code dir} (a {@code risk/model} output), whose id is {@code id}.
+   */
+  public static RiskModel read(Path dir, String id) {
+    try (InputStream in = Files.newInputStream(dir.resolve(MODEL_FILE));
         ObjectInputStream o = new ObjectInputStream(in)) {
       return (RiskModel) o.readObject();
     } catch (IOException | ClassNotFoundException ex) {

@@ -11,6 +11,7 @@ import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.schema.Cols;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -23,32 +24,89 @@ import org.apache.spark.sql.types.StructType;
  * {@code run: risk_train}: trains a model as of the run's date and publishes it to the registry as
  * {@code risk/model}, keyed by its id. Training changes the current model only when the registry
  * has none (the first model registered becomes current as the run publishes): else promote it.
+ *
+ * <p>With {@code train: if_no_model} (the nightly job) it trains only when the registry has no
+ * model, and says so in a note; otherwise it notes that the current model stays and leaves {@code
+ * risk/model} unwritten (recorded in the manifest with the reason). {@code train: always} (the
+ * default, and {@code npc risk train}) trains every time.
  */
 public final class RiskTrainStep implements Step {
   public static final String KIND = "risk_train";
+
+  /** The option {@code with: {train: ...}}: when the step trains. */
+  public static final String TRAIN = "train";
+
+  public static final String ALWAYS = "always";
+  public static final String IF_NO_MODEL = "if_no_model";
+
   private final Optional<Path> truth;
+  private final boolean onlyFirst;
 
   /**
    * @param truth a generated population's truth folder (risk.csv.gz), to report the gap
    */
   public RiskTrainStep(Optional<Path> truth) {
+    this(truth, false);
+  }
+
+  /**
+   * @param truth a generated population's truth folder (risk.csv.gz), to report the gap
+   * @param onlyFirst train only when the registry has no model
+   */
+  public RiskTrainStep(Optional<Path> truth, boolean onlyFirst) {
     this.truth = truth;
+    this.onlyFirst = onlyFirst;
   }
 
   /** The step kind jobs name as {@code run:}. */
   public static StepKind kind() {
     return new SimpleKind(
         KIND,
-        "train and register an unplanned-care risk model as of the run's date",
-        Set.of("truth"),
-        with -> new RiskTrainStep(with.optionalString("truth").map(Path::of)));
+        "train and register an unplanned-care risk model as of the run's date (train: always,"
+            + " or if_no_model: only when the registry has none)",
+        Set.of("truth", TRAIN),
+        with -> {
+          String when = with.optionalString(TRAIN).orElse(ALWAYS);
+          if (!when.equals(ALWAYS) && !when.equals(IF_NO_MODEL)) {
+            throw Errors.config(
+                with.source(),
+                with.keyOf(TRAIN),
+                "train is '" + when + "'",
+                "use " + ALWAYS + " or " + IF_NO_MODEL);
+          }
+          return new RiskTrainStep(
+              with.optionalString("truth").map(Path::of), when.equals(IF_NO_MODEL));
+        });
+  }
+
+  @Override
+  public List<String> inputs() {
+    return java.util.stream.Stream.concat(
+            FeaturesStep.SOURCES.stream(), java.util.stream.Stream.of(ModelRegistry.OUTPUT))
+        .toList();
   }
 
   @Override
   public void run(StepContext ctx) {
+    ModelRegistry registry = new ModelRegistry(ctx.warehouse());
+    if (onlyFirst) {
+      Optional<String> current = registry.currentId();
+      if (current.isPresent()) {
+        ctx.note(
+            "model "
+                + current.get()
+                + " is current, not training (train: "
+                + IF_NO_MODEL
+                + "; npc risk train trains another)");
+        ctx.notWritten(
+            ModelRegistry.OUTPUT, "model " + current.get() + " is current, not training");
+        return;
+      }
+      ctx.note("no model in the registry: training the first one");
+    }
     RiskModel model = train(ctx, truth);
     // The first model registered becomes current, in the run's own catalog.
-    ctx.atPublish(new ModelRegistry(ctx.warehouse()).registered(model.id()));
+    ctx.atPublish(registry.registered(model.id()));
   }
 
   /** Trains, writes the model's folder as output risk/model, and returns the model. */

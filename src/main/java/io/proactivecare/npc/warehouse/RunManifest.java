@@ -128,6 +128,7 @@ public record RunManifest(
    *     not reused, when its run is resumed: the condition is code, not data)
    * @param monitoring what the monitoring step measured and found, one check each (empty for other
    *     steps)
+   * @param notWritten declared outputs the step deliberately did not write this run, with why
    */
   public record StepRecord(
       String name,
@@ -143,9 +144,11 @@ public record RunManifest(
       List<String> staged,
       List<String> withdrawn,
       boolean publishCheck,
-      List<MonitoringCheck> monitoring) {
+      List<MonitoringCheck> monitoring,
+      List<NotWritten> notWritten) {
     public StepRecord {
       monitoring = monitoring == null ? List.of() : List.copyOf(monitoring);
+      notWritten = notWritten == null ? List.of() : List.copyOf(notWritten);
       outputs = List.copyOf(outputs);
       tables = List.copyOf(tables);
       quarantineReasons = List.copyOf(quarantineReasons);
@@ -196,6 +199,14 @@ public record RunManifest(
       return WARN.equals(status) || FAIL.equals(status);
     }
   }
+
+  /**
+   * A declared output a step did not write this run, on purpose.
+   *
+   * @param name the output, e.g. risk/model
+   * @param reason why, in words (e.g. "model X is current, not training")
+   */
+  public record NotWritten(String name, String reason) {}
 
   /**
    * One output of a step.

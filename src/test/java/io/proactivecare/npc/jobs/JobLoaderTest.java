@@ -292,7 +292,15 @@ class JobLoaderTest {
     JobSpec spec = JobLoader.load(home.resolve("jobs/nightly.yaml"), Engine.standardSteps());
     assertEquals("nightly", spec.name());
     assertEquals(
-        List.of("ingest", "frailty", "risk", "cohort", "monitoring", "report"),
+        List.of(
+            "ingest",
+            "frailty",
+            "features",
+            "risk_train",
+            "risk",
+            "cohort",
+            "monitoring",
+            "report"),
         spec.steps().stream().map(JobSpec.StepSpec::name).toList());
   }
 
@@ -321,5 +329,73 @@ class JobLoaderTest {
             && !p.matches("conformed")
             && !p.matches("other/gp_events"));
     assertEquals(Optional.empty(), Sensitivity.ofLabel("secret"));
+  }
+
+  /** The nightly's first steps, with features needing {@code featuresNeeds}. */
+  private static String readingJob(String featuresNeeds) {
+    return job(
+        step("ingest", "run: ingest\noutputs:\n  patient_level: [conformed/*, quarantine]"),
+        step(
+            "frailty",
+            "run: frailty\nneeds: [ingest]\noutputs:\n  patient_level: [frailty/deficit_periods,"
+                + " frailty/efi, frailty/hfrs]"),
+        step(
+            "features",
+            "run: features\nneeds: "
+                + featuresNeeds
+                + "\noutputs:\n  patient_level: [features/person]"),
+        step("risk", "run: risk_score\nneeds: [train]\noutputs:\n  patient_level: [risk/scores]"),
+        step(
+            "train",
+            "run: risk_train\nneeds: [features]\noutputs:\n  patient_level: [risk/model]"));
+  }
+
+  @Test
+  void aStepReadingATableAnotherStepWritesMustNeedThatStep() throws IOException {
+    // features reads frailty/deficit_periods, which the frailty step writes: needing only ingest,
+    // it could run first and read the published version. Refused, naming the step and the fix.
+    refused(
+        readingJob("[ingest]"),
+        "steps.features.needs",
+        "step 'features' reads 'frailty/deficit_periods', which step 'frailty' writes",
+        "does not need 'frailty'",
+        "add 'frailty' to the needs of 'features'");
+    // Through the steps it needs is enough: risk reads features/person (features) and
+    // conformed/* is not among its inputs; train needs features, which needs frailty and ingest.
+    assertEquals(
+        List.of("ingest", "frailty", "features", "train", "risk"),
+        load(readingJob("[frailty]")).steps().stream().map(JobSpec.StepSpec::name).toList());
+  }
+
+  @Test
+  void aTableNoStepOfTheJobWritesIsReadAsPublished() throws IOException {
+    // The cohort reads risk/scores, features/person and the conformed tables: none written here.
+    assertEquals(
+        1,
+        load(job(step("cohort", "run: cohort\noutputs:\n  patient_level: [cohort/list]")))
+            .steps()
+            .size());
+  }
+
+  @Test
+  void theCommandsJobsReadOnlyWhatTheirStepsNeed() {
+    for (JobSpec j :
+        List.of(
+            Engine.ingestJob(Optional.empty()),
+            Engine.frailtyJob(true, Optional.empty()),
+            Engine.featuresJob(),
+            Engine.riskTrainJob(Optional.empty()),
+            Engine.riskScoreJob(),
+            Engine.cohortJob(true),
+            Engine.cohortJob(false),
+            Engine.evaluationJob(),
+            Engine.reportJob())) {
+      JobGraph.checkReads(j.name(), j.steps());
+    }
+    // npc cohort on an unscored date: its cohort step reads features/person through its needs.
+    JobSpec cohort = Engine.cohortJob(true);
+    assertEquals(
+        Set.of("risk_score", "risk_train", "features"),
+        JobGraph.upstream(cohort.steps().get(3), JobGraph.byName(cohort.steps())));
   }
 }

@@ -322,6 +322,7 @@ class MonitoringTest {
             List.of(),
             List.of(),
             false,
+            List.of(),
             List.of()));
     return new RunManifest(
         id,

@@ -87,10 +87,21 @@ class FirstModelRaceIT {
         """
         job: race
         steps:
+          features:
+            run: features
+            outputs:
+              patient_level: [features/person]
+          train:
+            run: risk_train
+            needs: [features]
+            with: {train: if_no_model}
+            outputs:
+              patient_level: [risk/model]
           risk:
             run: risk_score
+            needs: [train]
             outputs:
-              patient_level: [features/person, risk/*]
+              patient_level: [risk/scores]
           meanwhile:
             run: meanwhile
             needs: [risk]

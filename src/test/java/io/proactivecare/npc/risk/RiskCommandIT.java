@@ -185,6 +185,12 @@ class RiskCommandIT {
     // 23: this asserted only a row count).
     assertFalse(r.out().contains("training the first one"), r.out());
     assertEquals(models, new ModelRegistry(new Warehouse(wh)).models().size(), "no model trained");
+    // The risk_train step says why it trained nothing, and the run accounts for risk/model.
+    assertTrue(r.out().contains("note: model " + current + " is current, not training"), r.out());
+    String shown = ok("runs", "show", runId(r)).out();
+    assertTrue(
+        shown.contains("not written: model " + current + " is current, not training"), shown);
+    assertTrue(shown.contains("-> " + FeaturesStep.OUTPUT), shown);
     Dataset<Row> s = scores(runId(r));
     assertEquals(
         List.of(current),
