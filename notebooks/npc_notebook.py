@@ -59,7 +59,10 @@ class Run:
         self.date = os.environ.get("NPC_DATE") or (dates[-1] if dates else None)
         if self.date is None:
             raise SystemExit(f"the warehouse {self.warehouse} has no cohort yet")
-        self.queries = _folder("NPC_QUERIES", "target/notebooks/queries/" + self.catalog_file.stem)
+        # Answers are kept per catalog version and date: another date is another answer.
+        self.queries = _folder(
+            "NPC_QUERIES", f"target/notebooks/queries/{self.catalog_file.stem}/{self.date}"
+        )
 
     def __repr__(self):
         return (
@@ -83,12 +86,12 @@ class Run:
         return self.warehouse / versions[key]["path"]
 
     def model_card(self):
-        """The card of the model that scored the date: the catalog's current model."""
-        model = self.catalog.get("current_model")
-        versions = self.catalog["outputs"]["risk/model"]["versions"]
-        if model not in versions:
-            model = sorted(versions)[-1]
-        return json.loads((self.path("risk/model", model) / "card.json").read_text())
+        """The card of the model that scored the date: the model the date's scores name (the
+        current model may have changed since, by npc risk promote or a later training)."""
+        models = list(self.query("scoring_model")["model_id"])
+        if len(models) != 1:
+            raise SystemExit(f"the scores of {self.date} name {len(models)} models: {models}")
+        return json.loads((self.path("risk/model", models[0]) / "card.json").read_text())
 
     def query(self, name):
         """The answer to notebooks/queries/NAME.sql at the date (exact counts: control them)."""

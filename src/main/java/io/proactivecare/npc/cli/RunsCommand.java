@@ -206,7 +206,8 @@ final class RunsCommand implements Runnable {
 
   /**
    * What a run's monitoring found, in a word or two: "-" (no monitoring step), "ok", "2 warn", "1
-   * fail, 1 warn".
+   * fail, 1 warn", or "no baseline" when nothing could be compared yet (every check without a
+   * baseline or not matured: a first run).
    */
   static String monitoring(RunManifest m) {
     if (m.monitoring().isEmpty()) {
@@ -221,7 +222,9 @@ final class RunsCommand implements Runnable {
             .filter(c -> RunManifest.MonitoringCheck.WARN.equals(c.status()))
             .count();
     if (fail + warn == 0) {
-      return "ok";
+      boolean compared =
+          m.monitoring().stream().anyMatch(c -> RunManifest.MonitoringCheck.OK.equals(c.status()));
+      return compared ? "ok" : "no baseline";
     }
     return (fail > 0 ? fail + " fail" : "")
         + (fail > 0 && warn > 0 ? ", " : "")

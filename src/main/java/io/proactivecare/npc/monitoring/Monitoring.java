@@ -371,12 +371,11 @@ public final class Monitoring {
     scores.ifPresent(
         x -> {
           checks.add(psi(psi(x.previous(), x.current()), x.previousVersion(), s.psi()));
-          Key previous = bins(m, "scores_previous", x.previous());
-          Key current = bins(m, "scores_current", x.current());
-          m.statistic(
-              Key.overall(PSI, "scores_current"),
-              psi(x.previous(), x.current()),
-              List.of(current, previous));
+          // The PSI is computed from every bin's count, so it is published only when all of
+          // them are: a bin of 1-7 people could otherwise be read back from it.
+          List<Key> over = new ArrayList<>(bins(m, "scores_current", x.current()));
+          over.addAll(bins(m, "scores_previous", x.previous()));
+          m.statistic(Key.overall(PSI, "scores_current"), psi(x.previous(), x.current()), over);
         });
     lists.ifPresent(
         l -> {
@@ -397,15 +396,9 @@ public final class Monitoring {
             checks.add(
                 churn(share, lastValues(earlier, r -> checked(r, CHURN_SHARE), n), s.churnRise()));
           }
-          Key stayed = m.count(Key.overall("people", "list_stayed"), l.stayed());
-          Key entered = m.count(Key.overall("people", "list_entered"), l.entered());
-          Key left = m.count(Key.overall("people", "list_left"), l.left());
-          Key changed = m.count(Key.overall("people", "list_changed"), l.entered() + l.left());
-          Key rows =
-              m.count(Key.overall("people", "list_rows"), l.stayed() + l.entered() + l.left());
-          m.sum(changed, List.of(entered, left));
-          m.sum(rows, List.of(stayed, changed));
-          m.ratio(Key.overall("people", "list_changed_share_of_rows"), changed, rows, 100);
+          // The list's counts are published by the cohort step (cohort/measures, cohort/churn),
+          // under its own disclosure control; publishing them again here, controlled apart,
+          // could undo its secondary suppression, so only the manifest's check carries churn.
         });
     if (outcomes.notMatured() != null) {
       checks.add(notMatured(outcomes.notMatured(), s.aurocFloor()));
@@ -429,8 +422,11 @@ public final class Monitoring {
     return new Result(List.copyOf(checks), m.control());
   }
 
-  /** People per score bin (levels 1, 2, ...) and their total; returns the total's key. */
-  private static Key bins(Measures m, String population, long[] counts) {
+  /**
+   * People per score bin (levels 1, 2, ...) and their total; returns the total's and the bins'
+   * keys.
+   */
+  private static List<Key> bins(Measures m, String population, long[] counts) {
     List<Key> parts = new ArrayList<>();
     for (int i = 0; i < counts.length; i++) {
       parts.add(
@@ -438,7 +434,9 @@ public final class Monitoring {
     }
     Key total = m.count(Key.overall("people", population), Arrays.stream(counts).sum());
     m.sum(total, parts);
-    return total;
+    List<Key> keys = new ArrayList<>(List.of(total));
+    keys.addAll(parts);
+    return keys;
   }
 
   /** One line for people: a check's value against the usual, and when it alerts. */

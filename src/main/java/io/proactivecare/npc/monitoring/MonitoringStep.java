@@ -256,24 +256,38 @@ public final class MonitoringStep implements Step {
             + " (docs/operations.md, \"Monitoring\", in the Proactive Care Engine): each"
             + " extract table's rows read and quarantined, the risk scores counted in the"
             + " previous published run's decile bins with their population stability index,"
-            + " the PCN lists' changes, and, once the outcomes of the scores published a"
-            + " horizon earlier have matured, their AUROC and calibration. The comparisons"
-            + " with earlier runs and the alerts are in the run's manifest (npc runs show).",
-        List.of(
-            AggregateReadme.measures(
-                "for `rows` (rows of an extract table, broken down by `table`): `read`,"
-                    + " `quarantined` and the ratio `quarantined_share_of_read`; for `people`:"
-                    + " `scores_previous` and `scores_current` (people scored by the previous"
-                    + " published run and by this one, broken down by `risk_bin`, 1 the lowest"
-                    + " tenth of the previous run's scores), the lists' `list_stayed`,"
-                    + " `list_entered`, `list_left`, `list_changed` (entered + left), `list_rows`"
-                    + " and the ratio `list_changed_share_of_rows`, and the matured scores'"
-                    + " `matured_scored`, `matured_events`, `matured_non_events`; `expected_events`"
-                    + " (the sum of their predicted risks, rounded) and the ratio"
-                    + " `matured_observed_over_expected`. The statistics `psi` (population"
-                    + " `scores_current`), `auroc` and `calibration_in_the_large` (population"
-                    + " `matured_scored`) are not counts: their row's `numerator` is the number of"
-                    + " people they are computed over and `value` the statistic, published only"
-                    + " when the counts it rests on are")));
+            + " and, once the outcomes of the scores published a horizon earlier have matured,"
+            + " their AUROC and calibration. The PCN lists' changes are the cohort's to publish"
+            + " (aggregate/DATE/cohort). The comparisons with earlier runs and the alerts are"
+            + " in the run's manifest (npc runs show).",
+        List.of(measures()));
+  }
+
+  /** The folder's one file: the shared measures columns, with what this folder's hold. */
+  private static AggregateReadme.File measures() {
+    AggregateReadme.File shared =
+        AggregateReadme.measures(
+            "for `rows` (rows of an extract table, broken down by `table`): `read`,"
+                + " `quarantined` and the ratio `quarantined_share_of_read`; for `people`:"
+                + " `scores_previous` and `scores_current` (people scored by the previous"
+                + " published run and by this one, broken down by `risk_bin`, 1 the lowest"
+                + " tenth of the previous run's scores), and the matured scores'"
+                + " `matured_scored`, `matured_events`, `matured_non_events`; `expected_events`"
+                + " (the sum of their predicted risks, rounded) and the ratio"
+                + " `matured_observed_over_expected`. The statistics `psi` (population"
+                + " `scores_current`), `auroc` and `calibration_in_the_large` (population"
+                + " `matured_scored`) are not counts: their row's `numerator` is the number of"
+                + " people they are computed over and `value` the statistic, published only"
+                + " when the counts it rests on are (for `psi`: every bin of both runs)");
+    java.util.Map<String, String> columns = new java.util.LinkedHashMap<>(shared.columns());
+    columns.put(
+        "measure",
+        "what is counted: `rows` (of an extract table), `people`, `expected_events` (a sum of"
+            + " predicted risks), or a statistic: `psi`, `auroc`, `calibration_in_the_large`");
+    return new AggregateReadme.File(
+        "measures.csv",
+        "Every figure of this folder in one long table, one row per figure, ratio or statistic,"
+            + " after disclosure control, in the form the engine's stages share.",
+        columns);
   }
 }

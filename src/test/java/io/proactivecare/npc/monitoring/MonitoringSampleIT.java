@@ -57,5 +57,7 @@ class MonitoringSampleIT {
         out);
     Npc.Result listed = Npc.run(sample.warehouse(), "runs", "list");
     assertTrue(listed.out().contains("MONITORING"), listed.out());
+    // The sample's one run had nothing to compare with: not "ok".
+    assertTrue(listed.out().contains("no baseline"), listed.out());
   }
 }
