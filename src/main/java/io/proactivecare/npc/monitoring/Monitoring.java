@@ -370,12 +370,13 @@ public final class Monitoring {
     }
     scores.ifPresent(
         x -> {
-          checks.add(psi(psi(x.previous(), x.current()), x.previousVersion(), s.psi()));
+          double stability = psi(x.previous(), x.current());
+          checks.add(psi(stability, x.previousVersion(), s.psi()));
           // The PSI is computed from every bin's count, so it is published only when all of
           // them are: a bin of 1-7 people could otherwise be read back from it.
           List<Key> over = new ArrayList<>(bins(m, "scores_current", x.current()));
           over.addAll(bins(m, "scores_previous", x.previous()));
-          m.statistic(Key.overall(PSI, "scores_current"), psi(x.previous(), x.current()), over);
+          m.statistic(Key.overall(PSI, "scores_current"), stability, over);
         });
     lists.ifPresent(
         l -> {

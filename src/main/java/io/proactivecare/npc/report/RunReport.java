@@ -163,11 +163,7 @@ public final class RunReport {
     List<String> why = new ArrayList<>(List.of("pcn_code"));
     churn.get(0).keySet().stream().filter(k -> k.startsWith("left_")).forEach(why::add);
     out.append("<h3>Why people left the list</h3>\n");
-    List<List<String>> text = new ArrayList<>();
-    for (Map<String, Object> r : churn) {
-      text.add(why.stream().map(h -> cell(r.get(h))).toList());
-    }
-    textTable(why.stream().map(h -> words(h.replaceFirst("^left_", ""))).toList(), text);
+    table(why, why.stream().map(h -> words(h.replaceFirst("^left_", ""))).toList(), churn);
     out.append("<h3>Selection funnel</h3>\n");
     table(List.of("stage", "people"), in.table(CohortStep.FUNNEL));
     end();
@@ -590,11 +586,16 @@ public final class RunReport {
 
   /** A table of rows by column name; a null (suppressed) figure shows as *. */
   private void table(List<String> header, List<Map<String, Object>> rows) {
+    table(header, header.stream().map(RunReport::words).toList(), rows);
+  }
+
+  /** The {@code columns} of {@code rows}, headed by {@code labels}. */
+  private void table(List<String> columns, List<String> labels, List<Map<String, Object>> rows) {
     List<List<String>> text = new ArrayList<>();
     for (Map<String, Object> r : rows) {
-      text.add(header.stream().map(h -> cell(r.get(h))).toList());
+      text.add(columns.stream().map(h -> cell(r.get(h))).toList());
     }
-    textTable(header.stream().map(RunReport::words).toList(), text);
+    textTable(labels, text);
   }
 
   private void textTable(List<String> header, List<List<String>> rows) {
