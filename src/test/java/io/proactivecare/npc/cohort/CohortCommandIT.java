@@ -10,6 +10,7 @@ import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import io.proactivecare.npc.testing.Npc;
 import io.proactivecare.npc.testing.SparkTestSession;
+import io.proactivecare.npc.testing.Trees;
 import io.proactivecare.npc.warehouse.Catalog;
 import io.proactivecare.npc.warehouse.Sensitivity;
 import io.proactivecare.npc.warehouse.Warehouse;
@@ -37,21 +38,20 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code npc cohort} end to end on a generated population: two consecutive runs (new, continuing
  * and leaving), the per-PCN lists in the publish area (no list holds another PCN's person), the
  * disclosure-controlled aggregates, a failing run that leaves every output as it was, and the
- * per-PCN quota. Four cohort runs share one warehouse and publish area, in order.
+ * per-PCN quota, the palliative register, an earlier date run again, and monitoring. Every test
+ * starts from the same two runs ({@link #twoRuns}, made once) and runs in any order; a test that
+ * runs the cohort again does so on a copy of their warehouse and publish area ({@link #onACopy}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CohortCommandIT {
   private static final String D1 = "2024-09-30";
   private static final String D2 = "2025-03-31";
@@ -98,11 +98,18 @@ class CohortCommandIT {
     }
   }
 
-  // State shared by the ordered tests: each run's outputs as read right after it.
+  // What every test starts from (twoRuns, made once): each run's outputs as read right after it.
+  private Npc.Result run1;
+  private Npc.Result run2;
   private List<Person> elig1;
   private List<ListRow> list1;
   private List<Person> elig2;
   private List<ListRow> list2;
+
+  // The shared warehouse and publish area of the two runs; a test that changes what they hold
+  // works on a copy (onACopy).
+  private Path sharedWh;
+  private Path sharedPublish;
 
   private Npc.Result ok(String... args) {
     Npc.Result r = Npc.run(wh, args);
@@ -119,11 +126,48 @@ class CohortCommandIT {
 
   @BeforeAll
   void population() {
-    wh = tmp.resolve("wh");
-    publish = tmp.resolve("publish");
+    sharedWh = tmp.resolve("wh");
+    sharedPublish = tmp.resolve("publish");
+    wh = sharedWh;
+    publish = sharedPublish;
     Path extract = tmp.resolve("extract");
     ok("generate", "--people", "2500", "--seed", "31", "--as-of", D2, "--out", extract.toString());
     ok("ingest", "--extract", extract.toString());
+  }
+
+  /** Each test starts on the shared warehouse. */
+  @BeforeEach
+  void shared() {
+    wh = sharedWh;
+    publish = sharedPublish;
+  }
+
+  /**
+   * What every test starts from: the cohort at D1, then at D2, in the shared warehouse, each run's
+   * eligibility and list read right after it. Made on first use.
+   */
+  private synchronized void twoRuns() {
+    if (run2 != null) {
+      return;
+    }
+    run1 = cohort(D1);
+    assertEquals(0, run1.exitCode(), run1.err() + run1.out());
+    elig1 = eligibility(D1);
+    list1 = list(D1);
+    run2 = cohort(D2);
+    assertEquals(0, run2.exitCode(), run2.err() + run2.out());
+    elig2 = eligibility(D2);
+    list2 = list(D2);
+  }
+
+  /**
+   * Points this test at a copy of the two runs' warehouse and publish area, for a test that runs
+   * something there: the other tests keep reading the two runs as they were.
+   */
+  private void onACopy(String name) {
+    twoRuns();
+    wh = Trees.copy(sharedWh, tmp.resolve(name + "/wh"));
+    publish = Trees.copy(sharedPublish, tmp.resolve(name + "/publish"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -243,13 +287,8 @@ class CohortCommandIT {
   // 1. Two consecutive runs
 
   @Test
-  @Order(1)
   void theFirstRunSelectsTheTopFivePercentAllNew() {
-    Npc.Result r = cohort(D1);
-    assertEquals(0, r.exitCode(), r.err() + r.out());
-
-    elig1 = eligibility(D1);
-    list1 = list(D1);
+    twoRuns();
     long eligible = elig1.stream().filter(Person::eligible).count();
     long selected = elig1.stream().filter(Person::selected).count();
     assertTrue(eligible > 1000, "eligible: " + eligible);
@@ -273,16 +312,12 @@ class CohortCommandIT {
   }
 
   @Test
-  @Order(2)
   void theSecondRunFlagsNewContinuingAndLeavingAgainstTheFirst() {
-    Npc.Result r = cohort(D2);
-    assertEquals(0, r.exitCode(), r.err() + r.out());
+    twoRuns();
     assertTrue(
         catalog().entry("cohort/list").orElseThrow().versions().containsKey(D1),
         "the first run's version stays");
 
-    elig2 = eligibility(D2);
-    list2 = list(D2);
     long eligible = elig2.stream().filter(Person::eligible).count();
     long selected = elig2.stream().filter(Person::selected).count();
     assertEquals(fivePercent(eligible), selected);
@@ -393,8 +428,8 @@ class CohortCommandIT {
   }
 
   @Test
-  @Order(3)
   void eachPcnListHoldsOnlyThatPcnsPeopleIncludingMovers() throws IOException {
+    twoRuns();
     List<String> columns = List.copyOf(PcnLists.COLUMNS.keySet());
     Map<String, List<ListRow>> tables = Map.of(D1, list1, D2, list2);
     Map<String, Map<String, String>> pcnAt = Map.of(D1, pcnOf(elig1), D2, pcnOf(elig2));
@@ -569,8 +604,8 @@ class CohortCommandIT {
   }
 
   @Test
-  @Order(4)
   void theAggregatesAreDisclosureControlledAndLabelledAggregate() throws IOException {
+    twoRuns();
     for (String date : List.of(D1, D2)) {
       Path dir = publish.resolve("aggregate").resolve(date).resolve("cohort");
       try (Stream<Path> s = Files.list(dir)) {
@@ -684,8 +719,8 @@ class CohortCommandIT {
   }
 
   @Test
-  @Order(5)
   void aBrokenCodelistFailsTheRunAndLeavesThePreviousOutputs() throws IOException {
+    onACopy("broken-codelist");
     Path broken = tmp.resolve("palliative_broken.csv");
     Files.writeString(
         broken,
@@ -718,8 +753,8 @@ class CohortCommandIT {
   // 5. Each PCN selects its own share
 
   @Test
-  @Order(6)
   void perPcnScopeSelectsFivePercentOfEachPcn() {
+    onACopy("per-pcn");
     String areaRun = catalog().entry("cohort/eligibility").orElseThrow().versions().get(D2).runId();
     Npc.Result r = cohort(D2, "--set", "cohort.scope=pcn");
     assertEquals(0, r.exitCode(), r.err() + r.out());
@@ -756,8 +791,8 @@ class CohortCommandIT {
   // 6. The palliative care exclusion against the generator's truth
 
   @Test
-  @Order(6)
   void thePalliativeRegisterMatchesTheGeneratorsTruth() throws IOException {
+    twoRuns();
     // Truth: the date a person's palliative care code was recorded, and of a later "not clinically
     // indicated" code. On the register at D2: coded on or before D2 (the generator codes nothing
     // before 2008) and not taken off by a later code on or before D2.
@@ -826,8 +861,8 @@ class CohortCommandIT {
   // 7. An earlier date again, after a later one
 
   @Test
-  @Order(7)
   void anEarlierDateCanBeRunAgainAfterALaterOne() {
+    onACopy("earlier-date");
     // The newest scores are 2025-03-31; the cohort at 2024-09-30 reads that date's own scores.
     Npc.Result r = cohort(D1);
     assertEquals(0, r.exitCode(), r.err() + r.out());
@@ -846,8 +881,8 @@ class CohortCommandIT {
   // 8. Monitoring against the previous run and the last runs, and an alert that fails the run
 
   @Test
-  @Order(8)
   void monitoringComparesWithThePreviousScoresAndTheLastRunsAndCanFailTheRun() throws IOException {
+    onACopy("monitoring");
     // The nightly job's monitoring step alone, on what the runs above published.
     Path job = tmp.resolve("monitoring.yaml");
     Files.writeString(

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proactivecare.npc.testing.Npc;
 import io.proactivecare.npc.testing.SampleRun;
+import io.proactivecare.npc.testing.Trees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -42,8 +43,8 @@ class NotebooksIT {
     SampleRun sample = SampleRun.get();
     Path wh = tmp.resolve("warehouse");
     Path publish = tmp.resolve("publish");
-    copy(sample.warehouse(), wh);
-    copy(sample.publish(), publish);
+    Trees.copy(sample.warehouse(), wh);
+    Trees.copy(sample.publish(), publish);
     long started = System.nanoTime();
     long startedCpu = cpu();
     Npc.Result e = Npc.run(wh, "evaluate", "--set=publish=" + publish);
@@ -184,19 +185,6 @@ class NotebooksIT {
   private static List<Path> files(Path dir, String suffix) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.filter(f -> f.getFileName().toString().endsWith(suffix)).sorted().toList();
-    }
-  }
-
-  private static void copy(Path from, Path to) throws IOException {
-    try (Stream<Path> s = Files.walk(from)) {
-      for (Path f : s.toList()) {
-        Path target = to.resolve(from.relativize(f).toString());
-        if (Files.isDirectory(f)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(f, target);
-        }
-      }
     }
   }
 }
