@@ -72,6 +72,15 @@ final class JobExecution {
             Clock.systemUTC());
     Warehouse warehouse = new Warehouse(loaded.config().warehouse());
     ConsoleProgress progress = new ConsoleProgress(out, warehouse.root());
+    java.util.Map<String, String> env = System.getenv();
+    if (LiveProgress.wanted(System.console() != null, env)) {
+      progress.withLiveBar(
+          () ->
+              java.util.Optional.ofNullable(session[0])
+                  .flatMap(s -> LiveProgress.running(s.sparkContext().statusTracker())),
+          java.time.Duration.ofMillis(Long.getLong("npc.progress.interval-ms", 500)),
+          LiveProgress.width(env));
+    }
     String what =
         plan.resume()
             .map(r -> "resuming run " + r)
@@ -126,6 +135,9 @@ final class JobExecution {
       }
       out.flush();
       return 0;
+    } finally {
+      // A failed step leaves no half-drawn bar before the error line.
+      progress.stopBar();
     }
   }
 
