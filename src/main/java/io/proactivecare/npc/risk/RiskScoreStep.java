@@ -20,6 +20,11 @@ import org.apache.spark.sql.Row;
  * The run's catalog publishes only if the model it scored with is current then (else another run
  * published a first model, or a model was promoted, meanwhile: the run fails and publishes
  * nothing).
+ *
+ * <p>A backfill (a date before the newest published scores) scores with the model that was current
+ * then: the one that scored the newest published scores on or before the date ({@link
+ * #backfillOf}), if the registry still holds it. Before the first published scores there is no such
+ * model, and the run says loudly that it scores with today's.
  */
 public final class RiskScoreStep implements Step {
   public static final String KIND = "risk_score";
@@ -36,7 +41,41 @@ public final class RiskScoreStep implements Step {
 
   @Override
   public List<String> inputs() {
-    return List.of(FeaturesStep.OUTPUT, ModelRegistry.OUTPUT);
+    // Earlier published scores: which model was current at a backfilled date.
+    return List.of(FeaturesStep.OUTPUT, ModelRegistry.OUTPUT, SCORES);
+  }
+
+  /**
+   * For a backfill, the date of the published scores whose model was current at {@code asOf}: the
+   * newest scored date on or before it, when some scored date is after it (else {@code asOf} is not
+   * in the past of the scores, and today's current model is the one). Empty also for a backfill
+   * before the first scored date: no model was current then.
+   */
+  static Optional<java.time.LocalDate> backfillOf(
+      java.time.LocalDate asOf, java.util.Collection<java.time.LocalDate> scored) {
+    if (scored.stream().noneMatch(d -> d.isAfter(asOf))) {
+      return Optional.empty();
+    }
+    return scored.stream().filter(d -> !d.isAfter(asOf)).max(java.util.Comparator.naturalOrder());
+  }
+
+  /** The model that scored the published scores at {@code date}, if the registry still has it. */
+  private static Optional<String> modelThen(
+      StepContext ctx, ModelRegistry registry, java.time.LocalDate date) {
+    return ctx.publishedBefore(SCORES, date.plusDays(1))
+        .flatMap(
+            t ->
+                ctx
+                    .spark()
+                    .read()
+                    .parquet(t.path().toString())
+                    .select(Scoring.MODEL_ID)
+                    .limit(1)
+                    .collectAsList()
+                    .stream()
+                    .map(r -> r.getString(0))
+                    .findFirst())
+        .filter(id -> registry.models().stream().anyMatch(e -> e.id().equals(id)));
   }
 
   @Override
@@ -44,8 +83,30 @@ public final class RiskScoreStep implements Step {
     ModelRegistry registry = new ModelRegistry(ctx.warehouse());
     Optional<String> current = registry.currentId();
     Optional<StepContext.InputTable> trained = ctx.thisRun(ModelRegistry.OUTPUT);
+    Optional<java.time.LocalDate> backfill =
+        current.isEmpty()
+            ? Optional.empty()
+            : backfillOf(
+                ctx.asOf(),
+                ctx.publishedVersions(SCORES).keySet().stream()
+                    .map(java.time.LocalDate::parse)
+                    .toList());
+    Optional<String> then = backfill.flatMap(d -> modelThen(ctx, registry, d));
     RiskModel model;
-    if (current.isPresent()) {
+    if (then.isPresent()) {
+      // A backfill: the model current then, whatever is current now; nothing to check at publish.
+      model = registry.load(then.get());
+      ctx.note(
+          "backfill of "
+              + ctx.asOf()
+              + ": scored with model "
+              + then.get()
+              + ", which scored the published "
+              + backfill.get()
+              + (then.equals(current)
+                  ? " and is current"
+                  : " (the current model is " + current.get() + ")"));
+    } else if (current.isPresent()) {
       model = registry.load(current.get());
       trained
           .filter(t -> !t.versionKey().equals(current.get()))
@@ -69,7 +130,9 @@ public final class RiskScoreStep implements Step {
     }
     // The run publishes these scores only if this model is still current then; a first model
     // becomes current in that same publish (two runs may have trained one each).
-    ctx.atPublish(registry.scoredWith(ctx.runId(), model.id(), current.isEmpty()));
+    if (then.isEmpty()) {
+      ctx.atPublish(registry.scoredWith(ctx.runId(), model.id(), current.isEmpty()));
+    }
     StepContext.InputTable table =
         ctx.inputAt(FeaturesStep.OUTPUT, ctx.asOf().toString())
             .orElseThrow(
@@ -85,9 +148,14 @@ public final class RiskScoreStep implements Step {
         ctx.asOf().toString(),
         Scoring.score(features, model, ctx.config().risk(), FeaturesStep.OUTPUT));
     ctx.note("scored with model " + model.id() + " (" + model.learner().kind() + ")");
-    if (java.time.LocalDate.parse(model.asOf()).isAfter(ctx.asOf())) {
-      // A backfill of a past date: the registry keeps one current model, so this is not the model
-      // that was current then. Say so where a reader of the run will see it.
+    boolean trainedAfter = java.time.LocalDate.parse(model.asOf()).isAfter(ctx.asOf());
+    boolean past =
+        ctx.publishedVersions(SCORES).keySet().stream()
+            .anyMatch(k -> java.time.LocalDate.parse(k).isAfter(ctx.asOf()));
+    if (then.isEmpty() && (past || trainedAfter)) {
+      // A backfill with no model known to have been current then (before the first published
+      // scores, or that model has left the registry), or a model newer than the date. Say so where
+      // a reader of the run will see it.
       ctx.note(
           "WARNING: scored "
               + ctx.asOf()
@@ -95,8 +163,15 @@ public final class RiskScoreStep implements Step {
               + model.id()
               + ", trained as of "
               + model.asOf()
-              + ", after that date: not the model that was current then, and it learnt from"
-              + " outcomes after the date");
+              + ": "
+              + (backfill.isPresent()
+                  ? "the model that scored " + backfill.get() + " is no longer in the registry"
+                  : past
+                      ? "no published scores on or before "
+                          + ctx.asOf()
+                          + " name the model current then"
+                      : "not the model current then")
+              + (trainedAfter ? ", and it learnt from outcomes after the date" : ""));
     }
   }
 }

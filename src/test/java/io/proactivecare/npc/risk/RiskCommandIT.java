@@ -242,6 +242,49 @@ class RiskCommandIT {
     assertTrue(n > 1000, "adults scored: " + n);
     assertEquals(n, s.select(Cols.PERSON_ID).distinct().count(), "one score per person");
     assertEquals(0, s.select(Cols.PERSON_ID).except(people).count(), "scored outside the extract");
+
+    // A backfill: DATE is before the newest scores now (2025-04-30). With another model promoted
+    // since, DATE is scored with the model that scored it then, not the current one, and the run
+    // says which.
+    ok(
+        "risk",
+        "train",
+        "--as-of",
+        DATE,
+        "--set",
+        "risk.seed=7",
+        "--set",
+        "risk.training_sample=1500");
+    String newer =
+        new ModelRegistry(new Warehouse(wh))
+            .models().stream()
+                .map(ModelRegistry.Entry::id)
+                .filter(m -> !m.equals(current))
+                .findFirst()
+                .orElseThrow();
+    ok("risk", "promote", newer, "--force");
+    Npc.Result back = ok("risk", "score", "--as-of", DATE);
+    assertTrue(
+        back.out()
+            .contains(
+                "note: backfill of "
+                    + DATE
+                    + ": scored with model "
+                    + current
+                    + ", which scored the published "
+                    + DATE
+                    + " (the current model is "
+                    + newer
+                    + ")"),
+        back.out());
+    assertFalse(back.out().contains("WARNING"), back.out());
+    assertEquals(
+        List.of(current),
+        scores(runId(back)).select(Scoring.MODEL_ID).distinct().collectAsList().stream()
+            .map(x -> x.getString(0))
+            .toList(),
+        "the backfilled scores carry the model current then");
+    assertEquals(newer, new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow());
   }
 
   @Test
