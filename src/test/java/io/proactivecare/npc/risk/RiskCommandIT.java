@@ -152,12 +152,12 @@ class RiskCommandIT {
     assertEquals(0, right.exceptAll(left).count(), "second scoring differs");
   }
 
-  @Test
-  void anotherModelIsTrainedAndPromotedAndTheRegistryListsBoth() {
-    firstScore();
-    // The refusal rule itself is tested with chosen figures in ModelRegistryTest.
-    String current = new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow();
-    // A small training sample: about 1,500 of the training rows, stratified by outcome.
+  /**
+   * Trains a second model as of DATE on a small training sample (about 1,500 of the training rows,
+   * stratified by outcome, another seed) and returns its id: model ids are the models' content, not
+   * run ids, so the new one is the registry's model other than {@code current}.
+   */
+  private String trainAnother(String current) {
     ok(
         "risk",
         "train",
@@ -167,14 +167,20 @@ class RiskCommandIT {
         "risk.seed=7",
         "--set",
         "risk.training_sample=1500");
-    // Model ids are the models' content, not run ids: the new one is the registry's other model.
-    String id =
-        new ModelRegistry(new Warehouse(wh))
-            .models().stream()
-                .map(ModelRegistry.Entry::id)
-                .filter(m -> !m.equals(current))
-                .findFirst()
-                .orElseThrow();
+    return new ModelRegistry(new Warehouse(wh))
+        .models().stream()
+            .map(ModelRegistry.Entry::id)
+            .filter(m -> !m.equals(current))
+            .findFirst()
+            .orElseThrow();
+  }
+
+  @Test
+  void anotherModelIsTrainedAndPromotedAndTheRegistryListsBoth() {
+    firstScore();
+    // The refusal rule itself is tested with chosen figures in ModelRegistryTest.
+    String current = new ModelRegistry(new Warehouse(wh)).currentId().orElseThrow();
+    String id = trainAnother(current);
     Map<String, Object> card = new ModelRegistry(new Warehouse(wh)).load(id).card();
     int sampled =
         ((Number) card.get("fit_rows")).intValue()
@@ -246,22 +252,7 @@ class RiskCommandIT {
     // A backfill: DATE is before the newest scores now (2025-04-30). With another model promoted
     // since, DATE is scored with the model that scored it then, not the current one, and the run
     // says which.
-    ok(
-        "risk",
-        "train",
-        "--as-of",
-        DATE,
-        "--set",
-        "risk.seed=7",
-        "--set",
-        "risk.training_sample=1500");
-    String newer =
-        new ModelRegistry(new Warehouse(wh))
-            .models().stream()
-                .map(ModelRegistry.Entry::id)
-                .filter(m -> !m.equals(current))
-                .findFirst()
-                .orElseThrow();
+    String newer = trainAnother(current);
     ok("risk", "promote", newer, "--force");
     Npc.Result back = ok("risk", "score", "--as-of", DATE);
     assertTrue(
