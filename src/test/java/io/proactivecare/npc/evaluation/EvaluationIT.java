@@ -39,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * deficits) and one with none, every PCN enrolling from 2022-04-01 and people enrolled more often
  * just after a crisis, as real programmes do. The generator writes each enrolled person's outcomes
  * with and without the programme (truth/enrolled_outcomes), so the realised true effect among the
- * matched enrolled people is known: the intervals must cover it, and zero where there is no effect.
+ * matched enrolled people is known: the intervals must cover it, and zero where there is no effect,
+ * at their nominal rate (at most 2 of the 9 estimates may miss; see {@link #MAY_MISS}).
  * docs/evaluation.md shows the figures.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -254,11 +255,8 @@ class EvaluationIT {
               sums[j][3]);
       System.out.println(
           "pooled balance " + b.covariate() + ": " + b.smdAttAfter() + ", " + b.smdPooledAfter());
-      // Not yet met for the eFI category indicators: "mild" stays near 0.12 (docs/evaluation.md,
-      // "Not yet true"); held below 0.2 so that it cannot get worse unseen.
-      double limit = b.covariate().startsWith(Cols.EFI_CATEGORY + "=") ? 0.2 : 0.1;
       assertTrue(
-          Math.abs(b.smdAttAfter()) < limit && Math.abs(b.smdPooledAfter()) < limit,
+          Math.abs(b.smdAttAfter()) < 0.1 && Math.abs(b.smdPooledAfter()) < 0.1,
           b.covariate() + ": SMD after " + b.smdAttAfter() + " (ATT), " + b.smdPooledAfter());
     }
   }
@@ -303,11 +301,29 @@ class EvaluationIT {
           OutcomeWindows.UNPLANNED_BED_DAYS,
           EvaluationStep.EFI);
 
-  private static void assertCovers(Run run, String measure, double truth) {
+  /**
+   * Of the 9 estimates (3 populations, 3 measures), how many may have an interval that misses the
+   * truth. A 95% interval misses 1 time in 20 by design, so demanding that all 9 cover would fail a
+   * perfect method 37% of the time (1 - 0.95^9). If each covers with probability 0.95
+   * independently, 3 or more miss with probability 0.008: a method whose intervals cover at their
+   * nominal rate passes, one that is biased or too narrow does not.
+   */
+  static final int MAY_MISS = 2;
+
+  /**
+   * Whether both intervals (bootstrap and cluster-robust) of the matched difference of {@code
+   * measure} cover {@code truth}; prints each, so the figures in docs/evaluation.md can be read
+   * from the test's output.
+   */
+  private static boolean covers(Run run, String measure, double truth) {
+    boolean all = true;
     for (String interval : List.of(Estimation.BOOTSTRAP, Estimation.CLUSTER_ROBUST)) {
       Row r = run.overall(measure, Estimation.MATCHED_DIFFERENCE, interval);
-      String what =
-          run.name()
+      boolean covers = d(r, Cols.CI_LOW) <= truth && truth <= d(r, Cols.CI_HIGH);
+      all &= covers;
+      System.out.println(
+          (covers ? "covers " : "MISSES ")
+              + run.name()
               + " "
               + measure
               + " "
@@ -322,29 +338,28 @@ class EvaluationIT {
               + truth
               + ", "
               + r.getAs(Cols.N_TREATED)
-              + " enrolled";
-      System.out.println(what);
-      assertTrue(d(r, Cols.CI_LOW) <= truth && truth <= d(r, Cols.CI_HIGH), what);
+              + " enrolled");
     }
+    return all;
   }
 
   @Test
-  void theMatchedIntervalsCoverTheRealisedTrueEffect() {
-    for (Run run : effect) {
+  void theMatchedIntervalsCoverTheRealisedTrueEffectAtTheirNominalRate() {
+    List<String> missed = new ArrayList<>();
+    for (Run run : all()) {
       for (String m : MEASURES) {
-        assertCovers(run, m, run.truth().get(m));
+        if (none.contains(run)) {
+          assertEquals(
+              0.0, run.truth().get(m), 1e-12, run.name() + " " + m + ": the worlds differ");
+        }
+        if (!covers(run, m, run.truth().get(m))) {
+          missed.add(run.name() + " " + m);
+        }
       }
     }
-  }
-
-  @Test
-  void withNoEffectTheMatchedIntervalsCoverZero() {
-    for (Run run : none) {
-      for (String m : MEASURES) {
-        assertEquals(0.0, run.truth().get(m), 1e-12, run.name() + " " + m + ": the worlds differ");
-        assertCovers(run, m, 0);
-      }
-    }
+    assertTrue(
+        missed.size() <= MAY_MISS,
+        "intervals missing the realised truth (zero where there is no effect): " + missed);
   }
 
   /**

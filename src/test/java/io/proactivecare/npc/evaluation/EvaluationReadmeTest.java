@@ -43,7 +43,9 @@ class EvaluationReadmeTest {
         });
     assertTrue(doc.contains("as of 2025-03-31"), doc);
     assertTrue(
-        doc.contains("within the same index date and exact strata (sex, prior_admissions)"), doc);
+        doc.contains(
+            "within the same index date and exact strata (sex, prior_admissions, efi_category)"),
+        doc);
     assertTrue(doc.contains("rounded to the nearest 5"), doc);
   }
 }
