@@ -15,6 +15,7 @@ import io.proactivecare.npc.report.ReportStep;
 import io.proactivecare.npc.risk.ModelRegistry;
 import io.proactivecare.npc.risk.RiskScoreStep;
 import io.proactivecare.npc.risk.RiskTrainStep;
+import io.proactivecare.npc.schema.Outputs;
 import io.proactivecare.npc.warehouse.Sensitivity;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.io.IOException;
@@ -128,11 +129,6 @@ public final class Engine {
    * when the date has no published scores.
    */
   public static JobSpec cohortJob(boolean score) {
-    List<JobSpec.OutputSpec> outputs = new java.util.ArrayList<>();
-    CohortStep.PATIENT_LEVEL.forEach(
-        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL)));
-    CohortStep.AGGREGATE.forEach(
-        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.AGGREGATE)));
     List<JobSpec.StepSpec> steps = new java.util.ArrayList<>();
     if (score) {
       steps.addAll(riskScoreSteps());
@@ -143,7 +139,7 @@ public final class Engine {
             CohortStep.KIND,
             score ? List.of(RiskScoreStep.KIND) : List.of(),
             new CohortStep(),
-            outputs));
+            declared(CohortStep.KIND)));
     return new JobSpec(
         CohortStep.KIND,
         (score ? "score everyone, then " : "")
@@ -154,31 +150,32 @@ public final class Engine {
 
   /** The one-step job behind {@code npc evaluate}. */
   public static JobSpec evaluationJob() {
-    List<JobSpec.OutputSpec> outputs = new java.util.ArrayList<>();
-    EvaluationStep.PATIENT_LEVEL.forEach(
-        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.PATIENT_LEVEL)));
-    EvaluationStep.AGGREGATE.forEach(
-        o -> outputs.add(new JobSpec.OutputSpec(o, Sensitivity.AGGREGATE)));
     return new JobSpec(
         EvaluationStep.KIND,
         "match enrolled people to controls and estimate the effect; enrolment among the listed",
         "(command)",
         List.of(
             new JobSpec.StepSpec(
-                EvaluationStep.KIND, EvaluationStep.KIND, List.of(), new EvaluationStep(), outputs),
+                EvaluationStep.KIND,
+                EvaluationStep.KIND,
+                List.of(),
+                new EvaluationStep(),
+                declared(EvaluationStep.KIND)),
             // The same steps as jobs/evaluation.yaml, so the command and the job agree.
             new JobSpec.StepSpec(
-                "reach",
-                io.proactivecare.npc.evaluation.ReachStep.KIND,
-                List.of(),
-                new io.proactivecare.npc.evaluation.ReachStep(),
-                List.of(
-                    new JobSpec.OutputSpec(
-                        io.proactivecare.npc.evaluation.ReachStep.OUTPUT, Sensitivity.AGGREGATE),
-                    new JobSpec.OutputSpec(
-                        io.proactivecare.npc.evaluation.ReachStep.MEASURES,
-                        Sensitivity.AGGREGATE))),
+                "reach", ReachStep.KIND, List.of(), new ReachStep(), declared(ReachStep.KIND)),
             reportStep(List.of(EvaluationStep.KIND, "reach"))));
+  }
+
+  /**
+   * Every output the contracts ({@link Outputs}) say a step of {@code kind} writes, with its
+   * sensitivity: a command's job declares what the contracts do, not a list of its own.
+   */
+  private static List<JobSpec.OutputSpec> declared(String kind) {
+    return Outputs.ALL.stream()
+        .filter(o -> o.step().equals(kind))
+        .map(o -> new JobSpec.OutputSpec(o.name(), o.sensitivity()))
+        .toList();
   }
 
   /** The one-step job behind {@code npc report}: the run report of the date's aggregates. */

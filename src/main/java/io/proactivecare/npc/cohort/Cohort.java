@@ -12,6 +12,7 @@ import io.proactivecare.npc.config.CohortSettings;
 import io.proactivecare.npc.config.CostSettings;
 import io.proactivecare.npc.risk.Scoring;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.sql.Date;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -226,41 +227,20 @@ public final class Cohort {
         .drop("_rank", "_n", "_was");
   }
 
-  /** The columns of a list row, in order (docs/cohort.md). */
-  public static final List<String> LIST_COLUMNS =
-      List.of(
-          Cols.AS_OF,
-          Cols.PCN_CODE,
-          Cols.LIST_RANK,
-          Cols.PERSON_ID,
-          Cols.PRACTICE_CODE,
-          Cols.STATUS,
-          Cols.CHANGE_REASON,
-          Cols.IN_COHORT,
-          Cols.IN_COHORT_SINCE,
-          Cols.RETAINED,
-          Cols.AGE,
-          Cols.SEX,
-          Scoring.PROBABILITY,
-          Scoring.PERCENTILE,
-          Scoring.BAND,
-          Cols.COHORT_RANK,
-          Cols.PREVIOUS_RISK_PERCENTILE,
-          Cols.RISING_RISK,
-          Scoring.FACTORS,
-          Cols.EFI_CATEGORY,
-          Cols.EFI_SCORE,
-          Cols.MODERATE_OR_SEVERE_FRAILTY,
-          Cols.EMERGENCY_ADMISSIONS_12M,
-          Cols.UNPLANNED_BED_DAYS_12M,
-          Cols.AE_ATTENDANCES_12M,
-          Cols.OUTPATIENT_ATTENDANCES_12M,
-          Cols.SOCIAL_CARE_ACTIVE,
-          Cols.SOCIAL_CARE_PACKAGE,
-          Scoring.MODEL_ID);
+  /** What {@link #withEnrolment} adds to the lists. */
+  private static final List<String> ENROLMENT_COLUMNS = List.of(Cols.ENROLLED, Cols.ENROLLED_SINCE);
 
-  /** What {@link #withEnrolment} adds to the lists, after {@link #LIST_COLUMNS}. */
-  public static final List<String> ENROLMENT_COLUMNS = List.of(Cols.ENROLLED, Cols.ENROLLED_SINCE);
+  /**
+   * The columns of a list row as {@link #lists} gives them: {@code cohort/list}'s declared columns
+   * ({@link Outputs#LIST}) but those {@link #withEnrolment} adds, in order.
+   */
+  static List<String> listColumns() {
+    return Outputs.LIST.columnNames().stream().filter(c -> !ENROLMENT_COLUMNS.contains(c)).toList();
+  }
+
+  private static Column[] columns(List<String> names) {
+    return names.stream().map(c -> col(c)).toArray(Column[]::new);
+  }
 
   /**
    * {@code lists} with whether each person is enrolled in proactive care at {@code date}: an
@@ -273,9 +253,10 @@ public final class Cohort {
   public static Dataset<Row> withEnrolment(
       Dataset<Row> lists, Optional<Dataset<Row>> enrolments, LocalDate date) {
     if (enrolments.isEmpty()) {
-      return lists
-          .withColumn(Cols.ENROLLED, lit(null).cast(DataTypes.BooleanType))
-          .withColumn(Cols.ENROLLED_SINCE, lit(null).cast(DataTypes.DateType));
+      return Outputs.LIST.select(
+          lists
+              .withColumn(Cols.ENROLLED, lit(null).cast(DataTypes.BooleanType))
+              .withColumn(Cols.ENROLLED_SINCE, lit(null).cast(DataTypes.DateType)));
     }
     Column on = lit(Date.valueOf(date));
     Dataset<Row> open =
@@ -287,34 +268,36 @@ public final class Cohort {
                     .and(col(Cols.END_DATE).isNull().or(col(Cols.END_DATE).gt(on))))
             .groupBy(Cols.PERSON_ID)
             .agg(org.apache.spark.sql.functions.max(Cols.ENROLMENT_DATE).as(Cols.ENROLLED_SINCE));
-    return lists
-        .join(open, lists.col(Cols.PERSON_ID).equalTo(open.col(Cols.PERSON_ID)), "left")
-        .drop(open.col(Cols.PERSON_ID))
-        .withColumn(Cols.ENROLLED, col(Cols.ENROLLED_SINCE).isNotNull());
+    return Outputs.LIST.select(
+        lists
+            .join(open, lists.col(Cols.PERSON_ID).equalTo(open.col(Cols.PERSON_ID)), "left")
+            .drop(open.col(Cols.PERSON_ID))
+            .withColumn(Cols.ENROLLED, col(Cols.ENROLLED_SINCE).isNotNull()));
   }
 
   /**
    * Columns a leaver shows as now when their risk fell, else as last listed: every list column but
    * those that say where the row stands.
    */
-  private static final List<String> CARRIED =
-      LIST_COLUMNS.stream()
-          .filter(
-              c ->
-                  !List.of(
-                          Cols.AS_OF,
-                          Cols.PCN_CODE,
-                          Cols.LIST_RANK,
-                          Cols.PERSON_ID,
-                          Cols.STATUS,
-                          Cols.CHANGE_REASON,
-                          Cols.IN_COHORT,
-                          Cols.IN_COHORT_SINCE,
-                          Cols.RETAINED,
-                          Cols.PREVIOUS_RISK_PERCENTILE,
-                          Cols.RISING_RISK)
-                      .contains(c))
-          .toList();
+  private static List<String> carried() {
+    return listColumns().stream()
+        .filter(
+            c ->
+                !List.of(
+                        Cols.AS_OF,
+                        Cols.PCN_CODE,
+                        Cols.LIST_RANK,
+                        Cols.PERSON_ID,
+                        Cols.STATUS,
+                        Cols.CHANGE_REASON,
+                        Cols.IN_COHORT,
+                        Cols.IN_COHORT_SINCE,
+                        Cols.RETAINED,
+                        Cols.PREVIOUS_RISK_PERCENTILE,
+                        Cols.RISING_RISK)
+                    .contains(c))
+        .toList();
+  }
 
   /**
    * Every PCN's list at {@code date}: the cohort's members on their PCN's list, {@code new} or
@@ -326,7 +309,7 @@ public final class Cohort {
    * @param previousList the previous run's {@code cohort/list}, if there was one
    * @param previousScores the previous run's {@code risk/scores}, if there were any
    * @param deaths every recorded death ({@code person_id, date_of_death})
-   * @return rows with {@link #LIST_COLUMNS}
+   * @return rows with {@link #listColumns}
    */
   public static Dataset<Row> lists(
       Dataset<Row> selected,
@@ -410,8 +393,7 @@ public final class Cohort {
                         Window.partitionBy(Cols.PCN_CODE)
                             .orderBy(col(Scoring.PROBABILITY).desc(), col(Cols.PERSON_ID))))
             .withColumn(Cols.AS_OF, lit(d));
-    Dataset<Row> out =
-        current.select(LIST_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    Dataset<Row> out = current.select(columns(listColumns()));
     if (previousList.isPresent()) {
       out = out.unionByName(leavers(now, previousList.get(), deaths, d));
     }
@@ -422,11 +404,12 @@ public final class Cohort {
   private static Dataset<Row> leavers(
       Dataset<Row> now, Dataset<Row> previousList, Dataset<Row> deaths, Date d) {
     Dataset<Row> prev = previousList.where(col(Cols.IN_COHORT));
+    List<String> carried = carried();
     List<Column> prevCols = new ArrayList<>();
     prevCols.add(col(Cols.PERSON_ID));
     prevCols.add(col(Cols.PCN_CODE));
     prevCols.add(col(Cols.IN_COHORT_SINCE));
-    for (String c : CARRIED) {
+    for (String c : carried) {
       prevCols.add(col(c).as("_prev_" + c));
     }
     List<Column> nowCols = new ArrayList<>();
@@ -437,7 +420,7 @@ public final class Cohort {
     nowCols.add(lit(true).as("_registered"));
     nowCols.add(col(Cols.PREVIOUS_RISK_PERCENTILE));
     nowCols.add(col(Cols.RISING_RISK));
-    for (String c : CARRIED) {
+    for (String c : carried) {
       nowCols.add(col(c).as("_now_" + c));
     }
     Dataset<Row> joined =
@@ -486,9 +469,9 @@ public final class Cohort {
             .withColumn(
                 Cols.RISING_RISK,
                 when(useNow, coalesce(col(Cols.RISING_RISK), lit(false))).otherwise(false));
-    for (String c : CARRIED) {
+    for (String c : carried) {
       out = out.withColumn(c, when(useNow, col("_now_" + c)).otherwise(col("_prev_" + c)));
     }
-    return out.select(LIST_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new));
+    return out.select(columns(listColumns()));
   }
 }

@@ -15,8 +15,9 @@ import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.population.Population;
 import io.proactivecare.npc.risk.RiskScoreStep;
-import io.proactivecare.npc.risk.Scoring;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.OutputContract;
+import io.proactivecare.npc.schema.Outputs;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -31,7 +32,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -57,9 +57,6 @@ public final class CohortStep implements Step {
   public static final String CHURN = "cohort/churn";
   public static final String FUNNEL = "cohort/funnel";
   public static final String MEASURES = "cohort/measures";
-  public static final List<String> PATIENT_LEVEL = List.of(ELIGIBILITY, LIST);
-  public static final List<String> AGGREGATE =
-      List.of(CONCENTRATION, PROFILE, CHURN, FUNNEL, MEASURES);
 
   /** The step kind jobs name as {@code run:}. */
   public static StepKind kind() {
@@ -69,41 +66,6 @@ public final class CohortStep implements Step {
         Set.of(),
         with -> new CohortStep());
   }
-
-  /** The columns of {@code cohort/eligibility}. */
-  static final List<String> ELIGIBILITY_COLUMNS =
-      List.of(
-          Cols.PERSON_ID,
-          Cols.AS_OF,
-          Cols.PRACTICE_CODE,
-          Cols.PCN_CODE,
-          Cols.AGE,
-          Cols.SEX,
-          Cols.ETHNIC_CATEGORY,
-          Cols.IMD_QUINTILE,
-          Cols.EFI_SCORE,
-          Cols.EFI_CATEGORY,
-          Scoring.PROBABILITY,
-          Scoring.PERCENTILE,
-          Scoring.BAND,
-          Scoring.FACTORS,
-          Scoring.MODEL_ID,
-          Cols.EMERGENCY_ADMISSIONS_12M,
-          Cols.UNPLANNED_BED_DAYS_12M,
-          Cols.AE_ATTENDANCES_12M,
-          Cols.OUTPATIENT_ATTENDANCES_12M,
-          Cols.SOCIAL_CARE_ACTIVE,
-          Cols.SOCIAL_CARE_PACKAGE,
-          Cols.SOCIAL_CARE_SERVICES_12M,
-          Cols.COST_12M,
-          Cols.CARE_HOME,
-          Cols.PALLIATIVE_CARE,
-          Cols.EXCLUSION,
-          Cols.ELIGIBLE,
-          Cols.COHORT_RANK,
-          Cols.SELECTED,
-          Cols.RETAINED,
-          Cols.IN_COHORT);
 
   @Override
   public List<String> inputs() {
@@ -168,10 +130,7 @@ public final class CohortStep implements Step {
             previous.map(p -> p.where(col(Cols.IN_COHORT)).select(Cols.PERSON_ID)),
             settings);
     Dataset<Row> everyone =
-        ctx.write(
-            ELIGIBILITY,
-            date.toString(),
-            selected.select(ELIGIBILITY_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)));
+        ctx.write(ELIGIBILITY, date.toString(), Outputs.ELIGIBILITY.select(selected));
     Dataset<Row> lists =
         ctx.write(
             LIST,
@@ -270,15 +229,6 @@ public final class CohortStep implements Step {
   private static void writeAggregates(StepContext ctx, LocalDate date, CohortReport.Tables t) {
     Path csv = ctx.stage("aggregate/" + date + "/cohort");
 
-    StructType concentration =
-        new StructType()
-            .add("base", DataTypes.StringType, false)
-            .add("scope", DataTypes.StringType, false)
-            .add(Cols.LEVEL, DataTypes.StringType, false)
-            .add("measure", DataTypes.StringType, false)
-            .add("cohort_value", DataTypes.LongType, true)
-            .add("population_value", DataTypes.LongType, true)
-            .add("cohort_share_pct", DataTypes.DoubleType, true);
     List<Row> rows = new ArrayList<>();
     for (CohortReport.Concentration c : t.concentration()) {
       rows.add(
@@ -291,17 +241,8 @@ public final class CohortStep implements Step {
               c.populationValue(),
               c.cohortSharePct()));
     }
-    write(ctx, CONCENTRATION, date, concentration, rows, csv);
+    write(ctx, Outputs.CONCENTRATION, date, rows, csv);
 
-    StructType profile =
-        new StructType()
-            .add("dimension", DataTypes.StringType, false)
-            .add(Cols.LEVEL, DataTypes.StringType, false)
-            .add("cohort_people", DataTypes.LongType, true)
-            .add("cohort_pct", DataTypes.DoubleType, true)
-            .add("population_people", DataTypes.LongType, true)
-            .add("population_pct", DataTypes.DoubleType, true)
-            .add("representation_ratio", DataTypes.DoubleType, true);
     rows = new ArrayList<>();
     for (CohortReport.Profile p : t.profile()) {
       rows.add(
@@ -314,19 +255,8 @@ public final class CohortStep implements Step {
               p.populationPct(),
               p.representationRatio()));
     }
-    write(ctx, PROFILE, date, profile, rows, csv);
+    write(ctx, Outputs.PROFILE, date, rows, csv);
 
-    StructType churn =
-        new StructType()
-            .add(Cols.PCN_CODE, DataTypes.StringType, false)
-            .add("previous_size", DataTypes.LongType, true)
-            .add("stayed", DataTypes.LongType, true)
-            .add("entered", DataTypes.LongType, true)
-            .add("left", DataTypes.LongType, true);
-    for (String reason : Cohort.LEAVING_REASONS) {
-      churn = churn.add("left_" + reason, DataTypes.LongType, true);
-    }
-    churn = churn.add("current_size", DataTypes.LongType, true);
     rows = new ArrayList<>();
     for (CohortReport.Churn c : t.churn()) {
       List<Object> v = new ArrayList<>();
@@ -341,33 +271,27 @@ public final class CohortStep implements Step {
       v.add(c.currentSize());
       rows.add(RowFactory.create(v.toArray()));
     }
-    write(ctx, CHURN, date, churn, rows, csv);
+    write(ctx, Outputs.CHURN, date, rows, csv);
 
-    StructType funnel =
-        new StructType()
-            .add("stage", DataTypes.StringType, false)
-            .add("people", DataTypes.LongType, true);
     rows = new ArrayList<>();
     for (CohortReport.Funnel f : t.funnel()) {
       rows.add(RowFactory.create(f.stage(), f.people()));
     }
-    write(ctx, FUNNEL, date, funnel, rows, csv);
-    write(ctx, MEASURES, date, Measures.SCHEMA, t.measures().rows(), csv);
+    write(ctx, Outputs.FUNNEL, date, rows, csv);
+    write(ctx, Outputs.COHORT_MEASURES, date, t.measures().rows(), csv);
     CohortReadme.write(csv, date, ctx.config().cohort(), ctx.config().costs());
   }
 
   /**
-   * Writes an aggregate as Parquet (a suppressed value is null) and as CSV for the publish area (a
-   * suppressed value is {@code *}). Every value here has been through disclosure control. The
-   * monitoring step writes its measures table with it too.
+   * Writes the rows of aggregate {@code output}, in its declared columns, as Parquet (a suppressed
+   * value is null) and as CSV for the publish area (a suppressed value is {@code *}). Every value
+   * here has been through disclosure control. The monitoring step writes its measures table with it
+   * too.
    */
   public static void write(
-      StepContext ctx,
-      String name,
-      LocalDate date,
-      StructType schema,
-      List<Row> rows,
-      Path csvDir) {
+      StepContext ctx, OutputContract output, LocalDate date, List<Row> rows, Path csvDir) {
+    String name = output.name();
+    StructType schema = output.schema();
     ctx.write(name, date.toString(), ctx.spark().createDataFrame(rows, schema).coalesce(1));
     List<String> header = List.of(schema.fieldNames());
     List<List<String>> text =

@@ -201,7 +201,8 @@ public final class PcnLists {
   /**
    * Writes one PCN's list and its column document into {@code dir}.
    *
-   * @param rows that PCN's rows of {@link Cohort#lists}, with {@link Cohort#LIST_COLUMNS}
+   * @param rows that PCN's rows of {@code cohort/list} ({@link
+   *     io.proactivecare.npc.schema.Outputs#LIST})
    * @param route the installation's re-identification route ({@code cohort.reidentification}), or
    *     empty
    */

@@ -13,7 +13,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -73,16 +72,8 @@ public final class Measures {
    * and denominator the rounded figures it is computed from, value the ratio).
    */
   public static final StructType SCHEMA =
-      new StructType()
-          .add("measure", DataTypes.StringType, false)
-          .add("population", DataTypes.StringType, false)
-          .add("breakdown", DataTypes.StringType, false)
-          .add("level", DataTypes.StringType, false)
-          .add("numerator", DataTypes.LongType, true)
-          .add("denominator_population", DataTypes.StringType, true)
-          .add("denominator", DataTypes.LongType, true)
-          .add("value", DataTypes.DoubleType, true)
-          .add("suppressed", DataTypes.StringType, true);
+      io.proactivecare.npc.schema.OutputContract.schemaOf(
+          io.proactivecare.npc.schema.Outputs.MEASURE_COLUMNS);
 
   private record RatioOf(Key numerator, Key denominator, double scale) {}
 

@@ -23,6 +23,7 @@ import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -61,9 +62,6 @@ public final class EvaluationStep implements Step {
   public static final String ATTRITION = "evaluation/attrition";
   public static final String PROPENSITY = "evaluation/propensity";
   public static final String MEASURES = "evaluation/measures";
-  public static final List<String> PATIENT_LEVEL = List.of(CANDIDATES, MATCHED, OUTCOMES);
-  public static final List<String> AGGREGATE =
-      List.of(ESTIMATES, BALANCE, ATTRITION, PROPENSITY, MEASURES);
 
   public static final String OVERALL = "overall";
   public static final String ALL = "all";
@@ -212,22 +210,23 @@ public final class EvaluationStep implements Step {
             src.inputs().deficitPeriods());
     java.util.function.UnaryOperator<Dataset<Row>> outcomes =
         candidates ->
-            OutcomeWindows.count(
-                    outcomeRequests(candidates, s),
-                    outcomeSources,
-                    s.baselineDays(),
-                    s.followUpDays(),
-                    asOf,
-                    config.features(),
-                    config.costs(),
-                    src.efi())
-                .join(
-                    candidates.select(
-                        col(Cols.PERSON_ID),
-                        col(Cols.INDEX_DATE),
-                        col(Cols.ROLE),
-                        col(Cols.EFI_SCORE).as(Cols.EFI_AT_INDEX)),
-                    new String[] {Cols.PERSON_ID, Cols.INDEX_DATE});
+            Outputs.OUTCOMES.select(
+                OutcomeWindows.count(
+                        outcomeRequests(candidates, s),
+                        outcomeSources,
+                        s.baselineDays(),
+                        s.followUpDays(),
+                        asOf,
+                        config.features(),
+                        config.costs(),
+                        src.efi())
+                    .join(
+                        candidates.select(
+                            col(Cols.PERSON_ID),
+                            col(Cols.INDEX_DATE),
+                            col(Cols.ROLE),
+                            col(Cols.EFI_SCORE).as(Cols.EFI_AT_INDEX)),
+                        new String[] {Cols.PERSON_ID, Cols.INDEX_DATE}));
     Map<String, String> breakdowns = new LinkedHashMap<>();
     for (String b : s.breakdowns()) {
       breakdowns.put(b, Matching.column(b));

@@ -10,6 +10,7 @@ import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.risk.Encoder;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -21,7 +22,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -552,50 +552,13 @@ public final class MatchedAnalysis {
   // ---------------------------------------------------------------------------------------------
   // Writing, after disclosure control
 
-  static final StructType ESTIMATES_SCHEMA =
-      new StructType()
-          .add(Cols.MEASURE, DataTypes.StringType, false)
-          .add(Cols.BREAKDOWN, DataTypes.StringType, false)
-          .add(Cols.LEVEL, DataTypes.StringType, false)
-          .add(Cols.ESTIMATOR, DataTypes.StringType, false)
-          .add(Cols.INTERVAL, DataTypes.StringType, false)
-          .add(Cols.UNIT_OF_MEASURE, DataTypes.StringType, false)
-          .add(Cols.ESTIMATE, DataTypes.DoubleType, true)
-          .add(Cols.CI_LOW, DataTypes.DoubleType, true)
-          .add(Cols.CI_HIGH, DataTypes.DoubleType, true)
-          .add(Cols.TREATED_MEAN, DataTypes.DoubleType, true)
-          .add(Cols.CONTROL_MEAN, DataTypes.DoubleType, true)
-          .add(Cols.N_TREATED, DataTypes.LongType, true)
-          .add(Cols.N_CONTROL, DataTypes.LongType, true)
-          .add(Cols.WITHHELD, DataTypes.BooleanType, false);
+  static final StructType ESTIMATES_SCHEMA = Outputs.ESTIMATES.schema();
 
-  static final StructType BALANCE_SCHEMA =
-      new StructType()
-          .add("covariate", DataTypes.StringType, false)
-          .add("binary", DataTypes.BooleanType, false)
-          .add("mean_treated_before", DataTypes.DoubleType, true)
-          .add("mean_control_before", DataTypes.DoubleType, true)
-          .add("smd_att_before", DataTypes.DoubleType, true)
-          .add("smd_pooled_before", DataTypes.DoubleType, true)
-          .add("variance_ratio_before", DataTypes.DoubleType, true)
-          .add("mean_treated_after", DataTypes.DoubleType, true)
-          .add("mean_control_after", DataTypes.DoubleType, true)
-          .add("smd_att_after", DataTypes.DoubleType, true)
-          .add("smd_pooled_after", DataTypes.DoubleType, true)
-          .add("variance_ratio_after", DataTypes.DoubleType, true)
-          .add("imbalanced", DataTypes.BooleanType, false);
+  static final StructType BALANCE_SCHEMA = Outputs.BALANCE.schema();
 
-  static final StructType ATTRITION_SCHEMA =
-      new StructType()
-          .add("step", DataTypes.IntegerType, false)
-          .add("description", DataTypes.StringType, false)
-          .add("people", DataTypes.LongType, true);
+  static final StructType ATTRITION_SCHEMA = Outputs.ATTRITION.schema();
 
-  static final StructType PROPENSITY_SCHEMA =
-      new StructType()
-          .add("kind", DataTypes.StringType, false)
-          .add("term", DataTypes.StringType, false)
-          .add("value", DataTypes.DoubleType, true);
+  static final StructType PROPENSITY_SCHEMA = Outputs.PROPENSITY.schema();
 
   private static void writeAggregates(
       Sink sink,

@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -22,7 +23,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -36,16 +36,7 @@ public final class Matching {
   private static final String BLOCK = "_block";
 
   /** The output: every enrolled person (matched or not, and why) and every matched control. */
-  public static final StructType SCHEMA =
-      new StructType()
-          .add(Cols.PERSON_ID, DataTypes.StringType, false)
-          .add(Cols.INDEX_DATE, DataTypes.DateType, false)
-          .add(Cols.ROLE, DataTypes.StringType, false)
-          .add(Cols.MATCHED_SET, DataTypes.StringType, true)
-          .add(Cols.MATCH_ROUND, DataTypes.IntegerType, true)
-          .add(Cols.MATCH_DISTANCE, DataTypes.DoubleType, true)
-          .add(Cols.MATCH_WEIGHT, DataTypes.DoubleType, true)
-          .add(Cols.UNMATCHED_REASON, DataTypes.StringType, true);
+  public static final StructType SCHEMA = Outputs.MATCHED.schema();
 
   /** The column a stratum name of {@code evaluation.exact} refers to. */
   public static String column(String stratum) {

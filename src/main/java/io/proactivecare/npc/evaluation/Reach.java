@@ -17,6 +17,7 @@ import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.population.AgeBands;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +28,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
-import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -56,19 +56,7 @@ public final class Reach {
       List.of(EvaluationStep.OVERALL, EvaluationSettings.PCN);
 
   /** The published table, {@code evaluation/reach}. */
-  public static final StructType SCHEMA =
-      new StructType()
-          .add(Cols.BREAKDOWN, DataTypes.StringType, false)
-          .add(Cols.LEVEL, DataTypes.StringType, false)
-          .add(Cols.N_LISTED, DataTypes.LongType, true)
-          .add(Cols.N_ENROLLED, DataTypes.LongType, true)
-          .add(Cols.N_ENROLLED_AFTER_LISTING, DataTypes.LongType, true)
-          .add(Cols.ENROLMENT_RATE, DataTypes.DoubleType, true)
-          .add(Cols.DAYS_TO_ENROLMENT_Q1, DataTypes.DoubleType, true)
-          .add(Cols.DAYS_TO_ENROLMENT_MEDIAN, DataTypes.DoubleType, true)
-          .add(Cols.DAYS_TO_ENROLMENT_Q3, DataTypes.DoubleType, true)
-          .add(Cols.WITHHELD, DataTypes.BooleanType, false)
-          .add(Cols.N_ENROLLED_NOT_LISTED, DataTypes.LongType, true);
+  public static final StructType SCHEMA = Outputs.REACH.schema();
 
   /** Where a null in the published table means "does not apply" rather than "suppressed". */
   static boolean notApplicable(Row r, int column) {

@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -85,13 +86,10 @@ public final class DeficitPeriods {
             .periods(medications)
             .withColumn(Cols.DEFICIT_NO, lit(definition.polypharmacy()))
             .select(Cols.PERSON_ID, Cols.DEFICIT_NO, Cols.PERIOD_START, Cols.PERIOD_END);
-    return onsets
-        .unionByName(poly)
-        .select(
-            col(Cols.PERSON_ID),
-            col(Cols.DEFICIT_NO).cast(DataTypes.IntegerType),
-            col(Cols.PERIOD_START),
-            col(Cols.PERIOD_END));
+    return Outputs.DEFICIT_PERIODS.select(
+        onsets
+            .unionByName(poly)
+            .withColumn(Cols.DEFICIT_NO, col(Cols.DEFICIT_NO).cast(DataTypes.IntegerType)));
   }
 
   static final String SEX_FROM = "_sex_from";

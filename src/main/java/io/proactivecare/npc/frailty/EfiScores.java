@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,17 +114,9 @@ public final class EfiScores {
                       .sql
                       .functions
                       .array()
-                      .cast(DataTypes.createArrayType(deficitType(), false))));
+                      .cast(DataTypes.createArrayType(Outputs.DEFICIT_ENTRY, false))));
     }
     return out;
-  }
-
-  /** The element type of the {@code deficits} list. */
-  static StructType deficitType() {
-    return new StructType()
-        .add(Cols.DEFICIT_NO, DataTypes.IntegerType, false)
-        .add(Cols.DEFICIT, DataTypes.StringType, false)
-        .add(Cols.FIRST_RECORDED, DataTypes.DateType, false);
   }
 
   private static Dataset<Row> names(Dataset<Row> any, EfiDefinition d) {

@@ -11,6 +11,7 @@ import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.population.Population;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,37 +107,14 @@ public final class FrailtyStep implements Step {
                 Cols.OUTSIDE_VALIDATED_AGE,
                 col(Cols.AGE)
                     .lt(config.frailty().validatedMinAge())
-                    .or(col(Cols.AGE).gt(config.frailty().validatedMaxAge())))
-            .select(
-                Cols.PERSON_ID,
-                Cols.AS_OF,
-                Cols.PRACTICE_CODE,
-                Cols.PCN_CODE,
-                Cols.SEX,
-                Cols.AGE,
-                Cols.DEFICIT_COUNT,
-                Cols.EFI_SCORE,
-                Cols.EFI_CATEGORY,
-                Cols.OUTSIDE_VALIDATED_AGE,
-                Cols.POLYPHARMACY_MEDICINES,
-                Cols.DEFICITS);
-    Dataset<Row> written = ctx.write(EFI, asOf.toString(), efi);
+                    .or(col(Cols.AGE).gt(config.frailty().validatedMaxAge())));
+    Dataset<Row> written = ctx.write(EFI, asOf.toString(), Outputs.EFI.select(efi));
     ctx.note(categories(written, config.frailty().validatedMinAge()));
 
     Dataset<Row> hfrs =
         Hfrs.score(
-                spells,
-                written.select(col(Cols.PERSON_ID), col(Cols.AS_OF)),
-                hfrsCodes,
-                config.hfrs())
-            .select(
-                Cols.PERSON_ID,
-                Cols.AS_OF,
-                Cols.HFRS_SCORE,
-                Cols.HFRS_BAND,
-                Cols.HFRS_CODES,
-                Cols.HFRS_SPELLS);
-    ctx.write(HFRS, asOf.toString(), hfrs);
+            spells, written.select(col(Cols.PERSON_ID), col(Cols.AS_OF)), hfrsCodes, config.hfrs());
+    ctx.write(HFRS, asOf.toString(), Outputs.HFRS.select(hfrs));
 
     // 3. The trajectory: the same periods at every quarter end, then each person's progression.
     if (trajectory) {
@@ -149,14 +127,7 @@ public final class FrailtyStep implements Step {
           ctx.write(
               TRAJECTORY,
               asOf.toString(),
-              EfiScores.score(periods, cohort, definition, false)
-                  .select(
-                      Cols.PERSON_ID,
-                      Cols.AS_OF,
-                      Cols.AGE,
-                      Cols.DEFICIT_COUNT,
-                      Cols.EFI_SCORE,
-                      Cols.EFI_CATEGORY));
+              Outputs.TRAJECTORY.select(EfiScores.score(periods, cohort, definition, false)));
       ctx.write(PROGRESSION, asOf.toString(), Trajectory.progression(path));
       ctx.note(
           "trajectory: "

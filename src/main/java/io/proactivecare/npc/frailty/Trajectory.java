@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.time.LocalDate;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
@@ -84,20 +85,12 @@ public final class Trajectory {
     Column denominator = n.multiply(col("_sxx")).minus(col("_sx").multiply(col("_sx")));
     Column slope =
         n.multiply(col("_sxy")).minus(col("_sx").multiply(col("_sy"))).divide(denominator);
-    return sums.join(firsts, new String[] {Cols.PERSON_ID, Cols.FIRST_DATE})
-        .join(lasts, new String[] {Cols.PERSON_ID, Cols.LAST_DATE})
-        .withColumn(Cols.DEFICITS_GAINED, col("_last_count").minus(col("_first_count")))
-        .withColumn(
-            Cols.EFI_CHANGE_PER_YEAR,
-            when(col(Cols.TRAJECTORY_POINTS).geq(2).and(denominator.gt(0)), slope))
-        .select(
-            Cols.PERSON_ID,
-            Cols.TRAJECTORY_POINTS,
-            Cols.FIRST_DATE,
-            Cols.LAST_DATE,
-            Cols.FIRST_SCORE,
-            Cols.LAST_SCORE,
-            Cols.DEFICITS_GAINED,
-            Cols.EFI_CHANGE_PER_YEAR);
+    return Outputs.PROGRESSION.select(
+        sums.join(firsts, new String[] {Cols.PERSON_ID, Cols.FIRST_DATE})
+            .join(lasts, new String[] {Cols.PERSON_ID, Cols.LAST_DATE})
+            .withColumn(Cols.DEFICITS_GAINED, col("_last_count").minus(col("_first_count")))
+            .withColumn(
+                Cols.EFI_CHANGE_PER_YEAR,
+                when(col(Cols.TRAJECTORY_POINTS).geq(2).and(denominator.gt(0)), slope)));
   }
 }

@@ -22,6 +22,7 @@ import io.proactivecare.npc.jobs.StepKind;
 import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.schema.ColumnSpec;
 import io.proactivecare.npc.schema.Contracts;
+import io.proactivecare.npc.schema.Outputs;
 import io.proactivecare.npc.schema.Schemas;
 import io.proactivecare.npc.schema.TableContract;
 import io.proactivecare.npc.warehouse.RunManifest;
@@ -48,7 +49,7 @@ import org.apache.spark.storage.StorageLevel;
  * accepted + quarantined} from the written files, then apply the quality gate.
  *
  * <p>Outputs (version key: the extract date): {@code conformed/<table>} with the contract's schema;
- * {@code quarantine} with {@link Contracts#QUARANTINE}.
+ * {@code quarantine} with {@link Outputs#QUARANTINE}'s columns.
  */
 public final class IngestStep implements Step {
   public static final String KIND = "ingest";
@@ -231,10 +232,10 @@ public final class IngestStep implements Step {
       Dataset<Row> accepted = RowValidator.accepted(validated, contract, dateFormats);
       Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
       accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
-      RowValidator.quarantine(validated)
-          .write()
-          .mode(SaveMode.ErrorIfExists)
-          .parquet(quarantineDir.toString());
+      Dataset<Row> quarantined = RowValidator.quarantine(validated);
+      Schemas.requireSameColumns(
+          quarantined.schema(), RowValidator.quarantineSchema(), QUARANTINE + " of " + f.table());
+      quarantined.write().mode(SaveMode.ErrorIfExists).parquet(quarantineDir.toString());
       List<RunManifest.ReasonCount> tableReasons = tally.reasons(f.table());
       // What the files hold, counted back from their footers: nothing may be lost between what
       // validation decided and what was written.
@@ -456,7 +457,7 @@ public final class IngestStep implements Step {
       rows = ParquetRows.count(dir);
     } else {
       spark
-          .createDataFrame(List.of(), Contracts.QUARANTINE)
+          .createDataFrame(List.of(), Outputs.QUARANTINE.schema())
           .write()
           .partitionBy(Cols.TABLE)
           .parquet(dir.toString());

@@ -638,6 +638,18 @@ public final class RowValidator {
             col(RECORD).as(Cols.RECORD));
   }
 
+  /**
+   * The columns {@link #quarantine} gives: the {@code quarantine} output's declared columns but its
+   * partition column, {@code table}, which the folder name holds.
+   */
+  public static StructType quarantineSchema() {
+    StructType declared = io.proactivecare.npc.schema.Outputs.QUARANTINE.schema();
+    return new StructType(
+        java.util.Arrays.stream(declared.fields())
+            .filter(f -> !f.name().equals(Cols.TABLE))
+            .toArray(org.apache.spark.sql.types.StructField[]::new));
+  }
+
   private static String quote(String column) {
     return "`" + column.replace("`", "``") + "`";
   }

@@ -2,6 +2,8 @@ package io.proactivecare.npc.jobs;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.schema.OutputContract;
+import io.proactivecare.npc.schema.Outputs;
 import io.proactivecare.npc.warehouse.Catalog;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
@@ -269,10 +271,22 @@ public final class StepContext {
   /**
    * Writes {@code data} as Parquet output {@code name} (refusing to overwrite), records it with its
    * row count (from the written files' footers), and returns it read back, so later uses read the
-   * file rather than recompute.
+   * file rather than recompute. First checks {@code data} against the output's contract ({@link
+   * Outputs}): its columns, in order, with their types; a mismatch, or an output with no contract
+   * or one that is not a Parquet table, is a bug and fails the step before anything is written.
    */
   public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> write(
       String name, String versionKey, org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> data) {
+    OutputContract contract =
+        Outputs.find(name)
+            .filter(OutputContract::table)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "output '"
+                            + name
+                            + "' has no table contract: declare its columns in schema/Outputs"));
+    contract.check(data.schema(), config);
     Path dir = outputDir(name);
     data.write().mode(org.apache.spark.sql.SaveMode.ErrorIfExists).parquet(dir.toString());
     produced(name, versionKey, io.proactivecare.npc.io.ParquetRows.count(dir));

@@ -9,7 +9,6 @@ import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.MonitoringSettings;
 import io.proactivecare.npc.disclosure.AggregateReadme;
-import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.ingest.Conformed;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
@@ -20,6 +19,7 @@ import io.proactivecare.npc.risk.Outcomes;
 import io.proactivecare.npc.risk.RiskScoreStep;
 import io.proactivecare.npc.risk.Scoring;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck;
 import java.nio.file.Path;
@@ -104,7 +104,7 @@ public final class MonitoringStep implements Step {
             tables, scores(ctx, date), lists(ctx, date), matured(ctx, date), earlier, settings);
 
     Path csv = ctx.stage("aggregate/" + date + "/monitoring");
-    CohortStep.write(ctx, MEASURES, date, Measures.SCHEMA, result.measures().rows(), csv);
+    CohortStep.write(ctx, Outputs.MONITORING_MEASURES, date, result.measures().rows(), csv);
     readme(csv, date);
 
     List<MonitoringCheck> failed = new java.util.ArrayList<>();

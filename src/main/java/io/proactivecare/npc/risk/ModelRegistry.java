@@ -21,8 +21,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The model registry in the warehouse (docs/model.md). Each trained model is a published output
@@ -275,16 +273,8 @@ public final class ModelRegistry {
           org.apache.spark.sql.RowFactory.create(
               m.model(), m.subgroup(), m.level(), m.metric(), m.value(), m.n()));
     }
-    StructType schema =
-        new StructType()
-            .add("model_id", DataTypes.StringType)
-            .add("subgroup", DataTypes.StringType)
-            .add("level", DataTypes.StringType)
-            .add("metric", DataTypes.StringType)
-            .add("value", DataTypes.DoubleType)
-            .add("n", DataTypes.LongType);
     spark
-        .createDataFrame(rows, schema)
+        .createDataFrame(rows, io.proactivecare.npc.schema.Outputs.MODEL.schema())
         .coalesce(1)
         .write()
         .parquet(dir.resolve("metrics").toString());

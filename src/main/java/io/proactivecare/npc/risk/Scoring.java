@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.RiskSettings;
 import io.proactivecare.npc.schema.Cols;
+import io.proactivecare.npc.schema.Outputs;
 import java.util.List;
 import java.util.Set;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
@@ -98,19 +99,8 @@ public final class Scoring {
     // One pass over the features: each row carries its practice and PCN along with its score,
     // rather than a second scan of the features joined back.
     Dataset<Row> withScores = adults.mapPartitions(scoreAll, Encoders.row(SCORED));
-    return ranked(withScores, settings.bandShares())
-        .withColumn(MODEL_ID, lit(model.id()))
-        .select(
-            Cols.PERSON_ID,
-            Cols.AS_OF,
-            Cols.PRACTICE_CODE,
-            Cols.PCN_CODE,
-            PROBABILITY,
-            RANK,
-            PERCENTILE,
-            BAND,
-            FACTORS,
-            MODEL_ID);
+    return Outputs.SCORES.select(
+        ranked(withScores, settings.bandShares()).withColumn(MODEL_ID, lit(model.id())));
   }
 
   /**

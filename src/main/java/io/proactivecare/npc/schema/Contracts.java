@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The canonical data contracts of every input, as code. docs/data-contracts.md is generated from
@@ -396,18 +394,6 @@ public final class Contracts {
           OP_APPOINTMENTS,
           ASC_SERVICES,
           ENROLMENTS);
-
-  /** The quarantine table: rejected rows with their original text and why. */
-  public static final StructType QUARANTINE =
-      new StructType()
-          .add(Cols.TABLE, DataTypes.StringType, false)
-          .add(Cols.SOURCE_FILE, DataTypes.StringType, false)
-          .add(Cols.ROW_NUMBER, DataTypes.LongType, false)
-          .add(Cols.REASON_CODE, DataTypes.StringType, false)
-          .add(Cols.REASON_COLUMN, DataTypes.StringType, true)
-          .add(Cols.REASON_DETAIL, DataTypes.StringType, false)
-          .add(Cols.REASONS, DataTypes.createArrayType(DataTypes.StringType, false), false)
-          .add(Cols.RECORD, DataTypes.StringType, false);
 
   public static List<String> names() {
     return ALL.stream().map(TableContract::name).toList();

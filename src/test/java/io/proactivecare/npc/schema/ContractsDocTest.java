@@ -1,6 +1,7 @@
 package io.proactivecare.npc.schema;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.proactivecare.npc.testing.Npc;
 import java.nio.file.Files;
@@ -15,6 +16,35 @@ class ContractsDocTest {
         ContractsDoc.markdown(),
         Files.readString(doc),
         "docs/data-contracts.md is stale: regenerate it with bin/npc contracts > docs/data-contracts.md");
+  }
+
+  /**
+   * The outputs half is generated too (from {@link Outputs}): every output has its section, and the
+   * section lists every declared column, in order, so the committed document (compared above) shows
+   * what each write is checked against.
+   */
+  @Test
+  void theDocumentHasEveryOutputWithItsColumnsInOrder() {
+    String md = ContractsDoc.markdown();
+    for (OutputContract o : Outputs.ALL) {
+      String heading = "\n### `" + o.name() + "`\n";
+      assertTrue(md.contains(heading), o.name());
+      int from = md.indexOf(heading) + heading.length();
+      int to = md.indexOf("\n### ", from);
+      String section = md.substring(from, to < 0 ? md.length() : to);
+      int at = 0;
+      for (OutputColumn c : o.columns()) {
+        int next = section.indexOf("\n| `" + c.name() + "` | ", at);
+        assertTrue(next >= 0, o.name() + " lists " + c.name() + " in order");
+        at = next + 1;
+      }
+      assertTrue(
+          section.contains(
+              o.sensitivity() == io.proactivecare.npc.warehouse.Sensitivity.AGGREGATE
+                  ? "; aggregate;"
+                  : "; patient-level;"),
+          o.name());
+    }
   }
 
   /**
