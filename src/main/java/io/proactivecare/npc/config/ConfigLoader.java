@@ -39,24 +39,13 @@ public final class ConfigLoader {
   static final String DEFAULTS_RESOURCE = "/npc-defaults.yaml";
 
   private static final String SPARK_SETTINGS = "spark.settings.";
-  private static final Set<String> TOP =
-      Set.of(
-          "warehouse",
-          "extract",
-          "mappings",
-          "spark",
-          "quality",
-          "ingest",
-          "population",
-          "frailty",
-          "hfrs",
-          "features",
-          "risk",
-          "publish",
-          "costs",
-          "cohort",
-          "evaluation",
-          "monitoring");
+
+  /**
+   * Keys below which any name is a key: Spark's own settings, table names (quality.per_table) and
+   * care package frequencies (features.cost_frequencies). Their values are checked when bound.
+   */
+  private static final Set<String> OPEN_MAPPINGS =
+      Set.of("spark.settings", "quality.per_table", "features.cost_frequencies");
 
   private ConfigLoader() {}
 
@@ -167,132 +156,25 @@ public final class ConfigLoader {
     at.set(parts[parts.length - 1], value);
   }
 
-  /** Refuses unknown keys before merging, so the error names the file they came from. */
+  /**
+   * Refuses unknown keys before merging, so the error names the file they came from. The known keys
+   * are the built-in defaults' ({@code npc-defaults.yaml} gives every key its value), so a key is
+   * written once there and once where it is read.
+   */
   private static void checkKeys(YamlNode n) {
-    n.rejectUnknown(TOP);
-    n.child("spark").rejectUnknown(Set.of("master", "shuffle_partitions", "settings"));
-    n.child("quality").rejectUnknown(Set.of("max_quarantine_share", "per_table", "allow_empty"));
-    n.child("ingest")
-        .rejectUnknown(
-            Set.of(
-                "check_person_references",
-                "check_practice_references",
-                "earliest_date",
-                "extract_date_tolerance_days",
-                "allowed_roots",
-                "concurrent_tables"));
-    n.child("population").rejectUnknown(Set.of("assumed_birthday"));
-    YamlNode frailty = n.child("frailty");
-    frailty.rejectUnknown(
-        Set.of(
-            "deficits",
-            "codelists",
-            "value_rules",
-            "polypharmacy",
-            "min_age",
-            "validated_ages",
-            "trajectory_quarters"));
-    frailty.child("codelists").rejectUnknown(CODE_SYSTEMS);
-    frailty
-        .child("polypharmacy")
-        .rejectUnknown(Set.of("count_by", "min_medicines", "lookback_days"));
-    n.child("hfrs").rejectUnknown(Set.of("codelist", "lookback_days", "require_discharge"));
-    n.child("features")
-        .rejectUnknown(
-            Set.of(
-                "window_days",
-                "long_window_days",
-                "recent_window_days",
-                "recency_cap_days",
-                "imd_vintage",
-                "ae_department_types",
-                "ae_categories",
-                "op_attended_statuses",
-                "op_dna_statuses",
-                "long_term_conditions",
-                "cost_frequencies"));
-    YamlNode risk = n.child("risk");
-    risk.rejectUnknown(
-        Set.of(
-            "training_cutoffs_months",
-            "holdout_months",
-            "horizon_days",
-            "min_age",
-            "holdout_share",
-            "calibration_share",
-            "training_sample",
-            "calibration",
-            "seed",
-            "regression_lambda",
-            "trees",
-            "band_shares",
-            "reasons_leave_out",
-            "inputs",
-            "bootstrap_replicates",
-            "subgroup_min_people",
-            "subgroup_min_events"));
-    risk.child("trees")
-        .rejectUnknown(
-            Set.of("count", "max_depth", "max_nodes", "node_size", "shrinkage", "subsample"));
-    n.child("costs")
-        .rejectUnknown(
-            Set.of(
-                "emergency_bed_day",
-                "elective_admission",
-                "day_case",
-                "ae_attendance",
-                "outpatient_attendance"));
-    n.child("cohort")
-        .rejectUnknown(
-            Set.of(
-                "share",
-                "scope",
-                "min_age",
-                "exclude",
-                "palliative_codelist",
-                "palliative_since",
-                "stay_share",
-                "rising_points",
-                "age_bands",
-                "reidentification"));
-    n.child("evaluation")
-        .rejectUnknown(
-            Set.of(
-                "index_date",
-                "baseline_days",
-                "follow_up_days",
-                "require_full_follow_up",
-                "controls",
-                "later_enrolled_controls",
-                "candidates_per_treated",
-                "covariates",
-                "propensity_lambda",
-                "propensity_max_fit_rows",
-                "ratio",
-                "caliper",
-                "exact",
-                "mahalanobis",
-                "order",
-                "balance_threshold",
-                "bootstrap_replicates",
-                "seed",
-                "confidence",
-                "breakdowns",
-                "age_bands",
-                "min_group_size"));
-    YamlNode monitoring = n.child("monitoring");
-    java.util.Set<String> monitoringKeys = new java.util.HashSet<>(MONITORING_ALERTS);
-    monitoringKeys.add("history_runs");
-    monitoring.rejectUnknown(monitoringKeys);
-    MONITORING_ALERTS.forEach(a -> monitoring.child(a).rejectUnknown(Set.of("limit", "action")));
+    checkKeys(n, defaults());
   }
 
-  /** The alerts of {@code monitoring}, each a limit and an action. */
-  private static final List<String> MONITORING_ALERTS =
-      List.of("quarantine_share_rise", "volume_drop", "psi", "churn_rise", "auroc_floor");
-
-  /** The coding systems of gp_events, each with its own eFI codelist. */
-  private static final Set<String> CODE_SYSTEMS = Set.of("SNOMED", "CTV3", "READ2");
+  private static void checkKeys(YamlNode n, JsonNode known) {
+    Set<String> names = new java.util.HashSet<>();
+    known.fieldNames().forEachRemaining(names::add);
+    n.rejectUnknown(names);
+    for (String key : n.keys()) {
+      if (known.get(key).isObject() && !OPEN_MAPPINGS.contains(n.keyOf(key))) {
+        checkKeys(n.child(key), known.get(key));
+      }
+    }
+  }
 
   private static NpcConfig bind(YamlNode n, Optional<Path> file) {
     YamlNode spark = n.child("spark");

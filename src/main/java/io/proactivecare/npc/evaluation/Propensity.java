@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.xxhash64;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.frailty.EfiScores;
+import io.proactivecare.npc.risk.Design;
 import io.proactivecare.npc.risk.Encoder;
 import io.proactivecare.npc.risk.Learner;
 import io.proactivecare.npc.risk.Metrics;
@@ -99,21 +100,14 @@ public final class Propensity {
    * to the intercept (as in case-control sampling); the slopes are unaffected.
    */
   public static Model fit(List<Row> rows, Encoder encoder, double lambda, double fraction) {
-    double[][] x = new double[rows.size()][];
-    int[] y = new int[rows.size()];
-    long treated = 0;
-    for (int i = 0; i < rows.size(); i++) {
-      Row r = rows.get(i);
-      x[i] = encoder.encode(r);
-      y[i] = RiskSets.TREATED.equals(r.getAs(Cols.ROLE)) ? 1 : 0;
-      treated += y[i];
-    }
-    if (treated == 0 || treated == rows.size()) {
+    Design d = Design.of(rows, encoder, r -> RiskSets.TREATED.equals(r.getAs(Cols.ROLE)) ? 1 : 0);
+    long treated = d.events();
+    if (treated == 0 || treated == d.size()) {
       throw Errors.usage(
           "The propensity model needs enrolled people and candidates: the risk sets have "
               + treated
               + " enrolled and "
-              + (rows.size() - treated)
+              + (d.size() - treated)
               + " candidates",
           "check the enrolments extract and evaluation.controls");
     }
@@ -122,19 +116,21 @@ public final class Propensity {
     // positive lambda is the risk stage's L2 learner and 0 is the exact fit.
     double[] beta =
         lambda > 0
-            ? Learner.Regression.fit(x, y, lambda).unstandardised()
-            : MaximumLikelihood.logistic(x, y);
-    double[] p = new double[x.length];
-    for (int i = 0; i < x.length; i++) {
-      double eta = beta[0];
-      for (int j = 0; j < x[i].length; j++) {
-        eta += beta[j + 1] * x[i][j];
-      }
-      p[i] = MaximumLikelihood.sigmoid(eta);
-    }
+            ? Learner.Regression.fit(d.x(), d.y(), lambda).unstandardised()
+            : MaximumLikelihood.logistic(d.x(), d.y());
+    double[] p = d.predict(x -> MaximumLikelihood.sigmoid(logit(beta, x)));
     if (fraction < 1) {
       beta[0] += Math.log(fraction);
     }
-    return new Model(encoder, beta, fraction, Metrics.auroc(p, y), treated, rows.size() - treated);
+    return new Model(encoder, beta, fraction, Metrics.auroc(p, d.y()), treated, d.size() - treated);
+  }
+
+  /** {@code beta[0] + sum_j beta[j + 1] x_j}: the log-odds of vector {@code x}. */
+  static double logit(double[] beta, double[] x) {
+    double eta = beta[0];
+    for (int j = 0; j < x.length; j++) {
+      eta += beta[j + 1] * x[j];
+    }
+    return eta;
   }
 }

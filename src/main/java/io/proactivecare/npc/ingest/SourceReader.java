@@ -1,6 +1,7 @@
 package io.proactivecare.npc.ingest;
 
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.io.CsvText;
 import java.io.BufferedReader;
 import java.io.EOFException;
 import java.io.IOException;
@@ -384,29 +385,12 @@ public final class SourceReader {
         : in;
   }
 
-  /** Splits one header line on the delimiter, honouring double quotes. */
+  /**
+   * Splits one header line on the delimiter, quoted as the reader quotes ({@link CsvText}), each
+   * name trimmed.
+   */
   static List<String> splitHeader(String line, char delimiter) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (ch == '"') {
-        if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else {
-          quoted = !quoted;
-        }
-      } else if (ch == delimiter && !quoted) {
-        out.add(cur.toString().trim());
-        cur.setLength(0);
-      } else {
-        cur.append(ch);
-      }
-    }
-    out.add(cur.toString().trim());
-    return out;
+    return CsvText.fields(line, delimiter).stream().map(f -> f == null ? "" : f.trim()).toList();
   }
 
   private static String printable(String delimiter) {

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * A small reference CSV (a codelist, a rules table) read whole on the driver: a header, then rows
- * of fields, with double quotes around fields that hold commas or quotes (RFC 4180). Every problem
- * is a one-line error naming the file, the row and the column.
+ * of fields, with double quotes around fields that hold commas or quotes ({@link CsvText}). Every
+ * problem is a one-line error naming the file, the row and the column.
  *
  * @param file where it was read from
  * @param header the column names
@@ -40,13 +40,19 @@ public record SmallCsv(Path file, List<String> header, List<Line> rows) {
           "Cannot read the " + what + " " + file + " (" + e.getClass().getSimpleName() + ")",
           "check the path, or set " + key + " to the file");
     }
-    List<List<String>> records = new ArrayList<>();
-    List<Integer> lines = new ArrayList<>();
-    parse(file, text, records, lines);
+    List<CsvText.Record> records = CsvText.records(text, ',');
+    if (!records.isEmpty() && records.get(records.size() - 1).unclosed()) {
+      throw problem(
+          file,
+          records.get(records.size() - 1).line(),
+          "",
+          "has a quote that is never closed",
+          "close the quote");
+    }
     if (records.isEmpty()) {
       throw problem(file, 1, "", "is empty", "the first line must be the header");
     }
-    List<String> header = records.get(0).stream().map(String::strip).toList();
+    List<String> header = text(records.get(0)).stream().map(String::strip).toList();
     for (String r : required) {
       if (!header.contains(r)) {
         throw problem(
@@ -59,19 +65,19 @@ public record SmallCsv(Path file, List<String> header, List<Line> rows) {
     }
     List<Line> rows = new ArrayList<>();
     for (int i = 1; i < records.size(); i++) {
-      List<String> f = records.get(i);
+      List<String> f = text(records.get(i));
       if (f.size() == 1 && f.get(0).isBlank()) {
         continue;
       }
       if (f.size() != header.size()) {
         throw problem(
             file,
-            lines.get(i),
+            records.get(i).line(),
             "",
             "has " + f.size() + " fields but the header has " + header.size(),
             "quote fields that contain commas");
       }
-      rows.add(new Line(lines.get(i), List.copyOf(f)));
+      rows.add(new Line(records.get(i).line(), f));
     }
     return new SmallCsv(file, header, List.copyOf(rows));
   }
@@ -97,59 +103,8 @@ public record SmallCsv(Path file, List<String> header, List<Line> rows) {
         fix);
   }
 
-  private static void parse(Path file, String text, List<List<String>> records, List<Integer> at) {
-    List<String> fields = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    int line = 1;
-    int recordStart = 1;
-    int i = 0;
-    if (text.startsWith("\uFEFF")) {
-      i = 1;
-    }
-    for (; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (quoted) {
-        if (c == '"') {
-          if (i + 1 < text.length() && text.charAt(i + 1) == '"') {
-            cur.append('"');
-            i++;
-          } else {
-            quoted = false;
-          }
-        } else {
-          if (c == '\n') {
-            line++;
-          }
-          cur.append(c);
-        }
-      } else if (c == '"' && cur.isEmpty()) {
-        quoted = true;
-      } else if (c == ',') {
-        fields.add(cur.toString());
-        cur.setLength(0);
-      } else if (c == '\n' || c == '\r') {
-        if (c == '\r' && i + 1 < text.length() && text.charAt(i + 1) == '\n') {
-          i++;
-        }
-        fields.add(cur.toString());
-        cur.setLength(0);
-        records.add(fields);
-        at.add(recordStart);
-        fields = new ArrayList<>();
-        line++;
-        recordStart = line;
-      } else {
-        cur.append(c);
-      }
-    }
-    if (quoted) {
-      throw problem(file, recordStart, "", "has a quote that is never closed", "close the quote");
-    }
-    if (!cur.isEmpty() || !fields.isEmpty()) {
-      fields.add(cur.toString());
-      records.add(fields);
-      at.add(recordStart);
-    }
+  /** A record's fields as text: an empty field is the empty string, quoted or not. */
+  private static List<String> text(CsvText.Record r) {
+    return r.fields().stream().map(f -> f == null ? "" : f).toList();
   }
 }

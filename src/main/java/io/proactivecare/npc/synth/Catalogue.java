@@ -1,24 +1,21 @@
 package io.proactivecare.npc.synth;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.proactivecare.npc.io.SmallCsv;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The codes the generator records: each deficit's SNOMED codes from the eFI codelist, everyday
  * codes outside any deficit (noise), palliative care codes, measurement codes, and regular
  * medicines with their BNF codes.
  *
- * @param deficitCodes per deficit (index into {@link FrailtyModel#DEFICITS}), its SNOMED codes
+ * @param deficitCodes per deficit (index into {@link FrailtyModel#PREVALENCE_AT_75}), its SNOMED
+ *     codes
  */
 record Catalogue(List<List<String>> deficitCodes) implements java.io.Serializable {
   /** Everyday SNOMED codes that are in no eFI deficit: consultations, lifestyle, measurements. */
@@ -69,27 +66,31 @@ record Catalogue(List<List<String>> deficitCodes) implements java.io.Serializabl
     {"330375006", "0704020N0"}, {"321949006", "0406000J0"}, {"318956003", "0205052N0"}
   };
 
-  /** Reads the deficits' codes from {@code efi_snomed.csv} (deficit, code, term, source). */
+  /**
+   * Reads the deficits' codes from {@code efi_snomed.csv} (deficit, code, term, source): the
+   * deficits are the codelist's, in the alphabetical order of their names, one for each prevalence
+   * of {@link FrailtyModel#PREVALENCE_AT_75}; each deficit's codes in the file's order.
+   */
   static Catalogue load(Path codelist) {
-    Map<String, List<String>> byName = new LinkedHashMap<>();
-    try (BufferedReader r = Files.newBufferedReader(codelist, StandardCharsets.UTF_8)) {
-      String line = r.readLine();
-      while ((line = r.readLine()) != null) {
-        String[] f = line.split(",", 3);
-        if (f.length >= 2) {
-          byName.computeIfAbsent(f[0], k -> new ArrayList<>()).add(f[1]);
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + codelist, e);
+    SmallCsv csv =
+        SmallCsv.read(codelist, "eFI codelist", "--codelist", List.of("deficit", "code"));
+    Map<String, List<String>> byName = new TreeMap<>();
+    for (SmallCsv.Line line : csv.rows()) {
+      Map<String, String> f = csv.fields(line);
+      byName.computeIfAbsent(f.get("deficit"), k -> new ArrayList<>()).add(f.get("code"));
+    }
+    if (byName.size() != FrailtyModel.PREVALENCE_AT_75.length) {
+      throw new IllegalStateException(
+          codelist
+              + " has codes for "
+              + byName.size()
+              + " deficits; the generator models "
+              + FrailtyModel.PREVALENCE_AT_75.length
+              + ", every eFI deficit but polypharmacy");
     }
     List<List<String>> codes = new ArrayList<>();
     Set<String> all = new HashSet<>();
-    for (String deficit : FrailtyModel.DEFICITS) {
-      List<String> c = byName.get(deficit);
-      if (c == null || c.isEmpty()) {
-        throw new IllegalStateException(codelist + " has no codes for deficit '" + deficit + "'");
-      }
+    for (List<String> c : byName.values()) {
       codes.add(List.copyOf(c));
       all.addAll(c);
     }

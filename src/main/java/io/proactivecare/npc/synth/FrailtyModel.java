@@ -25,46 +25,11 @@ final class FrailtyModel {
   static final double REFERENCE_AGE = 75.0;
 
   /**
-   * The 35 coded deficits (names as in conf/codelists/efi_snomed.csv) and their prevalence at 75.
+   * The prevalence at 75 of each of the 35 coded deficits, in the alphabetical order of their names
+   * in the eFI's SNOMED codelist (conf/codelists/efi_snomed.csv), which is the eFI's numbering
+   * without 26, polypharmacy, decided from medicines. The names are the codelist's ({@link
+   * Catalogue#load}), not copied here.
    */
-  static final String[] DEFICITS = {
-    "Activity limitation",
-    "Anaemia & haematinic deficiency",
-    "Arthritis",
-    "Atrial fibrillation",
-    "Cerebrovascular disease",
-    "Chronic kidney disease",
-    "Diabetes",
-    "Dizziness",
-    "Dyspnoea",
-    "Falls",
-    "Foot problems",
-    "Fragility fracture",
-    "Hearing impairment",
-    "Heart failure",
-    "Heart valve disease",
-    "Housebound",
-    "Hypertension",
-    "Hypotension / syncope",
-    "Ischaemic heart disease",
-    "Memory & cognitive problems",
-    "Mobility and transfer problems",
-    "Osteoporosis",
-    "Parkinsonism & tremor",
-    "Peptic ulcer",
-    "Peripheral vascular disease",
-    "Requirement for care",
-    "Respiratory disease",
-    "Skin ulcer",
-    "Sleep disturbance",
-    "Social vulnerability",
-    "Thyroid disease",
-    "Urinary incontinence",
-    "Urinary system disease",
-    "Visual impairment",
-    "Weight loss & anorexia"
-  };
-
   static final double[] PREVALENCE_AT_75 = {
     0.04, 0.12, 0.40, 0.10, 0.08, 0.20, 0.20, 0.12, 0.12, 0.10, 0.10, 0.05, 0.25, 0.05, 0.04, 0.03,
         0.55,

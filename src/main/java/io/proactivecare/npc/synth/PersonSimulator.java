@@ -155,7 +155,7 @@ final class PersonSimulator implements Serializable {
     SplittableRandom frail = Seeds.stream(seed, Seeds.Aspect.FRAILTY, index);
     double z = FrailtyModel.frailty(frail);
     double deprivation = FrailtyModel.deprivation(lsoa.decile());
-    LocalDate[] onsets = new LocalDate[FrailtyModel.DEFICITS.length];
+    LocalDate[] onsets = new LocalDate[FrailtyModel.PREVALENCE_AT_75.length];
     double[] draws = new double[onsets.length];
     for (int d = 0; d < onsets.length; d++) {
       double e = -Math.log(1 - frail.nextDouble());

@@ -146,6 +146,36 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void everyLevelOfTheDefaultsIsCheckedButTheOpenMappings() throws IOException {
+    // Three levels down, and a mapping whose keys are fixed (the coding systems).
+    refused(
+        () -> flags(Map.of("risk.trees.depth", "3")),
+        "risk.trees.depth",
+        "unknown key",
+        "max_depth");
+    refused(
+        () -> flags(Map.of("monitoring.psi.level", "0.1")),
+        "monitoring.psi.level",
+        "action, limit");
+    Path icd = file("icd.yaml", "frailty:\n  codelists:\n    ICD10: x.csv\n");
+    refused(
+        () -> ConfigLoader.load(Optional.of(icd), Map.of()),
+        "frailty.codelists.ICD10",
+        "CTV3, READ2, SNOMED");
+    // Below spark.settings, quality.per_table and features.cost_frequencies any name is a key.
+    Path open =
+        file(
+            "open.yaml",
+            "spark:\n  settings:\n    spark.driver.maxResultSize: 2g\n"
+                + "quality:\n  per_table:\n    gp_events: 0.3\n"
+                + "features:\n  cost_frequencies:\n    Daily: 7\n");
+    NpcConfig c = ConfigLoader.load(Optional.of(open), Map.of()).config();
+    assertEquals("2g", c.spark().settings().get("spark.driver.maxResultSize"));
+    assertEquals(0.3, c.quality().limitFor("gp_events"));
+    assertEquals(7.0, c.features().costFrequencies().get("Daily"));
+  }
+
+  @Test
   void badTypesNameTheKey() throws IOException {
     refused(
         () -> flags(Map.of("quality.max_quarantine_share", "lots")),

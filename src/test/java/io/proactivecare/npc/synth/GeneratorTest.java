@@ -137,7 +137,7 @@ class GeneratorTest {
     LocalDate from = LocalDate.of(2023, 6, 1);
     double z = 1.2;
     double deprivation = 0.5;
-    double[] draws = new double[FrailtyModel.DEFICITS.length];
+    double[] draws = new double[FrailtyModel.PREVALENCE_AT_75.length];
     LocalDate[] onsets = new LocalDate[draws.length];
     for (int d = 0; d < draws.length; d++) {
       draws[d] = 0.05 + 0.1 * d; // Exp(1) draws, spread so some deficits come before and some after

@@ -1,6 +1,7 @@
 package io.proactivecare.npc.testing;
 
 import io.proactivecare.npc.ingest.SourceReader;
+import io.proactivecare.npc.io.CsvText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
  *
  * <ul>
  *   <li>an empty field is null (the CSV reader's default); write {@code " "} for a blank value;
- *   <li>a field in double quotes may hold commas, and {@code ""} inside it is one quote;
+ *   <li>a field in double quotes may hold commas, and {@code ""} inside it is one quote; a quote
+ *       inside an unquoted field is text ({@link CsvText});
  *   <li>a line with more or fewer fields than the header is malformed: its fields are filled from
  *       the left (missing ones null, extra ones dropped) and {@value SourceReader#CORRUPT} holds
  *       the line, as the reader's PERMISSIVE mode does.
@@ -78,35 +80,8 @@ public final class RawRows {
     return SparkTestSession.get().createDataFrame(rows, schema);
   }
 
-  /** One line's fields: comma-separated, double quotes honoured, empty unquoted fields null. */
+  /** One line's fields: comma-separated, quoted as the reader quotes, empty unquoted ones null. */
   static List<String> split(String line) {
-    List<String> out = new ArrayList<>();
-    StringBuilder cur = new StringBuilder();
-    boolean quoted = false;
-    boolean wasQuoted = false;
-    for (int i = 0; i < line.length(); i++) {
-      char ch = line.charAt(i);
-      if (ch == '"') {
-        if (quoted && i + 1 < line.length() && line.charAt(i + 1) == '"') {
-          cur.append('"');
-          i++;
-        } else {
-          quoted = !quoted;
-          wasQuoted = true;
-        }
-      } else if (ch == ',' && !quoted) {
-        out.add(field(cur, wasQuoted));
-        cur.setLength(0);
-        wasQuoted = false;
-      } else {
-        cur.append(ch);
-      }
-    }
-    out.add(field(cur, wasQuoted));
-    return out;
-  }
-
-  private static String field(StringBuilder text, boolean quoted) {
-    return text.length() == 0 && !quoted ? null : text.toString();
+    return CsvText.fields(line, ',');
   }
 }
