@@ -5,10 +5,11 @@ import static org.apache.spark.sql.functions.when;
 
 import io.proactivecare.npc.config.CohortSettings;
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.disclosure.AggregateCsv;
+import io.proactivecare.npc.disclosure.Disclosure;
 import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.ingest.Conformed;
-import io.proactivecare.npc.io.CsvTables;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -293,25 +294,20 @@ public final class CohortStep implements Step {
     String name = output.name();
     StructType schema = output.schema();
     ctx.write(name, date.toString(), ctx.spark().createDataFrame(rows, schema).coalesce(1));
-    List<String> header = List.of(schema.fieldNames());
-    List<List<String>> text =
-        schema.equals(Measures.SCHEMA) ? Measures.text(rows) : new ArrayList<>();
-    for (Row r : schema.equals(Measures.SCHEMA) ? List.<Row>of() : rows) {
-      List<String> line = new ArrayList<>();
-      for (int i = 0; i < header.size(); i++) {
-        Object v = r.get(i);
-        line.add(
-            v == null
-                ? io.proactivecare.npc.disclosure.Disclosure.SUPPRESSED
-                : v instanceof Double d
-                    ? String.format(
-                        Locale.ROOT, header.get(i).endsWith("_ratio") ? "%.2f" : "%.1f", d)
-                    : v.toString());
-      }
-      text.add(line);
-    }
-    String file = name.substring(name.indexOf('/') + 1) + ".csv";
-    CsvTables.write(csvDir.resolve(file), header, text);
+    AggregateCsv.write(csvDir, name, schema, rows, CohortStep::cell);
+  }
+
+  /**
+   * A cohort aggregate's cell as CSV text: a suppressed value is {@value Disclosure#SUPPRESSED}, a
+   * share or percentage to one decimal, a ratio ({@code *_ratio}) to two.
+   */
+  static String cell(Row r, int i, String name) {
+    Object v = r.get(i);
+    return v == null
+        ? Disclosure.SUPPRESSED
+        : v instanceof Double d
+            ? String.format(Locale.ROOT, name.endsWith("_ratio") ? "%.2f" : "%.1f", d)
+            : v.toString();
   }
 
   /** One line for the manifest: sizes and the overall concentration, all after control. */

@@ -180,26 +180,18 @@ public final class Measures {
   }
 
   /**
-   * Rows of {@link #SCHEMA} as CSV text: a suppressed number is {@value Disclosure#SUPPRESSED}; a
-   * figure's denominator (which it does not have) and an empty reason are empty.
+   * A cell of a row of {@link #SCHEMA} as CSV text ({@link AggregateCsv}): a suppressed number
+   * ({@code numerator}, {@code value}, a ratio's {@code denominator}) is {@value
+   * Disclosure#SUPPRESSED}; a figure's denominator (which it does not have) and an empty reason are
+   * empty; a number as {@link #text(double)} writes it.
    */
-  public static List<List<String>> text(List<Row> rows) {
-    List<List<String>> out = new ArrayList<>();
-    for (Row r : rows) {
+  static String cell(Row r, int i, String name) {
+    if (r.isNullAt(i)) {
       boolean ratio = !r.isNullAt(5);
-      List<String> line = new ArrayList<>();
-      for (int i = 0; i < SCHEMA.size(); i++) {
-        String name = SCHEMA.fields()[i].name();
-        boolean number = name.equals("numerator") || name.equals("value");
-        if (r.isNullAt(i)) {
-          line.add(number || (ratio && name.equals("denominator")) ? Disclosure.SUPPRESSED : "");
-        } else {
-          line.add(r.get(i) instanceof Double d ? text(d) : r.get(i).toString());
-        }
-      }
-      out.add(line);
+      boolean number = name.equals("numerator") || name.equals("value");
+      return number || (ratio && name.equals("denominator")) ? Disclosure.SUPPRESSED : "";
     }
-    return out;
+    return r.get(i) instanceof Double d ? text(d) : r.get(i).toString();
   }
 
   /** A value as CSV text: a whole number without decimals, else rounded to four decimals. */

@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.config.NpcException;
+import io.proactivecare.npc.disclosure.AggregateCsv;
 import io.proactivecare.npc.risk.Encoder;
 import io.proactivecare.npc.schema.Cols;
 import java.io.IOException;
@@ -188,7 +189,7 @@ public final class CandidatesFile {
     return new MatchedAnalysis.Sink() {
       @Override
       public Dataset<Row> write(String name, Dataset<Row> data) {
-        String path = dir.resolve(EvaluationStep.shortName(name)).toString();
+        String path = dir.resolve(AggregateCsv.shortName(name)).toString();
         data.write().parquet(path);
         return spark.read().parquet(path);
       }
@@ -199,7 +200,7 @@ public final class CandidatesFile {
             .createDataFrame(rows, schema)
             .coalesce(1)
             .write()
-            .parquet(dir.resolve(EvaluationStep.shortName(name)).toString());
+            .parquet(dir.resolve(AggregateCsv.shortName(name)).toString());
         EvaluationStep.writeCsv(dir, name, schema, rows, (r, i) -> false);
       }
 

@@ -12,12 +12,11 @@ import io.proactivecare.npc.config.CohortSettings;
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.disclosure.AggregateCsv;
 import io.proactivecare.npc.disclosure.Disclosure;
-import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.features.Features;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.ingest.Conformed;
-import io.proactivecare.npc.io.CsvTables;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -397,11 +396,6 @@ public final class EvaluationStep implements Step {
     writeCsv(csvDir, name, schema, rows, notApplicable);
   }
 
-  /** An output's name without its stage: {@code estimates} for {@code evaluation/estimates}. */
-  static String shortName(String name) {
-    return name.substring(name.indexOf('/') + 1);
-  }
-
   /**
    * Writes an aggregate as {@code csvDir/NAME.csv}: a null count ({@code n_*}) is suppressed and
    * shown as {@code *}, unless {@code notApplicable}; any other null is empty.
@@ -412,21 +406,16 @@ public final class EvaluationStep implements Step {
       StructType schema,
       List<Row> rows,
       java.util.function.BiPredicate<Row, Integer> notApplicable) {
-    List<String> header = List.of(schema.fieldNames());
-    boolean measures = schema.equals(Measures.SCHEMA);
-    List<List<String>> text = measures ? Measures.text(rows) : new ArrayList<>();
-    for (Row r : measures ? List.<Row>of() : rows) {
-      List<String> line = new ArrayList<>();
-      for (int i = 0; i < header.size(); i++) {
-        line.add(
+    AggregateCsv.write(
+        csvDir,
+        name,
+        schema,
+        rows,
+        (r, i, column) ->
             r.isNullAt(i)
-                ? (i > 0 && header.get(i).startsWith("n_") && !notApplicable.test(r, i)
+                ? (i > 0 && column.startsWith("n_") && !notApplicable.test(r, i)
                     ? Disclosure.SUPPRESSED
                     : "")
                 : r.get(i).toString());
-      }
-      text.add(line);
-    }
-    CsvTables.write(csvDir.resolve(shortName(name) + ".csv"), header, text);
   }
 }

@@ -25,6 +25,23 @@ class QuarantineTest {
       "spell_id,person_id,admission_date,discharge_date,admission_method,patient_classification,discharge_method,discharge_destination,provider_code,diagnoses";
 
   @Test
+  void aDischargeBeforeTheAdmissionIsQuarantinedWithItsLine() {
+    RuleCheck check = RuleCheck.of(Contracts.APC_SPELLS);
+    Dataset<Row> validated =
+        check.validated(
+            RawRows.of(
+                APC_HEADER,
+                "S1,P1,2024-01-10,2024-01-12,21,1,1,19,RR8,I10X;N180",
+                "S2,P2,2024-01-10,2024-01-09,21,1,1,19,RR8,"));
+    List<Row> q = RowValidator.quarantine(validated).collectAsList();
+    assertEquals(1, q.size());
+    assertEquals("DATE_ORDER", q.get(0).getAs(Cols.REASON_CODE));
+    assertEquals(2L, (long) q.get(0).<Long>getAs(Cols.ROW_NUMBER));
+    assertEquals(
+        1, RowValidator.accepted(validated, Contracts.APC_SPELLS, check.dateFormats()).count());
+  }
+
+  @Test
   void refusedRowsKeepTheirReasonsAndOriginalText() throws Exception {
     RuleCheck check = RuleCheck.of(Contracts.APC_SPELLS);
     Dataset<Row> validated =

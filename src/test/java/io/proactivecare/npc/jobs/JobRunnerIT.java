@@ -13,6 +13,7 @@ import io.proactivecare.npc.config.ConfigLoader;
 import io.proactivecare.npc.config.ExitCode;
 import io.proactivecare.npc.config.NpcException;
 import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.testing.Npc;
 import io.proactivecare.npc.testing.SparkTestSession;
 import io.proactivecare.npc.testing.TestExtract;
@@ -388,6 +389,26 @@ class JobRunnerIT {
       assertEquals(LATER, third.entry(output).orElseThrow().latestKey().orElseThrow());
     }
     assertEquals(2, third.latest(IngestStep.conformed("gp_registrations")).orElseThrow().rows());
+  }
+
+  @Test
+  void thePublishedQuarantineHoldsTheRefusedRowWithItsReasonAndLine() {
+    // The whole command: the gate raised to 1 lets the half-quarantined table through (exit 0,
+    // checked by ingest), and the quarantine is published with the row's reason and its line in
+    // the file as the CSV reader numbered it (the header apart).
+    Warehouse w = new Warehouse(shared);
+    List<Row> rows =
+        SparkTestSession.get()
+            .read()
+            .parquet(
+                w.resolve(
+                        w.catalogVersion(1).orElseThrow().latest("quarantine").orElseThrow().path())
+                    .toString())
+            .collectAsList();
+    assertEquals(1, rows.size());
+    assertEquals("gp_events", rows.get(0).getAs(Cols.TABLE));
+    assertEquals("FUTURE_DATE", rows.get(0).getAs(Cols.REASON_CODE));
+    assertEquals(2L, (long) rows.get(0).<Long>getAs(Cols.ROW_NUMBER));
   }
 
   // (d) The manifest.
