@@ -1,6 +1,7 @@
 package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.io.ContentChecksum;
 import io.proactivecare.npc.monitoring.Monitoring;
 import io.proactivecare.npc.warehouse.Json;
 import io.proactivecare.npc.warehouse.RunManifest;
@@ -148,8 +149,12 @@ final class RunsCommand implements Runnable {
             s.name(), s.kind(), s.status(), s.rows(), s.durationMs() / 1000.0);
         for (RunManifest.Output o : s.outputs()) {
           out.printf(
-              "    -> %-32s %-13s %,12d rows  %s%n",
-              o.name(), o.sensitivity().label(), o.rows(), o.path());
+              "    -> %-32s %-13s %,12d rows  %-17s %s%n",
+              o.name(),
+              o.sensitivity().label(),
+              o.rows(),
+              ContentChecksum.shortForm(o.checksum()),
+              o.path());
         }
         for (RunManifest.NotWritten n : s.notWritten()) {
           out.printf("    -- %-32s not written: %s%n", n.name(), n.reason());

@@ -7,7 +7,6 @@ import io.proactivecare.npc.config.CohortSettings;
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.disclosure.AggregateCsv;
 import io.proactivecare.npc.disclosure.Disclosure;
-import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.ingest.Conformed;
 import io.proactivecare.npc.jobs.SimpleKind;

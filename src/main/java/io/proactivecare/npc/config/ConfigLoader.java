@@ -218,7 +218,7 @@ public final class ConfigLoader {
         costs(n.child("costs")),
         cohort(n.child("cohort")),
         evaluation(n.child("evaluation")),
-        monitoring(n.child("monitoring")),
+        monitoring(n.child("monitoring"), n.child("risk").integer("horizon_days", 1, 3660)),
         file);
   }
 
@@ -273,14 +273,27 @@ public final class ConfigLoader {
         e.integer("min_group_size", 1, 1_000_000));
   }
 
-  private static MonitoringSettings monitoring(YamlNode m) {
+  /** {@code monitoring}; its matured scores' age bound is at least the outcome horizon. */
+  private static MonitoringSettings monitoring(YamlNode m, int horizonDays) {
+    int maxAge = m.integer("matured_max_age_days", 1, 36600);
+    if (maxAge < horizonDays) {
+      throw Errors.config(
+          m.source(),
+          m.keyOf("matured_max_age_days"),
+          maxAge
+              + " is below risk.horizon_days ("
+              + horizonDays
+              + "): no scores old enough to have matured would ever be young enough",
+          "give at least " + horizonDays + " (the default is the horizon and a month)");
+    }
     return new MonitoringSettings(
         m.integer("history_runs", 1, 1000),
         threshold(m.child("quarantine_share_rise"), 1),
         threshold(m.child("volume_drop"), 1),
         threshold(m.child("psi"), 100),
         threshold(m.child("churn_rise"), 1),
-        threshold(m.child("auroc_floor"), 1));
+        threshold(m.child("auroc_floor"), 1),
+        maxAge);
   }
 
   /** {@code limit} (0 to {@code most}) and {@code action} (fail or warn) of one alert. */

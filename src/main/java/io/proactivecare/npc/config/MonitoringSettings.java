@@ -12,6 +12,9 @@ package io.proactivecare.npc.config;
  * @param churnRise the cohort lists' churn share above the usual by more than this (absolute)
  * @param aurocFloor the AUROC of the scores published a horizon earlier, on their matured outcomes,
  *     below this
+ * @param maturedMaxAgeDays the oldest scores that AUROC is computed for, in days before the as-of
+ *     date (at least {@code risk.horizon_days}): after a gap in the runs the newest scores a
+ *     horizon old may be much older, and would judge the model of long ago, not the current one
  */
 public record MonitoringSettings(
     int historyRuns,
@@ -19,7 +22,8 @@ public record MonitoringSettings(
     Threshold volumeDrop,
     Threshold psi,
     Threshold churnRise,
-    Threshold aurocFloor) {
+    Threshold aurocFloor,
+    int maturedMaxAgeDays) {
 
   public static final String FAIL = "fail";
   public static final String WARN = "warn";

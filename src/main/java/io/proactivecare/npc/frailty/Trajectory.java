@@ -54,11 +54,17 @@ public final class Trajectory {
    * deficit_count}): the number of points, first and last dates and scores, deficits gained, and
    * {@code efi_change_per_year}, the least-squares slope of the score against time in years (null
    * with fewer than two points).
+   *
+   * <p>The slope is computed from whole numbers: days since a fixed origin and deficit counts (the
+   * score is the count over {@link EfiDefinition#DEFICITS}, so the score's slope is the count's
+   * over that). Their sums are exact in any order, so the slope has the same bits however Spark
+   * partitions the rows; sums of doubles are not, and two runs on the same data wrote slopes that
+   * differed in their last bits (a flat trajectory's came out as 1e-15 or -3e-16, not 0), which the
+   * manifest's content checksums showed.
    */
   public static Dataset<Row> progression(Dataset<Row> trajectory) {
-    // Years since a fixed origin near the data, so the sums stay small and exact enough.
-    Column x = datediff(col(Cols.AS_OF), lit(ORIGIN).cast("date")).divide(YEAR_DAYS);
-    Column y = col(Cols.EFI_SCORE);
+    Column x = datediff(col(Cols.AS_OF), lit(ORIGIN).cast("date")).cast("long");
+    Column y = col(Cols.DEFICIT_COUNT).cast("long");
     Dataset<Row> sums =
         trajectory
             .withColumn("_x", x)
@@ -81,10 +87,15 @@ public final class Trajectory {
         ends.withColumnRenamed(Cols.AS_OF, Cols.LAST_DATE)
             .withColumnRenamed(Cols.EFI_SCORE, Cols.LAST_SCORE)
             .withColumnRenamed(Cols.DEFICIT_COUNT, "_last_count");
-    Column n = col(Cols.TRAJECTORY_POINTS).cast("double");
+    Column n = col(Cols.TRAJECTORY_POINTS).cast("long");
+    // Exact whole numbers (far below 2^53 for any trajectory), so each is a double exactly.
     Column denominator = n.multiply(col("_sxx")).minus(col("_sx").multiply(col("_sx")));
+    Column numerator = n.multiply(col("_sxy")).minus(col("_sx").multiply(col("_sy")));
     Column slope =
-        n.multiply(col("_sxy")).minus(col("_sx").multiply(col("_sy"))).divide(denominator);
+        numerator
+            .cast("double")
+            .divide(denominator.cast("double"))
+            .multiply(YEAR_DAYS / EfiDefinition.DEFICITS);
     return Outputs.PROGRESSION.select(
         sums.join(firsts, new String[] {Cols.PERSON_ID, Cols.FIRST_DATE})
             .join(lasts, new String[] {Cols.PERSON_ID, Cols.LAST_DATE})

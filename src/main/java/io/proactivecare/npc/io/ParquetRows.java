@@ -41,18 +41,37 @@ public final class ParquetRows {
 
   /** The Parquet data files under {@code dir}, in name order. */
   static List<Path> dataFiles(Path dir) {
+    return visibleFiles(dir).stream().filter(ParquetRows::isParquet).toList();
+  }
+
+  /**
+   * Whether {@code dir} is a Parquet table Spark can read: it has Parquet data files and no other
+   * visible file (a model's folder or a report's page is an output, but not a table).
+   */
+  public static boolean isTable(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    List<Path> files = visibleFiles(dir);
+    return !files.isEmpty() && files.stream().allMatch(ParquetRows::isParquet);
+  }
+
+  private static boolean isParquet(Path p) {
+    return p.getFileName().toString().endsWith(".parquet");
+  }
+
+  /**
+   * The files under {@code dir} Spark reads, in name order: not hidden, that is neither the file
+   * nor any folder between it and {@code dir} starts with _ or . (Spark's markers and checksums).
+   */
+  private static List<Path> visibleFiles(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
           .filter(
-              p -> {
-                String n = p.getFileName().toString();
-                // Hidden when the file or any folder between it and dir starts with _ or .
-                boolean hidden =
-                    Stream.iterate(p, q -> q != null && !q.equals(dir), Path::getParent)
-                        .map(q -> q.getFileName().toString())
-                        .anyMatch(x -> x.startsWith("_") || x.startsWith("."));
-                return n.endsWith(".parquet") && !hidden;
-              })
+              p ->
+                  Stream.iterate(p, q -> q != null && !q.equals(dir), Path::getParent)
+                      .map(q -> q.getFileName().toString())
+                      .noneMatch(x -> x.startsWith("_") || x.startsWith(".")))
           .sorted()
           .toList();
     } catch (IOException e) {

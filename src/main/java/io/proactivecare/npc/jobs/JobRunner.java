@@ -291,7 +291,8 @@ public final class JobRunner {
         Instant stepStart = clock.instant();
         try {
           step.step().run(ctx);
-          List<RunManifest.Output> stepOutputs = checkOutputs(step, ctx, warehouse);
+          List<RunManifest.Output> stepOutputs =
+              withChecksums(checkOutputs(step, ctx, warehouse), warehouse);
           outputs.addAll(stepOutputs);
           stepOutputs.forEach(o -> writer.put(o.name(), step.name()));
           // Two steps may fill one folder (the evaluation's aggregates): deliver it once.
@@ -367,6 +368,19 @@ public final class JobRunner {
     }
   }
 
+  /**
+   * The step's outputs with the content checksums of those that are Parquet tables, computed from
+   * the written files in one Spark job for the whole step, so the manifest can show that two runs
+   * wrote the same tables (docs/warehouse.md, "Content checksums").
+   */
+  private List<RunManifest.Output> withChecksums(
+      List<RunManifest.Output> outputs, Warehouse warehouse) {
+    Map<String, Path> folders = new java.util.LinkedHashMap<>();
+    outputs.forEach(o -> folders.put(o.name(), warehouse.resolve(o.path())));
+    Map<String, String> sums = io.proactivecare.npc.io.ContentChecksum.ofFolders(spark, folders);
+    return outputs.stream().map(o -> o.withChecksum(sums.getOrDefault(o.name(), ""))).toList();
+  }
+
   /** Every produced output must be declared, and every declared output produced. */
   private static List<RunManifest.Output> checkOutputs(
       JobSpec.StepSpec step, StepContext ctx, Warehouse warehouse) {
@@ -393,7 +407,8 @@ public final class JobRunner {
               declared.sensitivity(),
               p.versionKey(),
               warehouse.relativize(ctx.outputDir(p.name())),
-              p.rows()));
+              p.rows(),
+              ""));
     }
     for (RunManifest.NotWritten n : ctx.notWrittenOutputs()) {
       if (step.outputs().stream().noneMatch(o -> o.matches(n.name()))) {

@@ -7,6 +7,7 @@ import io.proactivecare.npc.disclosure.Measures.Key;
 import io.proactivecare.npc.risk.Metrics;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -212,6 +213,52 @@ public final class Monitoring {
             null,
             "",
             MonitoringCheck.OK));
+  }
+
+  /**
+   * Which published scores the matured check evaluates, or why none: the version named, else the
+   * reason ("not matured: ...") in {@code notMatured}.
+   */
+  public record MaturedVersion(String version, String notMatured) {}
+
+  /**
+   * The newest of the published score versions {@code published} (as-of dates) keyed on or before
+   * {@code asOf} less {@code horizonDays}, so that their outcome window has passed, if it is at
+   * most {@code maxAgeDays} before {@code asOf}. Older scores are passed over: after a gap in the
+   * runs they would judge the model of long ago, not the one the lists come from now.
+   */
+  public static MaturedVersion maturedVersion(
+      java.util.Collection<String> published, LocalDate asOf, int horizonDays, int maxAgeDays) {
+    LocalDate target = asOf.minusDays(horizonDays);
+    Optional<LocalDate> newest =
+        published.stream()
+            .map(LocalDate::parse)
+            .filter(d -> !d.isAfter(target))
+            .max(java.util.Comparator.naturalOrder());
+    if (newest.isEmpty()) {
+      return new MaturedVersion(
+          null,
+          "not matured: no risk/scores published on or before "
+              + target
+              + " (the as-of date less risk.horizon_days, "
+              + horizonDays
+              + ")");
+    }
+    long age = java.time.temporal.ChronoUnit.DAYS.between(newest.get(), asOf);
+    if (age > maxAgeDays) {
+      return new MaturedVersion(
+          null,
+          "not matured: the newest risk/scores published on or before "
+              + target
+              + " are version "
+              + newest.get()
+              + ", "
+              + age
+              + " days before the as-of date, older than monitoring.matured_max_age_days ("
+              + maxAgeDays
+              + "); runs resumed after a gap, and scores that old would judge an old model");
+    }
+    return new MaturedVersion(newest.get().toString(), null);
   }
 
   /** The AUROC's check when no scores have matured yet: said, never a number. */

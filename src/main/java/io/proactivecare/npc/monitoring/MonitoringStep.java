@@ -193,38 +193,35 @@ public final class MonitoringStep implements Step {
   }
 
   /**
-   * The newest scores published on or before the as-of date less the outcome horizon, labelled with
-   * their outcomes; or why there are none.
+   * The newest scores published on or before the as-of date less the outcome horizon, and no older
+   * than monitoring.matured_max_age_days, labelled with their outcomes; or why there are none.
    */
   private static Monitoring.MaturedScores matured(StepContext ctx, LocalDate date) {
     int horizon = ctx.config().risk().horizonDays();
-    LocalDate target = date.minusDays(horizon);
-    Optional<String> version =
-        ctx.publishedVersions(RiskScoreStep.SCORES).keySet().stream()
-            .filter(k -> !LocalDate.parse(k).isAfter(target))
-            .max(java.util.Comparator.naturalOrder());
-    if (version.isEmpty()) {
-      return Monitoring.MaturedScores.none(
-          "not matured: no risk/scores published on or before "
-              + target
-              + " (the as-of date less risk.horizon_days, "
-              + horizon
-              + ")");
+    Monitoring.MaturedVersion chosen =
+        Monitoring.maturedVersion(
+            ctx.publishedVersions(RiskScoreStep.SCORES).keySet(),
+            date,
+            horizon,
+            ctx.config().monitoring().maturedMaxAgeDays());
+    if (chosen.version() == null) {
+      return Monitoring.MaturedScores.none(chosen.notMatured());
     }
+    String version = chosen.version();
     Conformed conformed = Conformed.of(ctx);
     Dataset<Row> spells = conformed.required("apc_spells");
     LocalDate extract = LocalDate.parse(conformed.versionKey("apc_spells"));
-    LocalDate windowEnd = LocalDate.parse(version.get()).plusDays(horizon);
+    LocalDate windowEnd = LocalDate.parse(version).plusDays(horizon);
     if (extract.isBefore(windowEnd)) {
       return Monitoring.MaturedScores.none(
           "not matured: the outcomes of risk/scores version "
-              + version.get()
+              + version
               + " run to "
               + windowEnd
               + ", after the extract date "
               + extract);
     }
-    StepContext.InputTable t = ctx.inputAt(RiskScoreStep.SCORES, version.get()).orElseThrow();
+    StepContext.InputTable t = ctx.inputAt(RiskScoreStep.SCORES, version).orElseThrow();
     Dataset<Row> deaths =
         Population.deaths(conformed.required("gp_registrations"), Optional.of(spells));
     List<Row> rows =
@@ -241,7 +238,7 @@ public final class MonitoringStep implements Step {
       p[i] = rows.get(i).getDouble(0);
       y[i] = ((Number) rows.get(i).get(1)).intValue();
     }
-    return new Monitoring.MaturedScores(version.get(), p, y, null);
+    return new Monitoring.MaturedScores(version, p, y, null);
   }
 
   private static Dataset<Row> read(StepContext ctx, Path path) {

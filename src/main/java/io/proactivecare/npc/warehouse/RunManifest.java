@@ -216,9 +216,27 @@ public record RunManifest(
    * @param versionKey the date keying this version
    * @param path location relative to the warehouse root
    * @param rows rows written
+   * @param checksum the content checksum of a Parquet table ({@code io/ContentChecksum}: schema,
+   *     rows, content), equal for equal rows and schema however they were written; empty for an
+   *     output that is not a Parquet table (a model's folder, the report) or a run made before
+   *     checksums were recorded
    */
   public record Output(
-      String name, Sensitivity sensitivity, String versionKey, String path, long rows) {}
+      String name,
+      Sensitivity sensitivity,
+      String versionKey,
+      String path,
+      long rows,
+      String checksum) {
+    public Output {
+      checksum = checksum == null ? "" : checksum;
+    }
+
+    /** This output with its content checksum. */
+    public Output withChecksum(String sum) {
+      return new Output(name, sensitivity, versionKey, path, rows, sum);
+    }
+  }
 
   /**
    * The reconciliation of one ingested table: read = accepted + quarantined, checked by the code.

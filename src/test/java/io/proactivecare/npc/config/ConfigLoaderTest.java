@@ -207,6 +207,21 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theMaturedScoresAgeBoundIsAtLeastTheHorizon() {
+    assertEquals(395, flags(Map.of()).config().monitoring().maturedMaxAgeDays());
+    refused(
+        () -> flags(Map.of("monitoring.matured_max_age_days", "300")),
+        "monitoring.matured_max_age_days",
+        "below risk.horizon_days (365)");
+    assertEquals(
+        300,
+        flags(Map.of("monitoring.matured_max_age_days", "300", "risk.horizon_days", "180"))
+            .config()
+            .monitoring()
+            .maturedMaxAgeDays());
+  }
+
+  @Test
   void aMappingWhereAValueBelongsIsRefused() {
     refused(() -> flags(Map.of("spark", "fast")), "spark", "'fast'");
   }

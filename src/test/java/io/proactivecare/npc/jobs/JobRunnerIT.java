@@ -13,6 +13,7 @@ import io.proactivecare.npc.config.ConfigLoader;
 import io.proactivecare.npc.config.ExitCode;
 import io.proactivecare.npc.config.NpcException;
 import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.io.ContentChecksum;
 import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.testing.Npc;
 import io.proactivecare.npc.testing.SparkTestSession;
@@ -459,6 +460,13 @@ class JobRunnerIT {
         Set.of("conformed/gp_registrations", "conformed/gp_events", "quarantine"),
         Set.copyOf(step.outputs().stream().map(RunManifest.Output::name).toList()));
     step.outputs().forEach(o -> assertEquals(DATE, o.versionKey()));
+    // Each a Parquet table with its content checksum: schema, rows, content.
+    step.outputs()
+        .forEach(
+            o ->
+                assertTrue(
+                    o.checksum().matches("[0-9a-f]{8}-" + o.rows() + "-[0-9a-f]{16}"),
+                    o.name() + " " + o.checksum()));
     assertEquals(2 + 1 + 1, step.rows());
     assertEquals(
         List.of("practice and PCN references not checked: the extract has no practice_pcn"),
@@ -526,6 +534,21 @@ class JobRunnerIT {
     assertTrue(show.out().contains("status     succeeded"), show.out());
     assertTrue(show.out().contains("catalog version 3"), show.out());
     assertTrue(show.out().contains("gp_events") && show.out().contains("FUTURE_DATE"), show.out());
+    String events =
+        new Warehouse(shared)
+            .manifest(runIds[2]).orElseThrow().steps().get(0).outputs().stream()
+                .filter(o -> o.name().equals("conformed/gp_events"))
+                .findFirst()
+                .orElseThrow()
+                .checksum();
+    assertTrue(
+        show.out()
+            .lines()
+            .anyMatch(
+                l ->
+                    l.contains("-> conformed/gp_events")
+                        && l.contains(ContentChecksum.shortForm(events))),
+        show.out());
 
     Npc.Result json = Npc.run(shared, "runs", "show", runIds[0], "--json");
     assertEquals(0, json.exitCode(), json.err());

@@ -12,6 +12,7 @@ import io.proactivecare.npc.risk.Scoring;
 import io.proactivecare.npc.testing.SparkTestSession;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -226,6 +227,42 @@ class MonitoringTest {
     assertNull(none.value());
   }
 
+  /**
+   * The matured scores are the newest published a horizon (365 days) or more before the as-of date,
+   * and at most monitoring.matured_max_age_days (395) before it. 2024-01-31 + 395 days: 366 to
+   * 2025-01-31 (2024 is a leap year), 29 more to 2025-03-01.
+   */
+  @Test
+  void maturedScoresAreAHorizonOldButNoOlderThanTheBound() {
+    List<String> nightly = List.of("2024-01-30", "2024-01-31", "2024-03-31", "2025-02-28");
+    // Nightly runs: the version exactly a horizon before 2025-03-31 is there (2024-03-31).
+    assertEquals(
+        "2024-03-31",
+        Monitoring.maturedVersion(nightly, LocalDate.parse("2025-03-31"), 365, 395).version());
+    // Runs stopped after 2024-01-31: 395 days before 2025-03-01 fits, 396 before 2025-03-02 not.
+    List<String> gap = List.of("2024-01-30", "2024-01-31");
+    assertEquals(
+        "2024-01-31",
+        Monitoring.maturedVersion(gap, LocalDate.parse("2025-03-01"), 365, 395).version());
+    Monitoring.MaturedVersion tooOld =
+        Monitoring.maturedVersion(gap, LocalDate.parse("2025-03-02"), 365, 395);
+    assertNull(tooOld.version());
+    assertEquals(
+        "not matured: the newest risk/scores published on or before 2024-03-02 are version"
+            + " 2024-01-31, 396 days before the as-of date, older than"
+            + " monitoring.matured_max_age_days (395); runs resumed after a gap, and scores that"
+            + " old would judge an old model",
+        tooOld.notMatured());
+    // Nothing a horizon old yet: the reason names the date it looked for.
+    Monitoring.MaturedVersion young =
+        Monitoring.maturedVersion(List.of("2025-02-28"), LocalDate.parse("2025-03-31"), 365, 395);
+    assertNull(young.version());
+    assertEquals(
+        "not matured: no risk/scores published on or before 2024-03-31 (the as-of date less"
+            + " risk.horizon_days, 365)",
+        young.notMatured());
+  }
+
   // ---------------------------------------------------------------------------------------------
   // One run: checks and the measures table
 
@@ -238,7 +275,8 @@ class MonitoringTest {
             new Threshold(0.5, "fail"),
             new Threshold(0.1, "warn"),
             new Threshold(0.1, "warn"),
-            new Threshold(0.65, "warn"));
+            new Threshold(0.65, "warn"),
+            395);
     List<RunManifest> earlier = List.of(run("r1", counts("gp_events", 1000, 10)));
     long[] previous = {100, 100, 100, 100, 100, 100, 100, 100, 100, 100};
     long[] current = {50, 50, 100, 100, 100, 100, 100, 100, 150, 150};
@@ -313,7 +351,8 @@ class MonitoringTest {
                 new Threshold(0.5, "fail"),
                 new Threshold(0.1, "warn"),
                 new Threshold(0.1, "warn"),
-                new Threshold(0.65, "warn")));
+                new Threshold(0.65, "warn"),
+                395));
     Row psi = row(r, "psi", "scores_current");
     assertTrue(psi.isNullAt(7), "the PSI was published: " + psi);
     // The manifest's check (in the warehouse, not shared) keeps the exact value.

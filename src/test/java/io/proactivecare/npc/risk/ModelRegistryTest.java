@@ -120,7 +120,7 @@ class ModelRegistryTest {
         run,
         List.of(
             new RunManifest.Output(
-                ModelRegistry.OUTPUT, Sensitivity.PATIENT_LEVEL, m.id(), w.relativize(dir), 1)),
+                ModelRegistry.OUTPUT, Sensitivity.PATIENT_LEVEL, m.id(), w.relativize(dir), 1, "")),
         Instant.now(),
         check);
   }

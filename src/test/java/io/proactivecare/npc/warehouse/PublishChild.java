@@ -42,7 +42,8 @@ public final class PublishChild {
                 Sensitivity.PATIENT_LEVEL,
                 date,
                 "runs/" + runId + "/tables/cohort/list",
-                1));
+                1,
+                ""));
     return new PublishArea(publish)
         .publish(
             warehouse,

@@ -77,7 +77,7 @@ class WarehouseTest {
             "r1",
             List.of(
                 new RunManifest.Output(
-                    "t", Sensitivity.PATIENT_LEVEL, "2025-03-31", "runs/r1/tables/t", 5)),
+                    "t", Sensitivity.PATIENT_LEVEL, "2025-03-31", "runs/r1/tables/t", 5, "")),
             now));
     assertEquals(
         2,
@@ -85,7 +85,7 @@ class WarehouseTest {
             "r2",
             List.of(
                 new RunManifest.Output(
-                    "t", Sensitivity.PATIENT_LEVEL, "2025-04-30", "runs/r2/tables/t", 6)),
+                    "t", Sensitivity.PATIENT_LEVEL, "2025-04-30", "runs/r2/tables/t", 6, "")),
             now));
     assertEquals(
         3,
@@ -93,7 +93,7 @@ class WarehouseTest {
             "r3",
             List.of(
                 new RunManifest.Output(
-                    "t", Sensitivity.PATIENT_LEVEL, "2025-03-31", "runs/r3/tables/t", 7)),
+                    "t", Sensitivity.PATIENT_LEVEL, "2025-03-31", "runs/r3/tables/t", 7, "")),
             now));
     Catalog c = w.catalog();
     assertEquals(3, c.version());
