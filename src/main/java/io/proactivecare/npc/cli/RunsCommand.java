@@ -75,7 +75,7 @@ final class RunsCommand implements Runnable {
               m.catalogVersion() == 0
                   ? "-"
                   : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""),
-              monitoring(m),
+              Monitoring.summary(m.monitoring()),
               steps(m));
         }
       }
@@ -207,33 +207,6 @@ final class RunsCommand implements Runnable {
       out.flush();
       return 0;
     }
-  }
-
-  /**
-   * What a run's monitoring found, in a word or two: "-" (no monitoring step), "ok", "2 warn", "1
-   * fail, 1 warn", or "no baseline" when nothing could be compared yet (every check without a
-   * baseline or not matured: a first run).
-   */
-  static String monitoring(RunManifest m) {
-    if (m.monitoring().isEmpty()) {
-      return "-";
-    }
-    long fail =
-        m.monitoring().stream()
-            .filter(c -> RunManifest.MonitoringCheck.FAIL.equals(c.status()))
-            .count();
-    long warn =
-        m.monitoring().stream()
-            .filter(c -> RunManifest.MonitoringCheck.WARN.equals(c.status()))
-            .count();
-    if (fail + warn == 0) {
-      boolean compared =
-          m.monitoring().stream().anyMatch(c -> RunManifest.MonitoringCheck.OK.equals(c.status()));
-      return compared ? "ok" : "no baseline";
-    }
-    return (fail > 0 ? fail + " fail" : "")
-        + (fail > 0 && warn > 0 ? ", " : "")
-        + (warn > 0 ? warn + " warn" : "");
   }
 
   /** "ingest 90.3, frailty 25.6 (failed)": each step's duration, in the order they ran. */

@@ -499,22 +499,48 @@ public final class Monitoring {
 
   /** Where a check's baseline is from, and when it alerts. */
   public static String basis(MonitoringCheck c) {
-    String limit = "";
-    if (c.limit() != null) {
-      limit =
-          "; alert "
-              + switch (c.measure()) {
-                case ROWS_READ -> "on a drop of more than " + pct(c.limit());
-                case QUARANTINE_SHARE, CHURN_SHARE ->
-                    "on a rise of more than " + pct(c.limit()).replace("%", " points");
-                case AUROC -> "below " + number(c.measure(), c.limit());
-                default -> "above " + number(c.measure(), c.limit());
-              }
-              + " ("
-              + c.action()
-              + ")";
+    String when = alertWhen(c);
+    return c.basis() + (when.isEmpty() ? "" : "; alert " + when);
+  }
+
+  /**
+   * When a check alerts, and what the alert does: "on a rise of more than 2.00 points (warn)";
+   * empty for a measure without an alert.
+   */
+  public static String alertWhen(MonitoringCheck c) {
+    if (c.limit() == null) {
+      return "";
     }
-    return c.basis() + limit;
+    return switch (c.measure()) {
+          case ROWS_READ -> "on a drop of more than " + pct(c.limit());
+          case QUARANTINE_SHARE, CHURN_SHARE ->
+              "on a rise of more than " + pct(c.limit()).replace("%", " points");
+          case AUROC -> "below " + number(c.measure(), c.limit());
+          default -> "above " + number(c.measure(), c.limit());
+        }
+        + " ("
+        + c.action()
+        + ")";
+  }
+
+  /**
+   * What a run's monitoring found, in a word or two: "-" (no checks), "ok", "2 warn", "1 fail, 1
+   * warn", or "no baseline" when nothing could be compared yet (every check without a baseline or
+   * not matured: a first run).
+   */
+  public static String summary(List<MonitoringCheck> checks) {
+    if (checks.isEmpty()) {
+      return "-";
+    }
+    long fail = checks.stream().filter(c -> MonitoringCheck.FAIL.equals(c.status())).count();
+    long warn = checks.stream().filter(c -> MonitoringCheck.WARN.equals(c.status())).count();
+    if (fail + warn == 0) {
+      boolean compared = checks.stream().anyMatch(c -> MonitoringCheck.OK.equals(c.status()));
+      return compared ? "ok" : "no baseline";
+    }
+    return (fail > 0 ? fail + " fail" : "")
+        + (fail > 0 && warn > 0 ? ", " : "")
+        + (warn > 0 ? warn + " warn" : "");
   }
 
   /** A value of {@code measure} as people read it: rows with separators, shares as percentages. */

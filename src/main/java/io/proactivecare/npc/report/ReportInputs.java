@@ -16,13 +16,16 @@ import java.util.Optional;
  *     columns by name; an output not published at the date is absent
  * @param quarantine the ingest that published the extract the date's outputs were made from
  * @param modelCard the card of the risk model that scored the date ({@code card.json})
+ * @param monitoring the checks of the run that published the date's {@code monitoring/measures},
+ *     from its manifest
  */
 public record ReportInputs(
     LocalDate asOf,
     String runId,
     Map<String, List<Map<String, Object>>> tables,
     Optional<Quarantine> quarantine,
-    Optional<ModelCard> modelCard) {
+    Optional<ModelCard> modelCard,
+    Optional<MonitoringChecks> monitoring) {
   public ReportInputs {
     tables = Map.copyOf(tables);
   }
@@ -41,4 +44,14 @@ public record ReportInputs(
 
   /** A model's card as the registry keeps it. */
   public record ModelCard(String modelId, Map<String, Object> card) {}
+
+  /**
+   * A run's monitoring checks as its manifest records them: exact, kept in the warehouse; the
+   * report shows those that rest on counts of people only as published after disclosure control.
+   */
+  public record MonitoringChecks(String runId, List<RunManifest.MonitoringCheck> checks) {
+    public MonitoringChecks {
+      checks = List.copyOf(checks);
+    }
+  }
 }

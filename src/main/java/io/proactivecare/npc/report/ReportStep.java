@@ -9,6 +9,7 @@ import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
 import io.proactivecare.npc.jobs.StepKind;
+import io.proactivecare.npc.monitoring.MonitoringStep;
 import io.proactivecare.npc.risk.ModelRegistry;
 import io.proactivecare.npc.risk.RiskScoreStep;
 import io.proactivecare.npc.risk.Scoring;
@@ -58,7 +59,8 @@ public final class ReportStep implements Step {
           CohortStep.MEASURES,
           EvaluationStep.ESTIMATES,
           EvaluationStep.BALANCE,
-          EvaluationStep.ATTRITION);
+          EvaluationStep.ATTRITION,
+          MonitoringStep.MEASURES);
 
   /** The step kind jobs name as {@code run:}. */
   public static StepKind kind() {
@@ -88,7 +90,13 @@ public final class ReportStep implements Step {
       ctx.inputAt(name, date.toString()).ifPresent(t -> tables.put(name, rows(ctx, t.path())));
     }
     ReportInputs in =
-        new ReportInputs(date, ctx.runId(), tables, quarantine(ctx, date), modelCard(ctx, date));
+        new ReportInputs(
+            date,
+            ctx.runId(),
+            tables,
+            quarantine(ctx, date),
+            modelCard(ctx, date),
+            monitoring(ctx, date));
     String html = RunReport.html(in);
     Path kept = ctx.outputDir(OUTPUT);
     Path dir = ctx.stage(folder(date));
@@ -108,6 +116,7 @@ public final class ReportStep implements Step {
             + " aggregate tables"
             + (in.modelCard().isPresent() ? ", the model card" : "")
             + (in.quarantine().isPresent() ? ", the quarantine counts" : "")
+            + (in.monitoring().isPresent() ? ", the monitoring checks" : "")
             + ") to "
             + folder(date)
             + "/"
@@ -159,6 +168,19 @@ public final class ReportStep implements Step {
                                 counts ->
                                     new ReportInputs.Quarantine(
                                         t.runId(), t.versionKey(), counts))));
+  }
+
+  /**
+   * The monitoring checks of the run that wrote the date's monitoring measures (this run's, its
+   * manifest rewritten after its monitoring step, else the published version's run), from its
+   * manifest.
+   */
+  private static Optional<ReportInputs.MonitoringChecks> monitoring(
+      StepContext ctx, LocalDate date) {
+    return ctx.inputAt(MonitoringStep.MEASURES, date.toString())
+        .flatMap(t -> ctx.warehouse().manifest(t.runId()))
+        .filter(m -> !m.monitoring().isEmpty())
+        .map(m -> new ReportInputs.MonitoringChecks(m.runId(), m.monitoring()));
   }
 
   /** The card of the model that scored the date, if the date was scored. */

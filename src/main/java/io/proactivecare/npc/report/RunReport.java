@@ -4,6 +4,8 @@ import io.proactivecare.npc.cohort.CohortReport;
 import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.disclosure.Disclosure;
 import io.proactivecare.npc.evaluation.EvaluationStep;
+import io.proactivecare.npc.monitoring.Monitoring;
+import io.proactivecare.npc.monitoring.MonitoringStep;
 import io.proactivecare.npc.warehouse.RunManifest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -25,7 +27,7 @@ import org.knowm.xchart.XYChart;
 public final class RunReport {
   /** The sections, by their element ids, in page order. */
   public static final List<String> SECTIONS =
-      List.of("cohort", "concentration", "frailty", "model", "quality", "evaluation");
+      List.of("cohort", "concentration", "frailty", "model", "quality", "monitoring", "evaluation");
 
   /**
    * The Leeds headline against which the cohort's concentration is marked: the 5% of people at
@@ -97,6 +99,7 @@ public final class RunReport {
     frailty();
     model();
     quality();
+    monitoring();
     evaluation();
     out.append("</main>\n<script>\n").append(SCRIPT).append("</script>\n</body>\n</html>\n");
   }
@@ -108,6 +111,7 @@ public final class RunReport {
       case "frailty" -> "Frailty (eFI) by age and deprivation";
       case "model" -> "Risk model";
       case "quality" -> "Data quality: quarantined rows";
+      case "monitoring" -> "Monitoring: this run against the usual";
       case "evaluation" -> "Evaluation against matched controls";
       default -> throw new IllegalArgumentException(section);
     };
@@ -471,6 +475,146 @@ public final class RunReport {
         List.of("table", "read", "accepted", "quarantined", "share", "limit", "quality gate"),
         text);
     end();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Monitoring
+
+  /**
+   * The monitoring statistics that rest on counts of people, each with the row of {@code
+   * monitoring/measures} that publishes it after disclosure control (measure, population; overall):
+   * the report shows that row's value, never the manifest's exact one.
+   */
+  private static final Map<String, List<String>> PUBLISHED =
+      Map.of(
+          Monitoring.PSI, List.of("psi", "scores_current"),
+          Monitoring.AUROC, List.of("auroc", "matured_scored"),
+          Monitoring.OBSERVED_OVER_EXPECTED, List.of("events", "matured_observed_over_expected"),
+          Monitoring.CALIBRATION_IN_THE_LARGE,
+              List.of("calibration_in_the_large", "matured_scored"));
+
+  /** The measures of extract rows, not people: shown as the manifest records them, as above. */
+  private static final Set<String> ROWS = Set.of(Monitoring.ROWS_READ, Monitoring.QUARANTINE_SHARE);
+
+  /** The measures of the scores published a horizon earlier, on their matured outcomes. */
+  private static final Set<String> MATURED =
+      Set.of(
+          Monitoring.AUROC, Monitoring.OBSERVED_OVER_EXPECTED, Monitoring.CALIBRATION_IN_THE_LARGE);
+
+  private void monitoring() {
+    section("monitoring");
+    if (in.monitoring().isEmpty()) {
+      absent(
+          "No monitoring checks were recorded as of "
+              + in.asOf()
+              + " (the nightly job's monitoring step makes them).");
+      end();
+      return;
+    }
+    ReportInputs.MonitoringChecks m = in.monitoring().get();
+    out.append("<p>What the monitoring step of run <code>")
+        .append(esc(m.runId()))
+        .append("</code> found: ")
+        .append(esc(Monitoring.summary(m.checks())))
+        .append(
+            ". Each measure against the usual (the median of the job's last successful runs), the"
+                + " previous run's scores or a fixed floor, with when it alerts and what the alert"
+                + " does (docs/operations.md, \"Monitoring\"). Counts of extract rows are shown as"
+                + " recorded; a figure that rests on counts of people is shown as published after"
+                + " disclosure control, and as * where it is not published.</p>\n");
+    List<List<String>> rows = new ArrayList<>();
+    for (RunManifest.MonitoringCheck c : m.checks()) {
+      String when = Monitoring.alertWhen(c);
+      rows.add(
+          List.of(
+              words(c.measure()),
+              c.subject(),
+              checkValue(c),
+              usual(c),
+              comparedWith(c),
+              when.isEmpty() ? "no alert" : when,
+              c.alert() ? c.status().toUpperCase(Locale.ROOT) : words(c.status())));
+    }
+    textTable(
+        List.of("measure", "of", "this run", "usual", "compared with", "alert", "result"), rows);
+    end();
+  }
+
+  /**
+   * This run's value of a check: extract rows as recorded; the churn from the published rounded
+   * counts of all lists; a statistic of people as {@code monitoring/measures} publishes it; * when
+   * not published; – when not measured.
+   */
+  private String checkValue(RunManifest.MonitoringCheck c) {
+    if (c.value() == null) {
+      return "–";
+    }
+    if (ROWS.contains(c.measure())) {
+      return Monitoring.number(c.measure(), c.value());
+    }
+    if (c.measure().equals(Monitoring.CHURN_SHARE)) {
+      return in.table(CohortStep.CHURN).stream()
+          .filter(r -> CohortReport.ALL.equals(r.get("pcn_code")))
+          .findFirst()
+          .map(RunReport::churnShare)
+          .orElse(Disclosure.SUPPRESSED);
+    }
+    List<String> key = PUBLISHED.get(c.measure());
+    if (key == null) {
+      return Disclosure.SUPPRESSED;
+    }
+    return in.table(MonitoringStep.MEASURES).stream()
+        .filter(
+            r ->
+                key.get(0).equals(r.get("measure"))
+                    && key.get(1).equals(r.get("population"))
+                    && CohortReport.OVERALL.equals(r.get("breakdown")))
+        .map(r -> real(r.get("value")))
+        .filter(Objects::nonNull)
+        .findFirst()
+        .map(v -> Monitoring.number(c.measure(), v))
+        .orElse(Disclosure.SUPPRESSED);
+  }
+
+  /** The lists' churn from a churn row's published (rounded) counts; * if one is suppressed. */
+  private static String churnShare(Map<String, Object> all) {
+    Double stayed = real(all.get("stayed"));
+    Double entered = real(all.get("entered"));
+    Double left = real(all.get("left"));
+    if (stayed == null || entered == null || left == null || stayed + entered + left == 0) {
+      return Disclosure.SUPPRESSED;
+    }
+    return Monitoring.number(Monitoring.CHURN_SHARE, (entered + left) / (stayed + entered + left));
+  }
+
+  /**
+   * What a check is compared with, as a figure: the usual extract rows; the fixed references of
+   * calibration; not the usual churn, which rests on earlier lists' exact counts (published only
+   * rounded): *.
+   */
+  private static String usual(RunManifest.MonitoringCheck c) {
+    if (c.baseline() == null || c.measure().equals(Monitoring.PSI)) {
+      return "–";
+    }
+    if (ROWS.contains(c.measure())
+        || c.measure().equals(Monitoring.OBSERVED_OVER_EXPECTED)
+        || c.measure().equals(Monitoring.CALIBRATION_IN_THE_LARGE)) {
+      return Monitoring.number(c.measure(), c.baseline());
+    }
+    return Disclosure.SUPPRESSED;
+  }
+
+  /**
+   * What a check is compared with, in words: the manifest's words (which runs, which version, or
+   * why none), but for the matured scores, whose words count their people exactly: what they are,
+   * or the reason they have not matured (which names dates only).
+   */
+  private static String comparedWith(RunManifest.MonitoringCheck c) {
+    if (MATURED.contains(c.measure())
+        && !RunManifest.MonitoringCheck.NOT_MATURED.equals(c.status())) {
+      return "the scores published a horizon earlier, on their outcomes since";
+    }
+    return c.basis();
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -326,7 +326,7 @@ public final class PublishArea {
   }
 
   /** Copies a folder's tree; returns the number of files. */
-  static int copyTree(Path from, Path to) throws IOException {
+  public static int copyTree(Path from, Path to) throws IOException {
     int files = 0;
     List<Path> all;
     try (Stream<Path> s = Files.walk(from)) {

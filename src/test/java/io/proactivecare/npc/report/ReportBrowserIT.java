@@ -136,6 +136,15 @@ class ReportBrowserIT {
     assertTrue(
         b.out().contains("data-charts-drawn=\"" + figures.size() + "/" + figures.size() + "\""));
     assertTrue(b.out().contains("No evaluation was published as of " + SampleRun.DATE));
+    // The run's monitoring checks, from its manifest: a first run, with nothing to compare with.
+    assertTrue(b.out().contains("<section id=\"monitoring\">"), "no monitoring section");
+    assertTrue(b.out().contains("</code> found: no baseline."), "no monitoring summary");
+    assertTrue(
+        b.out()
+            .contains(
+                "<tr><td>rows read</td><td>gp_events</td><td>108,127</td><td>–</td><td>no earlier"
+                    + " run to compare with</td>"),
+        "no rows-read check of gp_events");
 
     Path shot = tmp.resolve("report.png");
     chromium(report, "--window-size=1000,3000", "--screenshot=" + shot);

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.evaluation.EvaluationStep;
+import io.proactivecare.npc.monitoring.MonitoringStep;
 import io.proactivecare.npc.warehouse.RunManifest;
+import io.proactivecare.npc.warehouse.RunManifest.MonitoringCheck;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.time.LocalDate;
@@ -231,8 +233,18 @@ class RunReportTest {
                 new RunManifest.TableCount("gp_events", 1000, 990, 10, 0.01, 0.05, true),
                 new RunManifest.TableCount("enrolments", 108, 108, 0, 0, 0.05, true)));
     return new ReportInputs(
-        DATE, "run-2", t, Optional.of(q), Optional.of(new ReportInputs.ModelCard("m-1", card())));
+        DATE,
+        "run-2",
+        t,
+        Optional.of(q),
+        Optional.of(new ReportInputs.ModelCard("m-1", card())),
+        Optional.of(new ReportInputs.MonitoringChecks("run-2", List.of(QUARANTINE_SHARE))));
   }
+
+  private static final String LAST_3 = "median of the last 3 successful runs";
+
+  private static final MonitoringCheck QUARANTINE_SHARE =
+      new MonitoringCheck("quarantine_share", "gp_events", 0.01, 0.004, LAST_3, 0.02, "warn", "ok");
 
   /** The charts of a page by their data-chart ids, each its image's bytes. */
   private static Map<String, byte[]> charts(String html) {
@@ -397,7 +409,8 @@ class RunReportTest {
   void withNothingPublishedEverySectionSaysSo() {
     String html =
         RunReport.html(
-            new ReportInputs(DATE, "run-3", Map.of(), Optional.empty(), Optional.empty()));
+            new ReportInputs(
+                DATE, "run-3", Map.of(), Optional.empty(), Optional.empty(), Optional.empty()));
     for (String s : RunReport.SECTIONS) {
       Matcher m =
           Pattern.compile("<section id=\"" + s + "\">(.*?)</section>", Pattern.DOTALL)
@@ -406,5 +419,168 @@ class RunReportTest {
       assertTrue(m.group(1).contains("class=\"absent\""), s);
     }
     assertTrue(charts(html).isEmpty());
+  }
+
+  /** The cells of each row of section {@code id}'s tables, as text. */
+  private static List<List<String>> rows(String html, String id) {
+    Matcher section =
+        Pattern.compile("<section id=\"" + id + "\">(.*?)</section>", Pattern.DOTALL).matcher(html);
+    assertTrue(section.find(), id);
+    List<List<String>> out = new ArrayList<>();
+    Matcher tr = Pattern.compile("<tr>(.*?)</tr>").matcher(section.group(1));
+    while (tr.find()) {
+      List<String> cells = new ArrayList<>();
+      Matcher td = Pattern.compile("<td[^>]*>(.*?)</td>").matcher(tr.group(1));
+      while (td.find()) {
+        cells.add(td.group(1));
+      }
+      if (!cells.isEmpty()) {
+        out.add(cells);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Worked by hand. The manifest's checks are exact; the report shows extract rows as recorded, and
+   * a figure of people only as published: the PSI and calibration withheld in monitoring/measures
+   * (*), the AUROC as published (0.712), observed / expected from the rounded counts (120 / 110 =
+   * 1.091, not the exact 1.083), churn from the rounded counts of all lists ((15 + 5) / (80 + 15 +
+   * 5) = 20.00%, not the exact 20.87%), the usual churn not at all (5.12% rests on earlier lists'
+   * exact counts), and the matured scores' counts of people (689, 120) nowhere.
+   */
+  @Test
+  void theMonitoringSectionShowsEachCheckWithPeopleFiguresOnlyAsPublished() {
+    String matured = "risk/scores version 2024-03-31, 689 people, 120 with the outcome";
+    List<MonitoringCheck> checks =
+        List.of(
+            QUARANTINE_SHARE,
+            new MonitoringCheck(
+                "rows_read", "gp_events", 1000.0, 2400.0, LAST_3, 0.5, "fail", "fail"),
+            new MonitoringCheck(
+                "psi",
+                "risk/scores",
+                0.31,
+                0.0,
+                "against risk/scores version 2025-03-30",
+                0.25,
+                "warn",
+                "warn"),
+            new MonitoringCheck(
+                "churn_share", "cohort/list", 0.2087, 0.0512, LAST_3, 0.1, "warn", "warn"),
+            new MonitoringCheck("auroc", "risk/scores", 0.71234, null, matured, 0.65, "warn", "ok"),
+            new MonitoringCheck(
+                "observed_over_expected",
+                "risk/scores",
+                1.0832,
+                1.0,
+                matured + ", 110.8 expected",
+                null,
+                "",
+                "ok"),
+            new MonitoringCheck(
+                "calibration_in_the_large", "risk/scores", 0.0712, 0.0, matured, null, "", "ok"));
+    Map<String, List<Map<String, Object>>> t = new HashMap<>(inputs().tables());
+    t.put(CohortStep.CHURN, List.of(churn("U10001", 60L, 20L, 15L, 65L), churnOfAll(80L, 15L, 5L)));
+    t.put(
+        MonitoringStep.MEASURES,
+        List.of(
+            measure("psi", "scores_current", null),
+            measure("auroc", "matured_scored", 0.71234),
+            measure("events", "matured_observed_over_expected", 120 / 110.0),
+            measure("calibration_in_the_large", "matured_scored", null)));
+    String html = RunReport.html(withMonitoring(t, checks));
+    String soon = "the scores published a horizon earlier, on their outcomes since";
+    assertEquals(
+        List.of(
+            List.of(
+                "quarantine share",
+                "gp_events",
+                "1.00%",
+                "0.40%",
+                LAST_3,
+                "on a rise of more than 2.00 points (warn)",
+                "ok"),
+            List.of(
+                "rows read",
+                "gp_events",
+                "1,000",
+                "2,400",
+                LAST_3,
+                "on a drop of more than 50.00% (fail)",
+                "FAIL"),
+            List.of(
+                "psi",
+                "risk/scores",
+                "*",
+                "–",
+                "against risk/scores version 2025-03-30",
+                "above 0.250 (warn)",
+                "WARN"),
+            List.of(
+                "churn share",
+                "cohort/list",
+                "20.00%",
+                "*",
+                LAST_3,
+                "on a rise of more than 10.00 points (warn)",
+                "WARN"),
+            List.of("auroc", "risk/scores", "0.712", "–", soon, "below 0.650 (warn)", "ok"),
+            List.of(
+                "observed over expected", "risk/scores", "1.091", "1.000", soon, "no alert", "ok"),
+            List.of(
+                "calibration in the large", "risk/scores", "*", "0.000", soon, "no alert", "ok")),
+        rows(html, "monitoring"));
+    assertTrue(html.contains("found: 1 fail, 2 warn."), "the summary");
+    for (String exact : List.of("0.310", "20.87", "5.12", "1.083", "0.071", "689")) {
+      assertFalse(html.contains(exact), "an exact figure in the page: " + exact);
+    }
+
+    // Before the scores a horizon earlier have matured: the reason, which names only dates.
+    String why = "not matured: no risk/scores published on or before 2024-03-31";
+    String young =
+        RunReport.html(
+            withMonitoring(
+                t,
+                List.of(
+                    new MonitoringCheck(
+                        "auroc", "risk/scores", null, null, why, 0.65, "warn", "not_matured"))));
+    assertEquals(
+        List.of(
+            List.of("auroc", "risk/scores", "–", "–", why, "below 0.650 (warn)", "not matured")),
+        rows(young, "monitoring"));
+    assertTrue(young.contains("found: no baseline."), young);
+  }
+
+  private static ReportInputs withMonitoring(
+      Map<String, List<Map<String, Object>>> tables, List<MonitoringCheck> checks) {
+    ReportInputs base = inputs();
+    return new ReportInputs(
+        DATE,
+        "run-2",
+        tables,
+        base.quarantine(),
+        base.modelCard(),
+        Optional.of(new ReportInputs.MonitoringChecks("run-2", checks)));
+  }
+
+  private static Map<String, Object> churnOfAll(Long stayed, Long entered, Long left) {
+    Map<String, Object> r = churn("all", stayed + left, entered, left, stayed + entered);
+    r.put("stayed", stayed);
+    return r;
+  }
+
+  private static Map<String, Object> measure(String measure, String population, Double value) {
+    return row(
+        "measure",
+        measure,
+        "population",
+        population,
+        "breakdown",
+        "overall",
+        "level",
+        "all",
+        "value",
+        value);
   }
 }

@@ -45,6 +45,9 @@ public final class NpcProcess {
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xmx1g");
       cmd.add("-XX:TieredStopAtLevel=1");
+      // The quick compiler alone gets a 48 MB code cache, which a whole nightly job fills (the JVM
+      // then stops compiling and runs on interpreted); the default for both compilers is 240 MB.
+      cmd.add("-XX:ReservedCodeCacheSize=240m");
       for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         if (a.startsWith("--add-opens") || a.startsWith("-Djdk.") || a.startsWith("-Dio.netty")) {
           cmd.add(a);
@@ -75,6 +78,11 @@ public final class NpcProcess {
 
   public long pid() {
     return process.pid();
+  }
+
+  /** Whether the child is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
   }
 
   /** The standard output so far. */
