@@ -83,14 +83,10 @@ public final class RiskScoreStep implements Step {
     ModelRegistry registry = new ModelRegistry(ctx.warehouse());
     Optional<String> current = registry.currentId();
     Optional<StepContext.InputTable> trained = ctx.thisRun(ModelRegistry.OUTPUT);
+    List<java.time.LocalDate> scored =
+        ctx.publishedVersions(SCORES).keySet().stream().map(java.time.LocalDate::parse).toList();
     Optional<java.time.LocalDate> backfill =
-        current.isEmpty()
-            ? Optional.empty()
-            : backfillOf(
-                ctx.asOf(),
-                ctx.publishedVersions(SCORES).keySet().stream()
-                    .map(java.time.LocalDate::parse)
-                    .toList());
+        current.isEmpty() ? Optional.empty() : backfillOf(ctx.asOf(), scored);
     Optional<String> then = backfill.flatMap(d -> modelThen(ctx, registry, d));
     RiskModel model;
     if (then.isPresent()) {
@@ -149,9 +145,7 @@ public final class RiskScoreStep implements Step {
         Scoring.score(features, model, ctx.config().risk(), FeaturesStep.OUTPUT));
     ctx.note("scored with model " + model.id() + " (" + model.learner().kind() + ")");
     boolean trainedAfter = java.time.LocalDate.parse(model.asOf()).isAfter(ctx.asOf());
-    boolean past =
-        ctx.publishedVersions(SCORES).keySet().stream()
-            .anyMatch(k -> java.time.LocalDate.parse(k).isAfter(ctx.asOf()));
+    boolean past = scored.stream().anyMatch(d -> d.isAfter(ctx.asOf()));
     if (then.isEmpty() && (past || trainedAfter)) {
       // A backfill with no model known to have been current then (before the first published
       // scores, or that model has left the registry), or a model newer than the date. Say so where
