@@ -75,7 +75,9 @@ final class SchedulerFiles {
           "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
           "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
           "-Djdk.reflect.useDirectMethodHandle=false",
-          "-Dio.netty.tryReflectionSetAccessible=true");
+          "-Dio.netty.tryReflectionSetAccessible=true",
+          // HotSpot compiles Spark's large generated methods too (bin/npc says why).
+          "-XX:-DontCompileHugeMethods");
 
   /** File name to content, in the order written. */
   static Map<String, String> files(String format, List<Job> jobs, Setup setup) {

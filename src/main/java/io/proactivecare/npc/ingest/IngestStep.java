@@ -209,8 +209,9 @@ public final class IngestStep implements Step {
     Map<String, String> dateFormats = new LinkedHashMap<>();
     columns.forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
 
-    Dataset<Row> validated =
-        RowValidator.validate(
+    // The checked rows are cached: the duplicate check, the tally and both writes read them.
+    Dataset<Row> checked =
+        RowValidator.check(
                 RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping()),
                 contract,
                 dateFormats,
@@ -218,6 +219,9 @@ public final class IngestStep implements Step {
                 ctx.config().ingest(),
                 refs)
             .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> later =
+        RowValidator.laterDuplicates(checked, contract).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> validated = RowValidator.markDuplicates(checked, later, contract);
     try {
       // One pass over the validated rows tells everything needed before and after writing: the
       // rows read, what validation decided, what it flagged, and the NHS-number-shaped values of
@@ -232,7 +236,7 @@ public final class IngestStep implements Step {
       Dataset<Row> accepted = RowValidator.accepted(validated, contract, dateFormats);
       Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
       accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
-      Dataset<Row> quarantined = RowValidator.quarantine(validated);
+      Dataset<Row> quarantined = RowValidator.quarantine(validated, contract, f.mapping());
       Schemas.requireSameColumns(
           quarantined.schema(), RowValidator.quarantineSchema(), QUARANTINE + " of " + f.table());
       quarantined.write().mode(SaveMode.ErrorIfExists).parquet(quarantineDir.toString());
@@ -272,7 +276,8 @@ public final class IngestStep implements Step {
           tally.flagNotes(contract),
           extract.extractDate().toString());
     } finally {
-      validated.unpersist();
+      later.unpersist();
+      checked.unpersist();
     }
   }
 

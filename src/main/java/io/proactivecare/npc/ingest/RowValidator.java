@@ -3,9 +3,11 @@ package io.proactivecare.npc.ingest;
 import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.btrim;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.filter;
@@ -18,6 +20,7 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.transform;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.year;
 
 import io.proactivecare.npc.config.IngestSettings;
@@ -46,8 +49,8 @@ import org.apache.spark.sql.types.StructType;
  * Row validation of one input table, as pure functions from Datasets to a Dataset.
  *
  * <ol>
- *   <li>{@link #map}: provider columns to canonical text columns, plus {@value #RECORD} (the
- *       original fields as JSON) and the row number;
+ *   <li>{@link #map}: provider columns to canonical text columns, plus {@value #SOURCE} (what gives
+ *       back the original fields) and the row's place;
  *   <li>{@link #validate}: adds {@value #REASONS}, every failed rule of the row in rule order;
  *   <li>{@link #accepted} and {@link #quarantine}: the two disjoint outputs.
  * </ol>
@@ -56,8 +59,11 @@ public final class RowValidator {
   /** array of struct(code, column, detail): every rule the row fails; empty when accepted. */
   public static final String REASONS = "_reasons";
 
-  /** The row's original provider fields, as JSON text. */
-  public static final String RECORD = "_record";
+  /**
+   * struct of the provider's fields, each null where the canonical column copied from it holds it
+   * unchanged ({@link #record} gives the original fields back).
+   */
+  public static final String SOURCE = "_source";
 
   /**
    * array of struct(code, column): what was noted about an accepted row without refusing it (a
@@ -65,7 +71,8 @@ public final class RowValidator {
    */
   public static final String FLAGS = "_flags";
 
-  private static final String VALID = "_valid";
+  private static final String KEY_HASH = "_key_hash";
+  private static final String DUPLICATE_AT = "_duplicate_at";
 
   /**
    * What {@link #clean} trims: Spark's trim() alone removes only spaces, and HES pads some '&' with
@@ -108,12 +115,13 @@ public final class RowValidator {
   }
 
   /**
-   * Provider columns to canonical text columns (trimmed; the mapping's null values become null).
+   * Provider columns to canonical text columns (trimmed; the mapping's null values become null),
+   * plus {@value #SOURCE}: what is needed to give a quarantined row its original fields ({@link
+   * #record}).
    */
   public static Dataset<Row> map(Dataset<Row> raw, TableContract contract, SourceMapping mapping) {
     Map<String, ColumnMapping> columns = mapping.table(contract.name()).orElseThrow();
-    Set<String> providerColumns = new LinkedHashSet<>();
-    columns.values().forEach(c -> providerColumns.addAll(c.sourceColumns()));
+    Set<String> providerColumns = providerColumns(columns);
     List<Column> out = new ArrayList<>();
     for (ColumnSpec spec : contract.columns()) {
       ColumnMapping m = columns.get(spec.name());
@@ -121,19 +129,72 @@ public final class RowValidator {
           (m == null ? lit(null).cast(DataTypes.StringType) : expression(m, mapping))
               .as(spec.name()));
     }
-    Column record =
-        when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
-            .otherwise(
-                to_json(
-                    struct(
-                        providerColumns.stream()
-                            .map(c -> col(quote(c)).as(c))
-                            .toArray(Column[]::new))));
-    out.add(record.as(RECORD));
+    // Each provider field is kept only where the canonical column copied from it differs (a value
+    // trimmed, translated or made empty); where they are equal, the canonical column gives it back.
+    // Most fields of most rows are equal, so the rows carried through validation stay narrow.
+    List<Column> source = new ArrayList<>();
+    for (String c : providerColumns) {
+      Column value = col(quote(c));
+      Optional<String> copy = copiedInto(c, columns, contract);
+      source.add(
+          (copy.isEmpty()
+                  ? value
+                  : when(
+                          value.eqNullSafe(expression(columns.get(copy.get()), mapping)),
+                          lit(null).cast(DataTypes.StringType))
+                      .otherwise(value))
+              .as(c));
+    }
+    out.add(struct(source.toArray(Column[]::new)).as(SOURCE));
     out.add(col(SourceReader.CORRUPT));
     out.add(col(SourceReader.ROW));
     out.add(col(SourceReader.FILE));
+    out.add(col(SourceReader.POSITION));
     return raw.select(out.toArray(Column[]::new));
+  }
+
+  /** The provider columns a table's mapping reads, in mapping order. */
+  private static Set<String> providerColumns(Map<String, ColumnMapping> columns) {
+    Set<String> out = new LinkedHashSet<>();
+    columns.values().forEach(c -> out.addAll(c.sourceColumns()));
+    return out;
+  }
+
+  /**
+   * The canonical column that holds provider column {@code c} as a copy that validation never
+   * changes: one mapped {@code from} it, not a lenient coded column (whose bad codes become its
+   * unknown code).
+   */
+  private static Optional<String> copiedInto(
+      String c, Map<String, ColumnMapping> columns, TableContract contract) {
+    for (Map.Entry<String, ColumnMapping> e : columns.entrySet()) {
+      ColumnMapping m = e.getValue();
+      if (m.from().isPresent()
+          && m.from().get().equals(c)
+          && contract.columnNames().contains(e.getKey())
+          && contract.column(e.getKey()).unknownCode().isEmpty()) {
+        return Optional.of(e.getKey());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * A row's original provider fields as JSON text (the quarantine's {@code record}): the raw line
+   * of a row that could not be split, else each field from {@value #SOURCE}, or from the canonical
+   * column it was copied into unchanged. Absent (null) fields are left out.
+   */
+  static Column record(TableContract contract, SourceMapping mapping) {
+    Map<String, ColumnMapping> columns = mapping.table(contract.name()).orElseThrow();
+    Set<String> providerColumns = providerColumns(columns);
+    List<Column> fields = new ArrayList<>();
+    for (String c : providerColumns) {
+      Column kept = col(SOURCE).getField(c);
+      Optional<String> copy = copiedInto(c, columns, contract);
+      fields.add((copy.isEmpty() ? kept : coalesce(kept, col(copy.get()))).as(c));
+    }
+    return when(col(SourceReader.CORRUPT).isNotNull(), col(SourceReader.CORRUPT))
+        .otherwise(to_json(struct(fields.toArray(Column[]::new))));
   }
 
   private static Column expression(ColumnMapping m, SourceMapping mapping) {
@@ -183,9 +244,25 @@ public final class RowValidator {
 
   /**
    * Adds {@value #REASONS}: the row rules of the contract, then references, then duplicates among
-   * otherwise valid rows (the first row of a key is kept).
+   * otherwise valid rows (the first row of a key is kept). The same as {@link #markDuplicates} of
+   * {@link #check}; the ingest step caches the checked rows in between.
    */
   public static Dataset<Row> validate(
+      Dataset<Row> mapped,
+      TableContract contract,
+      Map<String, String> dateFormats,
+      LocalDate extractDate,
+      IngestSettings settings,
+      References refs) {
+    Dataset<Row> checked = check(mapped, contract, dateFormats, extractDate, settings, refs);
+    return markDuplicates(checked, laterDuplicates(checked, contract), contract);
+  }
+
+  /**
+   * Adds {@value #REASONS} and {@value #FLAGS}: the row rules of the contract, then references. Row
+   * by row, with the references broadcast: nothing is shuffled.
+   */
+  public static Dataset<Row> check(
       Dataset<Row> mapped,
       TableContract contract,
       Map<String, String> dateFormats,
@@ -279,34 +356,64 @@ public final class RowValidator {
       checked = checkReference(checked, ref, contract, dateFormats);
     }
 
-    // Duplicates: among rows that pass every other rule (references included), the first in file
-    // order (parts in name order, then row number) is kept, so a refused row never makes a later
-    // valid one a duplicate.
-    List<Column> partition = new ArrayList<>();
-    contract.keyOrAllColumns().forEach(k -> partition.add(col(k)));
-    partition.add(col(VALID));
+    return checked;
+  }
+
+  /**
+   * The {@value SourceReader#POSITION} of each duplicate: among rows that pass every other rule
+   * (references included), every row of a key but the first in file order (parts in name order,
+   * then row number), so a refused row never makes a later valid one a duplicate.
+   *
+   * <p>Worked without moving whole rows: the valid rows' keys are hashed (64 bits) and counted, and
+   * only the rows whose hash occurs more than once, few in any extract, are compared on the key
+   * itself, so a hash shared by two different keys makes neither a duplicate.
+   */
+  public static Dataset<Row> laterDuplicates(Dataset<Row> checked, TableContract contract) {
+    Column[] key = contract.keyOrAllColumns().stream().map(k -> col(k)).toArray(Column[]::new);
+    Dataset<Row> valid =
+        checked.filter(size(col(REASONS)).equalTo(0)).withColumn(KEY_HASH, xxhash64(key));
+    Dataset<Row> repeated =
+        valid
+            .groupBy(KEY_HASH)
+            .agg(count(lit(1)).as("_n"))
+            .filter(col("_n").gt(1))
+            .select(KEY_HASH);
+    return valid
+        .join(broadcast(repeated), KEY_HASH)
+        .withColumn(
+            "_rank",
+            row_number()
+                .over(
+                    Window.partitionBy(key).orderBy(col(SourceReader.FILE), col(SourceReader.ROW))))
+        .filter(col("_rank").gt(1))
+        .select(col(SourceReader.POSITION).as(DUPLICATE_AT));
+  }
+
+  /**
+   * Adds the {@link ReasonCode#DUPLICATE} reason to the checked rows at the positions {@link
+   * #laterDuplicates} gives (broadcast: a lookup per row, nothing shuffled).
+   */
+  public static Dataset<Row> markDuplicates(
+      Dataset<Row> checked, Dataset<Row> later, TableContract contract) {
     String problem =
         contract.key().isEmpty()
             ? "repeats an earlier identical row"
             : "repeats an earlier row with the same " + String.join(", ", contract.key());
     return checked
-        .withColumn(VALID, size(col(REASONS)).equalTo(0))
-        .withColumn(
-            "_rank",
-            row_number()
-                .over(
-                    Window.partitionBy(partition.toArray(Column[]::new))
-                        .orderBy(col(SourceReader.FILE), col(SourceReader.ROW))))
+        .join(
+            broadcast(later.withColumn(REF_HIT, lit(true))),
+            col(SourceReader.POSITION).equalTo(col(DUPLICATE_AT)),
+            "left")
         .withColumn(
             REASONS,
             concat(
                 col(REASONS),
                 reason(
-                    col(VALID).and(col("_rank").gt(1)),
+                    col(REF_HIT).eqNullSafe(lit(true)),
                     ReasonCode.DUPLICATE,
                     contract.key().isEmpty() ? null : contract.key().get(0),
                     lit(problem))))
-        .drop(VALID, "_rank");
+        .drop(DUPLICATE_AT, REF_HIT);
   }
 
   /**
@@ -315,12 +422,7 @@ public final class RowValidator {
    * activity date is after it are flagged {@link RowFlag#AFTER_DEATH}.
    */
   private record Reference(
-      Dataset<Row> keys,
-      String keyColumn,
-      String column,
-      boolean small,
-      ReasonCode code,
-      String problem) {}
+      Dataset<Row> keys, String keyColumn, String column, ReasonCode code, String problem) {}
 
   /** The reference checks that apply: the contract asks, the setting allows, the extract has it. */
   private static List<Reference> references(
@@ -334,7 +436,6 @@ public final class RowValidator {
               refs.persons().get(),
               Cols.PERSON_ID,
               Cols.PERSON_ID,
-              false,
               ReasonCode.UNKNOWN_PERSON,
               "is not in the accepted gp_registrations"));
     }
@@ -345,7 +446,6 @@ public final class RowValidator {
                 refs.practices().get(),
                 Cols.PRACTICE_CODE,
                 contract.practiceReference().get(),
-                true,
                 ReasonCode.UNKNOWN_PRACTICE,
                 "is not in the practice_pcn reference"));
       }
@@ -355,7 +455,6 @@ public final class RowValidator {
                 refs.pcns().get(),
                 Cols.PCN_CODE,
                 contract.pcnReference().get(),
-                true,
                 ReasonCode.UNKNOWN_PCN,
                 "is not in the practice_pcn reference"));
       }
@@ -379,8 +478,7 @@ public final class RowValidator {
                 .agg(max(col(Cols.DATE_OF_DEATH)).as(REF_DEATH))
             : reference.select(col(ref.keyColumn()).as(REF)).distinct();
     keys = keys.withColumn(REF_HIT, lit(true));
-    Dataset<Row> joined =
-        rows.join(ref.small() ? broadcast(keys) : keys, col(column).equalTo(col(REF)), "left");
+    Dataset<Row> joined = rows.join(broadcast(keys), col(column).equalTo(col(REF)), "left");
     Column missing = col(column).isNotNull().and(col(REF_HIT).isNull());
     Dataset<Row> out =
         joined.withColumn(
@@ -619,7 +717,8 @@ public final class RowValidator {
    * The quarantined rows in the quarantine schema (without the table column, which is the
    * partition).
    */
-  public static Dataset<Row> quarantine(Dataset<Row> validated) {
+  public static Dataset<Row> quarantine(
+      Dataset<Row> validated, TableContract contract, SourceMapping mapping) {
     Column first = element_at(col(REASONS), 1);
     return validated
         .filter(size(col(REASONS)).gt(0))
@@ -635,7 +734,7 @@ public final class RowValidator {
                         when(r.getField("column").isNull(), r.getField("code"))
                             .otherwise(concat(r.getField("code"), lit(":"), r.getField("column"))))
                 .as(Cols.REASONS),
-            col(RECORD).as(Cols.RECORD));
+            record(contract, mapping).as(Cols.RECORD));
   }
 
   /**

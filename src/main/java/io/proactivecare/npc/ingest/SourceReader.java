@@ -31,10 +31,11 @@ import org.apache.spark.sql.types.StructType;
 /**
  * Reads one input file, or a folder of parts, as text: every provider column as a string, plus the
  * file (part) each row came from ({@value #FILE}), its data row number in that file ({@value #ROW},
- * 1 = first row after the header) and, for CSV, the raw text of rows that could not be split into
- * fields ({@value #CORRUPT}). Each part is read by its own task, so a table split into parts is
- * read on every core (one gzip file cannot be split). File-level problems (missing, unreadable,
- * empty, wrong delimiter, a column the mapping needs is absent) are refused here with exit code 3.
+ * 1 = first row after the header), both as one number ({@value #POSITION}) and, for CSV, the raw
+ * text of rows that could not be split into fields ({@value #CORRUPT}). Each part is read by its
+ * own task, so a table split into parts is read on every core (one gzip file cannot be split).
+ * File-level problems (missing, unreadable, empty, wrong delimiter, a column the mapping needs is
+ * absent) are refused here with exit code 3.
  */
 public final class SourceReader {
   /** Data row number within the file, 1-based, header excluded. */
@@ -42,6 +43,15 @@ public final class SourceReader {
 
   /** The file (part) the row was read from. */
   public static final String FILE = "_file";
+
+  /**
+   * The row's place as one number: the part's index (in {@link Extract.SourceFile#parts} order)
+   * times 2^40, plus {@value #ROW}. A compact key for the row within its table.
+   */
+  public static final String POSITION = "_pos";
+
+  /** Bits of {@value #POSITION} that hold the row number. */
+  static final int ROW_BITS = 40;
 
   /** Raw text of a CSV row whose fields could not be parsed. */
   public static final String CORRUPT = "_corrupt_record";
@@ -131,9 +141,12 @@ public final class SourceReader {
   public static Dataset<Row> read(
       SparkSession spark, Extract.SourceFile file, List<String> columns) {
     Dataset<Row> all = null;
-    for (Path part : file.parts()) {
+    List<Path> parts = file.parts();
+    for (int i = 0; i < parts.size(); i++) {
+      Path part = parts.get(i);
       Dataset<Row> one =
-          file.isParquet() ? readParquet(spark, file, part) : readCsv(spark, file, part, columns);
+          (file.isParquet() ? readParquet(spark, file, part) : readCsv(spark, file, part, columns))
+              .withColumn(POSITION, functions.lit((long) i << ROW_BITS).plus(functions.col(ROW)));
       all = all == null ? one : all.unionByName(one);
     }
     return all;

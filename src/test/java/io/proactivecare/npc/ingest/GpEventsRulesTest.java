@@ -112,6 +112,27 @@ class GpEventsRulesTest {
   }
 
   @Test
+  void rowsWhoseKeysShareAHashAreComparedOnTheKeyItself() {
+    // The duplicate check hashes each valid row's key and compares only rows whose hash repeats.
+    // The hash skips empty fields, so "5" as the value and "5" as the unit of an otherwise equal
+    // row hash alike: the rows differ, and neither is a duplicate; a true repeat still is.
+    CHECK.expect(
+        HEADER,
+        accepted("P1,2024-01-10,22298006,SNOMED,5,"),
+        accepted("P1,2024-01-10,22298006,SNOMED,,5"),
+        refused("P1,2024-01-10,22298006,SNOMED,,5", "DUPLICATE"));
+    long hashes =
+        io.proactivecare.npc.testing.SparkTestSession.get()
+            .sql(
+                "SELECT xxhash64('P1', '2024-01-10', '22298006', 'SNOMED', '5', CAST(NULL AS STRING))"
+                    + " = xxhash64('P1', '2024-01-10', '22298006', 'SNOMED', CAST(NULL AS STRING),"
+                    + " '5') AS same")
+            .filter("same")
+            .count();
+    assertEquals(1, hashes, "the two different rows' keys hash alike");
+  }
+
+  @Test
   void unknownPersonsAreRefusedWhenTheRegisterIsPresentAndTheCheckIsOn() {
     CHECK.assertPersonReferenceRule(
         HEADER, "P1,2024-01-10,22298006,SNOMED,,", "P9,2024-01-10,22298006,SNOMED,,");

@@ -33,7 +33,7 @@ class QuarantineTest {
                 APC_HEADER,
                 "S1,P1,2024-01-10,2024-01-12,21,1,1,19,RR8,I10X;N180",
                 "S2,P2,2024-01-10,2024-01-09,21,1,1,19,RR8,"));
-    List<Row> q = RowValidator.quarantine(validated).collectAsList();
+    List<Row> q = check.quarantine(validated).collectAsList();
     assertEquals(1, q.size());
     assertEquals("DATE_ORDER", q.get(0).getAs(Cols.REASON_CODE));
     assertEquals(2L, (long) q.get(0).<Long>getAs(Cols.ROW_NUMBER));
@@ -52,7 +52,7 @@ class QuarantineTest {
                 "S1,P1,2024-01-10,2024-01-12,21,1,1,19,RR8,I10X;N180",
                 " ,P1 ,2025-02-30,2024-01-09,2E,1,1,19,RR8,I10X;I10.9",
                 "S3,P1,2024-01-10"));
-    Dataset<Row> q = RowValidator.quarantine(validated);
+    Dataset<Row> q = check.quarantine(validated);
 
     // The quarantine's declared columns without the table column (the partition).
     assertEquals(
@@ -192,7 +192,8 @@ class QuarantineTest {
 
   /** The detail of the first reason of each refused line, in row order. */
   private static List<String> details(RuleCheck check, String header, String... lines) {
-    return RowValidator.quarantine(check.validated(RawRows.of(header, lines)))
+    return check
+        .quarantine(check.validated(RawRows.of(header, lines)))
         .orderBy(Cols.ROW_NUMBER)
         .select(Cols.REASON_DETAIL)
         .collectAsList()

@@ -68,12 +68,19 @@ class RowValidatorMapTest {
             .add("PROV", DataTypes.StringType)
             .add(SourceReader.CORRUPT, DataTypes.StringType)
             .add(SourceReader.ROW, DataTypes.LongType)
-            .add(SourceReader.FILE, DataTypes.StringType);
+            .add(SourceReader.FILE, DataTypes.StringType)
+            .add(SourceReader.POSITION, DataTypes.LongType);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < catAndProvider.length; i++) {
       rows.add(
           RowFactory.create(
-              "K" + i, catAndProvider[i][0], catAndProvider[i][1], null, (long) i + 1, "f.csv"));
+              "K" + i,
+              catAndProvider[i][0],
+              catAndProvider[i][1],
+              null,
+              (long) i + 1,
+              "f.csv",
+              (long) i + 1));
     }
     Dataset<Row> raw = SparkTestSession.get().createDataFrame(rows, schema);
     return RowValidator.map(raw, Contracts.AE_ATTENDANCES, mapping)

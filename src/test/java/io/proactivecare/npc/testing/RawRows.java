@@ -14,8 +14,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * A raw input table in memory, shaped as {@link SourceReader#read} returns it: every header column
  * as a string, then {@value SourceReader#CORRUPT}, {@value SourceReader#ROW} (1 = the first line)
- * and {@value SourceReader#FILE} ({@value #FILE} unless named). Lines are split on commas, as the
- * CSV reader does:
+ * and {@value SourceReader#FILE} ({@value #FILE} unless named), then {@value SourceReader#POSITION}
+ * (distinct for each file name and row, so raw tables of different files can be united). Lines are
+ * split on commas, as the CSV reader does:
  *
  * <ul>
  *   <li>an empty field is null (the CSV reader's default); write {@code " "} for a blank value;
@@ -63,21 +64,28 @@ public final class RawRows {
         schema
             .add(SourceReader.CORRUPT, DataTypes.StringType, true)
             .add(SourceReader.ROW, DataTypes.LongType, false)
-            .add(SourceReader.FILE, DataTypes.StringType, false);
+            .add(SourceReader.FILE, DataTypes.StringType, false)
+            .add(SourceReader.POSITION, DataTypes.LongType, false);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {
       String line = lines.get(i);
       List<String> fields = split(line);
-      Object[] values = new Object[columns.size() + 3];
+      Object[] values = new Object[columns.size() + 4];
       for (int c = 0; c < columns.size(); c++) {
         values[c] = c < fields.size() ? fields.get(c) : null;
       }
       values[columns.size()] = fields.size() == columns.size() ? null : line;
       values[columns.size() + 1] = (long) (i + 1);
       values[columns.size() + 2] = file;
+      values[columns.size() + 3] = position(file, i + 1);
       rows.add(RowFactory.create(values));
     }
     return SparkTestSession.get().createDataFrame(rows, schema);
+  }
+
+  /** A row's position: the file name's hash in the part bits, the row below them. */
+  private static long position(String file, long row) {
+    return ((long) (file.hashCode() & 0x7fffff) << 40) + row;
   }
 
   /** One line's fields: comma-separated, quoted as the reader quotes, empty unquoted ones null. */

@@ -135,6 +135,11 @@ public final class RuleCheck {
     return RowValidator.validate(mapped, contract, dateFormats(), extractDate, settings, refs);
   }
 
+  /** The quarantined rows of validated rows, as ingest writes them. */
+  public Dataset<Row> quarantine(Dataset<Row> validated) {
+    return RowValidator.quarantine(validated, contract, canonical());
+  }
+
   /** Validates a CSV header and lines (see {@link RawRows}). */
   public Outcome run(String header, String... lines) {
     return run(RawRows.of(header, lines));
