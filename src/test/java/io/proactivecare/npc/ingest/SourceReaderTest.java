@@ -116,7 +116,13 @@ class SourceReaderTest {
   private static java.util.Map<String, String> whereEachRowIs(Extract.SourceFile f) {
     List<String> columns = SourceReader.check(SparkTestSession.get(), f);
     java.util.Map<String, String> where = new java.util.TreeMap<>();
+    List<String> parts = f.parts().stream().map(Path::toString).toList();
     for (Row r : SourceReader.read(SparkTestSession.get(), f, columns).collectAsList()) {
+      // The position is the part's index (name order) in the high bits, the row below them.
+      long part = parts.indexOf(r.<String>getAs(SourceReader.FILE));
+      assertEquals(
+          (part << 40) + r.<Long>getAs(SourceReader.ROW),
+          (long) r.<Long>getAs(SourceReader.POSITION));
       String file = Path.of(r.<String>getAs(SourceReader.FILE)).getFileName().toString();
       where.put(r.getAs(Cols.PRACTICE_CODE), file + ":" + r.<Long>getAs(SourceReader.ROW));
     }

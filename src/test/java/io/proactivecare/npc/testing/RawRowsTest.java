@@ -24,8 +24,24 @@ class RawRowsTest {
     List<Row> rows =
         RawRows.of("a,b", "1,2", "3", "4,5,6").orderBy(SourceReader.ROW).collectAsList();
     assertEquals(
-        List.of("a", "b", SourceReader.CORRUPT, SourceReader.ROW, SourceReader.FILE),
+        List.of(
+            "a",
+            "b",
+            SourceReader.CORRUPT,
+            SourceReader.ROW,
+            SourceReader.FILE,
+            SourceReader.POSITION),
         List.of(RawRows.of("a,b", "1,2").columns()));
+    // Positions are distinct across rows and across files, so raw tables of two files can be
+    // united.
+    long other =
+        RawRows.inFile("other.csv", "a,b", "1,2").first().<Long>getAs(SourceReader.POSITION);
+    assertEquals(
+        3, rows.stream().map(r -> r.<Long>getAs(SourceReader.POSITION)).distinct().count());
+    assertEquals(
+        false,
+        rows.stream().anyMatch(r -> r.<Long>getAs(SourceReader.POSITION) == other),
+        "the same row of another file has another position");
     assertEquals(
         List.of(1L, 2L, 3L), rows.stream().map(r -> r.<Long>getAs(SourceReader.ROW)).toList());
     assertNull(rows.get(0).getAs(SourceReader.CORRUPT));
