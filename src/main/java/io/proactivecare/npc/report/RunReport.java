@@ -156,12 +156,19 @@ public final class RunReport {
       labels.add(r.get("pcn_code") + (hidden ? " *" : ""));
       columns.forEach(c -> values.get(c).add(real(r.get(c))));
     }
-    List<Charts.Series> series = new ArrayList<>();
-    values.forEach((c, v) -> series.add(new Charts.Series(words(c), v)));
-    figure(
-        "churn",
-        Charts.bars("Cohort size and churn per PCN list", "PCN", "people", labels, series, false),
-        "Each PCN's list: its size at the previous run and now, the people who entered and who left.");
+    if (labels.isEmpty()) {
+      // Only the row of all lists: no PCN list was published at this date (a chart of no bars
+      // cannot be drawn).
+      absent("No PCN list was published as of " + in.asOf() + ": only the total of all lists.");
+    } else {
+      List<Charts.Series> series = new ArrayList<>();
+      values.forEach((c, v) -> series.add(new Charts.Series(words(c), v)));
+      figure(
+          "churn",
+          Charts.bars("Cohort size and churn per PCN list", "PCN", "people", labels, series, false),
+          "Each PCN's list: its size at the previous run and now, the people who entered and who"
+              + " left.");
+    }
     // Two tables that each fit the page: the list's movement, then why people left it.
     table(List.of("pcn_code", "previous_size", "stayed", "entered", "left", "current_size"), churn);
     List<String> why = new ArrayList<>(List.of("pcn_code"));

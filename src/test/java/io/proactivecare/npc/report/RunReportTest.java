@@ -421,6 +421,24 @@ class RunReportTest {
     assertTrue(charts(html).isEmpty());
   }
 
+  @Test
+  void aChurnOfOnlyTheTotalRowSaysNoListWasPublishedInsteadOfFailing() {
+    // A date with a cohort but no PCN list: the churn table holds only the row of all lists. The
+    // report used to fail drawing a chart of no bars ("Y-Axis data cannot be empty").
+    Map<String, List<Map<String, Object>>> t = new HashMap<>();
+    t.put(CohortStep.CHURN, List.of(churn("all", 100L, 35L, 20L, 115L)));
+    String html =
+        RunReport.html(
+            new ReportInputs(
+                DATE, "run-4", t, Optional.empty(), Optional.empty(), Optional.empty()));
+    Matcher m =
+        Pattern.compile("<section id=\"cohort\">(.*?)</section>", Pattern.DOTALL).matcher(html);
+    assertTrue(m.find());
+    assertTrue(m.group(1).contains("No PCN list was published as of " + DATE), m.group(1));
+    assertTrue(charts(html).isEmpty(), "no chart of no bars");
+    assertEquals("all", rows(html, "cohort").get(0).get(0), "the total row is still tabled");
+  }
+
   /** The cells of each row of section {@code id}'s tables, as text. */
   private static List<List<String>> rows(String html, String id) {
     Matcher section =
