@@ -129,28 +129,29 @@ public final class RowValidator {
           (m == null ? lit(null).cast(DataTypes.StringType) : expression(m, mapping))
               .as(spec.name()));
     }
-    // Each provider field is kept only where the canonical column copied from it differs (a value
-    // trimmed, translated or made empty); where they are equal, the canonical column gives it back.
-    // Most fields of most rows are equal, so the rows carried through validation stay narrow.
-    List<Column> source = new ArrayList<>();
-    for (String c : providerColumns) {
-      Column value = col(quote(c));
-      Optional<String> copy = copiedInto(c, columns, contract);
-      source.add(
-          (copy.isEmpty()
-                  ? value
-                  : when(
-                          value.eqNullSafe(expression(columns.get(copy.get()), mapping)),
-                          lit(null).cast(DataTypes.StringType))
-                      .otherwise(value))
-              .as(c));
-    }
-    out.add(struct(source.toArray(Column[]::new)).as(SOURCE));
+    out.add(
+        struct(providerColumns.stream().map(c -> col(quote(c)).as(c)).toArray(Column[]::new))
+            .as(SOURCE));
     out.add(col(SourceReader.CORRUPT));
     out.add(col(SourceReader.ROW));
     out.add(col(SourceReader.FILE));
     out.add(col(SourceReader.POSITION));
-    return raw.select(out.toArray(Column[]::new));
+    // Each provider field is then kept only where the canonical column copied from it differs (a
+    // value trimmed, translated or made empty); where they are equal, the canonical column gives it
+    // back. Most fields of most rows are equal, so the rows carried through validation stay narrow.
+    List<Column> kept = new ArrayList<>();
+    for (String c : providerColumns) {
+      Column value = col(SOURCE).getField(c);
+      Optional<String> copy = copiedInto(c, columns, contract);
+      kept.add(
+          (copy.isEmpty()
+                  ? value
+                  : when(value.eqNullSafe(col(copy.get())), lit(null).cast(DataTypes.StringType))
+                      .otherwise(value))
+              .as(c));
+    }
+    return raw.select(out.toArray(Column[]::new))
+        .withColumn(SOURCE, struct(kept.toArray(Column[]::new)));
   }
 
   /** The provider columns a table's mapping reads, in mapping order. */
@@ -400,20 +401,17 @@ public final class RowValidator {
             ? "repeats an earlier identical row"
             : "repeats an earlier row with the same " + String.join(", ", contract.key());
     return checked
-        .join(
-            broadcast(later.withColumn(REF_HIT, lit(true))),
-            col(SourceReader.POSITION).equalTo(col(DUPLICATE_AT)),
-            "left")
+        .join(broadcast(later), col(SourceReader.POSITION).equalTo(col(DUPLICATE_AT)), "left")
         .withColumn(
             REASONS,
             concat(
                 col(REASONS),
                 reason(
-                    col(REF_HIT).eqNullSafe(lit(true)),
+                    col(DUPLICATE_AT).isNotNull(),
                     ReasonCode.DUPLICATE,
                     contract.key().isEmpty() ? null : contract.key().get(0),
                     lit(problem))))
-        .drop(DUPLICATE_AT, REF_HIT);
+        .drop(DUPLICATE_AT);
   }
 
   /**

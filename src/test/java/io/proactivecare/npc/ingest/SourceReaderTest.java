@@ -121,7 +121,7 @@ class SourceReaderTest {
       // The position is the part's index (name order) in the high bits, the row below them.
       long part = parts.indexOf(r.<String>getAs(SourceReader.FILE));
       assertEquals(
-          (part << 40) + r.<Long>getAs(SourceReader.ROW),
+          (part << SourceReader.ROW_BITS) + r.<Long>getAs(SourceReader.ROW),
           (long) r.<Long>getAs(SourceReader.POSITION));
       String file = Path.of(r.<String>getAs(SourceReader.FILE)).getFileName().toString();
       where.put(r.getAs(Cols.PRACTICE_CODE), file + ":" + r.<Long>getAs(SourceReader.ROW));
