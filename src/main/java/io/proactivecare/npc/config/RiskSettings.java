@@ -12,8 +12,8 @@ import java.util.List;
  * @param minAge people younger than this at a cutoff are not modelled or scored
  * @param holdoutShare share of people (by a hash of their id) kept for the hold-out only
  * @param calibrationShare share of people whose training rows calibrate rather than fit
- * @param trainingSample about this many training rows are fitted on when there are more (a sample
- *     stratified by outcome)
+ * @param trainingSample about this many training rows are fitted on when there are more (each row
+ *     with the same chance, by a hash of person and date)
  * @param calibration {@code platt} or {@code isotonic}
  * @param seed seeds the person split and the sample, so training is repeatable
  * @param regressionLambda the logistic regression's L2 penalty

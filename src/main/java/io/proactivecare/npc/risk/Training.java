@@ -1,6 +1,7 @@
 package io.proactivecare.npc.risk;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
@@ -174,7 +175,14 @@ public final class Training {
       Optional<RiskModel> current) {
     RiskSettings s = config.risk();
     Cutoffs cutoffs = Cutoffs.of(asOf, s);
-    Dataset<Row> features = features(sources, cutoffs, config);
+    // The rows are chosen before their features are built: only the sampled rows pay for them.
+    Dataset<Row> features =
+        Features.build(
+            sources.inputs(),
+            chosen(sources.population(cutoffs.all(), config), cutoffs.holdout(), s),
+            sources.efi(),
+            sources.hfrs(),
+            config);
     Map<String, String> deficits = deficitNames(sources.efi());
     // The configured inputs only (risk.inputs): not every column the features table has.
     Encoder encoder = Encoder.of(s.inputs(), features.schema(), deficits.keySet());
@@ -250,12 +258,45 @@ public final class Training {
   // ---------------------------------------------------------------------------------------------
   // The rows
 
-  /** Everyone aged risk.min_age or more at each date, with their features at that date. */
-  private static Dataset<Row> features(
-      FeaturesStep.Sources sources, Cutoffs cutoffs, NpcConfig config) {
-    Dataset<Row> population =
-        sources.population(cutoffs.all(), config).where(col(Cols.AGE).geq(config.risk().minAge()));
-    return Features.build(sources.inputs(), population, sources.efi(), sources.hfrs(), config);
+  /**
+   * The population rows training uses, before any feature is built: people aged risk.min_age or
+   * more; at the training cutoffs those outside the hold-out group, at the hold-out cutoff those in
+   * it; each of the two sets sampled to about risk.training_sample rows when it has more ({@link
+   * #sampled}).
+   */
+  static Dataset<Row> chosen(Dataset<Row> population, LocalDate holdoutCutoff, RiskSettings s) {
+    java.sql.Date hold = java.sql.Date.valueOf(holdoutCutoff);
+    Column held = col(GROUP).equalTo(HOLDOUT);
+    Column atHold = col(Cols.AS_OF).equalTo(lit(hold));
+    Column training = col(GROUP).notEqual(HOLDOUT).and(col(Cols.AS_OF).notEqual(lit(hold)));
+    Column holdout = held.and(atHold);
+    Dataset<Row> rows =
+        population
+            .where(col(Cols.AGE).geq(s.minAge()))
+            .withColumn(GROUP, group(share(s.seed()), s.holdoutShare(), s.calibrationShare()))
+            .where(training.or(holdout))
+            .localCheckpoint(true);
+    Row n = rows.agg(count(when(training, 1)), count(when(holdout, 1))).first();
+    Column keep =
+        when(training, sampled(n.getLong(0), s.trainingSample(), s.seed()))
+            .otherwise(sampled(n.getLong(1), s.trainingSample(), s.seed() + 1));
+    return rows.where(keep).drop(GROUP);
+  }
+
+  /**
+   * Keeps each of {@code n} rows with probability {@code max / n} (all of them when {@code n <=
+   * max}), decided by a hash of the person and the date seeded with {@code seed}: about {@code max}
+   * rows, every row as likely as any other, so the outcome rate is kept; and the same rows on every
+   * run, machine and partitioning.
+   */
+  static Column sampled(long n, int max, long seed) {
+    if (n <= max) {
+      return lit(true);
+    }
+    long scale = 1L << 30;
+    long below = Math.round((double) max / n * scale);
+    return pmod(xxhash64(col(Cols.PERSON_ID), col(Cols.AS_OF), lit(seed)), lit(scale))
+        .lt(lit(below));
   }
 
   /** Each deficit's flag column in the features, with the deficit's name, in deficit order. */
@@ -286,23 +327,19 @@ public final class Training {
 
   /**
    * The labelled rows collected in their groups: the fitting and calibration rows are the training
-   * cutoffs' rows of people outside the hold-out group, the hold-out rows the hold-out group's at
-   * the hold-out cutoff (held out by person and by time). Each part is sampled to about
-   * risk.training_sample rows and sorted by person and date, so the fit sees the same rows in the
-   * same order on every run and machine.
+   * cutoffs' rows ({@link #chosen}), the hold-out rows the hold-out cutoff's (held out by person
+   * and by time). Each list is sorted by person and date, so the fit sees the same rows in the same
+   * order on every run and machine.
    */
   static Collected collect(Dataset<Row> labelled, LocalDate holdoutCutoff, RiskSettings s) {
+    java.sql.Date hold = java.sql.Date.valueOf(holdoutCutoff);
+    // Built once for both lists.
     Dataset<Row> grouped =
         labelled
             .withColumn(GROUP, group(share(s.seed()), s.holdoutShare(), s.calibrationShare()))
             .cache();
-    java.sql.Date hold = java.sql.Date.valueOf(holdoutCutoff);
-    Dataset<Row> training =
-        grouped.where(col(GROUP).notEqual(HOLDOUT).and(col(Cols.AS_OF).notEqual(lit(hold))));
-    Dataset<Row> holdout =
-        grouped.where(col(GROUP).equalTo(HOLDOUT).and(col(Cols.AS_OF).equalTo(lit(hold))));
-    List<Row> trainRows = sorted(sample(training, s.trainingSample(), s.seed()));
-    List<Row> holdRows = sorted(sample(holdout, s.trainingSample(), s.seed() + 1));
+    List<Row> trainRows = sorted(grouped.where(col(Cols.AS_OF).notEqual(lit(hold))));
+    List<Row> holdRows = sorted(grouped.where(col(Cols.AS_OF).equalTo(lit(hold))));
     grouped.unpersist();
     List<Row> fit = new ArrayList<>();
     List<Row> cal = new ArrayList<>();
@@ -314,19 +351,6 @@ public final class Training {
 
   private static List<Row> sorted(Dataset<Row> rows) {
     return rows.orderBy(Cols.PERSON_ID, Cols.AS_OF).collectAsList();
-  }
-
-  /**
-   * About {@code max} rows when there are more: a sample stratified by outcome, the same share of
-   * rows with and without it, so the sample keeps the outcome rate and the calibration.
-   */
-  private static Dataset<Row> sample(Dataset<Row> rows, int max, long seed) {
-    long n = rows.count();
-    if (n <= max) {
-      return rows;
-    }
-    double share = (double) max / n;
-    return rows.stat().sampleBy(Outcomes.OUTCOME, Map.of(0, share, 1, share), seed);
   }
 
   private static int outcome(Row r) {

@@ -135,6 +135,119 @@ class TrainingTest {
     shares.forEach(s -> assertEquals(Math.rint(s * 10_000), s * 10_000, 1e-6));
   }
 
+  /** People P0..P(n-1), each a row at the two training cutoffs and at the hold-out cutoff. */
+  private static org.apache.spark.sql.Dataset<Row> population(int people, int age) {
+    StructType schema =
+        new StructType()
+            .add(Cols.PERSON_ID, DataTypes.StringType)
+            .add(Cols.AS_OF, DataTypes.DateType)
+            .add(Cols.AGE, DataTypes.IntegerType);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < people; i++) {
+      for (String d : new String[] {"2022-03-31", "2023-03-31", "2024-03-31"}) {
+        rows.add(RowFactory.create("P" + i, java.sql.Date.valueOf(d), age));
+      }
+    }
+    return SparkTestSession.get().createDataFrame(rows, schema);
+  }
+
+  private static List<String> keys(org.apache.spark.sql.Dataset<Row> rows) {
+    return rows.orderBy(Cols.PERSON_ID, Cols.AS_OF).collectAsList().stream()
+        .map(r -> r.getString(0) + "@" + r.get(1))
+        .toList();
+  }
+
+  @Test
+  void trainingRowsAreChosenBeforeFeaturesHoldOutPeopleOnlyAtTheHoldOutCutoff() {
+    // 4 people, 3 dates each, all kept (12 rows is far below the sample size): the hold-out
+    // group's people only at 2024-03-31, everyone else only at the two training cutoffs; a row
+    // of someone below risk.min_age (18) is not a row at all.
+    RiskSettings s = settings(Map.of());
+    org.apache.spark.sql.Dataset<Row> people =
+        population(4, 40)
+            .unionByName(population(1, 17).withColumn(Cols.PERSON_ID, functions.lit("Y")));
+    List<String> groups =
+        people
+            .where(
+                functions
+                    .col(Cols.AS_OF)
+                    .equalTo(functions.lit(java.sql.Date.valueOf("2024-03-31"))))
+            .where(functions.col(Cols.AGE).geq(18))
+            .orderBy(Cols.PERSON_ID)
+            .select(
+                Training.group(Training.share(s.seed()), s.holdoutShare(), s.calibrationShare()))
+            .collectAsList()
+            .stream()
+            .map(r -> r.getString(0))
+            .toList();
+    List<String> expected = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      if (groups.get(i).equals(Training.HOLDOUT)) {
+        expected.add("P" + i + "@2024-03-31");
+      } else {
+        expected.add("P" + i + "@2022-03-31");
+        expected.add("P" + i + "@2023-03-31");
+      }
+    }
+    List<String> chosen = keys(Training.chosen(people, LocalDate.parse("2024-03-31"), s));
+    assertEquals(expected, chosen);
+    assertTrue(chosen.stream().noneMatch(k -> k.startsWith("Y@")), chosen.toString());
+  }
+
+  @Test
+  void aSampleKeepsEveryRowWithTheSameChanceAndTheSameRowsHoweverPartitioned() {
+    // 3,000 people: 20% (about 600) are hold-out rows at the hold-out cutoff, and the other 2,400
+    // people's 4,800 training rows. A sample of 1,000 keeps each training row with chance
+    // 1,000 / 4,800 (about 1,000 rows: binomial sd about 28) and every hold-out row (about 600 <
+    // 1,000).
+    RiskSettings s = settings(Map.of("risk.training_sample", "1000"));
+    org.apache.spark.sql.Dataset<Row> people = population(3000, 50);
+    LocalDate hold = LocalDate.parse("2024-03-31");
+    List<String> one = keys(Training.chosen(people.repartition(1), hold, s));
+    List<String> seven = keys(Training.chosen(people.repartition(7), hold, s));
+    assertEquals(one, seven);
+    long held = one.stream().filter(k -> k.endsWith("2024-03-31")).count();
+    long training = one.size() - held;
+    assertTrue(held > 500 && held < 700, "hold-out rows " + held);
+    assertTrue(training > 1000 - 4 * 28 && training < 1000 + 4 * 28, "training rows " + training);
+    // Neither cutoff is favoured: each holds about half the training rows.
+    long early = one.stream().filter(k -> k.endsWith("2022-03-31")).count();
+    assertTrue(Math.abs(early - training / 2.0) < 4 * Math.sqrt(training / 4.0), "2022: " + early);
+    // Another seed chooses other rows.
+    RiskSettings other = settings(Map.of("risk.training_sample", "1000", "risk.seed", "7"));
+    assertTrue(!one.equals(keys(Training.chosen(people, hold, other))));
+  }
+
+  @Test
+  void theSampledShareIsTheSampleSizeOverTheRows() {
+    // 10,000 rows at a sample of 2,500: the kept hash values are those below a quarter of 2^30.
+    StructType schema =
+        new StructType()
+            .add(Cols.PERSON_ID, DataTypes.StringType)
+            .add(Cols.AS_OF, DataTypes.DateType);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      rows.add(RowFactory.create("Q" + i, java.sql.Date.valueOf("2023-03-31")));
+    }
+    org.apache.spark.sql.Dataset<Row> df = SparkTestSession.get().createDataFrame(rows, schema);
+    long kept = df.where(Training.sampled(10_000, 2_500, 3)).count();
+    // Binomial(10,000, 0.25): sd 43.3.
+    assertTrue(Math.abs(kept - 2_500) < 4 * 43.3, "kept " + kept);
+    assertEquals(10_000, df.where(Training.sampled(10_000, 10_000, 3)).count());
+    assertEquals(
+        df.where(Training.sampled(10_000, 2_500, 3)).count(),
+        df.where(
+                functions
+                    .pmod(
+                        functions.xxhash64(
+                            functions.col(Cols.PERSON_ID),
+                            functions.col(Cols.AS_OF),
+                            functions.lit(3L)),
+                        functions.lit(1L << 30))
+                    .lt(functions.lit((1L << 30) / 4)))
+            .count());
+  }
+
   @Test
   void aRowsSubgroupsAreItsSexAgeBandQuintileAndEthnicCategory() {
     StructType schema =
