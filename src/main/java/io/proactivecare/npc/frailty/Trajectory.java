@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.datediff;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -76,17 +77,13 @@ public final class Trajectory {
                 sum("_x").as("_sx"),
                 sum(y).as("_sy"),
                 sum(col("_x").multiply(col("_x"))).as("_sxx"),
-                sum(col("_x").multiply(y)).as("_sxy"));
-    Dataset<Row> ends =
-        trajectory.select(Cols.PERSON_ID, Cols.AS_OF, Cols.EFI_SCORE, Cols.DEFICIT_COUNT);
-    Dataset<Row> firsts =
-        ends.withColumnRenamed(Cols.AS_OF, Cols.FIRST_DATE)
-            .withColumnRenamed(Cols.EFI_SCORE, Cols.FIRST_SCORE)
-            .withColumnRenamed(Cols.DEFICIT_COUNT, "_first_count");
-    Dataset<Row> lasts =
-        ends.withColumnRenamed(Cols.AS_OF, Cols.LAST_DATE)
-            .withColumnRenamed(Cols.EFI_SCORE, Cols.LAST_SCORE)
-            .withColumnRenamed(Cols.DEFICIT_COUNT, "_last_count");
+                sum(col("_x").multiply(y)).as("_sxy"),
+                // A person has one row per date, so the row of the earliest (latest) date is the
+                // least (greatest) of these, whatever the order: no join back to find it.
+                min(struct(col(Cols.AS_OF), col(Cols.EFI_SCORE), col(Cols.DEFICIT_COUNT)))
+                    .as("_first"),
+                max(struct(col(Cols.AS_OF), col(Cols.EFI_SCORE), col(Cols.DEFICIT_COUNT)))
+                    .as("_last"));
     Column n = col(Cols.TRAJECTORY_POINTS).cast("long");
     // Exact whole numbers (far below 2^53 for any trajectory), so each is a double exactly.
     Column denominator = n.multiply(col("_sxx")).minus(col("_sx").multiply(col("_sx")));
@@ -97,9 +94,13 @@ public final class Trajectory {
             .divide(denominator.cast("double"))
             .multiply(YEAR_DAYS / EfiDefinition.DEFICITS);
     return Outputs.PROGRESSION.select(
-        sums.join(firsts, new String[] {Cols.PERSON_ID, Cols.FIRST_DATE})
-            .join(lasts, new String[] {Cols.PERSON_ID, Cols.LAST_DATE})
-            .withColumn(Cols.DEFICITS_GAINED, col("_last_count").minus(col("_first_count")))
+        sums.withColumn(Cols.FIRST_SCORE, col("_first").getField(Cols.EFI_SCORE))
+            .withColumn(Cols.LAST_SCORE, col("_last").getField(Cols.EFI_SCORE))
+            .withColumn(
+                Cols.DEFICITS_GAINED,
+                col("_last")
+                    .getField(Cols.DEFICIT_COUNT)
+                    .minus(col("_first").getField(Cols.DEFICIT_COUNT)))
             .withColumn(
                 Cols.EFI_CHANGE_PER_YEAR,
                 when(col(Cols.TRAJECTORY_POINTS).geq(2).and(denominator.gt(0)), slope)));
