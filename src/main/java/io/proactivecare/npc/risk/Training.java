@@ -3,6 +3,7 @@ package io.proactivecare.npc.risk;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -268,7 +269,7 @@ public final class Training {
     java.sql.Date hold = java.sql.Date.valueOf(holdoutCutoff);
     Column held = col(GROUP).equalTo(HOLDOUT);
     Column atHold = col(Cols.AS_OF).equalTo(lit(hold));
-    Column training = col(GROUP).notEqual(HOLDOUT).and(col(Cols.AS_OF).notEqual(lit(hold)));
+    Column training = not(held).and(not(atHold));
     Column holdout = held.and(atHold);
     Dataset<Row> rows =
         population

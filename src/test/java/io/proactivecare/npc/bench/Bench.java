@@ -172,7 +172,7 @@ public final class Bench {
             home.resolve("jobs/nightly.yaml").toString(),
             "--extract",
             extract.toString());
-    jobs.add(job("nightly", "nightly", nightly, warehouse));
+    jobs.add(job("nightly", nightly, warehouse));
     if (usualNight) {
       // Every later night: the model trained on the first is current, so risk_train does not
       // train. The same extract and date again, hence --force (else the date is skipped as done).
@@ -183,7 +183,6 @@ public final class Bench {
     if (evaluation) {
       jobs.add(
           job(
-              "evaluation",
               "evaluation",
               npc(warehouse, people, "run", home.resolve("jobs/evaluation.yaml").toString()),
               warehouse));
@@ -211,8 +210,8 @@ public final class Bench {
       // date without trajectory and the features (12-month utilisation among them), each as its
       // own command on the same warehouse.
       ArrayNode same = r.putArray("engine_as_peer");
-      same.add(job("frailty", "frailty", npc(warehouse, people, "frailty"), warehouse));
-      same.add(job("features", "features", npc(warehouse, people, "features"), warehouse));
+      same.add(job("frailty", npc(warehouse, people, "frailty"), warehouse));
+      same.add(job("features", npc(warehouse, people, "features"), warehouse));
       double engine = stepSeconds(jobs.get(0), "ingest");
       for (JsonNode j : same) {
         for (JsonNode s : j.path("steps")) {
@@ -255,6 +254,12 @@ public final class Bench {
       }
     }
     return 0;
+  }
+
+  /** One run of job {@code name}, labelled with its name. */
+  private ObjectNode job(String name, List<String> command, Path warehouse)
+      throws IOException, InterruptedException {
+    return job(name, name, command, warehouse);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.proactivecare.npc.risk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -215,21 +216,18 @@ class TrainingTest {
     assertTrue(Math.abs(early - training / 2.0) < 4 * Math.sqrt(training / 4.0), "2022: " + early);
     // Another seed chooses other rows.
     RiskSettings other = settings(Map.of("risk.training_sample", "1000", "risk.seed", "7"));
-    assertTrue(!one.equals(keys(Training.chosen(people, hold, other))));
+    assertNotEquals(one, keys(Training.chosen(people, hold, other)));
   }
 
   @Test
   void theSampledShareIsTheSampleSizeOverTheRows() {
     // 10,000 rows at a sample of 2,500: the kept hash values are those below a quarter of 2^30.
-    StructType schema =
-        new StructType()
-            .add(Cols.PERSON_ID, DataTypes.StringType)
-            .add(Cols.AS_OF, DataTypes.DateType);
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 10_000; i++) {
-      rows.add(RowFactory.create("Q" + i, java.sql.Date.valueOf("2023-03-31")));
-    }
-    org.apache.spark.sql.Dataset<Row> df = SparkTestSession.get().createDataFrame(rows, schema);
+    org.apache.spark.sql.Dataset<Row> df =
+        population(10_000, 50)
+            .where(
+                functions
+                    .col(Cols.AS_OF)
+                    .equalTo(functions.lit(java.sql.Date.valueOf("2023-03-31"))));
     long kept = df.where(Training.sampled(10_000, 2_500, 3)).count();
     // Binomial(10,000, 0.25): sd 43.3.
     assertTrue(Math.abs(kept - 2_500) < 4 * 43.3, "kept " + kept);
