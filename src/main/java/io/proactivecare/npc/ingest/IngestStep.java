@@ -209,16 +209,20 @@ public final class IngestStep implements Step {
     Map<String, String> dateFormats = new LinkedHashMap<>();
     columns.forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
 
-    // The checked rows are cached: the duplicate check, the tally and both writes read them.
-    Dataset<Row> checked =
-        RowValidator.check(
-                RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping()),
-                contract,
-                dateFormats,
-                extract.extractDate(),
-                ctx.config().ingest(),
-                refs)
+    // The checked rows are cached: the duplicate check, the tally and both writes read them. Each
+    // row's part and row number are cached as the one number that holds both.
+    Dataset<Row> cached =
+        SourceReader.withoutPlace(
+                RowValidator.check(
+                    RowValidator.map(
+                        SourceReader.read(spark, f, fileColumns), contract, f.mapping()),
+                    contract,
+                    dateFormats,
+                    extract.extractDate(),
+                    ctx.config().ingest(),
+                    refs))
             .persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> checked = SourceReader.withPlace(cached, f);
     Dataset<Row> later =
         RowValidator.laterDuplicates(checked, contract).persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> validated = RowValidator.markDuplicates(checked, later, contract);
@@ -277,7 +281,7 @@ public final class IngestStep implements Step {
           extract.extractDate().toString());
     } finally {
       later.unpersist();
-      checked.unpersist();
+      cached.unpersist();
     }
   }
 

@@ -152,6 +152,33 @@ public final class SourceReader {
     return all;
   }
 
+  /**
+   * The rows without {@value #FILE} and {@value #ROW}, which {@value #POSITION} holds: narrower
+   * rows to cache. {@link #withPlace} gives them back.
+   */
+  public static Dataset<Row> withoutPlace(Dataset<Row> rows) {
+    return rows.drop(FILE, ROW);
+  }
+
+  /**
+   * Gives back {@value #FILE} and {@value #ROW} from {@value #POSITION}, for rows of {@code file}
+   * read by {@link #read} and narrowed by {@link #withoutPlace}.
+   */
+  public static Dataset<Row> withPlace(Dataset<Row> rows, Extract.SourceFile file) {
+    List<Path> parts = file.parts();
+    Column part =
+        functions.shiftright(functions.col(POSITION), ROW_BITS).cast(DataTypes.IntegerType);
+    Column name =
+        parts.size() == 1
+            ? functions.lit(parts.get(0).toString())
+            : functions.element_at(
+                functions.array(
+                    parts.stream().map(p -> functions.lit(p.toString())).toArray(Column[]::new)),
+                part.plus(1));
+    return rows.withColumn(FILE, name)
+        .withColumn(ROW, functions.col(POSITION).bitwiseAND(functions.lit((1L << ROW_BITS) - 1)));
+  }
+
   /** Refuses a file that is missing or that this user cannot read. */
   public static void requireReadable(Path path) {
     if (!Files.exists(path)) {

@@ -117,7 +117,19 @@ class SourceReaderTest {
     List<String> columns = SourceReader.check(SparkTestSession.get(), f);
     java.util.Map<String, String> where = new java.util.TreeMap<>();
     List<String> parts = f.parts().stream().map(Path::toString).toList();
-    for (Row r : SourceReader.read(SparkTestSession.get(), f, columns).collectAsList()) {
+    org.apache.spark.sql.Dataset<Row> read = SourceReader.read(SparkTestSession.get(), f, columns);
+    // The ingest step caches rows without their part and row; both come back from the position.
+    org.apache.spark.sql.Dataset<Row> narrowed = SourceReader.withoutPlace(read);
+    assertFalse(List.of(narrowed.columns()).contains(SourceReader.FILE));
+    assertFalse(List.of(narrowed.columns()).contains(SourceReader.ROW));
+    String[] place = {Cols.PRACTICE_CODE, SourceReader.FILE, SourceReader.ROW};
+    assertEquals(
+        read.selectExpr(place).orderBy(Cols.PRACTICE_CODE).collectAsList(),
+        SourceReader.withPlace(narrowed, f)
+            .selectExpr(place)
+            .orderBy(Cols.PRACTICE_CODE)
+            .collectAsList());
+    for (Row r : read.collectAsList()) {
       // The position is the part's index (name order) in the high bits, the row below them.
       long part = parts.indexOf(r.<String>getAs(SourceReader.FILE));
       assertEquals(
