@@ -83,6 +83,14 @@ class GpEventsRulesTest {
         refused("P5,2024-01-10,22298006,SNOMED,<60,", "BAD_NUMBER:value"),
         accepted("P5,2024-01-10,22298006,SNOMED,-0.25,"),
         refused("P6,2024-02-30,22298006,SNOMED,,", "BAD_DATE:event_date"),
+        // ISO dates are cast as they are: strictly the pattern's shape, a real day, a year of the
+        // era
+        accepted("P6,2024-02-29,22298006,SNOMED,,"),
+        refused("P6,2023-02-29,22298006,SNOMED,,", "BAD_DATE:event_date"),
+        refused("P6,2024-1-10,22298006,SNOMED,,", "BAD_DATE:event_date"),
+        refused("P6,2024-01-10T00:00,22298006,SNOMED,,", "BAD_DATE:event_date"),
+        refused("P6,2024,22298006,SNOMED,,", "BAD_DATE:event_date"),
+        refused("P6,0000-01-10,22298006,SNOMED,,", "BAD_DATE:event_date"),
         refused("P6,1899-12-31,22298006,SNOMED,,", "OUT_OF_RANGE:event_date"),
         accepted("P7,2025-03-31,22298006,SNOMED,,"),
         refused("P7,2025-04-01,22298006,SNOMED,,", "FUTURE_DATE:event_date"),
