@@ -21,7 +21,7 @@ final class IngestColumns {
   /** Separator of list values in canonical CSV (and inside the engine before typing). */
   static final String LIST_SEPARATOR = ";";
 
-  /** The date pattern of ISO 8601 calendar dates, the canonical one. */
+  /** The date pattern of ISO 8601 calendar dates: the canonical one, and a mapping's default. */
   static final String ISO_DATE = "yyyy-MM-dd";
 
   private IngestColumns() {}
@@ -39,16 +39,18 @@ final class IngestColumns {
       // Four digits of year, two of month and two of day at fixed places: rearranged to ISO and
       // cast, which refuses a day the month does not have (2025-02-30) as the pattern parser does,
       // at a fraction of its cost. Year 0000 is not a year of the era, so not a date either.
-      if (pattern.equals(ISO_DATE)) {
-        // Already ISO (every date of the canonical mapping): cast as it is, no text rebuilt.
-        return when(
-            shaped.and(text.startsWith(lit("0000")).equalTo(false)),
-            text.try_cast(DataTypes.DateType));
-      }
-      Column year = substring(text, y + 1, 4);
+      // A text already in ISO order (every date of the canonical mapping) is cast as it is.
       Column iso =
-          concat(year, lit("-"), substring(text, m + 1, 2), lit("-"), substring(text, d + 1, 2));
-      return when(shaped.and(year.notEqual(lit("0000"))), iso.try_cast(DataTypes.DateType));
+          pattern.equals(ISO_DATE)
+              ? text
+              : concat(
+                  substring(text, y + 1, 4),
+                  lit("-"),
+                  substring(text, m + 1, 2),
+                  lit("-"),
+                  substring(text, d + 1, 2));
+      return when(
+          shaped.and(iso.startsWith(lit("0000")).equalTo(false)), iso.try_cast(DataTypes.DateType));
     }
     return when(shaped, try_to_timestamp(text, lit(pattern)).cast(DataTypes.DateType));
   }

@@ -42,7 +42,7 @@ public final class MappingLoader {
     if (delimiter.length() != 1 && !delimiter.equals("\\t")) {
       throw n.bad("delimiter", n.raw().get("delimiter"), "one character, e.g. ',' or '|'");
     }
-    String dateFormat = n.optionalString("date_format").orElse("yyyy-MM-dd");
+    String dateFormat = n.optionalString("date_format").orElse(IngestColumns.ISO_DATE);
     checkDateFormat(n, "date_format", dateFormat);
     YamlNode tables = n.child("tables");
     tables.rejectUnknown(Set.copyOf(Contracts.names()));

@@ -79,7 +79,6 @@ public final class NhsNumber {
     Column last = substring(digits, 10, 1).try_cast("int");
     // The digits and their check only for values of the shape (rare): the rest are decided by the
     // one match.
-    return when(hasShape(value).equalTo(false), lit(false))
-        .otherwise(check.notEqual(10).and(check.equalTo(last)));
+    return when(hasShape(value), check.notEqual(10).and(check.equalTo(last))).otherwise(lit(false));
   }
 }

@@ -279,7 +279,8 @@ public final class RowValidator {
             lit("the row could not be split into the header's fields")));
     for (ColumnSpec spec : contract.columns()) {
       rules.addAll(
-          columnRules(spec, dateFormats.getOrDefault(spec.name(), "yyyy-MM-dd"), settings));
+          columnRules(
+              spec, dateFormats.getOrDefault(spec.name(), IngestColumns.ISO_DATE), settings));
     }
     for (List<String> pair : contract.dateOrder()) {
       Column a = typed(contract.column(pair.get(0)), dateFormats);
@@ -691,7 +692,8 @@ public final class RowValidator {
     Column v = col(spec.name());
     return switch (spec.type()) {
       case STRING -> v;
-      case DATE -> IngestColumns.parseDate(v, dateFormats.getOrDefault(spec.name(), "yyyy-MM-dd"));
+      case DATE ->
+          IngestColumns.parseDate(v, dateFormats.getOrDefault(spec.name(), IngestColumns.ISO_DATE));
       case INTEGER -> IngestColumns.parseInteger(v);
       case DOUBLE -> IngestColumns.parseDouble(v);
       case STRING_LIST ->
