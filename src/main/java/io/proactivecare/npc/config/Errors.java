@@ -25,10 +25,18 @@ public final class Errors {
 
   /** A bad value or key in a configuration, job or mapping file. */
   public static NpcException config(String where, String key, String problem, String fix) {
+    return config(where, key, problem, fix, null);
+  }
+
+  /**
+   * As {@link #config(String, String, String, String)}, keeping the cause for {@code --verbose}.
+   */
+  public static NpcException config(
+      String where, String key, String problem, String fix, Throwable cause) {
     return new NpcException(
         ExitCode.USAGE,
         where + ": " + key + ": " + problem + (fix.isEmpty() ? "" : "; " + fix),
-        null);
+        cause);
   }
 
   /** A bad command-line request (unknown run id, conflicting flags). */

@@ -1,5 +1,6 @@
 package io.proactivecare.npc.io;
 
+import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.SparkSettings;
 import org.apache.spark.sql.SparkSession;
 
@@ -40,6 +41,26 @@ public final class SparkSessions {
     for (var e : settings.settings().entrySet()) {
       b = b.config(e.getKey(), e.getValue());
     }
-    return b.getOrCreate();
+    try {
+      return b.getOrCreate();
+    } catch (Exception e) { // Scala throws checked exceptions (FileNotFoundException) undeclared.
+      // Spark refuses to start only over its own settings (a missing event-log folder, a bad
+      // master URL, a port in use): the configuration's to fix, in one line.
+      throw Errors.config(
+          "configuration",
+          "spark",
+          "Spark did not start: " + Errors.firstLine(String.valueOf(rootCause(e).getMessage())),
+          "check spark.master and spark.settings (docs/configuration.md), or run again with"
+              + " --verbose for Spark's own account",
+          e);
+    }
+  }
+
+  private static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
   }
 }

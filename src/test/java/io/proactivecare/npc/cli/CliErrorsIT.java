@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.proactivecare.npc.testing.Npc;
+import io.proactivecare.npc.testing.NpcProcess;
 import io.proactivecare.npc.testing.TestExtract;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
@@ -571,6 +572,38 @@ class CliErrorsIT {
     } finally {
       new ProcessBuilder("umount", "--lazy", wh.toString()).inheritIO().start().waitFor();
     }
+  }
+
+  /**
+   * Spark that cannot start with the configured settings (here an event-log folder that does not
+   * exist) is a configuration error in one line, exit 2, without Spark's own ERROR line and stack
+   * trace. A child process: this JVM's shared Spark session is already up.
+   */
+  @Test
+  void sparkThatCannotStartIsAConfigurationErrorInOneLine() {
+    Path extract = TestExtract.in(tmp.resolve("x")).date("2025-03-31").basics(10).write();
+    Path missing = tmp.resolve("no-such-event-log-folder");
+    NpcProcess.Result r =
+        NpcProcess.run(
+            tmp,
+            tmp.resolve("logs"),
+            180,
+            "ingest",
+            "--extract",
+            extract.toString(),
+            "--warehouse",
+            warehouse().toString(),
+            "--set",
+            "spark.settings.spark.eventLog.enabled=true",
+            "--set",
+            "spark.settings.spark.eventLog.dir=" + missing);
+    oneLine(
+        new Npc.Result(r.exitCode(), r.out(), r.err()),
+        2,
+        "Spark did not start",
+        missing.getFileName().toString(),
+        "spark.settings");
+    assertFalse(r.err().contains(" ERROR "), r.err());
   }
 
   @Test
