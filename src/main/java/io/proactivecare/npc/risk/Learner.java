@@ -129,6 +129,14 @@ public interface Learner extends Serializable {
     private final GradientTreeBoost model;
     private final StructType schema;
 
+    /**
+     * The trees flattened for {@link TreeShap}, made on first use in each JVM (a broadcast model
+     * arrives without it); {@link #NONE} when Smile's own computation is kept.
+     */
+    private transient volatile Object flat;
+
+    private static final Object NONE = new Object();
+
     private Trees(GradientTreeBoost model, StructType schema) {
       this.model = model;
       this.schema = schema;
@@ -163,6 +171,33 @@ public interface Learner extends Serializable {
       return "gradient_boosted_trees";
     }
 
+    private TreeShap treeShap() {
+      Object f = flat;
+      if (f == null) {
+        f = TreeShap.of(model.trees(), schema.length()).<Object>map(t -> t).orElse(NONE);
+        flat = f;
+      }
+      return f instanceof TreeShap t ? t : null;
+    }
+
+    /** Whether {@link #contributions} uses {@link TreeShap} rather than Smile's own computation. */
+    boolean flattened() {
+      return treeShap() != null;
+    }
+
+    /**
+     * Smile's own tree SHAP values: the same as {@link #contributions}, more slowly. Smile returns
+     * p x k values, class by class within each feature; both classes mirror.
+     */
+    double[] smileContributions(double[] x) {
+      double[] s = model.shap(Tuple.of(x, schema));
+      double[] c = new double[x.length];
+      for (int j = 0; j < x.length; j++) {
+        c[j] = s[2 * j + 1];
+      }
+      return c;
+    }
+
     @Override
     public double probability(double[] x) {
       double[] posterior = new double[2];
@@ -172,13 +207,8 @@ public interface Learner extends Serializable {
 
     @Override
     public double[] contributions(double[] x) {
-      // Smile returns p x k values, class by class within each feature; both classes mirror.
-      double[] s = model.shap(Tuple.of(x, schema));
-      double[] c = new double[x.length];
-      for (int j = 0; j < x.length; j++) {
-        c[j] = s[2 * j + 1];
-      }
-      return c;
+      TreeShap fast = treeShap();
+      return fast != null ? fast.contributions(x) : smileContributions(x);
     }
   }
 }
