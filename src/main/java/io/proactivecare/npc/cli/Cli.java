@@ -36,8 +36,12 @@ public final class Cli {
     cmd.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           PrintWriter err = commandLine.getErr();
-          // A full disk is the environment, not a bug: say so in one line, not Spark's trace.
-          NpcException npc = e instanceof NpcException n ? n : Errors.diskFull(e).orElse(null);
+          // A full disk is the environment and a damaged file an input, not bugs: say so in one
+          // line, not Spark's trace.
+          NpcException npc =
+              e instanceof NpcException n
+                  ? n
+                  : Errors.diskFull(e).or(() -> Errors.damagedFile(e)).orElse(null);
           if (npc != null) {
             err.println("npc: " + npc.getMessage());
             if (verbose) {

@@ -136,6 +136,50 @@ public final class Errors {
   }
 
   /** {@code e}, its causes and their suppressed exceptions, outermost first, each once. */
+  private static final Pattern CHECKSUM =
+      Pattern.compile("Checksum error: (?:file:)?(/\\S+) at (\\d+)");
+
+  private static final Pattern NOT_PARQUET =
+      Pattern.compile("(?:file:)?(/\\S+) is not a Parquet file");
+
+  /**
+   * A file that cannot be read because it is damaged, found anywhere in {@code e}'s causes: a
+   * checksum that no longer matches the bytes (Hadoop's {@code .crc} beside each file Spark
+   * writes), or a Parquet file without its footer (cut short). One line naming the file, exit code
+   * 3 (an input that cannot be read), whether it is an extract's part or a warehouse table's.
+   */
+  public static Optional<NpcException> damagedFile(Throwable e) {
+    for (Throwable t : causes(e)) {
+      String message = String.valueOf(t.getMessage());
+      Matcher checksum = CHECKSUM.matcher(message);
+      if (t.getClass().getName().equals("org.apache.hadoop.fs.ChecksumException")
+          && checksum.find()) {
+        return Optional.of(
+            damaged(
+                checksum.group(1),
+                "its checksum no longer matches at byte " + checksum.group(2),
+                e));
+      }
+      Matcher parquet = NOT_PARQUET.matcher(message);
+      if (parquet.find()) {
+        return Optional.of(damaged(parquet.group(1), "it has no Parquet footer (cut short?)", e));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static NpcException damaged(String file, String why, Throwable cause) {
+    return new NpcException(
+        ExitCode.INPUT_REFUSED,
+        "Cannot read "
+            + file
+            + ": the file is damaged ("
+            + why
+            + "); restore it from a backup or write it again (an extract's file: export it again;"
+            + " a warehouse table: run the job that wrote it again with --force)",
+        cause);
+  }
+
   private static List<Throwable> causes(Throwable e) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<Throwable> out = new ArrayList<>();

@@ -606,6 +606,44 @@ class CliErrorsIT {
     assertFalse(r.err().contains(" ERROR "), r.err());
   }
 
+  /**
+   * A published table's file damaged after it was written (cut short, with and without Hadoop's
+   * checksum beside it) is named in one line, exit 3, and the published state is unchanged.
+   */
+  @Test
+  void aDamagedWarehouseFileIsNamedInOneLine() throws IOException {
+    Path x = TestExtract.in(tmp.resolve("x")).date("2025-03-31").basics(200).write();
+    assertEquals(0, ingest(x).exitCode());
+    long published = new Warehouse(warehouse()).catalog().version();
+    Path table;
+    try (var files = Files.walk(warehouse().resolve("runs"))) {
+      table =
+          files
+              .filter(f -> f.toString().contains("conformed/gp_registrations/"))
+              .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+              .findFirst()
+              .orElseThrow();
+    }
+    Path crc = table.resolveSibling("." + table.getFileName() + ".crc");
+    assertTrue(Files.exists(crc), crc.toString());
+    byte[] whole = Files.readAllBytes(table);
+    Files.write(table, Arrays.copyOf(whole, whole.length / 2));
+    String query = "SELECT count(*) FROM gp_registrations";
+    oneLine(
+        Npc.run(warehouse(), "sql", query),
+        3,
+        "Cannot read " + table,
+        "the file is damaged (its checksum no longer matches at byte",
+        "--force");
+    Files.delete(crc);
+    oneLine(
+        Npc.run(warehouse(), "sql", query),
+        3,
+        "Cannot read " + table,
+        "the file is damaged (it has no Parquet footer");
+    assertEquals(published, new Warehouse(warehouse()).catalog().version());
+  }
+
   @Test
   void verboseShowsTheStackTraceAndTheDefaultDoesNot() throws IOException {
     Path x = Files.createDirectories(tmp.resolve("x"));

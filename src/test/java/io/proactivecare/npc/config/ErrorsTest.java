@@ -73,4 +73,29 @@ class ErrorsTest {
             .isEmpty());
     assertTrue(Errors.diskFull(new IllegalStateException("bug")).isEmpty());
   }
+
+  @Test
+  void aDamagedFileIsNamedAndIsAnInputThatCannotBeRead() {
+    // As Spark 4 reports a Parquet file cut short: the job, the task, then Parquet's own words.
+    Throwable cut =
+        new RuntimeException(
+            "Job aborted due to stage failure: Task 0 in stage 1.0 failed 1 times",
+            new RuntimeException(
+                "[FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER] Encountered error while reading file"
+                    + " file:/w/runs/r1/tables/conformed/gp_events/part-0.parquet.",
+                new RuntimeException(
+                    "file:/w/runs/r1/tables/conformed/gp_events/part-0.parquet is not a Parquet"
+                        + " file. Expected magic number at tail, but found [1, 2, 3, 4]")));
+    NpcException x = Errors.damagedFile(cut).orElseThrow();
+    assertEquals(ExitCode.INPUT_REFUSED, x.exitCode());
+    assertEquals(
+        "Cannot read /w/runs/r1/tables/conformed/gp_events/part-0.parquet: the file is damaged (it"
+            + " has no Parquet footer (cut short?)); restore it from a backup or write it again (an"
+            + " extract's file: export it again; a warehouse table: run the job that wrote it again"
+            + " with --force)",
+        x.getMessage());
+    // A plain failure is not taken for a damaged file.
+    assertTrue(Errors.damagedFile(new RuntimeException("Checksum error: /w/a at 1")).isEmpty());
+    assertTrue(Errors.damagedFile(new RuntimeException("boom", new IOException("x"))).isEmpty());
+  }
 }
