@@ -1,15 +1,18 @@
 package io.proactivecare.npc.frailty;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count_distinct;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -78,12 +81,18 @@ public final class Polypharmacy {
             .agg(
                 min(Cols.ISSUE_DATE).as("_from"),
                 date_add(max(Cols.ISSUE_DATE), lookback).as("_to"));
+    // Both changes of each span from one pass over the spans (a union of two selects from them
+    // computed the spans, and the window over every issue, twice).
     Dataset<Row> changes =
         spans
-            .select(col(Cols.PERSON_ID), col("_from").as("_day"), lit(1).as("_delta"))
-            .unionByName(
-                spans.select(
-                    col(Cols.PERSON_ID), date_add(col("_to"), 1).as("_day"), lit(-1).as("_delta")))
+            .select(
+                col(Cols.PERSON_ID),
+                explode(
+                        array(
+                            struct(col("_from").as("_day"), lit(1).as("_delta")),
+                            struct(date_add(col("_to"), 1).as("_day"), lit(-1).as("_delta"))))
+                    .as("_change"))
+            .select(col(Cols.PERSON_ID), col("_change._day"), col("_change._delta"))
             .groupBy(Cols.PERSON_ID, "_day")
             .agg(sum("_delta").as("_delta"));
     WindowSpec byDay = Window.partitionBy(Cols.PERSON_ID).orderBy("_day");
