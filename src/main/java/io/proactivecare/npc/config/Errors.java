@@ -180,6 +180,15 @@ public final class Errors {
         cause);
   }
 
+  /** The innermost cause of {@code e}: the one whose message says what went wrong first. */
+  public static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
   private static List<Throwable> causes(Throwable e) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     List<Throwable> out = new ArrayList<>();

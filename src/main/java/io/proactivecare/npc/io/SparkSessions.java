@@ -49,18 +49,11 @@ public final class SparkSessions {
       throw Errors.config(
           "configuration",
           "spark",
-          "Spark did not start: " + Errors.firstLine(String.valueOf(rootCause(e).getMessage())),
+          "Spark did not start: "
+              + Errors.firstLine(String.valueOf(Errors.rootCause(e).getMessage())),
           "check spark.master and spark.settings (docs/configuration.md), or run again with"
               + " --verbose for Spark's own account",
           e);
     }
-  }
-
-  private static Throwable rootCause(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
-      t = t.getCause();
-    }
-    return t;
   }
 }

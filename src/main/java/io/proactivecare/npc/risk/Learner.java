@@ -2,6 +2,7 @@ package io.proactivecare.npc.risk;
 
 import java.io.Serializable;
 import java.util.List;
+import java.util.Optional;
 import smile.classification.GradientTreeBoost;
 import smile.classification.LogisticRegression;
 import smile.data.DataFrame;
@@ -131,11 +132,9 @@ public interface Learner extends Serializable {
 
     /**
      * The trees flattened for {@link TreeShap}, made on first use in each JVM (a broadcast model
-     * arrives without it); {@link #NONE} when Smile's own computation is kept.
+     * arrives without it); empty when Smile's own computation is kept.
      */
-    private transient volatile Object flat;
-
-    private static final Object NONE = new Object();
+    private transient volatile Optional<TreeShap> flat;
 
     private Trees(GradientTreeBoost model, StructType schema) {
       this.model = model;
@@ -171,18 +170,16 @@ public interface Learner extends Serializable {
       return "gradient_boosted_trees";
     }
 
-    private TreeShap treeShap() {
-      Object f = flat;
-      if (f == null) {
-        f = TreeShap.of(model.trees(), schema.length()).<Object>map(t -> t).orElse(NONE);
-        flat = f;
+    private Optional<TreeShap> treeShap() {
+      if (flat == null) {
+        flat = TreeShap.of(model.trees(), schema.length());
       }
-      return f instanceof TreeShap t ? t : null;
+      return flat;
     }
 
     /** Whether {@link #contributions} uses {@link TreeShap} rather than Smile's own computation. */
     boolean flattened() {
-      return treeShap() != null;
+      return treeShap().isPresent();
     }
 
     /**
@@ -207,8 +204,7 @@ public interface Learner extends Serializable {
 
     @Override
     public double[] contributions(double[] x) {
-      TreeShap fast = treeShap();
-      return fast != null ? fast.contributions(x) : smileContributions(x);
+      return treeShap().map(t -> t.contributions(x)).orElseGet(() -> smileContributions(x));
     }
   }
 }

@@ -104,14 +104,24 @@ final class TreeShap {
     }
   }
 
-  /** Smile keeps an ordinal split's threshold in a field of its package; read it once here. */
-  private static double threshold(OrdinalNode split) {
+  /** Smile keeps an ordinal split's threshold in a field of its package, read through this. */
+  private static final Field THRESHOLD = thresholdField();
+
+  private static Field thresholdField() {
     try {
       Field value = OrdinalNode.class.getDeclaredField("value");
       value.setAccessible(true);
-      return value.getDouble(split);
+      return value;
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Smile's OrdinalNode has no field 'value'", e);
+    }
+  }
+
+  private static double threshold(OrdinalNode split) {
+    try {
+      return THRESHOLD.getDouble(split);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException("Smile's OrdinalNode threshold cannot be read", e);
     }
   }
 
