@@ -2,6 +2,7 @@ package io.proactivecare.npc.cli;
 
 import io.proactivecare.npc.config.ConfigLoader;
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.config.Install;
 import io.proactivecare.npc.io.SparkSessions;
 import io.proactivecare.npc.synth.ExtractWriter;
 import io.proactivecare.npc.synth.SynthParams;
@@ -137,11 +138,14 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Option(
       names = "--codelist",
-      defaultValue = "conf/codelists/efi_snomed.csv",
       paramLabel = "FILE",
       description =
-          "eFI SNOMED codelist the deficits are recorded with (default ${DEFAULT-VALUE}).")
+          "eFI SNOMED codelist the deficits are recorded with (default: the installation's "
+              + DEFAULT_CODELIST
+              + ", whatever folder npc is started in).")
   Path codelist;
+
+  static final String DEFAULT_CODELIST = "conf/codelists/efi_snomed.csv";
 
   @Override
   public Integer call() throws Exception {
@@ -156,10 +160,14 @@ final class GenerateCommand implements Callable<Integer> {
           "--people-per-part " + peoplePerPart + " is not a multiple of 10,000",
           "give e.g. 100000");
     }
-    if (!Files.isRegularFile(codelist)) {
+    Path codes =
+        codelist == null
+            ? Install.resolve(Path.of(DEFAULT_CODELIST))
+            : Install.fromCurrentFolder(codelist);
+    if (!Files.isRegularFile(codes)) {
       throw Errors.usage(
-          "No codelist at " + codelist,
-          "pass --codelist FILE (conf/codelists/efi_snomed.csv in a checkout)");
+          "No codelist at " + codes,
+          "pass --codelist FILE (" + DEFAULT_CODELIST + " in the installation)");
     }
     if (pilotPcns < 0
         || effectAdmissions < 0
@@ -190,7 +198,7 @@ final class GenerateCommand implements Callable<Integer> {
         ExtractWriter.write(
             SparkSessions.create(loaded.config().spark()),
             new SynthParams(people, seed, asOf, years, faults, pilot),
-            codelist,
+            codes,
             out,
             peoplePerPart);
     summary.rows().forEach((table, rows) -> w.printf("  %-24s %,12d rows%n", table, rows));

@@ -77,6 +77,9 @@ class StandaloneClusterIT {
     env.put("NPC_WORKER_WEBUI_PORT", String.valueOf(ports[3]));
     env.put("NPC_WORKER_CORES", "2");
     env.put("NPC_WORKER_MEMORY", "2g");
+    // The driver and the executor live for the sample only: the quick compiler, as the other
+    // tests' child JVMs (NpcProcess.QUICK_JIT), through bin/npc-cluster's NPC_JAVA_OPTS.
+    env.put("NPC_JAVA_OPTS", String.join(" ", io.proactivecare.npc.testing.NpcProcess.QUICK_JIT));
     started = true; // from here on @AfterAll stops whatever did start
     Run start = cluster(START_TIMEOUT, "start");
     if (start.exitCode() != 0) {
@@ -225,6 +228,11 @@ class StandaloneClusterIT {
         log.contains("org.apache.spark.executor.CoarseGrainedExecutorBackend"),
         "not an executor launch: " + stderrs.get(0));
     assertTrue(log.contains("Finished task"), "the executor ran no task: " + stderrs.get(0));
+    // NPC_JAVA_OPTS reached the executor's JVM (bin/npc-cluster submit puts it in
+    // spark.executor.extraJavaOptions).
+    assertTrue(
+        log.contains("-XX:TieredStopAtLevel=1"),
+        "NPC_JAVA_OPTS is not on the executor's command line: " + stderrs.get(0));
     // The executor's classpath is Spark's jars; our code came from the jar the driver served.
     assertTrue(
         Files.isRegularFile(stderrs.get(0).getParent().resolve("npc-cluster.jar")),

@@ -1,6 +1,7 @@
 package io.proactivecare.npc.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -52,6 +53,31 @@ class InstallTest {
     // Keys the file leaves out: the defaults' relative paths, also inside the installation.
     assertEquals(home.resolve("conf/sources"), c.mappings());
     assertEquals(home.resolve("publish"), c.publish());
+  }
+
+  /**
+   * {@code npc generate} takes its default codelist from the installation (here one without it, so
+   * the refusal names the installation's path), and a {@code --codelist} given from the current
+   * folder.
+   */
+  @Test
+  void generateFindsItsDefaultCodelistInTheInstallation() {
+    Path out = tmp.resolve("extract");
+    io.proactivecare.npc.testing.Npc.Result byDefault =
+        io.proactivecare.npc.testing.Npc.raw("generate", "--people", "10", "--out", out.toString());
+    assertEquals(ExitCode.USAGE.code(), byDefault.exitCode());
+    assertEquals(
+        "npc: No codelist at "
+            + tmp.resolve("install/conf/codelists/efi_snomed.csv")
+            + "; pass --codelist FILE (conf/codelists/efi_snomed.csv in the installation)",
+        byDefault.err().strip());
+    io.proactivecare.npc.testing.Npc.Result given =
+        io.proactivecare.npc.testing.Npc.raw(
+            "generate", "--people", "10", "--out", out.toString(), "--codelist", "none.csv");
+    assertEquals(ExitCode.USAGE.code(), given.exitCode());
+    assertTrue(
+        given.err().contains("No codelist at " + Path.of("").toAbsolutePath().resolve("none.csv")),
+        given.err());
   }
 
   @Test

@@ -17,6 +17,16 @@ import java.util.concurrent.TimeUnit;
  * is started in). Output goes to files, so a test can watch a run while it is under way.
  */
 public final class NpcProcess {
+  /**
+   * JVM options of the tests' child JVMs: HotSpot's quick compiler only. A child lives for one
+   * small extract, too short for the optimising compiler to repay its CPU (on the cluster test's
+   * sample run, 137 s of CPU against 235 s, docs/benchmarks.md). The quick compiler alone gets a 48
+   * MB code cache, which a whole nightly job fills (the JVM then stops compiling and runs
+   * interpreted); the default for both compilers is 240 MB.
+   */
+  public static final List<String> QUICK_JIT =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=240m");
+
   private final Process process;
   private final Path out;
   private final Path err;
@@ -44,10 +54,7 @@ public final class NpcProcess {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xmx1g");
-      cmd.add("-XX:TieredStopAtLevel=1");
-      // The quick compiler alone gets a 48 MB code cache, which a whole nightly job fills (the JVM
-      // then stops compiling and runs on interpreted); the default for both compilers is 240 MB.
-      cmd.add("-XX:ReservedCodeCacheSize=240m");
+      cmd.addAll(QUICK_JIT);
       for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
         if (a.startsWith("--add-opens") || a.startsWith("-Djdk.") || a.startsWith("-Dio.netty")) {
           cmd.add(a);
