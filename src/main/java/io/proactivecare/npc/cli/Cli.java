@@ -38,10 +38,7 @@ public final class Cli {
           PrintWriter err = commandLine.getErr();
           // A full disk is the environment and a damaged file an input, not bugs: say so in one
           // line, not Spark's trace.
-          NpcException npc =
-              e instanceof NpcException n
-                  ? n
-                  : Errors.diskFull(e).or(() -> Errors.damagedFile(e)).orElse(null);
+          NpcException npc = Errors.known(e).orElse(null);
           if (npc != null) {
             err.println("npc: " + npc.getMessage());
             if (verbose) {

@@ -135,7 +135,14 @@ public final class Errors {
             e));
   }
 
-  /** {@code e}, its causes and their suppressed exceptions, outermost first, each once. */
+  /**
+   * What {@code e} means to a user when it is not a bug: itself when it is an {@link NpcException},
+   * else a full disk or a damaged file found among its causes.
+   */
+  public static Optional<NpcException> known(Throwable e) {
+    return e instanceof NpcException n ? Optional.of(n) : diskFull(e).or(() -> damagedFile(e));
+  }
+
   private static final Pattern CHECKSUM =
       Pattern.compile("Checksum error: (?:file:)?(/\\S+) at (\\d+)");
 

@@ -345,7 +345,8 @@ public final class JobRunner {
       return new Result(runId, version, done);
     } catch (Exception | Error e) {
       // Spark's AnalysisException is a checked exception thrown from Scala: catch it too.
-      NpcException known = e instanceof NpcException n ? n : Errors.diskFull(e).orElse(null);
+      // The manifest records what the user is told: one line for a full disk or a damaged file.
+      NpcException known = Errors.known(e).orElse(null);
       RunManifest failed =
           books.manifest(
               RunManifest.FAILED,

@@ -635,6 +635,19 @@ class CliErrorsIT {
         "Cannot read " + table,
         "the file is damaged (its checksum no longer matches at byte",
         "--force");
+    // A run that reads it fails the same way, and its manifest records that line, not Spark's.
+    oneLine(
+        Npc.run(warehouse(), "frailty", "--as-of", "2025-03-31"),
+        3,
+        "Cannot read " + table,
+        "the file is damaged");
+    List<RunManifest> runs = new Warehouse(warehouse()).runs();
+    RunManifest failed = runs.get(runs.size() - 1);
+    assertEquals(RunManifest.FAILED, failed.status());
+    assertEquals(3, failed.exitCode());
+    assertTrue(
+        failed.error().startsWith("Cannot read " + table + ": the file is damaged"),
+        failed.error());
     Files.delete(crc);
     oneLine(
         Npc.run(warehouse(), "sql", query),

@@ -2,6 +2,7 @@ package io.proactivecare.npc.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -97,5 +98,11 @@ class ErrorsTest {
     // A plain failure is not taken for a damaged file.
     assertTrue(Errors.damagedFile(new RuntimeException("Checksum error: /w/a at 1")).isEmpty());
     assertTrue(Errors.damagedFile(new RuntimeException("boom", new IOException("x"))).isEmpty());
+    // What a user is told (and a failed run's manifest records): the damaged file found inside
+    // Spark's failure, an NpcException as itself, nothing for a bug.
+    assertEquals(x.getMessage(), Errors.known(cut).orElseThrow().getMessage());
+    NpcException usage = Errors.usage("bad flag", "fix it");
+    assertSame(usage, Errors.known(usage).orElseThrow());
+    assertTrue(Errors.known(new IllegalStateException("bug")).isEmpty());
   }
 }
