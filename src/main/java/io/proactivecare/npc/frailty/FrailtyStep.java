@@ -97,7 +97,7 @@ public final class FrailtyStep implements Step {
     Dataset<Row> efi =
         EfiScores.score(periods, people, definition, true)
             .join(
-                polypharmacy.medicinesAt(meds, people),
+                polypharmacy.medicinesAt(meds, people, asOf),
                 new String[] {Cols.PERSON_ID, Cols.AS_OF},
                 "left")
             .withColumn(

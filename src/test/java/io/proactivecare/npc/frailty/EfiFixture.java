@@ -133,7 +133,8 @@ final class EfiFixture {
     List<Row> rows =
         EfiScores.score(periods(definition, rule), requests, definition, true)
             .join(
-                new Polypharmacy(rule).medicinesAt(medications(), requests),
+                new Polypharmacy(rule)
+                    .medicinesAt(medications(), requests, Cols.POLYPHARMACY_MEDICINES),
                 new String[] {Cols.PERSON_ID, Cols.AS_OF},
                 "left")
             .collectAsList();
