@@ -1,5 +1,6 @@
 package io.proactivecare.npc.evaluation;
 
+import io.proactivecare.npc.risk.Metrics;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.ArrayRealVector;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
@@ -71,7 +72,7 @@ public final class MaximumLikelihood {
       RealMatrix h = new Array2DRowRealMatrix(k + 1, k + 1);
       RealVector g = new ArrayRealVector(k + 1);
       for (int i = 0; i < n; i++) {
-        double pr = sigmoid(dot(z[i], beta));
+        double pr = Metrics.sigmoid(dot(z[i], beta));
         double r = y[i] - pr;
         double w = pr * (1 - pr);
         for (int a = 0; a <= k; a++) {
@@ -146,9 +147,5 @@ public final class MaximumLikelihood {
       s += a[i] * b[i];
     }
     return s;
-  }
-
-  static double sigmoid(double z) {
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   }
 }

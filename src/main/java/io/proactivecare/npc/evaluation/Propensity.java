@@ -118,7 +118,7 @@ public final class Propensity {
         lambda > 0
             ? Learner.Regression.fit(d.x(), d.y(), lambda).unstandardised()
             : MaximumLikelihood.logistic(d.x(), d.y());
-    double[] p = d.predict(x -> MaximumLikelihood.sigmoid(logit(beta, x)));
+    double[] p = d.predict(x -> Metrics.sigmoid(logit(beta, x)));
     if (fraction < 1) {
       beta[0] += Math.log(fraction);
     }

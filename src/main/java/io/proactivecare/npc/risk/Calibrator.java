@@ -40,7 +40,7 @@ public interface Calibrator extends Serializable {
 
     @Override
     public double calibrate(double raw) {
-      return Logistic.sigmoid(a + b * Metrics.logits(new double[] {raw})[0]);
+      return Metrics.sigmoid(a + b * Metrics.logits(new double[] {raw})[0]);
     }
   }
 

@@ -90,7 +90,7 @@ public interface Learner extends Serializable {
       for (double v : c) {
         eta += v;
       }
-      return Logistic.sigmoid(eta);
+      return Metrics.sigmoid(eta);
     }
 
     @Override

@@ -34,7 +34,7 @@ final class Logistic {
         if (w == 0) {
           continue;
         }
-        double p = sigmoid(a + b * x[i]);
+        double p = Metrics.sigmoid(a + b * x[i]);
         double r = (y[i] - p) * w;
         ga += r;
         gb += r * x[i];
@@ -65,7 +65,7 @@ final class Logistic {
       double g = 0;
       double h = 0;
       for (int i = 0; i < x.length; i++) {
-        double p = sigmoid(a + x[i]);
+        double p = Metrics.sigmoid(a + x[i]);
         g += y[i] - p;
         h += p * (1 - p);
       }
@@ -79,9 +79,5 @@ final class Logistic {
       }
     }
     return a;
-  }
-
-  static double sigmoid(double z) {
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
   }
 }

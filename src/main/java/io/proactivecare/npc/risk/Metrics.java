@@ -190,6 +190,15 @@ public final class Metrics {
     return out;
   }
 
+  /**
+   * The logistic function {@code 1 / (1 + e^-z)}, computed on the side that cannot overflow: the
+   * one inverse of the logit shared by the risk model's calibration and the evaluation's propensity
+   * model.
+   */
+  public static double sigmoid(double z) {
+    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+  }
+
   static double[] logits(double[] p) {
     double[] x = new double[p.length];
     for (int i = 0; i < p.length; i++) {

@@ -3,6 +3,7 @@ package io.proactivecare.npc.evaluation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.proactivecare.npc.risk.Learner;
+import io.proactivecare.npc.risk.Metrics;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -45,13 +46,13 @@ class MaximumLikelihoodTest {
       x[i][1] = r.nextDouble() < 0.1 ? 1 : 0;
       x[i][2] = 365 * 3 * r.nextDouble();
       double eta = -9 + 0.06 * x[i][0] + 1.5 * x[i][1] - 0.002 * x[i][2];
-      y[i] = r.nextDouble() < MaximumLikelihood.sigmoid(eta) ? 1 : 0;
+      y[i] = r.nextDouble() < Metrics.sigmoid(eta) ? 1 : 0;
       ones += y[i];
     }
     double[] b = MaximumLikelihood.logistic(x, y);
     double predicted = 0;
     for (double[] row : x) {
-      predicted += MaximumLikelihood.sigmoid(b[0] + b[1] * row[0] + b[2] * row[1] + b[3] * row[2]);
+      predicted += Metrics.sigmoid(b[0] + b[1] * row[0] + b[2] * row[1] + b[3] * row[2]);
     }
     assertEquals(ones, predicted, 1e-6);
     double[] smile = Learner.Regression.fit(x, y, 1e-6).unstandardised();

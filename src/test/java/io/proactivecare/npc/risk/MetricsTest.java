@@ -14,6 +14,17 @@ class MetricsTest {
   private static final double[] P = {0.1, 0.4, 0.35, 0.8};
   private static final int[] Y = {0, 0, 1, 1};
 
+  /** By hand: 1 / (1 + e^-z); at ln 3, 1 / (1 + 1/3) = 0.75; far out, 0 or 1, never NaN. */
+  @Test
+  void sigmoidIsTheLogitsInverseWithoutOverflow() {
+    assertEquals(0.5, Metrics.sigmoid(0), 0);
+    assertEquals(0.75, Metrics.sigmoid(Math.log(3)), 1e-15);
+    assertEquals(0.25, Metrics.sigmoid(-Math.log(3)), 1e-15);
+    assertEquals(1.0, Metrics.sigmoid(800), 0);
+    assertEquals(0.0, Metrics.sigmoid(-800), 0);
+    assertEquals(0.3, Metrics.sigmoid(Metrics.logits(new double[] {0.3})[0]), 1e-12);
+  }
+
   @Test
   void aurocCountsCorrectlyOrderedPairs() {
     // Event/non-event pairs: (0.35, 0.1) right, (0.35, 0.4) wrong, (0.8, 0.1) right, (0.8, 0.4)
@@ -76,7 +87,7 @@ class MetricsTest {
     SplittableRandom r = new SplittableRandom(seed);
     double[] p = new double[n];
     for (int i = 0; i < n; i++) {
-      p[i] = Logistic.sigmoid(-2.5 + 1.2 * r.nextDouble() * 3 - 1.5);
+      p[i] = Metrics.sigmoid(-2.5 + 1.2 * r.nextDouble() * 3 - 1.5);
     }
     return p;
   }
@@ -98,7 +109,7 @@ class MetricsTest {
     double[] over = new double[truth.length];
     for (int i = 0; i < truth.length; i++) {
       double z = Math.log(truth[i] / (1 - truth[i]));
-      over[i] = Logistic.sigmoid(2 * z);
+      over[i] = Metrics.sigmoid(2 * z);
     }
     assertEquals(0.5, Metrics.calibration(over, y)[1], 0.03);
   }
@@ -110,7 +121,7 @@ class MetricsTest {
     double[] raw = new double[truth.length];
     for (int i = 0; i < truth.length; i++) {
       double z = Math.log(truth[i] / (1 - truth[i]));
-      raw[i] = Logistic.sigmoid((z - 0.5) / 2); // true logit = 0.5 + 2 * raw logit
+      raw[i] = Metrics.sigmoid((z - 0.5) / 2); // true logit = 0.5 + 2 * raw logit
     }
     Calibrator.Platt c = (Calibrator.Platt) Calibrator.fit("platt", raw, y);
     assertEquals(0.5, c.a(), 0.05);
