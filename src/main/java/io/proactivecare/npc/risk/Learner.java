@@ -171,10 +171,12 @@ public interface Learner extends Serializable {
     }
 
     private Optional<TreeShap> treeShap() {
-      if (flat == null) {
-        flat = TreeShap.of(model.trees(), schema.length());
+      Optional<TreeShap> f = flat; // one read of the volatile field
+      if (f == null) {
+        f = TreeShap.of(model.trees(), schema.length());
+        flat = f;
       }
-      return flat;
+      return f;
     }
 
     /** Whether {@link #contributions} uses {@link TreeShap} rather than Smile's own computation. */
@@ -204,7 +206,9 @@ public interface Learner extends Serializable {
 
     @Override
     public double[] contributions(double[] x) {
-      return treeShap().map(t -> t.contributions(x)).orElseGet(() -> smileContributions(x));
+      // Called once per person scored: no lambdas to allocate on the way.
+      Optional<TreeShap> fast = treeShap();
+      return fast.isPresent() ? fast.get().contributions(x) : smileContributions(x);
     }
   }
 }

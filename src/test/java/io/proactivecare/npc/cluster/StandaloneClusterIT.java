@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.proactivecare.npc.testing.Npc;
+import io.proactivecare.npc.testing.NpcProcess;
 import io.proactivecare.npc.testing.SampleRun;
 import io.proactivecare.npc.testing.SparkTestSession;
 import io.proactivecare.npc.warehouse.RunManifest;
@@ -79,7 +80,7 @@ class StandaloneClusterIT {
     env.put("NPC_WORKER_MEMORY", "2g");
     // The driver and the executor live for the sample only: the quick compiler, as the other
     // tests' child JVMs (NpcProcess.QUICK_JIT), through bin/npc-cluster's NPC_JAVA_OPTS.
-    env.put("NPC_JAVA_OPTS", String.join(" ", io.proactivecare.npc.testing.NpcProcess.QUICK_JIT));
+    env.put("NPC_JAVA_OPTS", String.join(" ", NpcProcess.QUICK_JIT));
     started = true; // from here on @AfterAll stops whatever did start
     Run start = cluster(START_TIMEOUT, "start");
     if (start.exitCode() != 0) {

@@ -3,6 +3,7 @@ package io.proactivecare.npc.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.proactivecare.npc.testing.Npc;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,17 +64,15 @@ class InstallTest {
   @Test
   void generateFindsItsDefaultCodelistInTheInstallation() {
     Path out = tmp.resolve("extract");
-    io.proactivecare.npc.testing.Npc.Result byDefault =
-        io.proactivecare.npc.testing.Npc.raw("generate", "--people", "10", "--out", out.toString());
+    Npc.Result byDefault = Npc.raw("generate", "--people", "10", "--out", out.toString());
     assertEquals(ExitCode.USAGE.code(), byDefault.exitCode());
     assertEquals(
         "npc: No codelist at "
             + tmp.resolve("install/conf/codelists/efi_snomed.csv")
             + "; pass --codelist FILE (conf/codelists/efi_snomed.csv in the installation)",
         byDefault.err().strip());
-    io.proactivecare.npc.testing.Npc.Result given =
-        io.proactivecare.npc.testing.Npc.raw(
-            "generate", "--people", "10", "--out", out.toString(), "--codelist", "none.csv");
+    Npc.Result given =
+        Npc.raw("generate", "--people", "10", "--out", out.toString(), "--codelist", "none.csv");
     assertEquals(ExitCode.USAGE.code(), given.exitCode());
     assertTrue(
         given.err().contains("No codelist at " + Path.of("").toAbsolutePath().resolve("none.csv")),
