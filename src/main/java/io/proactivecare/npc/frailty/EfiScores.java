@@ -6,7 +6,9 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
@@ -66,40 +68,11 @@ public final class EfiScores {
    */
   public static Dataset<Row> score(
       Dataset<Row> periods, Dataset<Row> requests, EfiDefinition definition, boolean detail) {
-    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AS_OF).distinct();
-    Dataset<Row> p = periods.withColumnRenamed(Cols.PERSON_ID, "_person");
-    Dataset<Row> present =
-        keys.join(
-            p,
-            col(Cols.PERSON_ID)
-                .equalTo(col("_person"))
-                .and(col(Cols.PERIOD_START).leq(col(Cols.AS_OF)))
-                .and(coalesce(col(Cols.PERIOD_END), col(Cols.AS_OF)).geq(col(Cols.AS_OF))));
-    Dataset<Row> counted;
-    if (detail) {
-      counted =
-          present
-              .join(broadcast(names(present, definition)), Cols.DEFICIT_NO)
-              .groupBy(Cols.PERSON_ID, Cols.AS_OF)
-              .agg(
-                  count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT),
-                  array_sort(
-                          collect_list(
-                              struct(
-                                  col(Cols.DEFICIT_NO),
-                                  col(Cols.DEFICIT),
-                                  col(Cols.PERIOD_START).as(Cols.FIRST_RECORDED))))
-                      .as(Cols.DEFICITS));
-    } else {
-      counted =
-          present
-              .groupBy(Cols.PERSON_ID, Cols.AS_OF)
-              .agg(count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT));
-    }
+    Dataset<Row> counted =
+        detail ? detailed(periods, requests, definition) : counted(periods, requests);
     Column n = coalesce(col(Cols.DEFICIT_COUNT), lit(0));
     Dataset<Row> out =
-        requests
-            .join(counted, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
+        counted
             .withColumn(Cols.DEFICIT_COUNT, n)
             .withColumn(Cols.EFI_SCORE, n.cast(DataTypes.DoubleType).divide(EfiDefinition.DEFICITS))
             .withColumn(Cols.EFI_CATEGORY, category(n));
@@ -117,6 +90,64 @@ public final class EfiScores {
                       .cast(DataTypes.createArrayType(Outputs.DEFICIT_ENTRY, false))));
     }
     return out;
+  }
+
+  /**
+   * The requests with the deficits present at their dates: {@code deficit_count} and {@code
+   * deficits} (null where none is).
+   */
+  private static Dataset<Row> detailed(
+      Dataset<Row> periods, Dataset<Row> requests, EfiDefinition definition) {
+    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AS_OF).distinct();
+    Dataset<Row> p = periods.withColumnRenamed(Cols.PERSON_ID, "_person");
+    Dataset<Row> present =
+        keys.join(
+            p,
+            col(Cols.PERSON_ID)
+                .equalTo(col("_person"))
+                .and(col(Cols.PERIOD_START).leq(col(Cols.AS_OF)))
+                .and(coalesce(col(Cols.PERIOD_END), col(Cols.AS_OF)).geq(col(Cols.AS_OF))));
+    Dataset<Row> counted =
+        present
+            .join(broadcast(names(present, definition)), Cols.DEFICIT_NO)
+            .groupBy(Cols.PERSON_ID, Cols.AS_OF)
+            .agg(
+                count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT),
+                array_sort(
+                        collect_list(
+                            struct(
+                                col(Cols.DEFICIT_NO),
+                                col(Cols.DEFICIT),
+                                col(Cols.PERIOD_START).as(Cols.FIRST_RECORDED))))
+                    .as(Cols.DEFICITS));
+    return requests.join(counted, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left");
+  }
+
+  /**
+   * The requests with the number of deficits present at their dates ({@code deficit_count}, null
+   * where none is). Each person's periods are gathered into one array, joined to the person's
+   * requests and counted there: the requests (a person at many dates, for a trajectory) are
+   * shuffled once and never grouped.
+   */
+  private static Dataset<Row> counted(Dataset<Row> periods, Dataset<Row> requests) {
+    Dataset<Row> byPerson =
+        periods
+            .groupBy(col(Cols.PERSON_ID).as("_person"))
+            .agg(collect_list(struct(col(Cols.PERIOD_START), col(Cols.PERIOD_END))).as("_periods"));
+    Column d = col(Cols.AS_OF);
+    Column present =
+        size(
+            filter(
+                col("_periods"),
+                q ->
+                    q.getField(Cols.PERIOD_START)
+                        .leq(d)
+                        .and(coalesce(q.getField(Cols.PERIOD_END), d).geq(d))));
+    return requests
+        .join(byPerson, col(Cols.PERSON_ID).equalTo(col("_person")), "left")
+        .withColumn(
+            Cols.DEFICIT_COUNT, when(col("_periods").isNull(), lit(null)).otherwise(present))
+        .drop("_person", "_periods");
   }
 
   private static Dataset<Row> names(Dataset<Row> any, EfiDefinition d) {

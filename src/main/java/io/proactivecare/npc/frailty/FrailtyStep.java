@@ -120,8 +120,9 @@ public final class FrailtyStep implements Step {
     if (trajectory) {
       int n = quarters.orElse(config.frailty().trajectoryQuarters());
       List<LocalDate> dates = Trajectory.quarterEnds(asOf, n);
+      // Who is registered and their age at each date; their PCN is not needed here.
       Dataset<Row> cohort =
-          adults(Population.at(regs, deaths, pcn, dates, config.population()), config)
+          adults(Population.at(regs, deaths, Optional.empty(), dates, config.population()), config)
               .select(Cols.PERSON_ID, Cols.AS_OF, Cols.AGE);
       Dataset<Row> path =
           ctx.write(

@@ -122,31 +122,31 @@ public final class Population {
                     .minus(when(birthdayPassed, 0).otherwise(1))));
     Dataset<Row> withPcn;
     if (practicePcn.isPresent()) {
-      Dataset<Row> pcn =
+      // Each practice's PCN at each date is worked out once (practices x dates, a few thousand
+      // rows) and joined to the people by practice and date: no sort of the people's rows.
+      Dataset<Row> pcnAt =
           practicePcn
               .get()
               .select(
-                  col(Cols.PRACTICE_CODE).as("_practice"),
+                  col(Cols.PRACTICE_CODE),
                   col(Cols.PCN_CODE),
                   col(Cols.VALID_FROM),
-                  col(Cols.VALID_TO));
-      Dataset<Row> joined =
-          aged.join(
-              pcn,
-              col(Cols.PRACTICE_CODE)
-                  .equalTo(col("_practice"))
-                  .and(col(Cols.VALID_FROM).leq(d))
-                  .and(coalesce(col(Cols.VALID_TO), d).geq(d)),
-              "left");
-      withPcn =
-          joined
+                  col(Cols.VALID_TO))
+              .crossJoin(when)
+              .where(col(Cols.VALID_FROM).leq(d).and(coalesce(col(Cols.VALID_TO), d).geq(d)))
               .withColumn(
                   "_rank",
                   row_number()
                       .over(
-                          Window.partitionBy(Cols.PERSON_ID, Cols.AS_OF)
-                              .orderBy(col(Cols.VALID_FROM).desc_nulls_last())))
-              .where(col("_rank").equalTo(1));
+                          Window.partitionBy(Cols.PRACTICE_CODE, Cols.AS_OF)
+                              .orderBy(col(Cols.VALID_FROM).desc(), col(Cols.PCN_CODE))))
+              .where(col("_rank").equalTo(1))
+              .select(col(Cols.PRACTICE_CODE), col(Cols.AS_OF), col(Cols.PCN_CODE));
+      withPcn =
+          aged.join(
+              org.apache.spark.sql.functions.broadcast(pcnAt),
+              new String[] {Cols.PRACTICE_CODE, Cols.AS_OF},
+              "left");
     } else {
       withPcn = aged.withColumn(Cols.PCN_CODE, lit(null).cast("string"));
     }

@@ -1,5 +1,7 @@
 package io.proactivecare.npc.frailty;
 
+import static org.apache.spark.sql.functions.col;
+
 import io.proactivecare.npc.config.FrailtySettings;
 import io.proactivecare.npc.schema.Cols;
 import io.proactivecare.npc.schema.Contracts;
@@ -108,6 +110,9 @@ final class EfiFixture {
                 .add(Cols.SEX, DataTypes.StringType, false));
   }
 
+  private static final String COUNT_ONLY = "_count_only";
+  private static final String CATEGORY_ONLY = "_category_only";
+
   Dataset<Row> requests() {
     return spark()
         .createDataFrame(
@@ -130,16 +135,41 @@ final class EfiFixture {
    */
   Map<String, Efi> score(EfiDefinition definition, FrailtySettings.Polypharmacy rule) {
     Dataset<Row> requests = requests();
+    Dataset<Row> periods = periods(definition, rule);
+    // The count alone (a trajectory's, an outcome's) is worked out another way: it must agree.
+    Dataset<Row> countOnly =
+        EfiScores.score(periods, requests, definition, false)
+            .select(
+                col(Cols.PERSON_ID),
+                col(Cols.AS_OF),
+                col(Cols.DEFICIT_COUNT).as(COUNT_ONLY),
+                col(Cols.EFI_CATEGORY).as(CATEGORY_ONLY));
     List<Row> rows =
-        EfiScores.score(periods(definition, rule), requests, definition, true)
+        EfiScores.score(periods, requests, definition, true)
             .join(
                 new Polypharmacy(rule)
                     .medicinesAt(medications(), requests, Cols.POLYPHARMACY_MEDICINES),
                 new String[] {Cols.PERSON_ID, Cols.AS_OF},
                 "left")
+            .join(countOnly, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
             .collectAsList();
     Map<String, Efi> out = new HashMap<>();
     for (Row r : rows) {
+      int count = r.getInt(r.fieldIndex(Cols.DEFICIT_COUNT));
+      if (r.isNullAt(r.fieldIndex(COUNT_ONLY))
+          || r.getInt(r.fieldIndex(COUNT_ONLY)) != count
+          || !r.getString(r.fieldIndex(CATEGORY_ONLY))
+              .equals(r.getString(r.fieldIndex(Cols.EFI_CATEGORY)))) {
+        throw new AssertionError(
+            "the count without detail differs for "
+                + r.getString(0)
+                + " at "
+                + r.get(1)
+                + ": "
+                + r.get(r.fieldIndex(COUNT_ONLY))
+                + " against "
+                + count);
+      }
       List<Deficit> deficits = new ArrayList<>();
       for (Row d : r.<Row>getList(r.fieldIndex(Cols.DEFICITS))) {
         deficits.add(

@@ -175,6 +175,11 @@ class PopulationTest {
     pcn("B86004", "U00006", "2019-04-01", D);
     register("at-B86004", "B86004", 1950, "2000-01-01", null, null);
     register("at-B86001", "B86001", 1950, "2000-01-01", null, null);
+    // B86005 is in two PCNs from the same day (a mistake in the reference data): the lower code,
+    // whichever row comes first.
+    pcn("B86005", "U00008", "2019-04-01", null);
+    pcn("B86005", "U00007", "2019-04-01", null);
+    register("at-B86005", "B86005", 1950, "2000-01-01", null, null);
   }
 
   @Test
@@ -186,6 +191,7 @@ class PopulationTest {
     assertEquals("U00005", get("at-B86003", D_MINUS_1).pcn());
     assertEquals("U00006", get("at-B86004", D).pcn(), "valid_to = D counts");
     assertNull(get("at-B86004", "2025-06-30").pcn());
+    assertEquals("U00007", get("at-B86005", D).pcn(), "the same valid_from: the lower code");
   }
 
   // ---------------------------------------------------------------------------------------------
