@@ -3,11 +3,11 @@ package io.proactivecare.npc.io;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.shiftrightunsigned;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.xxhash64;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -88,11 +88,18 @@ public final class ContentChecksum {
       hashes = hashes == null ? h : hashes.unionAll(h);
     }
     Map<Integer, Row> sums = new LinkedHashMap<>();
-    // Summed exactly as decimals (no 64-bit overflow, which ANSI mode refuses), folded below.
+    // The sum modulo 2^64 as two sums of whole numbers below 2^32 (the hash's high and low
+    // halves, unsigned): each fits a long for up to 2^31 rows, and Spark adds longs in its fast
+    // hash map where it adds decimals row by row in a generic one. 2^32 x high + low is the sum
+    // of the hashes modulo 2^64, as unsigned or as signed values alike.
+    Column hash = col("hash");
     for (Row r :
         hashes
             .groupBy("table")
-            .agg(count(lit(1)), sum(col("hash").cast("decimal(20,0)")))
+            .agg(
+                count(lit(1)),
+                sum(shiftrightunsigned(hash, 32)),
+                sum(hash.bitwiseAND(lit(0xFFFFFFFFL))))
             .collectAsList()) {
       sums.put(r.getInt(0), r);
     }
@@ -100,16 +107,15 @@ public final class ContentChecksum {
     for (int i = 0; i < tables.size(); i++) {
       Row r = sums.get(i);
       long rows = r == null ? 0 : r.getLong(1);
-      BigDecimal total = r == null || r.isNullAt(2) ? BigDecimal.ZERO : r.getDecimal(2);
+      long total = r == null ? 0 : (r.getLong(2) << 32) + r.getLong(3);
       out.add(format(schemaHash(tables.get(i).schema()), rows, total));
     }
     return out;
   }
 
-  /** {@code SCHEMA-ROWS-CONTENT}, the sum taken modulo 2^64 (its low 64 bits). */
-  static String format(String schema, long rows, BigDecimal sum) {
-    long folded = sum.toBigIntegerExact().longValue();
-    return schema + "-" + rows + "-" + String.format(Locale.ROOT, "%016x", folded);
+  /** {@code SCHEMA-ROWS-CONTENT}, the content the sum of the row hashes modulo 2^64. */
+  static String format(String schema, long rows, long sum) {
+    return schema + "-" + rows + "-" + String.format(Locale.ROOT, "%016x", sum);
   }
 
   /**

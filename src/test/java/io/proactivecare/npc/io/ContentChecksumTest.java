@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.proactivecare.npc.testing.SparkTestSession;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -167,14 +166,38 @@ class ContentChecksumTest {
   }
 
   @Test
+  void theContentIsTheSumOfTheRowHashesModuloTwoToTheSixtyFour() {
+    // 2,000 rows: their 64-bit hashes, half of them negative, overflow a long many times over.
+    // Java's long addition wraps modulo 2^64, so adding the hashes Spark gives row by row here is
+    // the expected content, whichever way the engine sums them.
+    List<Row> many = new ArrayList<>();
+    for (int i = 0; i < 2000; i++) {
+      many.add(
+          RowFactory.create(
+              "P" + i,
+              i % 3 == 0 ? null : "U" + (i % 4),
+              i % 7 == 0 ? null : i,
+              i / 36.0,
+              java.util.Arrays.asList("r" + i, null)));
+    }
+    Dataset<Row> data = table(many);
+    long expected = 0;
+    int negative = 0;
+    for (Row r : data.select(ContentChecksum.rowHash(data.schema())).collectAsList()) {
+      expected += r.getLong(0);
+      negative += r.getLong(0) < 0 ? 1 : 0;
+    }
+    assertTrue(negative > 900 && negative < 1100, negative + " negative hashes");
+    assertEquals(
+        String.format(java.util.Locale.ROOT, "2000-%016x", expected),
+        ContentChecksum.of(data).substring(9));
+  }
+
+  @Test
   void theSumIsTakenModuloTwoToTheSixtyFourAndAFolderNotATableHasNone() throws IOException {
-    // 2^64 + 5 folds to 5; a negative sum to its two's complement.
-    assertEquals(
-        "abcd0123-2-0000000000000005",
-        ContentChecksum.format("abcd0123", 2, new BigDecimal("18446744073709551621")));
-    assertEquals(
-        "abcd0123-1-ffffffffffffffff",
-        ContentChecksum.format("abcd0123", 1, BigDecimal.ONE.negate()));
+    // The content is the sum's 64 bits in hex: a negative sum is its two's complement.
+    assertEquals("abcd0123-2-0000000000000005", ContentChecksum.format("abcd0123", 2, 5L));
+    assertEquals("abcd0123-1-ffffffffffffffff", ContentChecksum.format("abcd0123", 1, -1L));
     assertEquals("abcd0123-00000000", ContentChecksum.shortForm("abcd0123-1-0000000000000005"));
     assertEquals("-", ContentChecksum.shortForm(""));
 
