@@ -42,6 +42,9 @@ import org.apache.spark.sql.types.StructType;
 public final class ContentChecksum {
   private ContentChecksum() {}
 
+  /** The hash is summed in four 16-bit lanes (see {@link #ofAll}). */
+  private static final int LANES = 4;
+
   /** The schema part: the first 8 hex digits of the SHA-256 of the schema's simple string. */
   static String schemaHash(StructType schema) {
     return Checksums.sha256Text(schema.simpleString()).substring(0, 8);
@@ -88,26 +91,27 @@ public final class ContentChecksum {
       hashes = hashes == null ? h : hashes.unionAll(h);
     }
     Map<Integer, Row> sums = new LinkedHashMap<>();
-    // The sum modulo 2^64 as two sums of whole numbers below 2^32 (the hash's high and low
-    // halves, unsigned): each fits a long for up to 2^31 rows, and Spark adds longs in its fast
-    // hash map where it adds decimals row by row in a generic one. 2^32 x high + low is the sum
-    // of the hashes modulo 2^64, as unsigned or as signed values alike.
+    // The sum modulo 2^64 as four sums of the hash's 16-bit lanes (unsigned): each stays exact
+    // in a long up to 2^47 rows (ANSI mode would fail a sum that overflowed), and Spark adds longs
+    // in its fast hash map where it adds decimals row by row in a generic one. Shifted back and
+    // added with Java's wrapping arithmetic they give the sum of the hashes modulo 2^64, as
+    // unsigned or as signed values alike.
     Column hash = col("hash");
-    for (Row r :
-        hashes
-            .groupBy("table")
-            .agg(
-                count(lit(1)),
-                sum(shiftrightunsigned(hash, 32)),
-                sum(hash.bitwiseAND(lit(0xFFFFFFFFL))))
-            .collectAsList()) {
+    Column[] lanes = new Column[LANES];
+    for (int k = 0; k < LANES; k++) {
+      lanes[k] = sum(shiftrightunsigned(hash, 16 * k).bitwiseAND(lit(0xFFFFL)));
+    }
+    for (Row r : hashes.groupBy("table").agg(count(lit(1)), lanes).collectAsList()) {
       sums.put(r.getInt(0), r);
     }
     List<String> out = new ArrayList<>();
     for (int i = 0; i < tables.size(); i++) {
       Row r = sums.get(i);
       long rows = r == null ? 0 : r.getLong(1);
-      long total = r == null ? 0 : (r.getLong(2) << 32) + r.getLong(3);
+      long total = 0;
+      for (int k = 0; r != null && k < LANES; k++) {
+        total += r.getLong(2 + k) << (16 * k);
+      }
       out.add(format(schemaHash(tables.get(i).schema()), rows, total));
     }
     return out;

@@ -30,6 +30,9 @@ import org.apache.spark.sql.expressions.Window;
 public final class Population {
   private Population() {}
 
+  /** Up to this many dates, each practice's PCN at each date is broadcast to the people's rows. */
+  static final int BROADCAST_DATES = 100;
+
   /**
    * Each person's earliest recorded death: the GP register's date of death, or the discharge date
    * of a hospital spell that ended in death (discharge method 4 or destination 79).
@@ -122,8 +125,10 @@ public final class Population {
                     .minus(when(birthdayPassed, 0).otherwise(1))));
     Dataset<Row> withPcn;
     if (practicePcn.isPresent()) {
-      // Each practice's PCN at each date is worked out once (practices x dates, a few thousand
-      // rows) and joined to the people by practice and date: no sort of the people's rows.
+      // Each practice's PCN at each date is worked out once (practices x dates) and joined to the
+      // people by practice and date: no sort of the people's rows. For the few dates of a night
+      // (one, or a trajectory's 17: thousands of rows) it is broadcast; for many (an evaluation's
+      // index dates) Spark chooses how to join it.
       Dataset<Row> pcnAt =
           practicePcn
               .get()
@@ -144,7 +149,9 @@ public final class Population {
               .select(col(Cols.PRACTICE_CODE), col(Cols.AS_OF), col(Cols.PCN_CODE));
       withPcn =
           aged.join(
-              org.apache.spark.sql.functions.broadcast(pcnAt),
+              dates.size() <= BROADCAST_DATES
+                  ? org.apache.spark.sql.functions.broadcast(pcnAt)
+                  : pcnAt,
               new String[] {Cols.PRACTICE_CODE, Cols.AS_OF},
               "left");
     } else {
