@@ -105,8 +105,7 @@ public final class EfiScores {
             p,
             col(Cols.PERSON_ID)
                 .equalTo(col("_person"))
-                .and(col(Cols.PERIOD_START).leq(col(Cols.AS_OF)))
-                .and(coalesce(col(Cols.PERIOD_END), col(Cols.AS_OF)).geq(col(Cols.AS_OF))));
+                .and(covers(col(Cols.PERIOD_START), col(Cols.PERIOD_END), col(Cols.AS_OF))));
     Dataset<Row> counted =
         present
             .join(broadcast(names(present, definition)), Cols.DEFICIT_NO)
@@ -139,15 +138,17 @@ public final class EfiScores {
         size(
             filter(
                 col("_periods"),
-                q ->
-                    q.getField(Cols.PERIOD_START)
-                        .leq(d)
-                        .and(coalesce(q.getField(Cols.PERIOD_END), d).geq(d))));
+                q -> covers(q.getField(Cols.PERIOD_START), q.getField(Cols.PERIOD_END), d)));
     return requests
         .join(byPerson, col(Cols.PERSON_ID).equalTo(col("_person")), "left")
         .withColumn(
             Cols.DEFICIT_COUNT, when(col("_periods").isNull(), lit(null)).otherwise(present))
         .drop("_person", "_periods");
+  }
+
+  /** A period covers D: {@code start <= D} and no end, or {@code end >= D}. */
+  private static Column covers(Column start, Column end, Column d) {
+    return start.leq(d).and(coalesce(end, d).geq(d));
   }
 
   private static Dataset<Row> names(Dataset<Row> any, EfiDefinition d) {
