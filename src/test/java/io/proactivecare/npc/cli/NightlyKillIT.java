@@ -26,7 +26,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,10 +40,10 @@ import org.junit.jupiter.api.io.TempDir;
  * same files (but the report's page, which names its run). Kills during the publish itself are
  * PublishKillIT's.
  */
-// Minutes of its own (a nightly run's work, a JVM per kill), beyond the suite's 15-minute budget:
-// left out of mvn verify, run with -Dit.excludedGroups=none (README.md). A plain rerun after the
+// The longest end-to-end class (a nightly run's work again, a JVM per kill): first in the suite's
+// order (pom.xml), so it starts at once and makes the shared sample run. A plain rerun after the
 // first kill, once part of it, is dropped: SchedulingIT clears a stale lock with a real process.
-@Tag("slow")
+@Order(1)
 class NightlyKillIT {
   private static final Path JOB = Npc.HOME.resolve("jobs/nightly.yaml");
 
