@@ -38,7 +38,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,9 +49,6 @@ import org.junit.jupiter.api.io.TempDir;
  * same job. The cluster is always stopped afterwards; its logs and the worker's work folder stay in
  * target/cluster-it for diagnosis.
  */
-// Second-longest end-to-end class: one from the end of the suite's order (pom.xml), after
-// EvaluationIT on the thread that starts from that end.
-@Order(Integer.MAX_VALUE - 1)
 class StandaloneClusterIT {
   private static final Path HOME = Npc.HOME;
   private static final Path RUN_DIR = HOME.resolve("target/cluster-it");

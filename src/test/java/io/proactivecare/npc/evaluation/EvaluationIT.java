@@ -29,7 +29,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,9 +43,6 @@ import org.junit.jupiter.api.io.TempDir;
  * at their nominal rate (at most 2 of the 9 estimates may miss; see {@link #MAY_MISS}).
  * docs/evaluation.md shows the figures.
  */
-// Long and needs no shared sample run: last in the suite's order (pom.xml), so it starts at once
-// beside NightlyKillIT, which makes that run.
-@Order(Integer.MAX_VALUE)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EvaluationIT {
   @TempDir static Path tmp;
