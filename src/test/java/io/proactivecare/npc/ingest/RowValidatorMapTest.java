@@ -114,13 +114,26 @@ class RowValidatorMapTest {
         mapped(
             Map.of(),
             new String[][] {
-              {"1", "&"}, {"1", "&\t "}, {"1", "  & "}, {"1", " \t"}, {"1", "\tRR8 "}
+              {"1", "&"},
+              {"1", "&\t "},
+              {"1", "  & "},
+              {"1", " \t"},
+              {"1", "\tRR8 "},
+              {"1", "RR8\r\n"},
+              {"1", "\nRR8"},
+              {"1", "R R8\t"},
+              {"1", "RR8"}
             });
     assertNull(out.get(0).getAs(Cols.PROVIDER_CODE));
     assertNull(out.get(1).getAs(Cols.PROVIDER_CODE));
     assertNull(out.get(2).getAs(Cols.PROVIDER_CODE));
     assertNull(out.get(3).getAs(Cols.PROVIDER_CODE));
     assertEquals("RR8", out.get(4).getAs(Cols.PROVIDER_CODE));
+    // A blank at one end only, of each kind; inside a value, a blank stays.
+    assertEquals("RR8", out.get(5).getAs(Cols.PROVIDER_CODE));
+    assertEquals("RR8", out.get(6).getAs(Cols.PROVIDER_CODE));
+    assertEquals("R R8", out.get(7).getAs(Cols.PROVIDER_CODE));
+    assertEquals("RR8", out.get(8).getAs(Cols.PROVIDER_CODE));
   }
 
   /** Issue 15 item 12: a translation to "" (not recorded) makes the value empty, not "". */
