@@ -40,8 +40,12 @@ class ContentChecksumTest {
   @TempDir Path tmp;
 
   private static List<Row> rows() {
+    return rows(40);
+  }
+
+  private static List<Row> rows(int n) {
     List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < 40; i++) {
+    for (int i = 0; i < n; i++) {
       rows.add(
           RowFactory.create(
               "P" + i,
@@ -170,17 +174,7 @@ class ContentChecksumTest {
     // 2,000 rows: their 64-bit hashes, half of them negative, overflow a long many times over.
     // Java's long addition wraps modulo 2^64, so adding the hashes Spark gives row by row here is
     // the expected content, whichever way the engine sums them.
-    List<Row> many = new ArrayList<>();
-    for (int i = 0; i < 2000; i++) {
-      many.add(
-          RowFactory.create(
-              "P" + i,
-              i % 3 == 0 ? null : "U" + (i % 4),
-              i % 7 == 0 ? null : i,
-              i / 36.0,
-              java.util.Arrays.asList("r" + i, null)));
-    }
-    Dataset<Row> data = table(many);
+    Dataset<Row> data = table(rows(2000));
     long expected = 0;
     int negative = 0;
     for (Row r : data.select(ContentChecksum.rowHash(data.schema())).collectAsList()) {
@@ -194,7 +188,7 @@ class ContentChecksumTest {
   }
 
   @Test
-  void theSumIsTakenModuloTwoToTheSixtyFourAndAFolderNotATableHasNone() throws IOException {
+  void theContentIsTheSumsSixtyFourBitsInHexAndAFolderNotATableHasNone() throws IOException {
     // The content is the sum's 64 bits in hex: a negative sum is its two's complement.
     assertEquals("abcd0123-2-0000000000000005", ContentChecksum.format("abcd0123", 2, 5L));
     assertEquals("abcd0123-1-ffffffffffffffff", ContentChecksum.format("abcd0123", 1, -1L));
