@@ -6,11 +6,13 @@ import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.evaluation.CandidatesFile;
 import io.proactivecare.npc.evaluation.CandidatesSpec;
 import io.proactivecare.npc.evaluation.MatchedAnalysis;
+import io.proactivecare.npc.io.CodeGeneration;
 import io.proactivecare.npc.io.SparkSessions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -180,13 +182,12 @@ final class EvaluateCommand implements Callable<Integer> {
                 id, treated, indexDate, covariates, categorical, exact, breakdowns, outcomes));
     Path dir = out != null ? out : defaultOut(candidates);
     PrintWriter w = spec.commandLine().getOut();
+    SparkSession spark = SparkSessions.create(loaded.config().spark());
+    CodeGeneration.apply(
+        spark, loaded.config().spark(), CodeGeneration.bytesUnder(List.of(candidates)));
     MatchedAnalysis.Result r =
         CandidatesFile.run(
-            SparkSessions.create(loaded.config().spark()),
-            cs,
-            loaded.config().evaluation(),
-            dir,
-            n -> w.println("  note: " + n));
+            spark, cs, loaded.config().evaluation(), dir, n -> w.println("  note: " + n));
     w.printf(
         "evaluated %s: %,d of %,d treated matched to %,d controls; wrote %s%n",
         candidates, r.matchedTreated(), r.treated(), r.matchedControls(), dir);

@@ -3,13 +3,18 @@ package io.proactivecare.npc.cli;
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.ingest.ExtractLoader;
+import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.io.CodeGeneration;
 import io.proactivecare.npc.io.SparkSessions;
 import io.proactivecare.npc.jobs.JobLock;
 import io.proactivecare.npc.jobs.JobRunner;
 import io.proactivecare.npc.jobs.JobSpec;
+import io.proactivecare.npc.warehouse.Catalog;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -22,6 +27,8 @@ import org.apache.spark.sql.SparkSession;
  * date of a backfill in order, or the rest of a failed run. Starts Spark only when a step needs it.
  */
 final class JobExecution {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobExecution.class);
+
   private JobExecution() {}
 
   /**
@@ -41,6 +48,34 @@ final class JobExecution {
       Optional<LocalDate> extractDate,
       boolean skipDone,
       Optional<String> resume) {}
+
+  /**
+   * Bytes on disk of what the job reads first, which decides whether Spark compiles its queries
+   * ({@link CodeGeneration}): the extract's files for a job that ingests, else the newest published
+   * version of each conformed table.
+   */
+  static long inputBytes(ConfigLoader.Loaded loaded, JobSpec job) {
+    if (job.steps().stream().anyMatch(s -> s.step() instanceof IngestStep)) {
+      try {
+        List<Path> files = new ArrayList<>();
+        ExtractLoader.load(loaded.config().extract(), loaded.config(), Optional.empty())
+            .files()
+            .forEach(f -> files.addAll(f.parts()));
+        return CodeGeneration.bytesUnder(files);
+      } catch (RuntimeException e) {
+        // The extract is refused with its own message by the step that reads it.
+        return 0;
+      }
+    }
+    Warehouse warehouse = new Warehouse(loaded.config().warehouse());
+    Catalog catalog = warehouse.catalog();
+    return CodeGeneration.bytesUnder(
+        catalog.outputs().keySet().stream()
+            .filter(name -> name.startsWith(IngestStep.conformed("")))
+            .flatMap(name -> catalog.latest(name).stream())
+            .map(v -> warehouse.resolve(v.path()))
+            .toList());
+  }
 
   /** One date, never skipped (the single commands: npc ingest, npc cohort, ...). */
   static int run(
@@ -63,6 +98,13 @@ final class JobExecution {
             () -> {
               if (session[0] == null) {
                 session[0] = SparkSessions.create(loaded.config().spark());
+                long bytes = inputBytes(loaded, job);
+                boolean compiles = CodeGeneration.apply(session[0], loaded.config().spark(), bytes);
+                LOG.info(
+                    "inputs {} MB: Spark {} its queries (spark.code_generation {})",
+                    String.format("%.1f", bytes / (1024.0 * 1024)),
+                    compiles ? "compiles" : "interprets",
+                    loaded.config().spark().codeGeneration());
               }
               return session[0];
             },

@@ -39,6 +39,7 @@ public final class ConfigLoader {
   static final String DEFAULTS_RESOURCE = "/npc-defaults.yaml";
 
   private static final String SPARK_SETTINGS = "spark.settings.";
+  private static final long MB = 1024L * 1024;
 
   /**
    * Keys below which any name is a key: Spark's own settings, table names (quality.per_table) and
@@ -199,7 +200,14 @@ public final class ConfigLoader {
         path(n.string("extract")),
         path(n.string("mappings")),
         new SparkSettings(
-            spark.string("master"), spark.integer("shuffle_partitions", 1, 100_000), sparkSettings),
+            spark.string("master"),
+            spark.integer("shuffle_partitions", 1, 100_000),
+            oneOf(
+                spark,
+                "code_generation",
+                List.of(SparkSettings.AUTO, SparkSettings.ALWAYS, SparkSettings.NEVER)),
+            spark.integer("code_generation_above_mb", 0, 1_000_000) * MB,
+            sparkSettings),
         new QualitySettings(
             quality.number("max_quarantine_share", 0, 1), perTable, Set.copyOf(allowEmpty)),
         new IngestSettings(

@@ -50,7 +50,9 @@ class ConfigLoaderTest {
     assertEquals(HOME.resolve("warehouse"), c.warehouse());
     assertEquals(HOME.resolve("sample-data"), c.extract());
     assertEquals(HOME.resolve("conf/sources"), c.mappings());
-    assertEquals(new SparkSettings("local[*]", 8, Map.of()), c.spark());
+    assertEquals(
+        new SparkSettings("local[*]", 8, SparkSettings.AUTO, 8L * 1024 * 1024, Map.of()),
+        c.spark());
     assertEquals(new QualitySettings(0.05, Map.of(), java.util.Set.of()), c.quality());
     assertEquals(
         new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of(), 2), c.ingest());
@@ -93,6 +95,23 @@ class ConfigLoaderTest {
             .config()
             .population()
             .assumedBirthday());
+  }
+
+  @Test
+  void codeGenerationIsOneOfThreeModesAndItsSizeIsInMegabytes() {
+    refused(
+        () -> flags(Map.of("spark.code_generation", "sometimes")),
+        "spark.code_generation",
+        "auto or always or never");
+    refused(
+        () -> flags(Map.of("spark.code_generation_above_mb", "-1")),
+        "spark.code_generation_above_mb");
+    SparkSettings s =
+        flags(Map.of("spark.code_generation", "never", "spark.code_generation_above_mb", "3"))
+            .config()
+            .spark();
+    assertEquals(SparkSettings.NEVER, s.codeGeneration());
+    assertEquals(3L * 1024 * 1024, s.codeGenerationAboveBytes());
   }
 
   @Test
