@@ -125,7 +125,11 @@ class StandaloneClusterIT {
               // cores, not the default eight, whose extra tasks each cost a round trip to the
               // executor on this small extract.
               "--set",
-              "spark.shuffle_partitions=2");
+              "spark.shuffle_partitions=2",
+              // Compiled, as a Leeds-sized run is, where the local run (the sample's size)
+              // interprets: the same rows per output from both paths end to end.
+              "--set",
+              "spark.code_generation=always");
       clusterMs = (System.nanoTime() - t0) / 1_000_000;
     } finally {
       local = localRun.get(SUBMIT_TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -46,6 +46,8 @@ public final class Npc {
     // The CLI applies its SQL settings to the shared session; keep the test session's two
     // partitions.
     all.add("--set=spark.shuffle_partitions=2");
+    // Nor may a command's inputs change whether the shared session compiles its queries.
+    all.add("--set=spark.code_generation=" + SparkTestSession.codeGeneration());
     return raw(all.toArray(String[]::new));
   }
 
