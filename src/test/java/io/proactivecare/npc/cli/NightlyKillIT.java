@@ -41,7 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * PublishKillIT's.
  */
 // Minutes of its own (a nightly run's work, a JVM per kill), beyond the suite's 15-minute budget
-// (with it the suite took 15 min 13 s and 15 min 12 s on a fresh clone; docs/benchmarks.md):
+// (with it the suite took 15 min 13 s and 15 min 12 s on a fresh clone, and 14 min 53 s and
+// 14 min 56 s once small inputs' queries were interpreted; docs/benchmarks.md):
 // left out of mvn verify, run with -Dit.excludedGroups=none (README.md). A plain rerun after the
 // first kill, once part of it, is dropped: SchedulingIT clears a stale lock with a real process.
 @Tag("slow")

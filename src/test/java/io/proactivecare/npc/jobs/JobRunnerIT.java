@@ -484,6 +484,7 @@ class JobRunnerIT {
     Map<String, String> flags = new LinkedHashMap<>();
     flags.put("quality.max_quarantine_share", "1");
     flags.put("spark.shuffle_partitions", "2");
+    flags.put("spark.code_generation", SparkTestSession.codeGeneration());
     flags.put("mappings", Npc.HOME.resolve("conf/sources").toString());
     flags.put("warehouse", shared.toString());
     flags.put("extract", extract.toString());
