@@ -3,6 +3,7 @@ package io.proactivecare.npc.cli;
 import io.proactivecare.npc.Engine;
 import io.proactivecare.npc.config.ConfigLoader;
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.ingest.Extract;
 import io.proactivecare.npc.ingest.ExtractLoader;
 import io.proactivecare.npc.ingest.IngestStep;
 import io.proactivecare.npc.io.CodeGeneration;
@@ -58,7 +59,14 @@ final class JobExecution {
     if (job.steps().stream().anyMatch(s -> s.step() instanceof IngestStep)) {
       try {
         List<Path> files = new ArrayList<>();
-        ExtractLoader.load(loaded.config().extract(), loaded.config(), Optional.empty())
+        IngestStep ingest =
+            (IngestStep)
+                job.steps().stream()
+                    .map(JobSpec.StepSpec::step)
+                    .filter(IngestStep.class::isInstance)
+                    .findFirst()
+                    .orElseThrow();
+        ExtractLoader.load(ingest.extractDir(loaded.config()), loaded.config(), Optional.empty())
             .files()
             .forEach(f -> files.addAll(f.parts()));
         return CodeGeneration.bytesUnder(files);
@@ -185,14 +193,46 @@ final class JobExecution {
 
   /** The dates to run, in order. */
   private static List<LocalDate> dates(ConfigLoader.Loaded loaded, JobSpec job, Plan plan) {
-    if (plan.from().isEmpty()) {
-      return List.of(Engine.asOf(loaded.config(), job, plan.asOf(), plan.extractDate()));
-    }
     List<LocalDate> dates = new ArrayList<>();
-    for (LocalDate d = plan.from().get(); !d.isAfter(plan.to().get()); d = d.plusDays(1)) {
-      dates.add(d);
+    if (plan.from().isEmpty()) {
+      dates.add(Engine.asOf(loaded.config(), job, plan.asOf(), plan.extractDate()));
+    } else {
+      for (LocalDate d = plan.from().get(); !d.isAfter(plan.to().get()); d = d.plusDays(1)) {
+        dates.add(d);
+      }
     }
+    requireExtractCovers(loaded, job, plan, dates.get(dates.size() - 1));
     return dates;
+  }
+
+  /**
+   * Refuses, before anything runs, a job that ingests an extract dated before the last date asked
+   * for: nothing after an extract's date is known, so its later steps would refuse the date after a
+   * whole ingest. Under a scheduler this is the day's extract not yet arrived (exit code 3).
+   */
+  private static void requireExtractCovers(
+      ConfigLoader.Loaded loaded, JobSpec job, Plan plan, LocalDate last) {
+    for (JobSpec.StepSpec s : job.steps()) {
+      if (s.step() instanceof IngestStep ingest) {
+        Extract extract =
+            ExtractLoader.load(
+                ingest.extractDir(loaded.config()), loaded.config(), plan.extractDate());
+        if (last.isAfter(extract.extractDate())) {
+          throw Errors.refused(
+              extract.dir().resolve("extract.yaml"),
+              "the extract is dated "
+                  + extract.extractDate()
+                  + ", before the as-of date "
+                  + last
+                  + ", and nothing after an extract's date is known (has the day's extract"
+                  + " arrived?)",
+              "run again once a newer extract is in place, or pass --as-of "
+                  + extract.extractDate()
+                  + " or earlier (without --as-of a run takes the extract's date)");
+        }
+        return;
+      }
+    }
   }
 
   /** The failed run {@code runId} of {@code job}, if it can be resumed with this configuration. */

@@ -309,6 +309,30 @@ class SchedulingIT {
   }
 
   @Test
+  void aDateAfterTheExtractsIsRefusedBeforeAnythingRunsAsInputNotYetArrived() {
+    for (String[] dates :
+        List.of(
+            new String[] {"--as-of", "2025-04-01"},
+            new String[] {"--from", "2025-03-30", "--to", "2025-04-01"})) {
+      Npc.Result r = Npc.raw(run(dates));
+      assertEquals(ExitCode.INPUT_REFUSED.code(), r.exitCode(), r.out() + r.err());
+      List<String> lines = r.err().strip().lines().toList();
+      assertEquals(1, lines.size(), r.err());
+      assertTrue(
+          lines.get(0).contains(tmp.resolve("extract").resolve("extract.yaml").toString())
+              && lines
+                  .get(0)
+                  .contains("the extract is dated 2025-03-31, before the as-of date 2025-04-01")
+              && lines.get(0).contains("pass --as-of 2025-03-31 or earlier"),
+          lines.get(0));
+      assertFalse(Files.exists(wh.resolve("runs")), "nothing written: " + r.out());
+    }
+    // The extract's own date, and one before it, run.
+    Npc.Result onTheDay = Npc.raw(run("--as-of", DATE));
+    assertEquals(0, onTheDay.exitCode(), onTheDay.err());
+  }
+
+  @Test
   void aBackfillStopsAtTheFirstFailure() throws IOException {
     Path w = tmp.resolve("stops");
     JobSpec spec = threeSteps(w, d -> d.equals(LocalDate.parse("2025-03-02")));
