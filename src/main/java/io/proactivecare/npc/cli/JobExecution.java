@@ -165,8 +165,8 @@ final class JobExecution {
           if (done.isPresent()) {
             out.printf(
                 "skipped: job %s as of %s already succeeded in run %s with the same inputs and"
-                    + " configuration (--force runs it again)%n",
-                job.name(), date, done.get().runId());
+                    + " configuration (--force runs it again), warehouse %s%n",
+                job.name(), date, done.get().runId(), warehouse.root());
             continue;
           }
         }

@@ -117,8 +117,9 @@ final class RunsCommand implements Runnable {
         return 0;
       }
       out.printf(
-          "run        %s%njob        %s (%s)%nstatus     %s%s%nas of      %s%ncode       %s%nconfig     sha256 %s%nstarted    %s%nduration   %.1f s%npublished  %s%n",
+          "run        %s%nwarehouse  %s%njob        %s (%s)%nstatus     %s%s%nas of      %s%ncode       %s%nconfig     sha256 %s%nstarted    %s%nduration   %.1f s%npublished  %s%n",
           m.runId(),
+          w.root(),
           m.job(),
           m.jobFile(),
           m.displayStatus(),

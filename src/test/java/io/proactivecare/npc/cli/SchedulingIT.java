@@ -194,7 +194,8 @@ class SchedulingIT {
             + DATE
             + " already succeeded in run "
             + firstRun
-            + " with the same inputs and configuration (--force runs it again)",
+            + " with the same inputs and configuration (--force runs it again), warehouse "
+            + wh,
         again.out().strip());
     assertEquals(1, runs().size());
 

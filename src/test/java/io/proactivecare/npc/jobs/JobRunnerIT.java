@@ -531,7 +531,9 @@ class JobRunnerIT {
 
     Npc.Result show = Npc.run(shared, "runs", "show", "latest");
     assertEquals(0, show.exitCode(), show.err());
-    assertTrue(show.out().startsWith("run        " + runIds[2]), show.out());
+    assertTrue(
+        show.out().startsWith("run        " + runIds[2] + "\nwarehouse  " + shared + "\n"),
+        show.out());
     assertTrue(show.out().contains("status     succeeded"), show.out());
     assertTrue(show.out().contains("catalog version 3"), show.out());
     assertTrue(show.out().contains("gp_events") && show.out().contains("FUTURE_DATE"), show.out());
