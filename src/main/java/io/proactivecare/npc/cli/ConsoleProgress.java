@@ -95,6 +95,13 @@ final class ConsoleProgress implements ProgressListener {
   }
 
   @Override
+  public synchronized void stepFailed(int index, int total, String step, long millis) {
+    stopBar();
+    out.printf("[%d/%d] %-24s %19s %9.1f s  failed%n", index, total, step, "", millis / 1000.0);
+    out.flush();
+  }
+
+  @Override
   public synchronized void runPublished(String runId, long catalogVersion, int outputs) {
     stopBar();
     out.printf(

@@ -306,14 +306,9 @@ public final class JobRunner {
           warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
           progress.stepFinished(index, job.steps().size(), record);
         } catch (Exception | Error e) {
-          books.step(
-              step,
-              ctx,
-              RunManifest.FAILED,
-              stepStart,
-              Duration.between(stepStart, clock.instant()).toMillis(),
-              0,
-              List.of());
+          long ms = Duration.between(stepStart, clock.instant()).toMillis();
+          books.step(step, ctx, RunManifest.FAILED, stepStart, ms, 0, List.of());
+          progress.stepFailed(index, job.steps().size(), step.name(), ms);
           throw e;
         }
       }

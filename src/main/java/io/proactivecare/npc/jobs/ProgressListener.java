@@ -19,6 +19,9 @@ public interface ProgressListener {
   /** Step {@code index} of {@code total} succeeded; {@code record} is what the manifest holds. */
   void stepFinished(int index, int total, RunManifest.StepRecord record);
 
+  /** Step {@code index} of {@code total} failed after {@code millis}; the error follows. */
+  default void stepFailed(int index, int total, String step, long millis) {}
+
   void runPublished(String runId, long catalogVersion, int outputs);
 
   ProgressListener SILENT =

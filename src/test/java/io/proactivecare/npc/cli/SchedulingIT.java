@@ -347,6 +347,10 @@ class SchedulingIT {
     assertEquals(ExitCode.USAGE, e.exitCode());
     assertTrue(
         text.toString().contains("backfill stopped at 2025-03-02 (date 2 of 3)"), text.toString());
+    // The failed step ends with a line of its own, as a step that succeeds does.
+    assertTrue(
+        text.toString().lines().anyMatch(l -> l.matches("\\[2/3\\] second +[0-9.]+ s  failed")),
+        text.toString());
     List<RunManifest> runs = new Warehouse(w).runs();
     assertEquals(
         List.of("2025-03-01 succeeded", "2025-03-02 failed"),
