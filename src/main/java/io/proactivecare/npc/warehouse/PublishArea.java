@@ -80,7 +80,7 @@ public final class PublishArea {
     try (Delivery delivery = begin()) {
       for (String relative : staged) {
         int files = delivery.prepare(stagedRoot.resolve(relative), relative);
-        delivered.add(relative + " (" + files + " files)");
+        delivered.add(relative + " (" + files + (files == 1 ? " file)" : " files)"));
       }
       for (String w : withdrawn) {
         delivery.withdraw(w);

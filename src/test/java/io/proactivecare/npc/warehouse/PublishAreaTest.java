@@ -67,6 +67,31 @@ class PublishAreaTest {
   }
 
   @Test
+  void aPublishSaysWhatEachFolderHeldInWords() throws IOException {
+    Path stagedRoot = tmp.resolve("staged-root");
+    for (String[] folder :
+        List.of(
+            new String[] {"pcn/U1/2025-03-31", "a.csv"},
+            new String[] {"agg/2025-03-31", "x", "y"})) {
+      Path dir = Files.createDirectories(stagedRoot.resolve(folder[0]));
+      for (int i = 1; i < folder.length; i++) {
+        Files.writeString(dir.resolve(folder[i]), folder[i]);
+      }
+    }
+    Warehouse w = warehouse();
+    PublishArea.Published p =
+        new PublishArea(tmp.resolve("publish"))
+            .publish(
+                w,
+                "r1",
+                stagedRoot,
+                List.of("pcn/U1/2025-03-31", "agg/2025-03-31"),
+                List.of(),
+                () -> w.publish("r1", List.of(), Instant.now()));
+    assertEquals(List.of("pcn/U1/2025-03-31 (1 file)", "agg/2025-03-31 (2 files)"), p.delivered());
+  }
+
+  @Test
   void aSecondDeliveryReplacesTheWholeFolder() throws IOException {
     deliver("pcn/U1/2025-03-31", staged("one", "a.csv", "COLUMNS.md"));
     assertEquals(
