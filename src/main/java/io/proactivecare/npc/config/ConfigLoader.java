@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,11 +72,14 @@ public final class ConfigLoader {
    */
   public static Loaded load(Optional<Path> file, Map<String, String> overrides) {
     ObjectNode tree = defaults();
+    anchorPaths(tree, Install.home());
     String source = "built-in defaults";
     if (file.isPresent()) {
       YamlNode fromFile = YamlNode.read(file.get());
       checkKeys(fromFile);
-      tree = YamlNode.merge(tree, fromFile.raw());
+      ObjectNode own = fromFile.raw().deepCopy();
+      anchorPaths(own, file.get().toAbsolutePath().normalize().getParent());
+      tree = YamlNode.merge(tree, own);
       source = file.get().toString();
     }
     if (!overrides.isEmpty()) {
@@ -115,6 +119,39 @@ public final class ConfigLoader {
           "frailty.value_rules",
           "hfrs.codelist",
           "cohort.palliative_codelist");
+
+  /**
+   * Makes the relative path values of {@code tree} absolute against {@code base}: the folder of the
+   * configuration file that holds them, or the installation for the built-in defaults. So the
+   * effective configuration, and its hash, name where each file is, whichever layer gave it.
+   */
+  private static void anchorPaths(ObjectNode tree, Path base) {
+    for (String key : PATH_KEYS) {
+      String[] parts = key.split("\\.");
+      JsonNode at = tree;
+      for (int i = 0; i < parts.length - 1 && at != null; i++) {
+        at = at.get(parts[i]);
+      }
+      if (at instanceof ObjectNode parent) {
+        anchor(parent, parts[parts.length - 1], base);
+      }
+    }
+    if (tree.path("frailty").get("codelists") instanceof ObjectNode codelists) {
+      List<String> names = new ArrayList<>();
+      codelists.fieldNames().forEachRemaining(names::add);
+      names.forEach(n -> anchor(codelists, n, base));
+    }
+  }
+
+  private static void anchor(ObjectNode parent, String field, Path base) {
+    JsonNode v = parent.get(field);
+    if (v != null && v.isTextual() && !v.asText().isBlank()) {
+      Path p = Path.of(v.asText());
+      if (!p.isAbsolute()) {
+        parent.put(field, base.resolve(p).normalize().toString());
+      }
+    }
+  }
 
   /** A path given on the command line, made absolute against the current folder. */
   private static JsonNode fromCurrentFolder(String key, JsonNode value) {

@@ -115,6 +115,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aFilesRelativePathsAreTakenFromItsFolderWhereverNpcStarts() throws IOException {
+    Path site = Files.createDirectories(tmp.resolve("etc/npc"));
+    Path f =
+        Files.writeString(
+            site.resolve("site.yaml"),
+            "warehouse: wh\nextract: ../../landing/latest\npublish: /abs/publish\n"
+                + "frailty:\n  codelists:\n    SNOMED: lists/snomed.csv\n");
+    NpcConfig c = ConfigLoader.load(Optional.of(f), Map.of()).config();
+    assertEquals(site.resolve("wh"), c.warehouse());
+    assertEquals(tmp.resolve("landing/latest"), c.extract());
+    assertEquals(Path.of("/abs/publish"), c.publish());
+    assertEquals(site.resolve("lists/snomed.csv"), c.frailty().codelists().get("SNOMED"));
+    // What the file leaves out keeps the defaults' places, in the installation.
+    assertEquals(HOME.resolve("conf/sources"), c.mappings());
+    assertEquals(HOME.resolve("conf/codelists/efi_ctv3.csv"), c.frailty().codelists().get("CTV3"));
+  }
+
+  @Test
   void fileOverridesDefaultsKeyByKey() throws IOException {
     Path f =
         file("npc.yaml", "quality:\n  max_quarantine_share: 0.2\nspark:\n  master: local[1]\n");

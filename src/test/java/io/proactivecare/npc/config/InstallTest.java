@@ -15,9 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The installation, not the current folder, decides where the configuration, codelists and jobs are
- * and what a relative path in the configuration means; a path typed as a flag is the user's. Here
- * the installation is a made-up folder (the tests' current folder is the repository).
+ * The installation, not the current folder, decides where the configuration, codelists and jobs
+ * are; a relative path in a configuration file is taken from that file's folder, one in the
+ * built-in defaults from the installation; a path typed as a flag is the user's. Here the
+ * installation is a made-up folder (the tests' current folder is the repository).
  */
 class InstallTest {
   @TempDir Path tmp;
@@ -44,13 +45,13 @@ class InstallTest {
   }
 
   @Test
-  void theConfigurationAndItsRelativePathsComeFromTheInstallation() {
+  void theConfigurationComesFromTheInstallationAndItsRelativePathsFromItsOwnFolder() {
     Path home = tmp.resolve("install");
     Optional<Path> file = ConfigLoader.locate(null);
     assertEquals(Optional.of(home.resolve("conf/npc.yaml")), file);
     NpcConfig c = ConfigLoader.load(file, Map.of()).config();
-    assertEquals(home.resolve("site/warehouse"), c.warehouse());
-    assertEquals(home.resolve("lists/h.csv"), c.hfrs().codelist());
+    assertEquals(home.resolve("conf/site/warehouse"), c.warehouse());
+    assertEquals(home.resolve("conf/lists/h.csv"), c.hfrs().codelist());
     // Keys the file leaves out: the defaults' relative paths, also inside the installation.
     assertEquals(home.resolve("conf/sources"), c.mappings());
     assertEquals(home.resolve("publish"), c.publish());
