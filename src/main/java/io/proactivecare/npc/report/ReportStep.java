@@ -139,15 +139,17 @@ public final class ReportStep implements Step {
   }
 
   /**
-   * The quarantine counts of the ingest behind the date: the run that wrote the newest extract at
-   * or before it (this run's own ingest, if it has one; its manifest holds the ingest step
-   * already).
+   * The quarantine counts of the ingest behind the date: this run's own ingest, if it has one (its
+   * manifest holds the ingest step already; in a backfill its extract is dated after the date),
+   * else the run that wrote the newest extract at or before the date.
    */
   private static Optional<ReportInputs.Quarantine> quarantine(StepContext ctx, LocalDate date) {
     String table = IngestStep.conformed("gp_registrations");
     Optional<StepContext.InputTable> ingested =
         ctx.optionalInput(table)
-            .filter(t -> !LocalDate.parse(t.versionKey()).isAfter(date))
+            .filter(
+                t ->
+                    t.runId().equals(ctx.runId()) || !LocalDate.parse(t.versionKey()).isAfter(date))
             .or(
                 () ->
                     ctx.publishedVersions(table).keySet().stream()

@@ -790,8 +790,8 @@ public final class DuckDbPeer {
 
   /**
    * The settings the peer follows, from {@code CONF/npc.yaml} when it exists (the engine's keys and
-   * defaults); codelist paths in it are taken from the installation folder (CONF's parent), as the
-   * engine takes them.
+   * defaults); relative codelist paths in it are taken from the file's folder (CONF), as the engine
+   * takes them.
    */
   record Settings(
       boolean checkPersonReferences,
@@ -810,7 +810,6 @@ public final class DuckDbPeer {
       List<String> opAttendedStatuses) {
     static Settings load(Path conf) throws IOException {
       Path dir = conf.toAbsolutePath().normalize();
-      Path home = dir.getParent() == null ? dir : dir.getParent();
       Path file = dir.resolve("npc.yaml");
       JsonNode n = Files.isRegularFile(file) ? YAML.readTree(file.toFile()) : null;
       if (n == null) {
@@ -821,7 +820,7 @@ public final class DuckDbPeer {
       JsonNode lists = frailty.path("codelists");
       if (lists.isObject()) {
         for (Map.Entry<String, JsonNode> e : lists.properties()) {
-          codelists.put(e.getKey(), home.resolve(e.getValue().asText()));
+          codelists.put(e.getKey(), dir.resolve(e.getValue().asText()));
         }
       } else {
         codelists.put("SNOMED", dir.resolve("codelists/efi_snomed.csv"));
@@ -837,17 +836,17 @@ public final class DuckDbPeer {
           frailty.path("polypharmacy").path("count_by").asText("substance"),
           frailty.path("polypharmacy").path("min_medicines").asInt(5),
           frailty.path("polypharmacy").path("lookback_days").asInt(365),
-          path(home, frailty.path("deficits"), dir.resolve("codelists/efi_deficits.csv")),
+          path(dir, frailty.path("deficits"), dir.resolve("codelists/efi_deficits.csv")),
           codelists,
-          path(home, frailty.path("value_rules"), dir.resolve("codelists/efi_value_rules.csv")),
+          path(dir, frailty.path("value_rules"), dir.resolve("codelists/efi_value_rules.csv")),
           features.path("window_days").asInt(365),
           strings(features.path("ae_department_types"), List.of("01", "02", "03", "04")),
           strings(features.path("ae_categories"), List.of("1", "2", "3")),
           strings(features.path("op_attended_statuses"), List.of("5", "6")));
     }
 
-    private static Path path(Path home, JsonNode v, Path otherwise) {
-      return v.isMissingNode() || v.isNull() ? otherwise : home.resolve(v.asText());
+    private static Path path(Path dir, JsonNode v, Path otherwise) {
+      return v.isMissingNode() || v.isNull() ? otherwise : dir.resolve(v.asText());
     }
 
     private static List<String> strings(JsonNode v, List<String> otherwise) {

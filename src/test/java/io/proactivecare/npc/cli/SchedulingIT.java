@@ -333,6 +333,34 @@ class SchedulingIT {
     assertEquals(0, onTheDay.exitCode(), onTheDay.err());
   }
 
+  /**
+   * A backfilled date ingests an extract dated after it; its report still shows that ingest's
+   * quarantine counts (it left them out when it looked only for extracts dated at or before it).
+   */
+  @Test
+  void aBackfilledDatesReportShowsItsOwnIngestsQuarantineCounts() throws IOException {
+    Path reported = tmp.resolve("tiny-report.yaml");
+    Files.writeString(
+        reported,
+        Files.readString(job).replace("job: tiny", "job: tiny_report")
+            + "  report:\n    run: report\n    needs: [ingest]\n    outputs:\n"
+            + "      aggregate: [report]\n");
+    List<String> args = new ArrayList<>(List.of(run("--from", "2025-03-30", "--to", DATE)));
+    args.set(1, reported.toString());
+    Npc.Result r = Npc.raw(args.toArray(String[]::new));
+    assertEquals(0, r.exitCode(), r.out() + r.err());
+    for (String date : List.of("2025-03-30", DATE)) {
+      assertTrue(
+          r.out()
+              .lines()
+              .anyMatch(
+                  l ->
+                      l.startsWith("  note: report of " + date + " (")
+                          && l.contains(", the quarantine counts")),
+          date + ":\n" + r.out());
+    }
+  }
+
   @Test
   void aBackfillStopsAtTheFirstFailure() throws IOException {
     Path w = tmp.resolve("stops");
