@@ -56,17 +56,12 @@ final class JobExecution {
    * version of each conformed table.
    */
   static long inputBytes(ConfigLoader.Loaded loaded, JobSpec job) {
-    if (job.steps().stream().anyMatch(s -> s.step() instanceof IngestStep)) {
+    Optional<IngestStep> ingest = ingestOf(job);
+    if (ingest.isPresent()) {
       try {
         List<Path> files = new ArrayList<>();
-        IngestStep ingest =
-            (IngestStep)
-                job.steps().stream()
-                    .map(JobSpec.StepSpec::step)
-                    .filter(IngestStep.class::isInstance)
-                    .findFirst()
-                    .orElseThrow();
-        ExtractLoader.load(ingest.extractDir(loaded.config()), loaded.config(), Optional.empty())
+        ExtractLoader.load(
+                ingest.get().extractDir(loaded.config()), loaded.config(), Optional.empty())
             .files()
             .forEach(f -> files.addAll(f.parts()));
         return CodeGeneration.bytesUnder(files);
@@ -83,6 +78,15 @@ final class JobExecution {
             .flatMap(name -> catalog.latest(name).stream())
             .map(v -> warehouse.resolve(v.path()))
             .toList());
+  }
+
+  /** The job's ingest step, if it has one. */
+  private static Optional<IngestStep> ingestOf(JobSpec job) {
+    return job.steps().stream()
+        .map(JobSpec.StepSpec::step)
+        .filter(IngestStep.class::isInstance)
+        .map(IngestStep.class::cast)
+        .findFirst();
   }
 
   /** One date, never skipped (the single commands: npc ingest, npc cohort, ...). */
@@ -212,26 +216,25 @@ final class JobExecution {
    */
   private static void requireExtractCovers(
       ConfigLoader.Loaded loaded, JobSpec job, Plan plan, LocalDate last) {
-    for (JobSpec.StepSpec s : job.steps()) {
-      if (s.step() instanceof IngestStep ingest) {
-        Extract extract =
-            ExtractLoader.load(
-                ingest.extractDir(loaded.config()), loaded.config(), plan.extractDate());
-        if (last.isAfter(extract.extractDate())) {
-          throw Errors.refused(
-              extract.dir().resolve("extract.yaml"),
-              "the extract is dated "
-                  + extract.extractDate()
-                  + ", before the as-of date "
-                  + last
-                  + ", and nothing after an extract's date is known (has the day's extract"
-                  + " arrived?)",
-              "run again once a newer extract is in place, or pass --as-of "
-                  + extract.extractDate()
-                  + " or earlier (without --as-of a run takes the extract's date)");
-        }
-        return;
-      }
+    Optional<IngestStep> ingest = ingestOf(job);
+    if (ingest.isEmpty()) {
+      return;
+    }
+    Extract extract =
+        ExtractLoader.load(
+            ingest.get().extractDir(loaded.config()), loaded.config(), plan.extractDate());
+    if (last.isAfter(extract.extractDate())) {
+      throw Errors.refused(
+          extract.dir().resolve("extract.yaml"),
+          "the extract is dated "
+              + extract.extractDate()
+              + ", before the as-of date "
+              + last
+              + ", and nothing after an extract's date is known (has the day's extract"
+              + " arrived?)",
+          "run again once a newer extract is in place, or pass --as-of "
+              + extract.extractDate()
+              + " or earlier (without --as-of a run takes the extract's date)");
     }
   }
 
