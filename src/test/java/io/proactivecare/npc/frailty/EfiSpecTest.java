@@ -434,6 +434,14 @@ class EfiSpecTest {
         F.person("poly-renewed-next-day", "F").at("2023-01-10", "2023-01-11", "2024-01-12");
     issue(r, "2022-01-10", 5);
     issue(r, "2023-01-11", 5);
+
+    // Five medicines on 2022-01-10, each issued twice that day: one span each, covered to
+    // 2023-01-10. Four again on 2023-01-11, twice each: only four from then, so no second period.
+    EfiFixture.Person s = F.person("poly-issued-twice-a-day", "F").at("2023-01-10", "2023-01-11");
+    issue(s, "2022-01-10", 5);
+    issue(s, "2022-01-10", 5);
+    issue(s, "2023-01-11", 4);
+    issue(s, "2023-01-11", 4);
   }
 
   @Test
@@ -465,10 +473,26 @@ class EfiSpecTest {
     // From the fifth's issue, 2022-03-01, to 2022-03-01 + 365 = 2023-03-01.
     expected.put("poly-fifth-later", List.of(period("2022-03-01", "2023-03-01")));
     expected.put("poly-renewed-next-day", List.of(period("2022-01-10", "2024-01-11")));
+    // Repeats on a day count once: 2022-01-10 to 2023-01-10, and four are not five.
+    expected.put("poly-issued-twice-a-day", List.of(period("2022-01-10", "2023-01-10")));
     // Five keys from the 2025-01-20 issue until the four of 2025-01-10 lapse after 2026-01-10.
     expected.put("ramipril-without-bnf", List.of(period("2025-01-20", "2026-01-10")));
     // "four-medicines" and "amlodipine-two-strengths" (4 substances) never have five: no period.
     assertEquals(expected, periods);
+  }
+
+  @Test
+  void aMedicineIssuedTwiceADayCountsOnce() {
+    assertEfi(
+        "poly-issued-twice-a-day",
+        "2023-01-10",
+        1,
+        1 / 36.0,
+        EfiScores.FIT,
+        dx(POLYPHARMACY, "2022-01-10"));
+    assertEquals(5, efi("poly-issued-twice-a-day", "2023-01-10").medicines());
+    assertEfi("poly-issued-twice-a-day", "2023-01-11", 0, 0 / 36.0, EfiScores.FIT);
+    assertEquals(4, efi("poly-issued-twice-a-day", "2023-01-11").medicines());
   }
 
   @Test
