@@ -121,25 +121,35 @@ public final class ConfigLoader {
           "cohort.palliative_codelist");
 
   /**
+   * Whether the value of dotted key {@code key} is a path: a key of {@link #PATH_KEYS} or a
+   * codelist.
+   */
+  private static boolean isPathKey(String key) {
+    return PATH_KEYS.contains(key) || key.startsWith("frailty.codelists.");
+  }
+
+  /**
    * Makes the relative path values of {@code tree} absolute against {@code base}: the folder of the
    * configuration file that holds them, or the installation for the built-in defaults. So the
    * effective configuration, and its hash, name where each file is, whichever layer gave it.
    */
   private static void anchorPaths(ObjectNode tree, Path base) {
-    for (String key : PATH_KEYS) {
-      String[] parts = key.split("\\.");
-      JsonNode at = tree;
-      for (int i = 0; i < parts.length - 1 && at != null; i++) {
-        at = at.get(parts[i]);
+    anchorPaths(tree, "", base);
+  }
+
+  private static void anchorPaths(ObjectNode node, String prefix, Path base) {
+    List<String> fields = new ArrayList<>();
+    node.fieldNames().forEachRemaining(fields::add);
+    for (String field : fields) {
+      String key = prefix + field;
+      if (node.get(field) instanceof ObjectNode child) {
+        // Below spark.settings the keys are Spark's own, never paths.
+        if (!key.equals("spark.settings")) {
+          anchorPaths(child, key + ".", base);
+        }
+      } else if (isPathKey(key)) {
+        anchor(node, field, base);
       }
-      if (at instanceof ObjectNode parent) {
-        anchor(parent, parts[parts.length - 1], base);
-      }
-    }
-    if (tree.path("frailty").get("codelists") instanceof ObjectNode codelists) {
-      List<String> names = new ArrayList<>();
-      codelists.fieldNames().forEachRemaining(names::add);
-      names.forEach(n -> anchor(codelists, n, base));
     }
   }
 
@@ -155,8 +165,7 @@ public final class ConfigLoader {
 
   /** A path given on the command line, made absolute against the current folder. */
   private static JsonNode fromCurrentFolder(String key, JsonNode value) {
-    boolean path = PATH_KEYS.contains(key) || key.startsWith("frailty.codelists.");
-    return path && value.isTextual()
+    return isPathKey(key) && value.isTextual()
         ? JsonNodeFactory.instance.textNode(
             Install.fromCurrentFolder(Path.of(value.asText())).toString())
         : value;
@@ -172,6 +181,10 @@ public final class ConfigLoader {
   }
 
   /** A path from the configuration: relative ones are inside the installation. */
+  /**
+   * A path value of the merged tree: every layer has made its relative values absolute already
+   * ({@link #anchorPaths}, {@link #fromCurrentFolder}); an empty one is the installation.
+   */
   private static Path path(String value) {
     return Install.resolve(Path.of(value));
   }
