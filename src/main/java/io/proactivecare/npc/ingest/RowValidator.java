@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.filter;
 import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
@@ -150,8 +151,12 @@ public final class RowValidator {
                       .otherwise(value))
               .as(c));
     }
+    // Where every field is kept as null (the canonical columns give them all back), the struct
+    // itself is null: in the cache of checked rows a null is a position, where a struct of nulls
+    // is some 60 bytes a row, most of a GP event's cached row besides its own text.
+    Column allGivenBack = kept.stream().map(Column::isNull).reduce(Column::and).orElse(lit(true));
     return raw.select(out.toArray(Column[]::new))
-        .withColumn(SOURCE, struct(kept.toArray(Column[]::new)));
+        .withColumn(SOURCE, when(not(allGivenBack), struct(kept.toArray(Column[]::new))));
   }
 
   /** The provider columns a table's mapping reads, in mapping order. */

@@ -136,6 +136,30 @@ class RowValidatorMapTest {
     assertEquals("RR8", out.get(8).getAs(Cols.PROVIDER_CODE));
   }
 
+  /**
+   * {@value RowValidator#SOURCE} keeps a provider field only where its canonical column does not
+   * give it back (trimmed, translated, made empty), and is null itself when no field is kept, as
+   * for most rows: a null costs the cache of checked rows a position, a struct of nulls a row's
+   * worth of bytes. Either way the quarantine's record is the provider's fields.
+   */
+  @Test
+  void theSourceFieldsAreKeptOnlyWhereTheCanonicalValueDiffers() {
+    List<Row> out =
+        mapped(
+            Map.of("2", "4"),
+            new String[][] {{"1", "RR8"}, {"1", " RR8"}, {"2", "RR8"}, {"1", "&"}});
+    assertNull(out.get(0).getAs(RowValidator.SOURCE), "every field given back");
+    Row trimmed = out.get(1).getAs(RowValidator.SOURCE);
+    assertEquals(" RR8", trimmed.getAs("PROV"));
+    assertNull(trimmed.getAs("CAT"));
+    assertNull(trimmed.getAs("KEY"));
+    Row translated = out.get(2).getAs(RowValidator.SOURCE);
+    assertEquals("2", translated.getAs("CAT"));
+    assertNull(translated.getAs("PROV"));
+    Row madeEmpty = out.get(3).getAs(RowValidator.SOURCE);
+    assertEquals("&", madeEmpty.getAs("PROV"));
+  }
+
   /** Issue 15 item 12: a translation to "" (not recorded) makes the value empty, not "". */
   @Test
   void aTranslationToEmptyTextMakesTheValueEmpty() {
