@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * built-in defaults from the installation; a path typed as a flag is the user's. Here the
  * installation is a made-up folder (the tests' current folder is the repository).
  */
-@org.junit.jupiter.api.parallel.Isolated("changes a setting the other test classes share")
 class InstallTest {
   @TempDir Path tmp;
   private String before;

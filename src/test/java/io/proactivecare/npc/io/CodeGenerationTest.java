@@ -15,7 +15,6 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@org.junit.jupiter.api.parallel.Isolated("changes a setting the other test classes share")
 class CodeGenerationTest {
   @TempDir Path tmp;
 

@@ -21,7 +21,6 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /** {@link Ranks}: row numbers within groups by a distributed sort, as a window would give them. */
-@org.junit.jupiter.api.parallel.Isolated("changes a setting the other test classes share")
 class RanksTest {
   private static final StructType SCHEMA =
       new StructType()
