@@ -180,7 +180,6 @@ public final class ConfigLoader {
     return v.isTextual() ? v.asText() : value;
   }
 
-  /** A path from the configuration: relative ones are inside the installation. */
   /**
    * A path value of the merged tree: every layer has made its relative values absolute already
    * ({@link #anchorPaths}, {@link #fromCurrentFolder}); an empty one is the installation.

@@ -205,22 +205,11 @@ public final class IngestStep implements Step {
       TableContract contract,
       Extract extract,
       RowValidator.References refs) {
-    Map<String, ColumnMapping> columns = f.mapping().table(f.table()).orElseThrow();
-    Map<String, String> dateFormats = new LinkedHashMap<>();
-    columns.forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
-
-    // The checked rows are cached: the duplicate check, the tally and both writes read them. Each
-    // row's part and row number are cached as the one number that holds both.
+    Map<String, String> dateFormats = dateFormats(f);
+    // The checked rows are cached: the duplicate check, the tally and both writes read them.
     Dataset<Row> cached =
-        SourceReader.withoutPlace(
-                RowValidator.check(
-                    RowValidator.map(
-                        SourceReader.read(spark, f, fileColumns), contract, f.mapping()),
-                    contract,
-                    dateFormats,
-                    extract.extractDate(),
-                    ctx.config().ingest(),
-                    refs))
+        checkedRows(
+                spark, f, fileColumns, contract, dateFormats, extract, ctx.config().ingest(), refs)
             .persist(StorageLevel.MEMORY_AND_DISK());
     Dataset<Row> checked = SourceReader.withPlace(cached, f);
     Dataset<Row> later =
@@ -283,6 +272,40 @@ public final class IngestStep implements Step {
       later.unpersist();
       cached.unpersist();
     }
+  }
+
+  /** Each canonical column's date format in the file's mapping. */
+  static Map<String, String> dateFormats(Extract.SourceFile f) {
+    Map<String, String> out = new LinkedHashMap<>();
+    f.mapping()
+        .table(f.table())
+        .orElseThrow()
+        .forEach((target, m) -> out.put(target, f.mapping().dateFormatOf(m)));
+    return out;
+  }
+
+  /**
+   * A file's rows read, mapped and checked against the contract's rules and {@code refs}, before
+   * duplicates: each row's part and row number held as the one number {@link
+   * SourceReader#withPlace} gives back, so the rows kept between passes are narrower.
+   */
+  static Dataset<Row> checkedRows(
+      SparkSession spark,
+      Extract.SourceFile f,
+      List<String> fileColumns,
+      TableContract contract,
+      Map<String, String> dateFormats,
+      Extract extract,
+      io.proactivecare.npc.config.IngestSettings settings,
+      RowValidator.References refs) {
+    return SourceReader.withoutPlace(
+        RowValidator.check(
+            RowValidator.map(SourceReader.read(spark, f, fileColumns), contract, f.mapping()),
+            contract,
+            dateFormats,
+            extract.extractDate(),
+            settings,
+            refs));
   }
 
   /**

@@ -8,7 +8,6 @@ import io.proactivecare.npc.schema.Contracts;
 import io.proactivecare.npc.schema.TableContract;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,11 +61,7 @@ public final class IngestPasses {
                 () -> new IllegalArgumentException("no table " + table + " in the extract"));
     TableContract contract = Contracts.byName(table).orElseThrow();
     List<String> header = SourceReader.check(spark, f);
-    Map<String, String> dateFormats = new LinkedHashMap<>();
-    f.mapping()
-        .table(table)
-        .orElseThrow()
-        .forEach((target, m) -> dateFormats.put(target, f.mapping().dateFormatOf(m)));
+    Map<String, String> dateFormats = IngestStep.dateFormats(f);
     Path out = Files.createTempDirectory("npc-passes");
     for (int round = 1; round <= rounds; round++) {
       System.out.println(
@@ -82,14 +77,15 @@ public final class IngestPasses {
           "read, map",
           () -> noop(RowValidator.map(SourceReader.read(spark, f, header), contract, f.mapping())));
       Dataset<Row> checked =
-          SourceReader.withoutPlace(
-              RowValidator.check(
-                  RowValidator.map(SourceReader.read(spark, f, header), contract, f.mapping()),
-                  contract,
-                  dateFormats,
-                  extract.extractDate(),
-                  config.ingest(),
-                  RowValidator.References.none()));
+          IngestStep.checkedRows(
+              spark,
+              f,
+              header,
+              contract,
+              dateFormats,
+              extract,
+              config.ingest(),
+              RowValidator.References.none());
       time("read, map, check", () -> noop(checked));
       Dataset<Row> cached = checked.persist(StorageLevel.MEMORY_AND_DISK());
       time("read, map, check, fill the cache", cached::count);
