@@ -17,8 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Precedence (defaults < file < flags), refusals naming the key, and the configuration hash. */
 class ConfigLoaderTest {
-  private static final Path HOME =
-      Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
+  private static final Path HOME = io.proactivecare.npc.testing.Npc.HOME;
 
   @TempDir Path tmp;
 

@@ -14,9 +14,13 @@ import picocli.CommandLine;
  * CLI's session builder returns the active one).
  */
 public final class Npc {
-  /** The repository root (tests run with it as the working directory). */
-  public static final Path HOME =
-      Path.of(System.getProperty("npc.home", ".")).toAbsolutePath().normalize();
+  /**
+   * The repository root: the tests' working directory (Maven's, and bin/bench's). Not the {@code
+   * npc.home} property, which InstallTest points elsewhere for its tests: read from it, this was
+   * whatever it held when the class was first used, which a run of chosen classes could make
+   * InstallTest's temporary installation.
+   */
+  public static final Path HOME = Path.of("").toAbsolutePath().normalize();
 
   private Npc() {}
 
