@@ -184,6 +184,11 @@ public interface Learner extends Serializable {
       return treeShap().isPresent();
     }
 
+    /** How many trees {@link TreeShap} tabulated (the others are worked out row by row). */
+    int tabulated() {
+      return treeShap().map(TreeShap::tabulated).orElse(0);
+    }
+
     /**
      * Smile's own tree SHAP values: the same as {@link #contributions}, more slowly. Smile returns
      * p x k values, class by class within each feature; both classes mirror.

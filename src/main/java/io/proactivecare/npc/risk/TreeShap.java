@@ -22,9 +22,28 @@ import smile.regression.RegressionTree;
  * split; a missing value, NaN, goes to the second), both children, the node's training rows (its
  * cover) and a leaf's output. The path of the algorithm lives in one buffer with a segment per
  * depth: extending copies the parent's segment into the child's, as Smile copies its arrays.
+ *
+ * <p>A row enters the algorithm only through which child of each split it takes (the "hot" one,
+ * visited first, with its one-fraction carried on; the other with none): a leaf's additions to the
+ * values depend on the row only through whether each split above it was taken towards it. So for a
+ * small tree (at most {@link #TABLE_LIMIT} entries) every leaf's additions are worked out once per
+ * pattern of those choices, by the same operations, and a row's values are then a walk of the tree
+ * (hot child first, as the algorithm visits) adding the leaves' entries for its pattern: the same
+ * numbers added in the same order, so still the same bits, at a fraction of the cost. Deeper trees
+ * keep the algorithm row by row.
  */
 final class TreeShap {
+  /** The most entries (leaves x choice patterns x path length) tabulated for one tree. */
+  static final int TABLE_LIMIT = 1 << 16;
+
   private final Flat[] trees;
+
+  /** Per tree, its leaves' tabulated additions, or null where the tree is too deep to tabulate. */
+  private final Table[] tables;
+
+  /** Per tree, the distinct features it splits on: the only values a tree adds to. */
+  private final int[][] used;
+
   private final int features;
   private final int maxDepth;
 
@@ -36,10 +55,51 @@ final class TreeShap {
       double[] cover,
       double[] output) {}
 
+  /**
+   * A leaf {@code n}'s additions: {@code feature[n][i]} gets {@code value[n][m * k + i]} for the
+   * pattern {@code m} of hot (1) and cold (0) choices from the root down, the first choice in the
+   * highest bit, where {@code k} is the leaf's path length; null at a split.
+   */
+  private record Table(int[][] feature, double[][] value) {}
+
   private TreeShap(Flat[] trees, int features, int maxDepth) {
     this.trees = trees;
     this.features = features;
     this.maxDepth = maxDepth;
+    this.tables = new Table[trees.length];
+    this.used = new int[trees.length][];
+    Path path = new Path(maxDepth + 2);
+    for (int t = 0; t < trees.length; t++) {
+      used[t] = java.util.Arrays.stream(trees[t].feature).filter(f -> f >= 0).distinct().toArray();
+      if (entries(trees[t], 0, 0, new java.util.BitSet()) <= TABLE_LIMIT) {
+        int n = trees[t].feature.length;
+        Table table = new Table(new int[n][], new double[n][]);
+        tabulate(trees[t], table, path, 0, 0, 0, 1, 1, -1, 0);
+        tables[t] = table;
+      }
+    }
+  }
+
+  /** How many trees are tabulated (for tests). */
+  int tabulated() {
+    return (int) java.util.Arrays.stream(tables).filter(java.util.Objects::nonNull).count();
+  }
+
+  /** The entries a tree's table needs: per leaf, 2^depth patterns x its distinct path features. */
+  private static long entries(Flat t, int node, int depth, java.util.BitSet onPath) {
+    int f = t.feature[node];
+    if (f < 0) {
+      return depth > 40 ? Long.MAX_VALUE / 4 : (1L << depth) * onPath.cardinality();
+    }
+    boolean had = onPath.get(f);
+    onPath.set(f);
+    long total =
+        Math.min(
+            Long.MAX_VALUE / 4,
+            entries(t, t.first[node], depth + 1, onPath)
+                + entries(t, t.second[node], depth + 1, onPath));
+    onPath.set(f, had);
+    return total;
   }
 
   /**
@@ -132,12 +192,22 @@ final class TreeShap {
     double[] total = new double[features];
     double[] phi = new double[features];
     int width = maxDepth + 2;
-    Path path = new Path(width);
-    for (Flat tree : trees) {
-      java.util.Arrays.fill(phi, 0.0);
-      recurse(tree, x, phi, path, 0, 0, 0, 1, 1, -1);
-      for (int j = 0; j < features; j++) {
+    Path path = null;
+    for (int t = 0; t < trees.length; t++) {
+      Flat tree = trees[t];
+      if (tables[t] != null) {
+        walk(tree, tables[t], x, phi, 0, 0);
+      } else {
+        if (path == null) {
+          path = new Path(width);
+        }
+        recurse(tree, x, phi, path, 0, 0, 0, 1, 1, -1);
+      }
+      // A tree adds only to the features it splits on; the others would add 0.0 to the total,
+      // which leaves it unchanged (it starts at +0.0 and so is never -0.0).
+      for (int j : used[t]) {
         total[j] += phi[j];
+        phi[j] = 0.0;
       }
     }
     // Smile gives the mean over the trees (its scale does not change the order of the reasons).
@@ -145,6 +215,105 @@ final class TreeShap {
       total[j] /= trees.length;
     }
     return total;
+  }
+
+  /**
+   * Adds the tabulated entries of the leaves under {@code node} for row {@code x}, the hot child's
+   * first as {@link #recurse} visits them; {@code pattern} holds the choices above {@code node}.
+   */
+  private static void walk(Flat t, Table table, double[] x, double[] phi, int node, int pattern) {
+    int f = t.feature[node];
+    if (f < 0) {
+      int[] feature = table.feature[node];
+      double[] value = table.value[node];
+      int k = feature.length;
+      int at = pattern * k;
+      for (int i = 0; i < k; i++) {
+        phi[feature[i]] += value[at + i];
+      }
+      return;
+    }
+    if (x[f] <= t.threshold[node]) {
+      walk(t, table, x, phi, t.first[node], 2 * pattern + 1);
+      walk(t, table, x, phi, t.second[node], 2 * pattern);
+    } else {
+      walk(t, table, x, phi, t.second[node], 2 * pattern + 1);
+      walk(t, table, x, phi, t.first[node], 2 * pattern);
+    }
+  }
+
+  /**
+   * {@link #recurse} for every pattern of choices at once: at each split, each child is entered
+   * both as the hot one (its one-fraction carried on) and as the cold one (none), with the same
+   * extension, unwinding and zero-fraction {@code iz * cover(child) / cover(node)} as there, and
+   * each leaf's additions {@code w * (o - z) * v} are stored under the pattern that led to it.
+   */
+  private static void tabulate(
+      Flat t,
+      Table table,
+      Path p,
+      int node,
+      int depth,
+      int length,
+      double pz,
+      double po,
+      int pi,
+      int pattern) {
+    int at = depth * p.width;
+    int l = extend(p, depth, length, pz, po, pi);
+    int size = l + 1;
+    int f = t.feature[node];
+    if (f >= 0) {
+      double s = t.cover[node];
+      size = meet(p, at, l, f);
+      double iz = p.iz;
+      double io = p.io;
+      for (int child : new int[] {t.first[node], t.second[node]}) {
+        double cz = iz * t.cover[child] / s;
+        tabulate(t, table, p, child, depth + 1, size, cz, io, f, 2 * pattern + 1);
+        tabulate(t, table, p, child, depth + 1, size, cz, 0, f, 2 * pattern);
+      }
+    } else {
+      double v = t.output[node];
+      if (table.feature[node] == null) {
+        int[] feature = new int[l];
+        for (int i = 1; i <= l; i++) {
+          feature[i - 1] = p.d[at + i];
+        }
+        table.feature[node] = feature;
+        table.value[node] = new double[l << depth];
+      }
+      double[] value = table.value[node];
+      for (int i = 1; i <= l; i++) {
+        double w = unwoundSum(p, at, size, i);
+        value[pattern * l + i - 1] = w * (p.o[at + i] - p.z[at + i]) * v;
+      }
+    }
+  }
+
+  /**
+   * Copies the parent's segment (none at the root) into segment {@code depth}, then adds (pz, po,
+   * pi) as its element {@code length}; returns {@code length}.
+   */
+  private static int extend(Path p, int depth, int length, double pz, double po, int pi) {
+    int at = depth * p.width;
+    if (depth > 0) {
+      int from = at - p.width;
+      System.arraycopy(p.d, from, p.d, at, length);
+      System.arraycopy(p.z, from, p.z, at, length);
+      System.arraycopy(p.o, from, p.o, at, length);
+      System.arraycopy(p.w, from, p.w, at, length);
+    }
+    int l = length;
+    p.d[at + l] = pi;
+    p.z[at + l] = pz;
+    p.o[at + l] = po;
+    p.w[at + l] = l == 0 ? 1 : 0;
+    for (int i = l - 1; i >= 0; i--) {
+      p.w[at + i + 1] += po * p.w[at + i] * (i + 1) / (l + 1);
+      p.w[at + i] = pz * p.w[at + i] * (l - i) / (l + 1);
+    }
+    return l;
   }
 
   /**
@@ -157,6 +326,11 @@ final class TreeShap {
     final double[] z;
     final double[] o;
     final double[] w;
+
+    /** The fractions {@link #meet} found (read at once: the next split overwrites them). */
+    double iz;
+
+    double io;
 
     Path(int width) {
       this.width = width;
@@ -184,23 +358,7 @@ final class TreeShap {
       double po,
       int pi) {
     int at = depth * p.width;
-    // extend: copy the parent's segment, then add (pz, po, pi) as element `length`.
-    if (depth > 0) {
-      int from = at - p.width;
-      System.arraycopy(p.d, from, p.d, at, length);
-      System.arraycopy(p.z, from, p.z, at, length);
-      System.arraycopy(p.o, from, p.o, at, length);
-      System.arraycopy(p.w, from, p.w, at, length);
-    }
-    int l = length;
-    p.d[at + l] = pi;
-    p.z[at + l] = pz;
-    p.o[at + l] = po;
-    p.w[at + l] = l == 0 ? 1 : 0;
-    for (int i = l - 1; i >= 0; i--) {
-      p.w[at + i + 1] += po * p.w[at + i] * (i + 1) / (l + 1);
-      p.w[at + i] = pz * p.w[at + i] * (l - i) / (l + 1);
-    }
+    int l = extend(p, depth, length, pz, po, pi);
     int size = l + 1;
 
     int f = t.feature[node];
@@ -217,17 +375,9 @@ final class TreeShap {
       double hs = t.cover[hot];
       double cs = t.cover[cold];
       double s = t.cover[node];
-      int k = 0;
-      while (k <= l && p.d[at + k] != f) {
-        k++;
-      }
-      double iz = 1;
-      double io = 1;
-      if (k <= l) {
-        iz = p.z[at + k];
-        io = p.o[at + k];
-        size = unwind(p, at, size, k);
-      }
+      size = meet(p, at, l, f);
+      double iz = p.iz;
+      double io = p.io;
       recurse(t, x, phi, p, hot, depth + 1, size, iz * hs / s, io, f);
       recurse(t, x, phi, p, cold, depth + 1, size, iz * cs / s, 0, f);
     } else {
@@ -237,6 +387,26 @@ final class TreeShap {
         phi[p.d[at + i]] += w * (p.o[at + i] - p.z[at + i]) * v;
       }
     }
+  }
+
+  /**
+   * At a split on feature {@code f}, over the segment at {@code at} of {@code l + 1} elements: when
+   * {@code f} is already on the path, its zero and one fractions go to {@code p.iz} and {@code
+   * p.io} and it is unwound; else both are 1. Returns the segment's size after.
+   */
+  private static int meet(Path p, int at, int l, int f) {
+    int k = 0;
+    while (k <= l && p.d[at + k] != f) {
+      k++;
+    }
+    p.iz = 1;
+    p.io = 1;
+    if (k > l) {
+      return l + 1;
+    }
+    p.iz = p.z[at + k];
+    p.io = p.o[at + k];
+    return unwind(p, at, l + 1, k);
   }
 
   /** Removes element {@code i} from the segment at {@code at} of {@code size}; the new size. */

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The engine's tree SHAP ({@link TreeShap}) gives Smile's own values to the last bit, on boosted
  * trees deep enough to split on a feature again below itself (the algorithm's unwinding), with
- * whole-number features whose rows sit exactly on a threshold, and with missing values (NaN).
+ * whole-number features whose rows sit exactly on a threshold, and with missing values (NaN): both
+ * for shallow trees, whose leaves' additions are tabulated, and for trees too deep to tabulate.
  */
 class TreeShapTest {
   private static final int P = 7;
@@ -68,6 +69,12 @@ class TreeShapTest {
             new Learner.Trees.Settings(20, 12, 200, 3, 0.05, 1.0))) {
       Learner.Trees trees = Learner.Trees.fit(x, y, names(), s);
       assertTrue(trees.flattened(), "the trees were flattened, not left to Smile");
+      if (s.maxDepth() == 3) {
+        assertEquals(s.trees(), trees.tabulated(), "every shallow tree is tabulated");
+      } else {
+        // 200 leaves 12 deep: well past TreeShap.TABLE_LIMIT, so worked out row by row.
+        assertTrue(trees.tabulated() < s.trees(), "deep trees are not all tabulated");
+      }
       List<double[]> probes = new ArrayList<>(List.of(x).subList(0, 500));
       // Rows exactly on thresholds (whole numbers, as in training) and rows with a NaN.
       double[][] fresh = rows(new Random(11), 200);
