@@ -2,7 +2,6 @@ package io.proactivecare.npc.population;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_format;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
@@ -106,14 +105,18 @@ public final class Population {
                             .orderBy(col(Cols.REGISTRATION_START).desc(), col(Cols.PRACTICE_CODE))))
             .where(col("_rank").equalTo(1))
             .drop("_rank");
+    // The day of the year as MMdd, compared as a number (no date formatted per row).
     Column birthdayPassed =
-        date_format(d, "MM-dd")
+        org.apache
+            .spark
+            .sql
+            .functions
+            .month(d)
+            .multiply(100)
+            .plus(org.apache.spark.sql.functions.dayofmonth(d))
             .geq(
-                lit(
-                    String.format(
-                        "%02d-%02d",
-                        settings.assumedBirthday().getMonthValue(),
-                        settings.assumedBirthday().getDayOfMonth())));
+                settings.assumedBirthday().getMonthValue() * 100
+                    + settings.assumedBirthday().getDayOfMonth());
     Dataset<Row> aged =
         one.withColumn(
             Cols.AGE,
