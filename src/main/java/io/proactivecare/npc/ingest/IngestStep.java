@@ -14,6 +14,7 @@ import io.proactivecare.npc.config.NpcConfig;
 import io.proactivecare.npc.config.QualitySettings;
 import io.proactivecare.npc.config.YamlNode;
 import io.proactivecare.npc.io.Checksums;
+import io.proactivecare.npc.io.ContentChecksum;
 import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.Concurrently;
 import io.proactivecare.npc.jobs.Step;
@@ -184,7 +185,8 @@ public final class IngestStep implements Step {
       RunManifest.TableCount count,
       List<RunManifest.ReasonCount> reasons,
       List<String> notes,
-      String versionKey) {}
+      String versionKey,
+      Optional<String> checksum) {}
 
   private RunManifest.TableCount record(StepContext ctx, TableResult r) {
     for (RunManifest.ReasonCount reason : r.reasons()) {
@@ -192,7 +194,7 @@ public final class IngestStep implements Step {
       ctx.quarantined(reason);
     }
     r.notes().forEach(ctx::note);
-    ctx.produced(conformed(r.count().table()), r.versionKey(), r.count().accepted());
+    ctx.produced(conformed(r.count().table()), r.versionKey(), r.count().accepted(), r.checksum());
     ctx.reconciled(r.count());
     return r.count();
   }
@@ -228,7 +230,9 @@ public final class IngestStep implements Step {
       Path quarantineDir = quarantineDir(ctx, f.table());
       Dataset<Row> accepted = RowValidator.accepted(validated, contract, dateFormats);
       Schemas.requireSameColumns(accepted.schema(), contract.schema(), conformed(f.table()));
-      accepted.write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
+      // Summed as it is written: the manifest's checksum without reading the table back.
+      ContentChecksum.Watched watched = ContentChecksum.watch(accepted);
+      watched.data().write().mode(SaveMode.ErrorIfExists).parquet(conformedDir.toString());
       Dataset<Row> quarantined = RowValidator.quarantine(validated, contract, f.mapping());
       Schemas.requireSameColumns(
           quarantined.schema(), RowValidator.quarantineSchema(), QUARANTINE + " of " + f.table());
@@ -267,7 +271,8 @@ public final class IngestStep implements Step {
               quality.passes(f.table(), read, quarantinedRows)),
           tableReasons,
           tally.flagNotes(contract),
-          extract.extractDate().toString());
+          extract.extractDate().toString(),
+          watched.checksum());
     } finally {
       later.unpersist();
       cached.unpersist();

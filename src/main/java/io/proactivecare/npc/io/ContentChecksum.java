@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Observation;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.ArrayType;
@@ -69,6 +70,53 @@ public final class ContentChecksum {
     }
     // A table of no columns: every row hashes alike, and the count tells the rows apart.
     return parts.isEmpty() ? xxhash64(lit(0)) : xxhash64(parts.toArray(Column[]::new));
+  }
+
+  /**
+   * {@code data} watched: the same checksum as {@link #of} of what it holds, summed as the rows go
+   * by in whatever action runs over {@link Watched#data} (a write), so the written files need not
+   * be read back to be summed. The rows hash alike in memory and read back from Parquet (the same
+   * values, names and types).
+   */
+  public static Watched watch(Dataset<Row> data) {
+    Observation seen = new Observation("npc_checksum_" + WATCHES.incrementAndGet());
+    Column hash = rowHash(data.schema());
+    Column[] lanes = new Column[LANES];
+    for (int k = 0; k < LANES; k++) {
+      lanes[k] = sum(shiftrightunsigned(hash, 16 * k).bitwiseAND(lit(0xFFFFL))).as("lane" + k);
+    }
+    return new Watched(
+        data.observe(seen, count(lit(1)).as("rows"), lanes), seen, schemaHash(data.schema()));
+  }
+
+  private static final java.util.concurrent.atomic.AtomicLong WATCHES =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** A table being summed as an action reads it ({@link #watch}). */
+  public record Watched(Dataset<Row> data, Observation seen, String schema) {
+    /**
+     * The checksum, once an action over {@link #data} has finished; empty if Spark did not report
+     * it within a few seconds (the caller then sums the written files instead).
+     */
+    public java.util.Optional<String> checksum() {
+      Row r;
+      try {
+        r =
+            scala.concurrent.Await.result(
+                seen.future(), scala.concurrent.duration.Duration.create(10, "s"));
+      } catch (java.util.concurrent.TimeoutException e) {
+        return java.util.Optional.empty();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return java.util.Optional.empty();
+      }
+      long total = 0;
+      for (int k = 0; k < LANES; k++) {
+        // No rows: every lane's sum is null.
+        total += r.isNullAt(1 + k) ? 0 : r.getLong(1 + k) << (16 * k);
+      }
+      return java.util.Optional.of(format(schema, r.getLong(0), total));
+    }
   }
 
   /** The checksum of {@code data} as it stands (one Spark job). */

@@ -365,16 +365,21 @@ public final class JobRunner {
   }
 
   /**
-   * The step's outputs with the content checksums of those that are Parquet tables, computed from
-   * the written files in one Spark job for the whole step, so the manifest can show that two runs
-   * wrote the same tables (docs/warehouse.md, "Content checksums").
+   * The step's outputs with the content checksums of those that are Parquet tables (docs/
+   * warehouse.md, "Content checksums"): as summed while they were written, else computed from the
+   * written files in one Spark job for the step, so the manifest can show that two runs wrote the
+   * same tables.
    */
   private List<RunManifest.Output> withChecksums(
       List<RunManifest.Output> outputs, Warehouse warehouse) {
     Map<String, Path> folders = new java.util.LinkedHashMap<>();
-    outputs.forEach(o -> folders.put(o.name(), warehouse.resolve(o.path())));
+    outputs.stream()
+        .filter(o -> o.checksum().isEmpty())
+        .forEach(o -> folders.put(o.name(), warehouse.resolve(o.path())));
     Map<String, String> sums = io.proactivecare.npc.io.ContentChecksum.ofFolders(spark, folders);
-    return outputs.stream().map(o -> o.withChecksum(sums.getOrDefault(o.name(), ""))).toList();
+    return outputs.stream()
+        .map(o -> o.checksum().isEmpty() ? o.withChecksum(sums.getOrDefault(o.name(), "")) : o)
+        .toList();
   }
 
   /** Every produced output must be declared, and every declared output produced. */
@@ -404,7 +409,7 @@ public final class JobRunner {
               p.versionKey(),
               warehouse.relativize(ctx.outputDir(p.name())),
               p.rows(),
-              ""));
+              p.checksum()));
     }
     for (RunManifest.NotWritten n : ctx.notWrittenOutputs()) {
       if (step.outputs().stream().noneMatch(o -> o.matches(n.name()))) {

@@ -2,6 +2,7 @@ package io.proactivecare.npc.jobs;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcConfig;
+import io.proactivecare.npc.io.ContentChecksum;
 import io.proactivecare.npc.schema.OutputContract;
 import io.proactivecare.npc.schema.Outputs;
 import io.proactivecare.npc.warehouse.Catalog;
@@ -172,8 +173,11 @@ public final class StepContext {
     return t;
   }
 
-  /** An output written by the step: name, the date keying this version, and its rows. */
-  public record Produced(String name, String versionKey, long rows) {}
+  /**
+   * An output written by the step: name, the date keying this version, its rows, and its content
+   * checksum when it was summed as it was written (empty: sum the written files).
+   */
+  public record Produced(String name, String versionKey, long rows, String checksum) {}
 
   public SparkSession spark() {
     return spark.get();
@@ -265,7 +269,15 @@ public final class StepContext {
   }
 
   public void produced(String name, String versionKey, long rows) {
-    produced.add(new Produced(name, versionKey, rows));
+    produced(name, versionKey, rows, java.util.Optional.empty());
+  }
+
+  /**
+   * An output written with its content checksum taken on the way ({@link ContentChecksum#watch}).
+   */
+  public void produced(
+      String name, String versionKey, long rows, java.util.Optional<String> checksum) {
+    produced.add(new Produced(name, versionKey, rows, checksum.orElse("")));
   }
 
   /**
@@ -288,8 +300,13 @@ public final class StepContext {
                             + "' has no table contract: declare its columns in schema/Outputs"));
     contract.check(data.schema(), config);
     Path dir = outputDir(name);
-    data.write().mode(org.apache.spark.sql.SaveMode.ErrorIfExists).parquet(dir.toString());
-    produced(name, versionKey, io.proactivecare.npc.io.ParquetRows.count(dir));
+    ContentChecksum.Watched watched = ContentChecksum.watch(data);
+    watched
+        .data()
+        .write()
+        .mode(org.apache.spark.sql.SaveMode.ErrorIfExists)
+        .parquet(dir.toString());
+    produced(name, versionKey, io.proactivecare.npc.io.ParquetRows.count(dir), watched.checksum());
     return spark().read().parquet(dir.toString());
   }
 

@@ -70,6 +70,21 @@ class ContentChecksumTest {
   }
 
   @Test
+  void aTableSummedAsItIsWrittenHasTheChecksumOfItsFilesReadBack() {
+    // Nulls, arrays with null elements, doubles, over several partitions; and an empty table.
+    for (List<Row> rows : List.of(rows(300), List.<Row>of())) {
+      Path dir = tmp.resolve("watched-" + rows.size());
+      ContentChecksum.Watched watched = ContentChecksum.watch(table(rows).repartition(5));
+      watched.data().write().parquet(dir.toString());
+      String readBack =
+          ContentChecksum.ofFolders(SparkTestSession::get, Map.of("t", dir)).getOrDefault("t", "");
+      String expected = rows.isEmpty() ? ContentChecksum.of(table(rows)) : readBack;
+      assertEquals(expected, watched.checksum().orElseThrow(), rows.size() + " rows");
+      assertTrue(watched.checksum().orElseThrow().contains("-" + rows.size() + "-"));
+    }
+  }
+
+  @Test
   void theSameRowsInAnotherOrderOrLayoutHaveTheSameChecksum() throws IOException {
     String once = sum(rows());
     List<Row> shuffled = new ArrayList<>(rows());

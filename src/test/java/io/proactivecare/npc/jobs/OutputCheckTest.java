@@ -90,8 +90,12 @@ class OutputCheckTest {
     StepContext ctx = context();
     Dataset<Row> back = ctx.write(Outputs.HFRS.name(), "2025-03-31", empty(hfrs()));
     assertEquals(List.of(hfrs().fieldNames()), List.of(back.schema().fieldNames()));
+    // Summed as it was written: the checksum of the files read back.
     assertEquals(
-        List.of(new StepContext.Produced("frailty/hfrs", "2025-03-31", 0)), ctx.producedOutputs());
+        List.of(
+            new StepContext.Produced(
+                "frailty/hfrs", "2025-03-31", 0, io.proactivecare.npc.io.ContentChecksum.of(back))),
+        ctx.producedOutputs());
   }
 
   @Test
