@@ -1,5 +1,6 @@
 package io.proactivecare.npc.features;
 
+import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.ceil;
 import static org.apache.spark.sql.functions.coalesce;
@@ -7,7 +8,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_add;
 import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.datediff;
-import static org.apache.spark.sql.functions.exists;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -210,8 +210,13 @@ public final class Features {
     return scored.select(cols.toArray(Column[]::new));
   }
 
+  /**
+   * Whether the deficits present include number {@code deficit}: {@code array_contains} over the
+   * entries' numbers, compiled with the rest of the row, where a lambda ({@code exists}) is
+   * interpreted row by row (for some 50 flags a row, 9% of the step's final stage at a million).
+   */
   private static Column present(int deficit) {
-    return exists(col(Cols.DEFICITS), d -> d.getField(Cols.DEFICIT_NO).equalTo(deficit));
+    return array_contains(col(Cols.DEFICITS).getField(Cols.DEFICIT_NO), deficit);
   }
 
   /**
