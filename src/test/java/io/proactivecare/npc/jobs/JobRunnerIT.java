@@ -552,6 +552,17 @@ class JobRunnerIT {
                     l.contains("-> conformed/gp_events")
                         && l.contains(ContentChecksum.shortForm(events))),
         show.out());
+    // The checksums summed as the tables were written (the conformed tables) and those summed from
+    // the files after the step (the quarantine) are both the files' own, read back now.
+    Map<String, String> recorded = new LinkedHashMap<>();
+    Map<String, Path> folders = new LinkedHashMap<>();
+    Warehouse wh = new Warehouse(shared);
+    for (RunManifest.Output o : wh.manifest(runIds[2]).orElseThrow().steps().get(0).outputs()) {
+      recorded.put(o.name(), o.checksum());
+      folders.put(o.name(), wh.resolve(o.path()));
+    }
+    assertTrue(recorded.containsKey("conformed/gp_events") && recorded.containsKey("quarantine"));
+    assertEquals(recorded, ContentChecksum.ofFolders(SparkTestSession::get, folders));
 
     Npc.Result json = Npc.run(shared, "runs", "show", runIds[0], "--json");
     assertEquals(0, json.exitCode(), json.err());
