@@ -80,13 +80,10 @@ public final class ContentChecksum {
    */
   public static Watched watch(Dataset<Row> data) {
     Observation seen = new Observation("npc_checksum_" + WATCHES.incrementAndGet());
-    Column hash = rowHash(data.schema());
-    Column[] lanes = new Column[LANES];
-    for (int k = 0; k < LANES; k++) {
-      lanes[k] = sum(shiftrightunsigned(hash, 16 * k).bitwiseAND(lit(0xFFFFL))).as("lane" + k);
-    }
     return new Watched(
-        data.observe(seen, count(lit(1)).as("rows"), lanes), seen, schemaHash(data.schema()));
+        data.observe(seen, count(lit(1)).as("rows"), lanes(rowHash(data.schema()))),
+        seen,
+        schemaHash(data.schema()));
   }
 
   private static final java.util.concurrent.atomic.AtomicLong WATCHES =
@@ -110,12 +107,7 @@ public final class ContentChecksum {
         Thread.currentThread().interrupt();
         return java.util.Optional.empty();
       }
-      long total = 0;
-      for (int k = 0; k < LANES; k++) {
-        // No rows: every lane's sum is null.
-        total += r.isNullAt(1 + k) ? 0 : r.getLong(1 + k) << (16 * k);
-      }
-      return java.util.Optional.of(format(schema, r.getLong(0), total));
+      return java.util.Optional.of(format(schema, r.getLong(0), total(r, 1)));
     }
   }
 
@@ -139,16 +131,7 @@ public final class ContentChecksum {
       hashes = hashes == null ? h : hashes.unionAll(h);
     }
     Map<Integer, Row> sums = new LinkedHashMap<>();
-    // The sum modulo 2^64 as four sums of the hash's 16-bit lanes (unsigned): each stays exact
-    // in a long up to 2^47 rows (ANSI mode would fail a sum that overflowed), and Spark adds longs
-    // in its fast hash map where it adds decimals row by row in a generic one. Shifted back and
-    // added with Java's wrapping arithmetic they give the sum of the hashes modulo 2^64, as
-    // unsigned or as signed values alike.
-    Column hash = col("hash");
-    Column[] lanes = new Column[LANES];
-    for (int k = 0; k < LANES; k++) {
-      lanes[k] = sum(shiftrightunsigned(hash, 16 * k).bitwiseAND(lit(0xFFFFL)));
-    }
+    Column[] lanes = lanes(col("hash"));
     for (Row r : hashes.groupBy("table").agg(count(lit(1)), lanes).collectAsList()) {
       sums.put(r.getInt(0), r);
     }
@@ -156,13 +139,35 @@ public final class ContentChecksum {
     for (int i = 0; i < tables.size(); i++) {
       Row r = sums.get(i);
       long rows = r == null ? 0 : r.getLong(1);
-      long total = 0;
-      for (int k = 0; r != null && k < LANES; k++) {
-        total += r.getLong(2 + k) << (16 * k);
-      }
-      out.add(format(schemaHash(tables.get(i).schema()), rows, total));
+      out.add(format(schemaHash(tables.get(i).schema()), rows, r == null ? 0 : total(r, 2)));
     }
     return out;
+  }
+
+  /**
+   * The sum modulo 2^64 of {@code hash} as four sums of its 16-bit lanes (unsigned): each stays
+   * exact in a long up to 2^47 rows (ANSI mode would fail a sum that overflowed), and Spark adds
+   * longs in its fast hash map where it adds decimals row by row in a generic one.
+   */
+  private static Column[] lanes(Column hash) {
+    Column[] lanes = new Column[LANES];
+    for (int k = 0; k < LANES; k++) {
+      lanes[k] = sum(shiftrightunsigned(hash, 16 * k).bitwiseAND(lit(0xFFFFL))).as("lane" + k);
+    }
+    return lanes;
+  }
+
+  /**
+   * The lanes' sums in {@code r} from field {@code from}, shifted back and added with Java's
+   * wrapping arithmetic: the sum of the hashes modulo 2^64, as unsigned or as signed values alike.
+   * A lane summed over no rows is null.
+   */
+  private static long total(Row r, int from) {
+    long total = 0;
+    for (int k = 0; k < LANES; k++) {
+      total += r.isNullAt(from + k) ? 0 : r.getLong(from + k) << (16 * k);
+    }
+    return total;
   }
 
   /** {@code SCHEMA-ROWS-CONTENT}, the content the sum of the row hashes modulo 2^64. */
