@@ -19,6 +19,7 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.transform;
+import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.year;
@@ -239,11 +240,29 @@ public final class RowValidator {
   }
 
   /**
+   * {@code c} without surrounding {@link #BLANKS}. Spark's trim of given characters walks the whole
+   * value and allocates for each one (about 95 ns a value, against 7 for its trim of spaces, which
+   * returns the value itself when there is nothing to trim): that was a tenth of the ingest's CPU.
+   * A value holding no tab or line end has no other blank to trim than spaces, so only values
+   * holding one take the slow trim; the result is the same.
+   */
+  static Column trimBlanks(Column c) {
+    Column other = null;
+    for (char b : BLANKS.toCharArray()) {
+      if (b != ' ') {
+        Column has = c.contains(String.valueOf(b));
+        other = other == null ? has : other.or(has);
+      }
+    }
+    return when(other, btrim(c, lit(BLANKS))).otherwise(trim(c));
+  }
+
+  /**
    * Provider text: surrounding blanks (spaces, tabs, line ends) removed; empty and null values
    * become null.
    */
   private static Column clean(Column c, List<String> nullValues) {
-    Column t = btrim(c, lit(BLANKS));
+    Column t = trimBlanks(c);
     Column isNull = t.isNull().or(t.equalTo(""));
     if (!nullValues.isEmpty()) {
       isNull = isNull.or(t.isin(nullValues.toArray()));

@@ -167,4 +167,46 @@ class RowValidatorMapTest {
     assertNull(out.get(0).getAs(Cols.ATTENDANCE_CATEGORY));
     assertEquals("4", out.get(1).getAs(Cols.ATTENDANCE_CATEGORY));
   }
+
+  /**
+   * {@link RowValidator#trimBlanks} (Spark's quick trim of spaces unless a tab or line end is in
+   * the value) gives what Spark's trim of every blank gives, on every text of up to five characters
+   * drawn from the blanks and two letters (9,331 values), and on null.
+   */
+  @Test
+  void theQuickTrimGivesWhatTheTrimOfEveryBlankGives() {
+    char[] alphabet = {' ', '\t', '\r', '\n', 'a', 'b'};
+    List<Row> values = new ArrayList<>();
+    values.add(RowFactory.create((String) null));
+    List<String> level = List.of("");
+    for (int length = 0; length <= 5; length++) {
+      List<String> next = new ArrayList<>();
+      for (String v : level) {
+        values.add(RowFactory.create(v));
+        for (char c : alphabet) {
+          next.add(v + c);
+        }
+      }
+      level = next;
+    }
+    Dataset<Row> df =
+        SparkTestSession.get()
+            .createDataFrame(values, new StructType().add("v", DataTypes.StringType));
+    List<Row> differing =
+        df.select(
+                org.apache.spark.sql.functions.col("v"),
+                RowValidator.trimBlanks(org.apache.spark.sql.functions.col("v")).as("quick"),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .btrim(
+                        org.apache.spark.sql.functions.col("v"),
+                        org.apache.spark.sql.functions.lit(" \t\r\n"))
+                    .as("every"))
+            .filter("not (quick <=> every)")
+            .collectAsList();
+    assertEquals(9332, df.count());
+    assertEquals(List.of(), differing);
+  }
 }
