@@ -45,9 +45,10 @@ public final class NhsNumber {
   /**
    * Ten digits with any spaces and dashes around and between them, and nothing else: the same as
    * ten digits once spaces and dashes are removed, in one match that makes no new text (the guard
-   * sees every identifier of every row).
+   * sees every identifier of every row). It ends with {@code \z}: {@code $} also matches before a
+   * final line break.
    */
-  private static final String SHAPE = "^[ -]*(?:[0-9][ -]*){10}$";
+  private static final String SHAPE = "^[ -]*(?:[0-9][ -]*){10}\\z";
 
   /** True where the value is ten digits once spaces and dashes are removed; never null. */
   public static Column hasShape(Column value) {

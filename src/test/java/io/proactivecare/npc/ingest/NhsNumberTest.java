@@ -114,6 +114,51 @@ class NhsNumberTest {
     assertTrue(valid >= 15 && valid <= 60, "valid: " + valid + " of 400");
   }
 
+  /**
+   * The shape in Spark (which matches only values that are whole numbers or hold a space or a dash)
+   * agrees with the Java version on the fixtures, on hashed keys, and on 3,000 random texts of 9 to
+   * 14 characters, mostly digits, with spaces, dashes, letters, signs and dots among them.
+   */
+  @Test
+  void shapeColumnAgreesWithTheJavaVersion() {
+    List<String> values = new ArrayList<>(VALID_NUMBERS);
+    values.addAll(invalidNumbers());
+    values.addAll(
+        List.of(
+            "88728bb4860dc427",
+            "1234567890123456789",
+            "12345678901234567890",
+            "+943476591",
+            "-9434765919",
+            "9434765919-",
+            "9434765919.0",
+            " 943 476 5919 ",
+            "--9-4-3-4-7-6-5-9-1-9--",
+            "9434765919\n"));
+    Random random = new Random(20261205L);
+    String alphabet = "0123456789012345678901234567890123456789  --ab+.";
+    for (int i = 0; i < 3000; i++) {
+      StringBuilder s = new StringBuilder();
+      int length = 9 + random.nextInt(6);
+      for (int c = 0; c < length; c++) {
+        s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      values.add(s.toString());
+    }
+    Map<String, Boolean> expected = new HashMap<>();
+    values.forEach(v -> expected.put(v, NhsNumber.hasShape(v)));
+    Map<String, Boolean> shaped = new HashMap<>();
+    SparkTestSession.get()
+        .createDataset(values, Encoders.STRING())
+        .toDF("v")
+        .select(col("v"), NhsNumber.hasShape(col("v")))
+        .collectAsList()
+        .forEach(r -> shaped.put(r.getString(0), r.getBoolean(1)));
+    assertEquals(expected, shaped);
+    long withShape = expected.values().stream().filter(b -> b).count();
+    assertTrue(withShape >= 50 && withShape <= 2900, "of the shape: " + withShape);
+  }
+
   private static Map<String, Boolean> inSpark(List<String> values) {
     Map<String, Boolean> out = new HashMap<>();
     SparkTestSession.get()
