@@ -19,7 +19,6 @@ import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.transform;
-import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 import static org.apache.spark.sql.functions.year;
@@ -241,20 +240,17 @@ public final class RowValidator {
 
   /**
    * {@code c} without surrounding {@link #BLANKS}. Spark's trim of given characters walks the whole
-   * value and allocates for each one (about 95 ns a value, against 7 for its trim of spaces, which
-   * returns the value itself when there is nothing to trim): that was a tenth of the ingest's CPU.
-   * A value holding no tab or line end has no other blank to trim than spaces, so only values
-   * holding one take the slow trim; the result is the same.
+   * value and allocates for each one (about 95 ns a value): that was a tenth of the ingest's CPU.
+   * Nearly every value neither starts nor ends with a blank and is its own trim; only the others
+   * are trimmed, each end tested by comparing one byte.
    */
   static Column trimBlanks(Column c) {
-    Column other = null;
+    Column padded = null;
     for (char b : BLANKS.toCharArray()) {
-      if (b != ' ') {
-        Column has = c.contains(String.valueOf(b));
-        other = other == null ? has : other.or(has);
-      }
+      Column atEnd = c.startsWith(String.valueOf(b)).or(c.endsWith(String.valueOf(b)));
+      padded = padded == null ? atEnd : padded.or(atEnd);
     }
-    return when(other, btrim(c, lit(BLANKS))).otherwise(trim(c));
+    return when(padded, btrim(c, lit(BLANKS))).otherwise(c);
   }
 
   /**
