@@ -132,7 +132,10 @@ public final class IngestStep implements Step {
     }
     // The tables others are checked against come first, one at a time, in the extract's order;
     // the rest only read those references, so they are ingested several at once. Their results
-    // are recorded in the extract's order whatever order they finish in.
+    // are recorded in the extract's order whatever order they finish in. A table is read in one
+    // task per part, so a table in parts takes as many of the concurrent_tables slots as it has
+    // parts: a single file leaves a core to another, a folder of parts keeps every core busy and
+    // runs alone, with only its own checked rows in memory.
     RowValidator.References refs = RowValidator.References.none();
     List<RunManifest.TableCount> counts = new ArrayList<>();
     List<Extract.SourceFile> rest = new ArrayList<>(extract.files());
@@ -148,6 +151,7 @@ public final class IngestStep implements Step {
         Concurrently.map(
             rest,
             config.ingest().concurrentTables(),
+            f -> f.parts().size(),
             f ->
                 ingestTable(
                     ctx,

@@ -6,8 +6,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * Work on several items at once, as a step does when its parts are independent Spark jobs (the
@@ -24,9 +26,22 @@ public final class Concurrently {
    * have finished.
    */
   public static <T, R> List<R> map(List<T> items, int threads, Function<T, R> work) {
+    return map(items, threads, item -> 1, work);
+  }
+
+  /**
+   * {@code work} applied to each item, each taking {@code slots(item)} of {@code threads} slots (at
+   * least 1, at most all) while it runs, and starting in the items' order as slots come free: an
+   * item that keeps every core busy on its own (a table in many parts) runs alone, small ones run
+   * together. Failures as in {@link #map(List, int, Function)}.
+   */
+  public static <T, R> List<R> map(
+      List<T> items, int threads, ToIntFunction<T> slots, Function<T, R> work) {
     if (threads <= 1 || items.size() <= 1) {
       return items.stream().map(work).toList();
     }
+    // Fair: an item waiting for several slots is not overtaken by later items needing fewer.
+    Semaphore free = new Semaphore(threads, true);
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -39,7 +54,17 @@ public final class Concurrently {
     try {
       List<Future<R>> futures = new ArrayList<>();
       for (T item : items) {
-        futures.add(pool.submit(() -> work.apply(item)));
+        int taken = Math.max(1, Math.min(threads, slots.applyAsInt(item)));
+        futures.add(
+            pool.submit(
+                () -> {
+                  free.acquire(taken);
+                  try {
+                    return work.apply(item);
+                  } finally {
+                    free.release(taken);
+                  }
+                }));
       }
       List<R> out = new ArrayList<>();
       RuntimeException first = null;

@@ -51,6 +51,45 @@ class ConcurrentlyTest {
     assertEquals(2, threads.size());
   }
 
+  /**
+   * Items taking every slot run alone, the others together, in the items' order: with 2 slots, the
+   * two small items 1 and 2 overlap, the large item 3 starts only once both have finished, and the
+   * small items 4 and 5 only once it has.
+   */
+  @Test
+  void anItemTakingEverySlotRunsAlone() {
+    AtomicInteger running = new AtomicInteger();
+    List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    AtomicInteger mostWithSmall = new AtomicInteger();
+    Concurrently.map(
+        List.of(1, 2, 3, 4, 5),
+        2,
+        i -> i == 3 ? 20 : 1,
+        i -> {
+          int now = running.incrementAndGet();
+          log.add("start " + i + " with " + now);
+          if (i != 3) {
+            mostWithSmall.accumulateAndGet(now, Math::max);
+          }
+          sleep(i == 3 ? 60 : 40);
+          running.decrementAndGet();
+          log.add("end " + i);
+          return i;
+        });
+    assertEquals(2, mostWithSmall.get(), log.toString());
+    assertEquals(
+        true, log.contains("start 3 with 1"), "the large item ran alone: " + log.toString());
+    int start3 = log.indexOf("start 3 with 1");
+    assertEquals(
+        true, log.indexOf("end 1") < start3 && log.indexOf("end 2") < start3, log.toString());
+    int end3 = log.indexOf("end 3");
+    for (String s : log) {
+      if (s.startsWith("start 4") || s.startsWith("start 5")) {
+        assertEquals(true, log.indexOf(s) > end3, log.toString());
+      }
+    }
+  }
+
   @Test
   void oneThreadRunsOnTheCallersThreadInOrder() {
     String caller = Thread.currentThread().getName();
