@@ -11,7 +11,8 @@ package io.proactivecare.npc.config;
  * @param extractDateToleranceDays an extract dated more than this many days after today (UTC) is
  *     refused
  * @param allowedRoots folders outside the extract folder whose files extract.yaml may name
- * @param concurrentTables tables ingested at once once the references are in (1: one at a time)
+ * @param concurrentTables slots for tables ingested at once once the references are in, each table
+ *     taking its share by the cores its read keeps busy (1: one at a time)
  */
 public record IngestSettings(
     boolean checkPersonReferences,

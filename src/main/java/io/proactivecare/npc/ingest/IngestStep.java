@@ -132,10 +132,10 @@ public final class IngestStep implements Step {
     }
     // The tables others are checked against come first, one at a time, in the extract's order;
     // the rest only read those references, so they are ingested several at once. Their results
-    // are recorded in the extract's order whatever order they finish in. A table is read in one
-    // task per part, so a table in parts takes as many of the concurrent_tables slots as it has
-    // parts: a single file leaves a core to another, a folder of parts keeps every core busy and
-    // runs alone, with only its own checked rows in memory.
+    // are recorded in the extract's order whatever order they finish in. Each table takes its
+    // share of the concurrent_tables slots by the cores its read keeps busy (tableSlots): a single
+    // CSV file leaves cores to others, a folder of as many parts as cores runs alone, with only
+    // its own checked rows in memory.
     RowValidator.References refs = RowValidator.References.none();
     List<RunManifest.TableCount> counts = new ArrayList<>();
     List<Extract.SourceFile> rest = new ArrayList<>(extract.files());
@@ -151,7 +151,11 @@ public final class IngestStep implements Step {
         Concurrently.map(
             rest,
             config.ingest().concurrentTables(),
-            f -> f.parts().size(),
+            f ->
+                tableSlots(
+                    f,
+                    config.ingest().concurrentTables(),
+                    spark.sparkContext().defaultParallelism()),
             f ->
                 ingestTable(
                     ctx,
@@ -173,6 +177,32 @@ public final class IngestStep implements Step {
         throw gateFailure(ctx, f, c, counts);
       }
     }
+  }
+
+  /**
+   * Spark's default size of a split of a Parquet file ({@code spark.sql.files.maxPartitionBytes}).
+   */
+  static final long PARQUET_SPLIT_BYTES = 128L << 20;
+
+  /**
+   * The {@code ingest.concurrent_tables} slots a table takes while it is ingested: its share of the
+   * cores, by the tasks its read runs in (a CSV file or part is read whole by one task, a Parquet
+   * file in one task per 128 MB), at least 1 and at most all of them. With 2 slots on 2 cores, a
+   * single CSV file takes 1 and a folder of 2 or more parts takes both; on 16 cores a folder of 4
+   * parts takes 1.
+   */
+  static int tableSlots(Extract.SourceFile f, int slots, int cores) {
+    boolean parquet = f.isParquet();
+    long tasks = 0;
+    for (Path part : f.parts()) {
+      tasks += parquet ? Math.max(1, ceilDiv(Checksums.size(part), PARQUET_SPLIT_BYTES)) : 1;
+    }
+    long share = ceilDiv(tasks * slots, Math.max(1, cores));
+    return (int) Math.max(1, Math.min(slots, share));
+  }
+
+  private static long ceilDiv(long a, long b) {
+    return (a + b - 1) / b;
   }
 
   /** Whether other tables are checked against this one's accepted rows. */

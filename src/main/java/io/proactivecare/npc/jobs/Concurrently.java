@@ -31,17 +31,21 @@ public final class Concurrently {
 
   /**
    * {@code work} applied to each item, each taking {@code slots(item)} of {@code threads} slots (at
-   * least 1, at most all) while it runs, and starting in the items' order as slots come free: an
+   * least 1, at most all) while it runs, and started in the items' order as slots come free: an
    * item that keeps every core busy on its own (a table in many parts) runs alone, small ones run
-   * together. Failures as in {@link #map(List, int, Function)}.
+   * together. Every item's slots are worked out before any starts. Failures as in {@link #map(List,
+   * int, Function)}.
    */
   public static <T, R> List<R> map(
       List<T> items, int threads, ToIntFunction<T> slots, Function<T, R> work) {
     if (threads <= 1 || items.size() <= 1) {
       return items.stream().map(work).toList();
     }
-    // Fair: an item waiting for several slots is not overtaken by later items needing fewer.
-    Semaphore free = new Semaphore(threads, true);
+    int[] taken =
+        items.stream().mapToInt(i -> Math.max(1, Math.min(threads, slots.applyAsInt(i)))).toArray();
+    // Taken on this thread, item after item, so items start in order; each gives its slots back
+    // when it ends, failed or not.
+    Semaphore free = new Semaphore(threads);
     AtomicInteger n = new AtomicInteger();
     ExecutorService pool =
         Executors.newFixedThreadPool(
@@ -53,16 +57,17 @@ public final class Concurrently {
             });
     try {
       List<Future<R>> futures = new ArrayList<>();
-      for (T item : items) {
-        int taken = Math.max(1, Math.min(threads, slots.applyAsInt(item)));
+      for (int i = 0; i < items.size(); i++) {
+        T item = items.get(i);
+        int k = taken[i];
+        free.acquireUninterruptibly(k);
         futures.add(
             pool.submit(
                 () -> {
-                  free.acquire(taken);
                   try {
                     return work.apply(item);
                   } finally {
-                    free.release(taken);
+                    free.release(k);
                   }
                 }));
       }

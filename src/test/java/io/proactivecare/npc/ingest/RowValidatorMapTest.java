@@ -169,9 +169,9 @@ class RowValidatorMapTest {
   }
 
   /**
-   * {@link RowValidator#trimBlanks} (Spark's quick trim of spaces unless a tab or line end is in
-   * the value) gives what Spark's trim of every blank gives, on every text of up to five characters
-   * drawn from the blanks and two letters (9,331 values), and on null.
+   * {@link RowValidator#trimBlanks} (Spark's trim of every blank only where a value starts or ends
+   * with one, else the value as it is) gives what that trim gives on every value, here every text
+   * of up to five characters drawn from the blanks and two letters (9,331 values), and null.
    */
   @Test
   void theQuickTrimGivesWhatTheTrimOfEveryBlankGives() {

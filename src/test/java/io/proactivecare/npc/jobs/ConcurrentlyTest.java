@@ -2,6 +2,7 @@ package io.proactivecare.npc.jobs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Set;
@@ -22,7 +23,7 @@ class ConcurrentlyTest {
             3,
             i -> {
               if (i == 1) {
-                await(lastDone);
+                awaitOrFail(lastDone, "the last item never finished");
               }
               if (i == 3) {
                 lastDone.countDown();
@@ -53,40 +54,71 @@ class ConcurrentlyTest {
 
   /**
    * Items taking every slot run alone, the others together, in the items' order: with 2 slots, the
-   * two small items 1 and 2 overlap, the large item 3 starts only once both have finished, and the
-   * small items 4 and 5 only once it has.
+   * small items 1 and 2 run together (each waits until the other has started), the large item 3
+   * starts alone once both have ended, and the small items 4 and 5 once it has.
    */
   @Test
   void anItemTakingEverySlotRunsAlone() {
     AtomicInteger running = new AtomicInteger();
     List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-    AtomicInteger mostWithSmall = new AtomicInteger();
+    CountDownLatch smallTogether = new CountDownLatch(2);
     Concurrently.map(
         List.of(1, 2, 3, 4, 5),
         2,
         i -> i == 3 ? 20 : 1,
         i -> {
-          int now = running.incrementAndGet();
-          log.add("start " + i + " with " + now);
-          if (i != 3) {
-            mostWithSmall.accumulateAndGet(now, Math::max);
+          log.add("start " + i + " with " + running.incrementAndGet());
+          if (i <= 2) {
+            smallTogether.countDown();
+            awaitOrFail(smallTogether, "items 1 and 2 never ran together: " + log);
           }
-          sleep(i == 3 ? 60 : 40);
-          running.decrementAndGet();
+          if (i == 3) {
+            sleep(50); // long enough for a small item to start beside it, were that allowed
+          }
           log.add("end " + i);
+          running.decrementAndGet();
           return i;
         });
-    assertEquals(2, mostWithSmall.get(), log.toString());
-    assertEquals(
-        true, log.contains("start 3 with 1"), "the large item ran alone: " + log.toString());
     int start3 = log.indexOf("start 3 with 1");
-    assertEquals(
-        true, log.indexOf("end 1") < start3 && log.indexOf("end 2") < start3, log.toString());
+    assertTrue(start3 > log.indexOf("end 1") && start3 > log.indexOf("end 2"), log.toString());
     int end3 = log.indexOf("end 3");
-    for (String s : log) {
-      if (s.startsWith("start 4") || s.startsWith("start 5")) {
-        assertEquals(true, log.indexOf(s) > end3, log.toString());
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).startsWith("start 4") || log.get(i).startsWith("start 5")) {
+        assertTrue(i > end3, log.toString());
       }
+    }
+  }
+
+  /** A slots function that fails, fails the call before any item has started. */
+  @Test
+  void everyItemsSlotsAreWorkedOutBeforeAnyStarts() {
+    AtomicInteger started = new AtomicInteger();
+    IllegalStateException e =
+        assertThrows(
+            IllegalStateException.class,
+            () ->
+                Concurrently.map(
+                    List.of(1, 2, 3),
+                    2,
+                    i -> {
+                      if (i == 3) {
+                        throw new IllegalStateException("slots of 3");
+                      }
+                      return 1;
+                    },
+                    i -> started.incrementAndGet()));
+    assertEquals("slots of 3", e.getMessage());
+    assertEquals(0, started.get());
+  }
+
+  private static void awaitOrFail(CountDownLatch latch, String message) {
+    try {
+      if (!latch.await(10, TimeUnit.SECONDS)) {
+        throw new AssertionError(message);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(message, e);
     }
   }
 
@@ -125,16 +157,6 @@ class ConcurrentlyTest {
                     }));
     assertEquals("item 2", e.getMessage());
     assertEquals(2, finished.get(), "items 1 and 4 finished before the failure was thrown");
-  }
-
-  private static void await(CountDownLatch latch) {
-    try {
-      if (!latch.await(10, TimeUnit.SECONDS)) {
-        throw new AssertionError("the last item never finished");
-      }
-    } catch (InterruptedException e) {
-      throw new AssertionError(e);
-    }
   }
 
   private static void sleep(long ms) {
