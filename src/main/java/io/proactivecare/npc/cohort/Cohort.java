@@ -104,7 +104,9 @@ public final class Cohort {
   /**
    * Everyone registered at the date, with their score and eligibility.
    *
-   * @param features {@code features/person} at the date
+   * @param features {@code features/person} at the date, of which only {@link #FEATURE_COLUMNS} are
+   *     kept: the ranking holds every row it ranks, and the output carries a few of the features'
+   *     columns, not their deficit flags
    * @param scores {@code risk/scores} at the date (person_id, risk_probability, risk_rank,
    *     risk_percentile, risk_band, top_factors, model_id)
    * @param palliative the people on the palliative care register at the date ({@code person_id})
@@ -119,16 +121,18 @@ public final class Cohort {
       CohortSettings settings,
       CostSettings costs) {
     Dataset<Row> scored =
-        features.join(
-            scores.select(
-                col(Cols.PERSON_ID),
-                col(Scoring.PROBABILITY),
-                col(Scoring.PERCENTILE),
-                col(Scoring.BAND),
-                col(Scoring.FACTORS),
-                col(Scoring.MODEL_ID)),
-            Cols.PERSON_ID,
-            "left");
+        features
+            .select(FEATURE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new))
+            .join(
+                scores.select(
+                    col(Cols.PERSON_ID),
+                    col(Scoring.PROBABILITY),
+                    col(Scoring.PERCENTILE),
+                    col(Scoring.BAND),
+                    col(Scoring.FACTORS),
+                    col(Scoring.MODEL_ID)),
+                Cols.PERSON_ID,
+                "left");
     Dataset<Row> withPalliative =
         palliative.isPresent()
             ? scored.join(

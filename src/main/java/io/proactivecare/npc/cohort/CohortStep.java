@@ -122,16 +122,8 @@ public final class CohortStep implements Step {
         () -> ctx.note("no earlier " + LIST + ": everyone in the cohort is new (first_run)"));
     Optional<Dataset<Row>> previous = previousList.map(t -> read(ctx, t.path()));
 
-    // Only the features the cohort uses: the ranking below holds every row it ranks, and the
-    // eligibility output keeps a few of the features' columns, not their deficit flags.
     Dataset<Row> eligibility =
-        Cohort.eligibility(
-            features.select(
-                Cohort.FEATURE_COLUMNS.stream().map(c -> col(c)).toArray(Column[]::new)),
-            scores,
-            palliative,
-            settings,
-            ctx.config().costs());
+        Cohort.eligibility(features, scores, palliative, settings, ctx.config().costs());
     Dataset<Row> selected =
         Cohort.select(
             eligibility,

@@ -147,15 +147,15 @@ public final class IngestStep implements Step {
       refs = updateReferences(spark, ctx, contract, refs);
     }
     RowValidator.References references = refs;
+    int cores = spark.sparkContext().defaultParallelism();
+    long splitBytes =
+        org.apache.spark.network.util.JavaUtils.byteStringAsBytes(
+            spark.conf().get("spark.sql.files.maxPartitionBytes"));
     List<TableResult> results =
         Concurrently.map(
             rest,
             config.ingest().concurrentTables(),
-            f ->
-                tableSlots(
-                    f,
-                    config.ingest().concurrentTables(),
-                    spark.sparkContext().defaultParallelism()),
+            f -> tableSlots(f, config.ingest().concurrentTables(), cores, splitBytes),
             f ->
                 ingestTable(
                     ctx,
@@ -180,22 +180,17 @@ public final class IngestStep implements Step {
   }
 
   /**
-   * Spark's default size of a split of a Parquet file ({@code spark.sql.files.maxPartitionBytes}).
-   */
-  static final long PARQUET_SPLIT_BYTES = 128L << 20;
-
-  /**
    * The {@code ingest.concurrent_tables} slots a table takes while it is ingested: its share of the
    * cores, by the tasks its read runs in (a CSV file or part is read whole by one task, a Parquet
-   * file in one task per 128 MB), at least 1 and at most all of them. With 2 slots on 2 cores, a
-   * single CSV file takes 1 and a folder of 2 or more parts takes both; on 16 cores a folder of 4
-   * parts takes 1.
+   * file in one task per {@code splitBytes}, Spark's {@code spark.sql.files.maxPartitionBytes}, 128
+   * MB unless set), at least 1 and at most all of them. With 2 slots on 2 cores, a single CSV file
+   * takes 1 and a folder of 2 or more parts takes both; on 16 cores a folder of 4 parts takes 1.
    */
-  static int tableSlots(Extract.SourceFile f, int slots, int cores) {
+  static int tableSlots(Extract.SourceFile f, int slots, int cores, long splitBytes) {
     boolean parquet = f.isParquet();
     long tasks = 0;
     for (Path part : f.parts()) {
-      tasks += parquet ? Math.max(1, ceilDiv(Checksums.size(part), PARQUET_SPLIT_BYTES)) : 1;
+      tasks += parquet ? Math.max(1, ceilDiv(Checksums.size(part), splitBytes)) : 1;
     }
     long share = ceilDiv(tasks * slots, Math.max(1, cores));
     return (int) Math.max(1, Math.min(slots, share));

@@ -147,13 +147,7 @@ class NhsNumberTest {
     }
     Map<String, Boolean> expected = new HashMap<>();
     values.forEach(v -> expected.put(v, NhsNumber.hasShape(v)));
-    Map<String, Boolean> shaped = new HashMap<>();
-    SparkTestSession.get()
-        .createDataset(values, Encoders.STRING())
-        .toDF("v")
-        .select(col("v"), NhsNumber.hasShape(col("v")))
-        .collectAsList()
-        .forEach(r -> shaped.put(r.getString(0), r.getBoolean(1)));
+    Map<String, Boolean> shaped = inSpark(values, NhsNumber::hasShape);
     Map<String, Boolean> differing = new HashMap<>();
     expected.forEach(
         (v, shape) -> {
@@ -168,11 +162,17 @@ class NhsNumberTest {
   }
 
   private static Map<String, Boolean> inSpark(List<String> values) {
+    return inSpark(values, NhsNumber::looksLikeNhsNumber);
+  }
+
+  /** Each value and {@code check} of it, computed by Spark. */
+  private static Map<String, Boolean> inSpark(
+      List<String> values, java.util.function.UnaryOperator<org.apache.spark.sql.Column> check) {
     Map<String, Boolean> out = new HashMap<>();
     SparkTestSession.get()
         .createDataset(values, Encoders.STRING())
         .toDF("v")
-        .select(col("v"), NhsNumber.looksLikeNhsNumber(col("v")))
+        .select(col("v"), check.apply(col("v")))
         .collectAsList()
         .forEach(r -> out.put(r.getString(0), r.getBoolean(1)));
     return out;
