@@ -265,7 +265,11 @@ public final class ConfigLoader {
             ingest.date("earliest_date"),
             ingest.integer("extract_date_tolerance_days", 0, 366),
             ingest.stringList("allowed_roots").stream().map(ConfigLoader::path).toList(),
-            ingest.integer("concurrent_tables", 1, 64)),
+            ingest.integer("concurrent_tables", 1, 64),
+            oneOf(
+                ingest,
+                "cache",
+                List.of(IngestSettings.AUTO, IngestSettings.ROWS, IngestSettings.COLUMNS))),
         population(n.child("population")),
         frailty(n.child("frailty")),
         hfrs(n.child("hfrs")),

@@ -13,6 +13,8 @@ package io.proactivecare.npc.config;
  * @param allowedRoots folders outside the extract folder whose files extract.yaml may name
  * @param concurrentTables slots for tables ingested at once once the references are in, each table
  *     taking its share by the cores its read keeps busy (1: one at a time)
+ * @param cache how each table's checked rows are held between its passes: {@link #ROWS}, {@link
+ *     #COLUMNS} or {@link #AUTO} (rows when they would fit well within memory)
  */
 public record IngestSettings(
     boolean checkPersonReferences,
@@ -20,7 +22,17 @@ public record IngestSettings(
     java.time.LocalDate earliestDate,
     int extractDateToleranceDays,
     java.util.List<java.nio.file.Path> allowedRoots,
-    int concurrentTables) {
+    int concurrentTables,
+    String cache) {
+  /** Rows when the table's rows, estimated from its size on disk, fit well within memory. */
+  public static final String AUTO = "auto";
+
+  /** Spark's rows as they are: quicker to fill and to read again, about twice the memory. */
+  public static final String ROWS = "rows";
+
+  /** Spark's in-memory columnar cache: compact. */
+  public static final String COLUMNS = "columns";
+
   public IngestSettings {
     allowedRoots = java.util.List.copyOf(allowedRoots);
   }

@@ -54,7 +54,8 @@ class ConfigLoaderTest {
         c.spark());
     assertEquals(new QualitySettings(0.05, Map.of(), java.util.Set.of()), c.quality());
     assertEquals(
-        new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of(), 2), c.ingest());
+        new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of(), 2, "auto"),
+        c.ingest());
     assertEquals(java.time.MonthDay.of(7, 1), c.population().assumedBirthday());
     assertEquals(new FrailtySettings.Polypharmacy("substance", 5, 365), c.frailty().polypharmacy());
     assertEquals(

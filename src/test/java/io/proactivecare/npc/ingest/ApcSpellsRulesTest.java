@@ -202,7 +202,8 @@ class ApcSpellsRulesTest {
     RuleCheck ukDates =
         CHECK
             .dateFormat(Cols.ADMISSION_DATE, "dd/MM/yyyy")
-            .settings(new IngestSettings(true, true, LocalDate.of(2000, 1, 1), 3, List.of(), 2));
+            .settings(
+                new IngestSettings(true, true, LocalDate.of(2000, 1, 1), 3, List.of(), 2, "auto"));
     RuleCheck.Outcome o =
         ukDates.expect(
             HEADER,

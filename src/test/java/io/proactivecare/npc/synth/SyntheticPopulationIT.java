@@ -3,6 +3,7 @@ package io.proactivecare.npc.synth;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.proactivecare.npc.testing.Npc;
+import io.proactivecare.npc.testing.SparkTestSession;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.nio.file.Path;
@@ -42,21 +43,53 @@ class SyntheticPopulationIT {
     }
     assertEquals(
         Fault.values().length, kinds.size(), "every kind injected at least once: " + kinds);
-    Npc.Result r =
-        Npc.run(
-            tmp.resolve("wh"),
-            "ingest",
-            "--extract",
-            out.toString(),
-            "--set",
-            "quality.max_quarantine_share=1");
-    assertEquals(0, r.exitCode(), r.err());
+    RunManifest.StepRecord asRows = ingest(tmp.resolve("wh"), out, "rows");
     java.util.Map<String, Long> quarantined = new java.util.TreeMap<>();
-    for (RunManifest.ReasonCount c :
-        new Warehouse(tmp.resolve("wh")).runs().get(0).steps().get(0).quarantineReasons()) {
+    for (RunManifest.ReasonCount c : asRows.quarantineReasons()) {
       quarantined.merge(c.table() + " " + c.reasonCode(), c.rows(), Long::sum);
     }
     assertEquals(injected, quarantined);
+
+    // Held in Spark's columnar cache instead of as rows, the checked rows give the same tables,
+    // reasons and quarantined rows.
+    RunManifest.StepRecord inColumns = ingest(tmp.resolve("wh-columns"), out, "columns");
+    assertEquals(asRows.quarantineReasons(), inColumns.quarantineReasons());
+    assertEquals(asRows.tables(), inColumns.tables());
+    assertEquals(
+        contents(tmp.resolve("wh"), asRows), contents(tmp.resolve("wh-columns"), inColumns));
+  }
+
+  /** The ingest of every table, quarantine allowed, its checked rows held as {@code cache} says. */
+  private static RunManifest.StepRecord ingest(Path warehouse, Path extract, String cache) {
+    Npc.Result r =
+        Npc.run(
+            warehouse,
+            "ingest",
+            "--extract",
+            extract.toString(),
+            "--set",
+            "quality.max_quarantine_share=1",
+            "--set",
+            "ingest.cache=" + cache);
+    assertEquals(0, r.exitCode(), r.err());
+    return new Warehouse(warehouse).runs().get(0).steps().get(0);
+  }
+
+  /**
+   * Each output's name and content checksum (worked out here for the quarantine, which has none).
+   */
+  private static java.util.Map<String, String> contents(
+      Path warehouse, RunManifest.StepRecord step) {
+    java.util.Map<String, String> out = new java.util.TreeMap<>();
+    for (RunManifest.Output o : step.outputs()) {
+      out.put(
+          o.name(),
+          o.checksum().isEmpty()
+              ? io.proactivecare.npc.io.ContentChecksum.of(
+                  SparkTestSession.get().read().parquet(warehouse.resolve(o.path()).toString()))
+              : o.checksum());
+    }
+    return out;
   }
 
   @Test

@@ -38,15 +38,15 @@ import org.junit.jupiter.api.function.Executable;
 public final class RuleCheck {
   public static final LocalDate EXTRACT_DATE = LocalDate.of(2025, 3, 31);
   public static final IngestSettings SETTINGS =
-      new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of(), 2);
+      new IngestSettings(true, true, LocalDate.of(1900, 1, 1), 3, List.of(), 2, "auto");
 
   /** The defaults with check_person_references off. */
   public static final IngestSettings NO_PERSON_CHECK =
-      new IngestSettings(false, true, LocalDate.of(1900, 1, 1), 3, List.of(), 2);
+      new IngestSettings(false, true, LocalDate.of(1900, 1, 1), 3, List.of(), 2, "auto");
 
   /** The defaults with check_practice_references off (practices and PCNs). */
   public static final IngestSettings NO_PRACTICE_CHECK =
-      new IngestSettings(true, false, LocalDate.of(1900, 1, 1), 3, List.of(), 2);
+      new IngestSettings(true, false, LocalDate.of(1900, 1, 1), 3, List.of(), 2, "auto");
 
   private static SourceMapping canonical;
 

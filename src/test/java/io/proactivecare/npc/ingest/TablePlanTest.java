@@ -1,7 +1,11 @@
 package io.proactivecare.npc.ingest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.proactivecare.npc.config.IngestSettings;
+import io.proactivecare.npc.testing.SparkTestSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,10 +15,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link IngestStep#tableSlots}: a table's share of the {@code ingest.concurrent_tables} slots, by
- * the tasks its read runs in against the cores.
+ * What the ingest decides for each table before reading it: {@link IngestStep#tableSlots}, its
+ * share of the {@code ingest.concurrent_tables} slots by the tasks its read runs in against the
+ * cores, and {@link IngestStep#holdsRows}, whether its checked rows are held as rows or in columns.
  */
-class TableSlotsTest {
+class TablePlanTest {
   /** Spark's default {@code spark.sql.files.maxPartitionBytes}. */
   private static final long SPLIT = 128L << 20;
 
@@ -77,5 +82,56 @@ class TableSlotsTest {
         1, IngestStep.tableSlots(new Extract.SourceFile("s", small, MAPPING), 8, 8, SPLIT));
     assertEquals(
         4, IngestStep.tableSlots(new Extract.SourceFile("l", large, MAPPING), 8, 8, SPLIT));
+  }
+
+  private Path sized(String name, long bytes) throws IOException {
+    Path p = dir.resolve(name);
+    try (var ch =
+        java.nio.channels.FileChannel.open(
+            p, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+      ch.position(bytes - 1);
+      ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+    }
+    return p;
+  }
+
+  @Test
+  void rowsAreEstimatedFromEachFilesSizeByItsKind() throws IOException {
+    // 50 times a gzip CSV, 6 times a plain one, 80 times Parquet, summed over a folder's parts.
+    Path gz = sized("a.csv.gz", 1_000);
+    Path csv = sized("b.csv", 1_000);
+    Path parquet = sized("c.parquet", 1_000);
+    Path parts = dir.resolve("parts");
+    Files.createDirectories(parts);
+    Files.move(sized("p0.csv.gz", 300), parts.resolve("part-00000.csv.gz"));
+    Files.move(sized("p1.csv.gz", 700), parts.resolve("part-00001.csv.gz"));
+    assertEquals(50_000, IngestStep.rowsEstimate(new Extract.SourceFile("a", gz, MAPPING)));
+    assertEquals(6_000, IngestStep.rowsEstimate(new Extract.SourceFile("b", csv, MAPPING)));
+    assertEquals(80_000, IngestStep.rowsEstimate(new Extract.SourceFile("c", parquet, MAPPING)));
+    assertEquals(50_000, IngestStep.rowsEstimate(new Extract.SourceFile("d", parts, MAPPING)));
+  }
+
+  @Test
+  void autoHoldsRowsOnlyWithinTheBudgetAndTheOtherSettingsFixIt() {
+    assertTrue(IngestStep.holdsRows(IngestSettings.AUTO, 1_000, 1_000));
+    assertFalse(IngestStep.holdsRows(IngestSettings.AUTO, 1_001, 1_000));
+    assertTrue(IngestStep.holdsRows(IngestSettings.ROWS, 1L << 40, 1_000));
+    assertFalse(IngestStep.holdsRows(IngestSettings.COLUMNS, 0, 1_000));
+  }
+
+  @Test
+  void theBudgetIsHalfOfSparksStorageMemoryAmongTheSlots() {
+    org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
+    // Spark's block manager master, asked directly: each block manager's most memory for storage.
+    long storage = 0;
+    for (scala.Tuple2<Object, Object> m :
+        scala.jdk.javaapi.CollectionConverters.asJava(
+                spark.sparkContext().env().blockManager().master().getMemoryStatus())
+            .values()) {
+      storage += (Long) m._1();
+    }
+    assertTrue(storage > 0);
+    assertEquals(storage / 2, IngestStep.rowsBudget(spark, 1));
+    assertEquals(storage / 8, IngestStep.rowsBudget(spark, 4));
   }
 }
