@@ -134,20 +134,11 @@ public final class IngestStep implements Step {
     }
     // How each table's checked rows are held between its passes (hold): decided for all before
     // any is read, and said in the log (--verbose).
-    long rowsBudget = rowsBudget(spark, config.ingest().concurrentTables());
-    Map<Extract.SourceFile, Boolean> asRows = new LinkedHashMap<>();
-    for (Extract.SourceFile f : extract.files()) {
-      long estimate = rowsEstimate(f);
-      boolean rows = holdsRows(config.ingest().cache(), estimate, rowsBudget);
-      asRows.put(f, rows);
-      LOG.info(
-          "{}: checked rows held as {} (ingest.cache {}: about {} MB as rows, budget {} MB)",
-          f.table(),
-          rows ? "rows" : "columns",
-          config.ingest().cache(),
-          estimate >> 20,
-          rowsBudget >> 20);
-    }
+    Map<Extract.SourceFile, Boolean> asRows =
+        heldAsRows(
+            extract.files(),
+            config.ingest().cache(),
+            rowsBudget(spark, config.ingest().concurrentTables()));
     // The tables others are checked against come first, one at a time, in the extract's order;
     // the rest only read those references, so they are ingested several at once. Their results
     // are recorded in the extract's order whatever order they finish in. Each table takes its
@@ -266,11 +257,12 @@ public final class IngestStep implements Step {
             checkedRows(
                 spark, f, fileColumns, contract, dateFormats, extract, ctx.config().ingest(), refs),
             asRows);
-    Dataset<Row> checked = SourceReader.withPlace(cached, f);
-    Dataset<Row> later =
-        RowValidator.laterDuplicates(checked, contract).persist(StorageLevel.MEMORY_AND_DISK());
-    Dataset<Row> validated = RowValidator.markDuplicates(checked, later, contract);
+    Dataset<Row> later = null;
     try {
+      Dataset<Row> checked = SourceReader.withPlace(cached, f);
+      later =
+          RowValidator.laterDuplicates(checked, contract).persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> validated = RowValidator.markDuplicates(checked, later, contract);
       // One pass over the validated rows tells everything needed before and after writing: the
       // rows read, what validation decided, what it flagged, and the NHS-number-shaped values of
       // the identifier columns, which refuse the file before anything is written.
@@ -327,18 +319,21 @@ public final class IngestStep implements Step {
           extract.extractDate().toString(),
           watched.checksum());
     } finally {
-      later.unpersist();
-      release(cached);
+      if (later != null) {
+        later.unpersist();
+      }
+      release(cached, asRows);
     }
   }
 
   /**
    * A table's checked rows held for the passes that follow: as Spark's rows ({@code
    * localCheckpoint}: each row kept as Spark made it, so filling is a copy and reading it again
-   * costs nothing to decode) or in Spark's columnar cache (compact, about half the memory, but each
-   * value is written to and read from its column). Both keep to memory while it lasts and go to
-   * disk beyond it. Rows, like the engine's other local checkpoints, are lost with an executor that
-   * holds them, where the columnar cache would be recomputed.
+   * costs nothing to decode; Spark works out the plan's shuffles and broadcasts as it is called,
+   * and the rows at the first pass) or in Spark's columnar cache (compact, about half the memory,
+   * but each value is written to and read from its column). Both keep to memory while it lasts and
+   * go to disk beyond it. Rows, like the engine's other local checkpoints, are lost with an
+   * executor that holds them, where the columnar cache would be recomputed.
    */
   static Dataset<Row> hold(Dataset<Row> checked, boolean asRows) {
     return asRows
@@ -346,12 +341,15 @@ public final class IngestStep implements Step {
         : checked.persist(StorageLevel.MEMORY_AND_DISK());
   }
 
-  /** Frees what {@link #hold} kept, either way. */
-  static void release(Dataset<Row> held) {
-    held.unpersist();
-    if (held.queryExecution().logical()
+  /** Frees what {@link #hold} kept, held as it was. */
+  static void release(Dataset<Row> held, boolean asRows) {
+    if (!asRows) {
+      held.unpersist();
+    } else if (held.queryExecution().logical()
         instanceof org.apache.spark.sql.execution.LogicalRDD checkpointed) {
       checkpointed.rdd().unpersist(false);
+    } else {
+      throw new IllegalStateException("rows held by a local checkpoint are not its plan");
     }
   }
 
@@ -371,6 +369,25 @@ public final class IngestStep implements Step {
     return bytes;
   }
 
+  /** Per table, whether its checked rows are held as rows ({@link #holdsRows}); each logged. */
+  static Map<Extract.SourceFile, Boolean> heldAsRows(
+      List<Extract.SourceFile> files, String cache, long budget) {
+    Map<Extract.SourceFile, Boolean> out = new LinkedHashMap<>();
+    for (Extract.SourceFile f : files) {
+      long estimate = rowsEstimate(f);
+      boolean rows = holdsRows(cache, estimate, budget);
+      out.put(f, rows);
+      LOG.info(
+          "{}: checked rows held as {} (ingest.cache {}: about {} MB as rows, budget {} MB)",
+          f.table(),
+          rows ? "rows" : "columns",
+          cache,
+          estimate >> 20,
+          budget >> 20);
+    }
+    return out;
+  }
+
   /**
    * Whether a table's checked rows are held as rows ({@link #hold}): by {@code ingest.cache}, and
    * in {@code auto} when their estimate is within {@code budget}.
@@ -384,18 +401,37 @@ public final class IngestStep implements Step {
   }
 
   /**
-   * The estimate of rows {@code auto} holds as rows: half of Spark's memory for storage (all its
-   * block managers', the driver's in local mode) shared among the tables ingested at once.
+   * The estimate of rows {@code auto} holds as rows: half of the memory for storage of the one
+   * place a table's rows may all land, shared among the tables ingested at once ({@link
+   * #storagePerPlace}).
    */
   static long rowsBudget(SparkSession spark, int concurrentTables) {
-    long storage = 0;
-    for (scala.Tuple2<Object, Object> m :
-        scala.jdk.javaapi.CollectionConverters.asJava(
-                spark.sparkContext().getExecutorMemoryStatus())
-            .values()) {
-      storage += (Long) m._1();
+    org.apache.spark.SparkContext sc = spark.sparkContext();
+    Map<String, Long> maxByPlace = new LinkedHashMap<>();
+    scala.jdk.javaapi.CollectionConverters.asJava(sc.getExecutorMemoryStatus())
+        .forEach((place, memory) -> maxByPlace.put(place, (Long) memory._1()));
+    String driver = sc.env().blockManager().blockManagerId().hostPort();
+    return storagePerPlace(sc.isLocal(), driver, maxByPlace) / (2L * concurrentTables);
+  }
+
+  /**
+   * Spark's memory for storage where one table's rows may all be held: in local mode the driver's
+   * (it is the one executor); on a cluster the smallest executor's, not the driver's (it holds no
+   * table's rows) nor all executors' together (a CSV file is read by one task, and nothing in the
+   * ingest moves its rows, so they stay where they were read); 0 while no executor has registered,
+   * so every table is held in columns.
+   *
+   * @param maxByPlace each block manager's most memory for storage, by its host and port
+   */
+  static long storagePerPlace(boolean local, String driver, Map<String, Long> maxByPlace) {
+    if (local) {
+      return maxByPlace.values().stream().mapToLong(Long::longValue).sum();
     }
-    return storage / (2L * concurrentTables);
+    return maxByPlace.entrySet().stream()
+        .filter(e -> !e.getKey().equals(driver))
+        .mapToLong(Map.Entry::getValue)
+        .min()
+        .orElse(0);
   }
 
   /** Each canonical column's date format in the file's mapping. */

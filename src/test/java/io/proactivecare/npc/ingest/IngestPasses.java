@@ -39,12 +39,14 @@ public final class IngestPasses {
 
   public static void main(String[] args) throws Exception {
     if (args.length < 2) {
-      System.err.println("usage: bin/bench passes EXTRACT_FOLDER TABLE [ROUNDS]");
+      System.err.println("usage: bin/bench passes EXTRACT_FOLDER TABLE [ROUNDS] [rows|columns]");
       System.exit(2);
     }
     Path extractDir = Path.of(args[0]);
     String table = args[1];
     int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 2;
+    // How the checked rows are held (ingest.cache): columns unless told.
+    boolean asRows = args.length > 3 && args[3].equals("rows");
     NpcConfig config =
         ConfigLoader.load(
                 Optional.empty(),
@@ -87,7 +89,7 @@ public final class IngestPasses {
               config.ingest(),
               RowValidator.References.none());
       time("read, map, check", () -> noop(checked));
-      Dataset<Row> cached = checked.persist(StorageLevel.MEMORY_AND_DISK());
+      Dataset<Row> cached = IngestStep.hold(checked, asRows);
       time("read, map, check, fill the cache", cached::count);
       for (RDDInfo i : spark.sparkContext().getRDDStorageInfo()) {
         System.out.printf(
@@ -116,7 +118,7 @@ public final class IngestPasses {
                   .mode("overwrite")
                   .parquet(out.resolve("quarantine").toString()));
       later.unpersist();
-      cached.unpersist();
+      IngestStep.release(cached, asRows);
     }
     spark.stop();
     try (java.util.stream.Stream<Path> s = Files.walk(out)) {

@@ -120,18 +120,45 @@ class TablePlanTest {
   }
 
   @Test
-  void theBudgetIsHalfOfSparksStorageMemoryAmongTheSlots() {
+  void eachTableIsHeldByItsOwnEstimateAgainstTheBudget() throws IOException {
+    Extract.SourceFile small = new Extract.SourceFile("small", sized("s.csv.gz", 1_000), MAPPING);
+    Extract.SourceFile large = new Extract.SourceFile("large", sized("l.csv.gz", 3_000), MAPPING);
+    // 50,000 and 150,000 bytes as rows against a budget of 100,000.
+    assertEquals(
+        Map.of(small, true, large, false),
+        IngestStep.heldAsRows(List.of(small, large), IngestSettings.AUTO, 100_000));
+    assertEquals(
+        Map.of(small, true, large, true),
+        IngestStep.heldAsRows(List.of(small, large), IngestSettings.ROWS, 0));
+    assertEquals(
+        Map.of(small, false, large, false),
+        IngestStep.heldAsRows(List.of(small, large), IngestSettings.COLUMNS, 1L << 40));
+  }
+
+  @Test
+  void theStorageATablesRowsMayUseIsOnePlacesNotTheClustersNorTheDriversOnACluster() {
+    // Local mode: the driver is the one executor.
+    assertEquals(4_000, IngestStep.storagePerPlace(true, "driver:1", Map.of("driver:1", 4_000L)));
+    // A cluster: the smallest executor's, the driver's left out however large.
+    assertEquals(
+        3_000,
+        IngestStep.storagePerPlace(
+            false, "driver:1", Map.of("driver:1", 1_000L, "exec-a:2", 5_000L, "exec-b:3", 3_000L)));
+    assertEquals(
+        3_000,
+        IngestStep.storagePerPlace(
+            false, "driver:1", Map.of("driver:1", 9_000L, "exec-b:3", 3_000L)));
+    // No executor registered yet: nothing is held as rows.
+    assertEquals(0, IngestStep.storagePerPlace(false, "driver:1", Map.of("driver:1", 4_000L)));
+  }
+
+  @Test
+  void theBudgetSharesHalfOfTheLocalSessionsStorageAmongTheSlots() {
     org.apache.spark.sql.SparkSession spark = SparkTestSession.get();
-    // Spark's block manager master, asked directly: each block manager's most memory for storage.
-    long storage = 0;
-    for (scala.Tuple2<Object, Object> m :
-        scala.jdk.javaapi.CollectionConverters.asJava(
-                spark.sparkContext().env().blockManager().master().getMemoryStatus())
-            .values()) {
-      storage += (Long) m._1();
-    }
-    assertTrue(storage > 0);
-    assertEquals(storage / 2, IngestStep.rowsBudget(spark, 1));
-    assertEquals(storage / 8, IngestStep.rowsBudget(spark, 4));
+    // Local mode: Spark's unified memory, (heap - 300 MB) x spark.memory.fraction (0.6).
+    long unified = (long) ((Runtime.getRuntime().maxMemory() - 300L * 1024 * 1024) * 0.6);
+    long budget = IngestStep.rowsBudget(spark, 1);
+    assertTrue(Math.abs(budget - unified / 2) < unified / 100, budget + " against " + unified / 2);
+    assertEquals(budget / 4, IngestStep.rowsBudget(spark, 4), 1);
   }
 }

@@ -61,6 +61,7 @@ class SyntheticPopulationIT {
 
   /** The ingest of every table, quarantine allowed, its checked rows held as {@code cache} says. */
   private static RunManifest.StepRecord ingest(Path warehouse, Path extract, String cache) {
+    java.util.Set<Object> before = persisted();
     Npc.Result r =
         Npc.run(
             warehouse,
@@ -72,7 +73,19 @@ class SyntheticPopulationIT {
             "--set",
             "ingest.cache=" + cache);
     assertEquals(0, r.exitCode(), r.err());
+    // What the ingest held for its passes, rows or columns, is all freed when it is done.
+    java.util.Set<Object> left = persisted();
+    left.removeAll(before);
+    assertEquals(java.util.Set.of(), left, "RDDs the ingest left persisted (" + cache + ")");
     return new Warehouse(warehouse).runs().get(0).steps().get(0);
+  }
+
+  /** The ids of the shared session's persisted RDDs. */
+  private static java.util.Set<Object> persisted() {
+    return new java.util.HashSet<>(
+        scala.jdk.javaapi.CollectionConverters.asJava(
+                SparkTestSession.get().sparkContext().getPersistentRDDs())
+            .keySet());
   }
 
   /**
