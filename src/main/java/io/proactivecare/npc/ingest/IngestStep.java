@@ -360,11 +360,13 @@ public final class IngestStep implements Step {
    * it.
    */
   static long rowsEstimate(Extract.SourceFile f) {
+    // Once, not per part: for a folder it lists the folder.
+    boolean parquet = f.isParquet();
     long bytes = 0;
     for (Path part : f.parts()) {
-      String name = part.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-      long factor = f.isParquet() ? 80 : name.endsWith(".gz") ? 50 : 6;
-      bytes += factor * Checksums.size(part);
+      boolean gzip =
+          part.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".gz");
+      bytes += (parquet ? 80 : gzip ? 50 : 6) * Checksums.size(part);
     }
     return bytes;
   }

@@ -40,9 +40,7 @@ class TablePlanTest {
         Files.writeString(path.resolve(String.format("part-%05d.csv", i)), "a\n1\n");
       }
     }
-    SourceMapping mapping =
-        new SourceMapping("t", "t.yaml", ",", "yyyy-MM-dd", List.of(), Map.of());
-    return new Extract.SourceFile(name, path, mapping);
+    return new Extract.SourceFile(name, path, MAPPING);
   }
 
   @Test
@@ -63,20 +61,9 @@ class TablePlanTest {
 
   @Test
   void aParquetFileCountsOneTaskPer128Megabytes() throws IOException {
-    Path small = dir.resolve("small.parquet");
-    Files.write(small, new byte[] {'P', 'A', 'R', '1'});
-    Path large = dir.resolve("large.parquet");
-    try (var out = Files.newOutputStream(large)) {
-      out.write(new byte[] {'P', 'A', 'R', '1'});
-    }
+    Path small = sized("small.parquet", 4);
     // A sparse file of 3 x 128 MB + 1 byte: four splits.
-    try (var ch =
-        java.nio.channels.FileChannel.open(large, java.nio.file.StandardOpenOption.WRITE)) {
-      ch.position(3 * SPLIT);
-      ch.write(java.nio.ByteBuffer.wrap(new byte[] {1}));
-    }
-    SourceMapping mapping =
-        new SourceMapping("t", "t.yaml", ",", "yyyy-MM-dd", List.of(), Map.of());
+    Path large = sized("large.parquet", 3 * SPLIT + 1);
     // 1 task x 8 slots / 8 cores = 1; 4 tasks x 8 / 8 = 4.
     assertEquals(
         1, IngestStep.tableSlots(new Extract.SourceFile("s", small, MAPPING), 8, 8, SPLIT));
