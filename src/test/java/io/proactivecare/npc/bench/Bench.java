@@ -71,25 +71,36 @@ public final class Bench {
     boolean usualNight = true;
     List<Long> sizes = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--dir" -> dir = Path.of(args[++i]).toAbsolutePath();
-        case "--seed" -> seed = Long.parseLong(args[++i]);
-        case "--java-opts" -> javaOpts = args[++i];
+      String a = args[i];
+      switch (a) {
+        case "--dir" -> dir = Path.of(value(args, ++i, a, "a folder")).toAbsolutePath();
+        case "--seed" -> seed = whole(value(args, ++i, a, "a whole number"), a);
+        case "--java-opts" -> javaOpts = value(args, ++i, a, "JVM options, e.g. -Xmx8g");
         case "--no-peer" -> peer = false;
         case "--no-evaluation" -> evaluation = false;
         case "--no-usual-night" -> usualNight = false;
         case "-h", "--help" -> {
           System.out.println(
               "Usage: bin/bench [--dir DIR] [--seed S] [--java-opts OPTS] [--no-peer]"
-                  + " [--no-evaluation] [--no-usual-night] [SIZE ...]");
+                  + " [--no-evaluation] [--no-usual-night] [SIZE ...]\n"
+                  + "  SIZE: people to generate (default 100000 250000 500000 1000000);"
+                  + " DIR: where populations, warehouses, logs and results/ go (default"
+                  + " npc-bench in the temporary folder); OPTS: NPC_JAVA_OPTS of every engine"
+                  + " command (default -Xmx8g)\n"
+                  + "       bin/bench passes EXTRACT TABLE [ROUNDS] [rows|columns]   (one"
+                  + " table's ingest pass by pass, on one core)\n"
+                  + "Exit code 0 when every command ran, 1 when one failed (its log is named),"
+                  + " 2 for a wrong argument. See docs/benchmarks.md.");
           return;
         }
         default -> {
-          if (!args[i].matches("\\d+")) {
-            System.err.println("bench: unknown argument " + args[i] + " (see --help)");
-            System.exit(2);
+          if (!a.matches("\\d+")) {
+            usage("unknown argument " + a);
           }
-          sizes.add(Long.parseLong(args[i]));
+          if (whole(a, "a size") <= 0) {
+            usage("a size is a number of people, at least 1, not " + a);
+          }
+          sizes.add(Long.parseLong(a));
         }
       }
     }
@@ -106,6 +117,63 @@ public final class Bench {
       System.out.println(markdown(r));
     }
     System.out.println("results: " + bench.save(results));
+    List<String> failed = failures(results);
+    if (!failed.isEmpty()) {
+      System.err.println(
+          "bench: "
+              + failed.size()
+              + " command(s) failed, so their figures are not measurements: "
+              + String.join("; ", failed));
+      System.exit(1);
+    }
+  }
+
+  /** The option's value, or a usage error naming what it needs. */
+  private static String value(String[] args, int i, String option, String what) {
+    if (i >= args.length || args[i].startsWith("--")) {
+      usage(option + " needs " + what);
+    }
+    return args[i];
+  }
+
+  /** A whole number, or a usage error. */
+  private static long whole(String text, String option) {
+    try {
+      return Long.parseLong(text);
+    } catch (NumberFormatException e) {
+      usage(option + " needs a whole number, not '" + text + "'");
+      return 0;
+    }
+  }
+
+  private static void usage(String message) {
+    System.err.println("bench: " + message + " (see --help)");
+    System.exit(2);
+  }
+
+  /** Every command of the results that did not exit 0: its size, label, exit code and log. */
+  static List<String> failures(JsonNode results) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode r : results.path("sizes")) {
+      List<JsonNode> commands = new ArrayList<>();
+      r.path("jobs").forEach(commands::add);
+      r.path("engine_as_peer").forEach(commands::add);
+      if (r.has("peer")) {
+        commands.add(r.get("peer"));
+      }
+      for (JsonNode c : commands) {
+        if (c.path("exit_code").asInt() != 0) {
+          out.add(
+              String.format(
+                  "%,d people, %s: exit %d (log %s)",
+                  r.path("people").asLong(),
+                  c.path("job").asText("DuckDB peer"),
+                  c.path("exit_code").asInt(),
+                  c.path("log").asText()));
+        }
+      }
+    }
+    return out;
   }
 
   /** The machine, date and commit the figures belong to. */
@@ -157,6 +225,12 @@ public final class Bench {
                   "--force"),
               dir.resolve("generate-" + people + ".log"));
       r.put("generate_s", gen.seconds());
+      if (gen.exitCode() != 0) {
+        System.err.printf(
+            "bench: generating %,d people failed (exit %d): see %s%n",
+            people, gen.exitCode(), dir.resolve("generate-" + people + ".log"));
+        System.exit(1);
+      }
     }
     r.put("extract", extract.toString());
     r.put("extract_bytes", bytes(extract, "truth"));
@@ -206,6 +280,7 @@ public final class Bench {
       p.put("wall_s", t.seconds());
       p.put("peak_rss_mb", t.peakMb());
       p.put("exit_code", t.exitCode());
+      p.put("log", dir.resolve("peer-" + people + ".log").toString());
       // The engine doing what the peer does: the nightly run's ingest step, then the eFI at the
       // date without trajectory and the features (12-month utilisation among them), each as its
       // own command on the same warehouse.
@@ -219,16 +294,26 @@ public final class Bench {
         }
       }
       p.put("engine_steps_s", engine);
+      // Compared only when every command of the comparison ran: a failed command's time is no
+      // measurement, and its tables may be missing.
+      boolean ran = t.exitCode() == 0 && jobs.get(0).path("exit_code").asInt() == 0;
+      for (JsonNode j : same) {
+        ran &= j.path("exit_code").asInt() == 0;
+      }
       // The same answers: people whose eFI or 12-month counts differ between the two (0 each).
       ObjectNode differ = p.putObject("people_differing");
-      if (t.exitCode() == 0) {
+      if (ran) {
         try {
           PeerAgreement.differences(out, warehouse).forEach(differ::put);
         } catch (java.sql.SQLException | RuntimeException e) {
           differ.put("error", String.valueOf(e.getMessage()));
         }
       }
-      p.put("ratio_engine_to_peer", t.seconds() > 0 ? engine / t.seconds() : 0);
+      if (ran && t.seconds() > 0) {
+        p.put("ratio_engine_to_peer", engine / t.seconds());
+      } else {
+        p.putNull("ratio_engine_to_peer");
+      }
     }
     return r;
   }
@@ -278,6 +363,7 @@ public final class Bench {
     ObjectNode j = JSON.createObjectNode();
     j.put("job", label);
     j.put("exit_code", t.exitCode());
+    j.put("log", log.toString());
     j.put("wall_s", t.seconds());
     j.put("peak_rss_mb", t.peakMb());
     ArrayNode steps = j.putArray("steps");
@@ -364,7 +450,12 @@ public final class Bench {
     ProcessBuilder pb =
         new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("NPC_JAVA_OPTS", javaOpts);
-    System.err.println("bench: " + String.join(" ", command));
+    // A class path is thousands of characters: shown by its length.
+    System.err.println(
+        "bench: "
+            + command.stream()
+                .map(a -> a.length() > 200 ? "(" + a.length() + " characters)" : a)
+                .collect(java.util.stream.Collectors.joining(" ")));
     int code = pb.start().waitFor();
     String[] f =
         Files.readString(times).trim().lines().reduce((a, b) -> b).orElse("0 0").split(" ");
@@ -449,17 +540,24 @@ public final class Bench {
               p.get("exit_code").asInt() == 0 ? "" : " (exit " + p.get("exit_code").asInt() + ")",
               p.get("wall_s").asDouble(),
               p.get("peak_rss_mb").asLong()));
-      b.append(
-          String.format(
-              "%nThe engine's ingest step + eFI at the date + features took %.1f s against the"
-                  + " DuckDB peer's whole process %.1f s: ratio %.1f.%n",
-              p.get("engine_steps_s").asDouble(),
-              p.get("wall_s").asDouble(),
-              p.get("ratio_engine_to_peer").asDouble()));
-      b.append(
-          String.format(
-              "People whose answers differ between the engine and the peer: %s.%n",
-              p.path("people_differing")));
+      if (p.path("ratio_engine_to_peer").isNull()) {
+        b.append(
+            String.format(
+                "%nNo ratio and no comparison of answers: a command of the comparison failed"
+                    + " (exit codes above).%n"));
+      } else {
+        b.append(
+            String.format(
+                "%nThe engine's ingest step + eFI at the date + features took %.1f s against the"
+                    + " DuckDB peer's whole process %.1f s: ratio %.1f.%n",
+                p.get("engine_steps_s").asDouble(),
+                p.get("wall_s").asDouble(),
+                p.get("ratio_engine_to_peer").asDouble()));
+        b.append(
+            String.format(
+                "People whose answers differ between the engine and the peer: %s.%n",
+                p.path("people_differing")));
+      }
     }
     return b.toString();
   }
