@@ -281,6 +281,9 @@ public final class Bench {
       p.put("peak_rss_mb", t.peakMb());
       p.put("exit_code", t.exitCode());
       p.put("log", dir.resolve("peer-" + people + ".log").toString());
+      if (t.exitCode() == 0) {
+        peerSummary(Files.readString(dir.resolve("peer-" + people + ".log")), p);
+      }
       // The engine doing what the peer does: the nightly run's ingest step, then the eFI at the
       // date without trajectory and the features (12-month utilisation among them), each as its
       // own command on the same warehouse.
@@ -383,8 +386,14 @@ public final class Bench {
       step.put("wall_s", seconds);
       long in = 0;
       if (s.path("tables").size() > 0) {
+        ArrayNode tables = step.putArray("tables");
         for (JsonNode tc : s.path("tables")) {
           in += tc.path("read").asLong();
+          tables
+              .addObject()
+              .put("table", tc.path("table").asText())
+              .put("read", tc.path("read").asLong())
+              .put("accepted", tc.path("accepted").asLong());
         }
       } else {
         for (JsonNode note : s.path("notes")) {
@@ -503,6 +512,79 @@ public final class Bench {
   }
 
   /** One size's results as a Markdown table (a row per step, then the peer). */
+  private static final Pattern PHASES =
+      Pattern.compile(
+          "^phases: ingest ([0-9.]+) s, efi ([0-9.]+) s, utilisation ([0-9.]+) s; total ([0-9.]+) s$");
+
+  private static final Pattern PEER_TABLE =
+      Pattern.compile("^([a-z_]+)\\s+([0-9,]+)\\s+([0-9,]+)\\s+([0-9,]+)$");
+
+  /**
+   * The peer's own account from its summary (docs/benchmarks.md, "The DuckDB peer"): the time of
+   * each phase and, per table, the rows read and kept.
+   */
+  static void peerSummary(String log, ObjectNode peer) {
+    ArrayNode tables = peer.putArray("tables");
+    for (String line : log.lines().toList()) {
+      Matcher phases = PHASES.matcher(line.trim());
+      if (phases.matches()) {
+        ObjectNode ph = peer.putObject("phases_s");
+        ph.put("ingest", Double.parseDouble(phases.group(1)));
+        ph.put("efi", Double.parseDouble(phases.group(2)));
+        ph.put("utilisation", Double.parseDouble(phases.group(3)));
+        ph.put("total", Double.parseDouble(phases.group(4)));
+      }
+      Matcher table = PEER_TABLE.matcher(line.trim());
+      if (table.matches() && !table.group(1).equals("table")) {
+        tables
+            .addObject()
+            .put("table", table.group(1))
+            .put("read", Long.parseLong(table.group(2).replace(",", "")))
+            .put("kept", Long.parseLong(table.group(3).replace(",", "")));
+      }
+    }
+  }
+
+  /**
+   * Per table, the rows read, the engine's accepted rows (its first night's ingest) and the peer's
+   * kept rows: the peer keeps more where it does not apply a rule the engine quarantines by.
+   */
+  static String rowsKept(JsonNode r) {
+    Map<String, JsonNode> engine = new java.util.LinkedHashMap<>();
+    for (JsonNode s : r.path("jobs").path(0).path("steps")) {
+      s.path("tables").forEach(t -> engine.put(t.path("table").asText(), t));
+    }
+    JsonNode peer = r.path("peer").path("tables");
+    if (engine.isEmpty() || peer.isEmpty()) {
+      return "";
+    }
+    StringBuilder b =
+        new StringBuilder(
+            String.format(
+                "%n| Table | Rows read | Engine accepted | Peer kept | Peer keeps more |%n"
+                    + "|---|---|---|---|---|%n"));
+    for (JsonNode t : peer) {
+      JsonNode e = engine.get(t.path("table").asText());
+      if (e == null) {
+        continue;
+      }
+      b.append(
+          String.format(
+              "| %s | %,d | %,d | %,d | %,d |%n",
+              t.path("table").asText(),
+              t.path("read").asLong(),
+              e.path("accepted").asLong(),
+              t.path("kept").asLong(),
+              t.path("kept").asLong() - e.path("accepted").asLong()));
+    }
+    b.append(
+        String.format(
+            "%nThe peer keeps the rows the engine quarantines by rules it does not apply"
+                + " (BAD_FORMAT, TOO_LONG, OUT_OF_RANGE, FUTURE_DATE; docs/benchmarks.md, \"The"
+                + " DuckDB peer\").%n"));
+    return b.toString();
+  }
+
   static String markdown(JsonNode r) {
     StringBuilder b = new StringBuilder();
     b.append(String.format("%n### %,d people%n%n", r.get("people").asLong()));
@@ -558,6 +640,16 @@ public final class Bench {
                 "People whose answers differ between the engine and the peer: %s.%n",
                 p.path("people_differing")));
       }
+      JsonNode ph = p.path("phases_s");
+      if (!ph.isMissingNode()) {
+        b.append(
+            String.format(
+                "The peer's phases: ingest %.2f s, eFI %.2f s, utilisation %.2f s.%n",
+                ph.path("ingest").asDouble(),
+                ph.path("efi").asDouble(),
+                ph.path("utilisation").asDouble()));
+      }
+      b.append(rowsKept(r));
     }
     return b.toString();
   }

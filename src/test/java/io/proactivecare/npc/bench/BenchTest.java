@@ -45,4 +45,39 @@ class BenchTest {
             """);
     assertEquals(List.of(), Bench.failures(results));
   }
+
+  @Test
+  void thePeersPhasesAndRowsKeptAreReadFromItsSummaryAndSetAgainstTheEngines() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode peer = JSON.createObjectNode();
+    Bench.peerSummary(
+        """
+        DuckDB peer (DuckDB v2.0.0, 2 threads): extract /x (extract date 2025-03-31), out /y
+        phases: ingest 9.16 s, efi 0.58 s, utilisation 0.06 s; total 10.52 s
+        table                      read         kept    dropped
+        practice_pcn                 11           11          0
+        gp_events             2,204,965    2,203,887      1,078
+        all tables            2,204,976    2,203,898      1,078
+        people: 67,308 adults scored (eFI), 86,294 registered (utilisation)
+        """,
+        peer);
+    assertEquals(9.16, peer.path("phases_s").path("ingest").asDouble());
+    assertEquals(0.06, peer.path("phases_s").path("utilisation").asDouble());
+    // "all tables" is a total, not a table: it has a space in its name.
+    assertEquals(2, peer.path("tables").size());
+    assertEquals(2_203_887, peer.path("tables").path(1).path("kept").asLong());
+
+    JsonNode size =
+        JSON.readTree(
+            """
+            {"people": 100000, "jobs": [{"job": "nightly", "steps": [{"step": "ingest",
+              "tables": [{"table": "practice_pcn", "read": 11, "accepted": 11},
+                         {"table": "gp_events", "read": 2204965, "accepted": 2202837}]}]}]}
+            """);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) size).set("peer", peer);
+    String table = Bench.rowsKept(size);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        table.contains("| gp_events | 2,204,965 | 2,202,837 | 2,203,887 | 1,050 |"), table);
+    org.junit.jupiter.api.Assertions.assertTrue(
+        table.contains("| practice_pcn | 11 | 11 | 11 | 0 |"), table);
+  }
 }
