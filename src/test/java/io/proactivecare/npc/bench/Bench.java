@@ -97,10 +97,11 @@ public final class Bench {
           if (!a.matches("\\d+")) {
             usage("unknown argument " + a);
           }
-          if (whole(a, "a size") <= 0) {
+          long people = whole(a, "a size");
+          if (people <= 0) {
             usage("a size is a number of people, at least 1, not " + a);
           }
-          sizes.add(Long.parseLong(a));
+          sizes.add(people);
         }
       }
     }
@@ -211,6 +212,7 @@ public final class Bench {
     r.put("people", people);
     Path extract = dir.resolve("gen-" + people + "-seed" + seed);
     if (!Files.exists(extract.resolve("extract.yaml"))) {
+      Path genLog = dir.resolve("generate-" + people + ".log");
       Timed gen =
           timed(
               List.of(
@@ -223,12 +225,12 @@ public final class Bench {
                   "--out",
                   extract.toString(),
                   "--force"),
-              dir.resolve("generate-" + people + ".log"));
+              genLog);
       r.put("generate_s", gen.seconds());
       if (gen.exitCode() != 0) {
         System.err.printf(
             "bench: generating %,d people failed (exit %d): see %s%n",
-            people, gen.exitCode(), dir.resolve("generate-" + people + ".log"));
+            people, gen.exitCode(), genLog);
         System.exit(1);
       }
     }
@@ -275,14 +277,15 @@ public final class Bench {
       cmd.add(out.toString());
       cmd.add("--conf");
       cmd.add(home.resolve("conf").toString());
-      Timed t = timed(cmd, dir.resolve("peer-" + people + ".log"));
+      Path peerLog = dir.resolve("peer-" + people + ".log");
+      Timed t = timed(cmd, peerLog);
       ObjectNode p = r.putObject("peer");
       p.put("wall_s", t.seconds());
       p.put("peak_rss_mb", t.peakMb());
       p.put("exit_code", t.exitCode());
-      p.put("log", dir.resolve("peer-" + people + ".log").toString());
+      p.put("log", peerLog.toString());
       if (t.exitCode() == 0) {
-        peerSummary(Files.readString(dir.resolve("peer-" + people + ".log")), p);
+        peerSummary(Files.readString(peerLog), p);
       }
       // The engine doing what the peer does: the nightly run's ingest step, then the eFI at the
       // date without trajectory and the features (12-month utilisation among them), each as its
@@ -511,7 +514,6 @@ public final class Bench {
     }
   }
 
-  /** One size's results as a Markdown table (a row per step, then the peer). */
   private static final Pattern PHASES =
       Pattern.compile(
           "^phases: ingest ([0-9.]+) s, efi ([0-9.]+) s, utilisation ([0-9.]+) s; total ([0-9.]+) s$");
@@ -535,7 +537,7 @@ public final class Bench {
         ph.put("total", Double.parseDouble(phases.group(4)));
       }
       Matcher table = PEER_TABLE.matcher(line.trim());
-      if (table.matches() && !table.group(1).equals("table")) {
+      if (table.matches()) {
         tables
             .addObject()
             .put("table", table.group(1))
@@ -585,6 +587,7 @@ public final class Bench {
     return b.toString();
   }
 
+  /** One size's results as a Markdown table (a row per step, then the peer). */
   static String markdown(JsonNode r) {
     StringBuilder b = new StringBuilder();
     b.append(String.format("%n### %,d people%n%n", r.get("people").asLong()));

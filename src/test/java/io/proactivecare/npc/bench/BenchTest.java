@@ -1,9 +1,11 @@
 package io.proactivecare.npc.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +50,7 @@ class BenchTest {
 
   @Test
   void thePeersPhasesAndRowsKeptAreReadFromItsSummaryAndSetAgainstTheEngines() throws Exception {
-    com.fasterxml.jackson.databind.node.ObjectNode peer = JSON.createObjectNode();
+    ObjectNode peer = JSON.createObjectNode();
     Bench.peerSummary(
         """
         DuckDB peer (DuckDB v2.0.0, 2 threads): extract /x (extract date 2025-03-31), out /y
@@ -73,11 +75,9 @@ class BenchTest {
               "tables": [{"table": "practice_pcn", "read": 11, "accepted": 11},
                          {"table": "gp_events", "read": 2204965, "accepted": 2202837}]}]}]}
             """);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) size).set("peer", peer);
+    ((ObjectNode) size).set("peer", peer);
     String table = Bench.rowsKept(size);
-    org.junit.jupiter.api.Assertions.assertTrue(
-        table.contains("| gp_events | 2,204,965 | 2,202,837 | 2,203,887 | 1,050 |"), table);
-    org.junit.jupiter.api.Assertions.assertTrue(
-        table.contains("| practice_pcn | 11 | 11 | 11 | 0 |"), table);
+    assertTrue(table.contains("| gp_events | 2,204,965 | 2,202,837 | 2,203,887 | 1,050 |"), table);
+    assertTrue(table.contains("| practice_pcn | 11 | 11 | 11 | 0 |"), table);
   }
 }
