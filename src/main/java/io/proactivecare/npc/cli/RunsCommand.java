@@ -146,8 +146,8 @@ final class RunsCommand implements Runnable {
       out.println("\nsteps");
       for (RunManifest.StepRecord s : m.steps()) {
         out.printf(
-            "  %-20s %-10s %-9s %,12d rows %8.1f s%n",
-            s.name(), s.kind(), s.status(), s.rows(), s.durationMs() / 1000.0);
+            "  %-20s %-10s %-9s %,12d rows %8.1f s%s%n",
+            s.name(), s.kind(), s.status(), s.rows(), s.durationMs() / 1000.0, heap(s));
         for (RunManifest.Output o : s.outputs()) {
           out.printf(
               "    -> %-32s %-13s %,12d rows  %-17s %s%n",
@@ -208,6 +208,19 @@ final class RunsCommand implements Runnable {
       out.flush();
       return 0;
     }
+  }
+
+  /** " heap 2,099 MB, 812 MB after collections": a step's Java heap at its most, if recorded. */
+  static String heap(RunManifest.StepRecord s) {
+    if (s.peakHeapMb() == null) {
+      return "";
+    }
+    String after =
+        s.peakHeapAfterGcMb() == null || s.peakHeapAfterGcMb() == 0
+            ? ""
+            : String.format(
+                java.util.Locale.ROOT, ", %,d MB after collections", s.peakHeapAfterGcMb());
+    return String.format(java.util.Locale.ROOT, "  heap %,d MB%s", s.peakHeapMb(), after);
   }
 
   /** "ingest 90.3, frailty 25.6 (failed)": each step's duration, in the order they ran. */

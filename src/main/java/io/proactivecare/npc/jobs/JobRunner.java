@@ -289,7 +289,7 @@ public final class JobRunner {
                                 (a, b) -> a))));
         progress.stepStarted(index, job.steps().size(), step.name());
         Instant stepStart = clock.instant();
-        try {
+        try (HeapPeak heap = HeapPeak.start()) {
           step.step().run(ctx);
           List<RunManifest.Output> stepOutputs =
               withChecksums(checkOutputs(step, ctx, warehouse), warehouse);
@@ -302,12 +302,12 @@ public final class JobRunner {
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
           RunManifest.StepRecord record =
-              books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs);
+              books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs, heap);
           warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
           progress.stepFinished(index, job.steps().size(), record);
         } catch (Exception | Error e) {
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
-          books.step(step, ctx, RunManifest.FAILED, stepStart, ms, 0, List.of());
+          books.step(step, ctx, RunManifest.FAILED, stepStart, ms, 0, List.of(), null);
           progress.stepFailed(index, job.steps().size(), step.name(), ms);
           throw e;
         }
@@ -474,7 +474,8 @@ public final class JobRunner {
         Instant start,
         long ms,
         long rows,
-        List<RunManifest.Output> outputs) {
+        List<RunManifest.Output> outputs,
+        HeapPeak heap) {
       ctx.inputs().stream().filter(i -> !inputs.contains(i)).forEach(inputs::add);
       RunManifest.StepRecord record =
           new RunManifest.StepRecord(
@@ -492,7 +493,9 @@ public final class JobRunner {
               ctx.withdrawn(),
               ctx.hasPublishCheck(),
               ctx.monitoring(),
-              ctx.notWrittenOutputs());
+              ctx.notWrittenOutputs(),
+              heap == null ? null : heap.mebibytes(),
+              heap == null ? null : heap.afterCollectionMebibytes());
       steps.add(record);
       return record;
     }

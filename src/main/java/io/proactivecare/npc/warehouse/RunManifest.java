@@ -129,6 +129,11 @@ public record RunManifest(
    * @param monitoring what the monitoring step measured and found, one check each (empty for other
    *     steps)
    * @param notWritten declared outputs the step deliberately did not write this run, with why
+   * @param peakHeapMb the most Java heap in use while the step ran, in MiB ({@link
+   *     io.proactivecare.npc.jobs.HeapPeak}: the driver's, and in local mode the executors' too);
+   *     null for a failed step and in manifests written before it was recorded
+   * @param peakHeapAfterGcMb the most Java heap left in use after a collection while the step ran,
+   *     in MiB: nearer the data the step held (0 when no collection ran); null as above
    */
   public record StepRecord(
       String name,
@@ -145,7 +150,9 @@ public record RunManifest(
       List<String> withdrawn,
       boolean publishCheck,
       List<MonitoringCheck> monitoring,
-      List<NotWritten> notWritten) {
+      List<NotWritten> notWritten,
+      Long peakHeapMb,
+      Long peakHeapAfterGcMb) {
     public StepRecord {
       monitoring = monitoring == null ? List.of() : List.copyOf(monitoring);
       notWritten = notWritten == null ? List.of() : List.copyOf(notWritten);

@@ -414,6 +414,15 @@ public final class Bench {
       long out = s.path("rows").asLong();
       step.put("rows_out", out);
       step.put("rows_in_per_s", seconds > 0 ? Math.round(in / seconds) : 0);
+      // The most Java heap in use during the step, and left after a collection (the manifest's;
+      // absent from older ones).
+      for (String f : List.of("peak_heap_mb", "peak_heap_after_gc_mb")) {
+        if (s.hasNonNull(f)) {
+          step.put(f, s.get(f).asLong());
+        } else {
+          step.putNull(f);
+        }
+      }
     }
     return j;
   }
@@ -587,12 +596,24 @@ public final class Bench {
     return b.toString();
   }
 
+  /** "2,099 / 812": a step's heap in use and after collections at their most, if recorded. */
+  private static String heap(JsonNode step) {
+    if (!step.hasNonNull("peak_heap_mb")) {
+      return "";
+    }
+    return String.format("%,d", step.get("peak_heap_mb").asLong())
+        + (step.hasNonNull("peak_heap_after_gc_mb")
+            ? String.format(" / %,d", step.get("peak_heap_after_gc_mb").asLong())
+            : "");
+  }
+
   /** One size's results as a Markdown table (a row per step, then the peer). */
   static String markdown(JsonNode r) {
     StringBuilder b = new StringBuilder();
     b.append(String.format("%n### %,d people%n%n", r.get("people").asLong()));
     b.append(
-        "| Job | Step | Wall time (s) | Rows in | Rows out | Rows in per s | Peak memory (MB) |\n");
+        "| Job | Step | Wall time (s) | Rows in | Rows out | Rows in per s | Peak memory (MB): a"
+            + " step's Java heap in use / after collections, a command's resident |\n");
     b.append("|---|---|---|---|---|---|---|\n");
     List<JsonNode> all = new ArrayList<>();
     r.path("jobs").forEach(all::add);
@@ -601,13 +622,14 @@ public final class Bench {
       for (JsonNode s : j.path("steps")) {
         b.append(
             String.format(
-                "| %s | %s | %.1f | %,d | %,d | %,d | |%n",
+                "| %s | %s | %.1f | %,d | %,d | %,d | %s |%n",
                 j.get("job").asText(),
                 s.get("step").asText(),
                 s.get("wall_s").asDouble(),
                 s.get("rows_in").asLong(),
                 s.get("rows_out").asLong(),
-                s.get("rows_in_per_s").asLong()));
+                s.get("rows_in_per_s").asLong(),
+                heap(s)));
       }
       b.append(
           String.format(

@@ -49,6 +49,25 @@ class BenchTest {
   }
 
   @Test
+  void eachStepsHeapPeakIsInItsRowAndEachCommandsResidentPeakInItsOwn() throws Exception {
+    JsonNode size =
+        JSON.readTree(
+            """
+            {"people": 1000,
+             "jobs": [{"job": "nightly", "exit_code": 0, "wall_s": 12.5, "peak_rss_mb": 2345,
+               "steps": [
+                 {"step": "ingest", "wall_s": 6.0, "rows_in": 600, "rows_out": 590,
+                  "rows_in_per_s": 100, "peak_heap_mb": 1234, "peak_heap_after_gc_mb": 567},
+                 {"step": "frailty", "wall_s": 3.0, "rows_in": 300, "rows_out": 30,
+                  "rows_in_per_s": 100, "peak_heap_mb": null}]}]}
+            """);
+    String table = Bench.markdown(size);
+    assertTrue(table.contains("| nightly | ingest | 6.0 | 600 | 590 | 100 | 1,234 / 567 |"), table);
+    assertTrue(table.contains("| nightly | frailty | 3.0 | 300 | 30 | 100 |  |"), table);
+    assertTrue(table.contains("| nightly | whole command | 12.5 | | | | 2,345 |"), table);
+  }
+
+  @Test
   void thePeersPhasesAndRowsKeptAreReadFromItsSummaryAndSetAgainstTheEngines() throws Exception {
     ObjectNode peer = JSON.createObjectNode();
     Bench.peerSummary(

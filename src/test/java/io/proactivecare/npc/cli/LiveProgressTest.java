@@ -76,7 +76,9 @@ class LiveProgressTest {
         List.of(),
         false,
         List.of(),
-        List.of());
+        List.of(),
+        null,
+        null);
   }
 
   /** A run of two steps with a note, told to {@code progress}. */

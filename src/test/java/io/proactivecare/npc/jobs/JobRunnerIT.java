@@ -471,6 +471,14 @@ class JobRunnerIT {
     assertEquals(
         List.of("practice and PCN references not checked: the extract has no practice_pcn"),
         step.notes());
+    // The step's heap at its most: in use (at least what was in use when it ended), and after a
+    // collection no more than that.
+    assertTrue(step.peakHeapMb() != null && step.peakHeapMb() > 0, String.valueOf(step));
+    assertTrue(
+        step.peakHeapAfterGcMb() != null
+            && step.peakHeapAfterGcMb() >= 0
+            && step.peakHeapAfterGcMb() <= step.peakHeapMb(),
+        String.valueOf(step));
 
     // The later run's manifest names the overriding extract date.
     RunManifest later = w.manifest(runIds[2]).orElseThrow();
@@ -537,6 +545,12 @@ class JobRunnerIT {
     assertTrue(show.out().contains("status     succeeded"), show.out());
     assertTrue(show.out().contains("catalog version 3"), show.out());
     assertTrue(show.out().contains("gp_events") && show.out().contains("FUTURE_DATE"), show.out());
+    RunManifest.StepRecord shown =
+        new Warehouse(shared).manifest(runIds[2]).orElseThrow().steps().get(0);
+    assertTrue(
+        show.out()
+            .contains(String.format(java.util.Locale.ROOT, "  heap %,d MB", shown.peakHeapMb())),
+        show.out());
     String events =
         new Warehouse(shared)
             .manifest(runIds[2]).orElseThrow().steps().get(0).outputs().stream()

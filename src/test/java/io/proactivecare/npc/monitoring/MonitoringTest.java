@@ -394,7 +394,9 @@ class MonitoringTest {
             List.of(),
             false,
             List.of(),
-            List.of()));
+            List.of(),
+            null,
+            null));
     return new RunManifest(
         id,
         "nightly",
