@@ -182,7 +182,7 @@ public final class Features {
   /** eFI score, count and category, a flag per deficit, long-term conditions, housebound. */
   static Dataset<Row> frailty(
       Dataset<Row> keys, Dataset<Row> periods, EfiDefinition efi, FeatureSettings s) {
-    Dataset<Row> scored = EfiScores.score(periods, keys, efi, true);
+    Dataset<Row> scored = EfiScores.numbers(periods, keys);
     List<Column> cols = new ArrayList<>();
     cols.add(col(Cols.PERSON_ID));
     cols.add(col(Cols.AS_OF));
@@ -211,12 +211,12 @@ public final class Features {
   }
 
   /**
-   * Whether the deficits present include number {@code deficit}: {@code array_contains} over the
-   * entries' numbers, compiled with the rest of the row, where a lambda ({@code exists}) is
-   * interpreted row by row (for some 50 flags a row, 9% of the step's final stage at a million).
+   * Whether the deficits present include number {@code deficit}: {@code array_contains} over their
+   * numbers, compiled with the rest of the row, where a lambda ({@code exists}) is interpreted row
+   * by row (for some 50 flags a row, 9% of the step's final stage at a million).
    */
   private static Column present(int deficit) {
-    return array_contains(col(Cols.DEFICITS).getField(Cols.DEFICIT_NO), deficit);
+    return array_contains(col(EfiScores.NUMBERS), deficit);
   }
 
   /**

@@ -92,20 +92,62 @@ public final class EfiScores {
     return out;
   }
 
+  /** The numbers of the deficits present, in {@link #numbers}' output. */
+  public static final String NUMBERS = "_deficit_numbers";
+
+  /**
+   * Adds to every request row ({@code person_id, as_of} and any other columns) its {@code
+   * deficit_count}, {@code efi_score} and {@code efi_category} as {@link #score} does, and {@link
+   * #NUMBERS}: the numbers of the deficits present (in no order; empty where none is). For callers
+   * that need to know which deficits are present but not their names or dates: whole numbers are
+   * gathered where {@code score}'s detail gathers a name and a date with each.
+   */
+  public static Dataset<Row> numbers(Dataset<Row> periods, Dataset<Row> requests) {
+    Dataset<Row> counted =
+        present(periods, requests)
+            .groupBy(Cols.PERSON_ID, Cols.AS_OF)
+            .agg(
+                count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT),
+                collect_list(col(Cols.DEFICIT_NO)).as(NUMBERS));
+    Column n = coalesce(col(Cols.DEFICIT_COUNT), lit(0));
+    return requests
+        .join(counted, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
+        .withColumn(Cols.DEFICIT_COUNT, n)
+        .withColumn(Cols.EFI_SCORE, n.cast(DataTypes.DoubleType).divide(EfiDefinition.DEFICITS))
+        .withColumn(Cols.EFI_CATEGORY, category(n))
+        .withColumn(
+            NUMBERS,
+            coalesce(
+                col(NUMBERS),
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .array()
+                    .cast(DataTypes.createArrayType(DataTypes.IntegerType, false))));
+  }
+
+  /**
+   * Each request's deficit periods that cover its date: the request's {@code person_id, as_of} with
+   * the period's columns (its person as {@code _person}).
+   */
+  private static Dataset<Row> present(Dataset<Row> periods, Dataset<Row> requests) {
+    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AS_OF).distinct();
+    Dataset<Row> p = periods.withColumnRenamed(Cols.PERSON_ID, "_person");
+    return keys.join(
+        p,
+        col(Cols.PERSON_ID)
+            .equalTo(col("_person"))
+            .and(covers(col(Cols.PERIOD_START), col(Cols.PERIOD_END), col(Cols.AS_OF))));
+  }
+
   /**
    * The requests with the deficits present at their dates: {@code deficit_count} and {@code
    * deficits} (null where none is).
    */
   private static Dataset<Row> detailed(
       Dataset<Row> periods, Dataset<Row> requests, EfiDefinition definition) {
-    Dataset<Row> keys = requests.select(Cols.PERSON_ID, Cols.AS_OF).distinct();
-    Dataset<Row> p = periods.withColumnRenamed(Cols.PERSON_ID, "_person");
-    Dataset<Row> present =
-        keys.join(
-            p,
-            col(Cols.PERSON_ID)
-                .equalTo(col("_person"))
-                .and(covers(col(Cols.PERIOD_START), col(Cols.PERIOD_END), col(Cols.AS_OF))));
+    Dataset<Row> present = present(periods, requests);
     Dataset<Row> counted =
         present
             .join(broadcast(names(present, definition)), Cols.DEFICIT_NO)
