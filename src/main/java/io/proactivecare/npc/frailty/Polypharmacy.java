@@ -71,32 +71,32 @@ public final class Polypharmacy {
   public Dataset<Row> periods(Dataset<Row> medications) {
     int lookback = rule.lookbackDays();
     WindowSpec byMedicine = Window.partitionBy(Cols.PERSON_ID, KEY).orderBy(Cols.ISSUE_DATE);
-    Column previous = lag(col(Cols.ISSUE_DATE), 1).over(byMedicine);
-    Dataset<Row> spans =
-        issues(medications)
-            .withColumn(
-                "_new",
-                when(previous.isNull().or(col(Cols.ISSUE_DATE).gt(date_add(previous, lookback))), 1)
-                    .otherwise(0))
-            .withColumn(
-                "_span",
-                sum("_new")
-                    .over(byMedicine.rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-            .groupBy(Cols.PERSON_ID, KEY, "_span")
-            .agg(
-                min(Cols.ISSUE_DATE).as("_from"),
-                date_add(max(Cols.ISSUE_DATE), lookback).as("_to"));
-    // Both changes of each span from one pass over the spans (a union of two selects from them
-    // computed the spans, and the window over every issue, twice).
+    Column issued = col(Cols.ISSUE_DATE);
+    Column previous = lag(issued, 1).over(byMedicine);
+    Column next = lead(issued, 1).over(byMedicine);
+    // A medicine's issue starts a span when the span of the issue before it (to that one's date +
+    // lookback) is over by its date, and ends its span when the next issue starts one: each span's
+    // two changes come straight from an issue and its neighbours, in one pass over the issues
+    // sorted once, with no spans gathered first (same-day issues of a medicine give one start and
+    // one end in either order).
+    Column starts = col("_previous").isNull().or(issued.gt(date_add(col("_previous"), lookback)));
+    Column ends = col("_next").isNull().or(col("_next").gt(date_add(issued, lookback)));
     Dataset<Row> changes =
-        spans
+        issues(medications)
+            .withColumn("_previous", previous)
+            .withColumn("_next", next)
             .select(
                 col(Cols.PERSON_ID),
                 explode(
                         array(
-                            struct(col("_from").as("_day"), lit(1).as("_delta")),
-                            struct(date_add(col("_to"), 1).as("_day"), lit(-1).as("_delta"))))
+                            when(starts, struct(issued.as("_day"), lit(1).as("_delta"))),
+                            when(
+                                ends,
+                                struct(
+                                    date_add(issued, lookback + 1).as("_day"),
+                                    lit(-1).as("_delta")))))
                     .as("_change"))
+            .where(col("_change").isNotNull())
             .select(col(Cols.PERSON_ID), col("_change._day"), col("_change._delta"))
             .groupBy(Cols.PERSON_ID, "_day")
             .agg(sum("_delta").as("_delta"));

@@ -435,6 +435,14 @@ class EfiSpecTest {
     issue(r, "2022-01-10", 5);
     issue(r, "2023-01-11", 5);
 
+    // Five on 2022-01-10 (covered to 2022-01-10 + 365 = 2023-01-10) and again on 2023-01-10, the
+    // last day covered: the spans overlap by that day, so each medicine's two issues are one span
+    // and the period runs unbroken to 2023-01-10 + 365 = 2024-01-10.
+    EfiFixture.Person o =
+        F.person("poly-renewed-on-the-last-day", "F").at("2023-01-10", "2023-01-11", "2024-01-11");
+    issue(o, "2022-01-10", 5);
+    issue(o, "2023-01-10", 5);
+
     // Five medicines on 2022-01-10, each issued twice that day: one span each, covered to
     // 2023-01-10. Four again on 2023-01-11, twice each: only four from then, so no second period.
     EfiFixture.Person s = F.person("poly-issued-twice-a-day", "F").at("2023-01-10", "2023-01-11");
@@ -473,6 +481,7 @@ class EfiSpecTest {
     // From the fifth's issue, 2022-03-01, to 2022-03-01 + 365 = 2023-03-01.
     expected.put("poly-fifth-later", List.of(period("2022-03-01", "2023-03-01")));
     expected.put("poly-renewed-next-day", List.of(period("2022-01-10", "2024-01-11")));
+    expected.put("poly-renewed-on-the-last-day", List.of(period("2022-01-10", "2024-01-10")));
     // Repeats on a day count once: 2022-01-10 to 2023-01-10, and four are not five.
     expected.put("poly-issued-twice-a-day", List.of(period("2022-01-10", "2023-01-10")));
     // Five keys from the 2025-01-20 issue until the four of 2025-01-10 lapse after 2026-01-10.
