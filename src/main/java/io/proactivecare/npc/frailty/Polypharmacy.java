@@ -64,9 +64,10 @@ public final class Polypharmacy {
    * period_end} (both included).
    *
    * <p>An issue on day t counts on every day from t to t + lookback. A medicine's issues whose
-   * spans touch or overlap merge into one span; the number of medicines whose span covers a day
-   * changes only where a span starts or the day after one ends; the periods are the runs of days
-   * with at least the minimum.
+   * spans overlap merge into one span (spans that only touch stay two, which counts the same: one
+   * ends the day before the other starts); the number of medicines whose span covers a day changes
+   * only where a span starts or the day after one ends; the periods are the runs of days with at
+   * least the minimum.
    */
   public Dataset<Row> periods(Dataset<Row> medications) {
     int lookback = rule.lookbackDays();
