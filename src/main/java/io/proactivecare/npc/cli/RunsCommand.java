@@ -210,14 +210,17 @@ final class RunsCommand implements Runnable {
     }
   }
 
-  /** " heap 2,099 MB, 812 MB after collections": a step's Java heap at its most, if recorded. */
+  /**
+   * " heap 2,099 MB, 812 MB after collections" (or ", no collection during the step", when the
+   * first figure also holds what earlier steps left): a step's Java heap at its most, if recorded.
+   */
   static String heap(RunManifest.StepRecord s) {
     if (s.peakHeapMb() == null) {
       return "";
     }
     String after =
-        s.peakHeapAfterGcMb() == null || s.peakHeapAfterGcMb() == 0
-            ? ""
+        s.peakHeapAfterGcMb() == null
+            ? ", no collection during the step"
             : String.format(
                 java.util.Locale.ROOT, ", %,d MB after collections", s.peakHeapAfterGcMb());
     return String.format(java.util.Locale.ROOT, "  heap %,d MB%s", s.peakHeapMb(), after);

@@ -30,13 +30,24 @@ import javax.management.openmbean.CompositeData;
  * collection does.
  *
  * <p>Two figures: the most heap in use (what the JVM took, garbage not yet collected included: with
- * room to spare it collects late, so this follows the heap's size as much as the step's needs), and
- * the most left in use after a collection (the data the step held, with what a partial collection
- * left for later: nearer what the step needed, and above it).
+ * room to spare it collects late, so this follows the heap's size as much as the step's needs, and
+ * in a step during which nothing was collected it holds what earlier steps left), and the most left
+ * in use after a collection (the data the step held, with what a partial collection left for later:
+ * nearer what the step needed, and above it; none when nothing was collected during the step).
+ *
+ * <p>Collections are reported on a thread of their own, shortly after they end: one that began
+ * before the watch started is not counted, and the figures wait briefly for the reports of
+ * collections that ended before they are read.
  */
 public final class HeapPeak implements AutoCloseable {
+  /** How long a reading waits for reports of collections that have already run. */
+  private static final long REPORT_WAIT_MS = 500;
+
   private final AtomicLong peak = new AtomicLong();
-  private final AtomicLong afterCollection = new AtomicLong();
+  private final AtomicLong afterCollection = new AtomicLong(-1);
+  private final AtomicLong reported = new AtomicLong();
+  private final long startedAt;
+  private final long collectionsAtStart;
   private final Set<String> heapPools;
   private final List<NotificationEmitter> emitters = new ArrayList<>();
   private final NotificationListener listener = this::collected;
@@ -47,6 +58,8 @@ public final class HeapPeak implements AutoCloseable {
             .filter(p -> p.getType() == MemoryType.HEAP)
             .map(MemoryPoolMXBean::getName)
             .collect(Collectors.toUnmodifiableSet());
+    startedAt = ManagementFactory.getRuntimeMXBean().getUptime();
+    collectionsAtStart = collections();
     seen(heapInUse());
     for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
       if (gc instanceof NotificationEmitter e) {
@@ -63,6 +76,7 @@ public final class HeapPeak implements AutoCloseable {
 
   /** The highest heap in use seen so far, with the heap in use now, in bytes. */
   public long bytes() {
+    awaitReports();
     seen(heapInUse());
     return peak.get();
   }
@@ -72,14 +86,17 @@ public final class HeapPeak implements AutoCloseable {
     return mib(bytes());
   }
 
-  /** The most heap left in use after a collection, in bytes; 0 when none ran. */
-  public long afterCollectionBytes() {
-    return afterCollection.get();
+  /** The most heap left in use after a collection, in bytes; empty when none was reported. */
+  public java.util.OptionalLong afterCollectionBytes() {
+    awaitReports();
+    long after = afterCollection.get();
+    return after < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(after);
   }
 
-  /** {@link #afterCollectionBytes()} in whole MiB, rounded up. */
-  public long afterCollectionMebibytes() {
-    return mib(afterCollectionBytes());
+  /** {@link #afterCollectionBytes()} in whole MiB, rounded up; null when none was reported. */
+  public Long afterCollectionMebibytes() {
+    java.util.OptionalLong after = afterCollectionBytes();
+    return after.isPresent() ? mib(after.getAsLong()) : null;
   }
 
   private static long mib(long bytes) {
@@ -88,6 +105,7 @@ public final class HeapPeak implements AutoCloseable {
 
   @Override
   public void close() {
+    awaitReports();
     for (NotificationEmitter e : emitters) {
       try {
         e.removeNotificationListener(listener);
@@ -98,14 +116,45 @@ public final class HeapPeak implements AutoCloseable {
     emitters.clear();
   }
 
+  /**
+   * Waits, briefly, until every collection run since the start has been reported (a report that
+   * began before the start is not counted, so the wait is for at most as many as ran).
+   */
+  private void awaitReports() {
+    if (emitters.isEmpty()) {
+      return;
+    }
+    long deadline = System.nanoTime() + REPORT_WAIT_MS * 1_000_000;
+    while (reported.get() < collections() - collectionsAtStart && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static long collections() {
+    long n = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += Math.max(0, gc.getCollectionCount());
+    }
+    return n;
+  }
+
   private void collected(Notification n, Object handback) {
     if (!GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
       return;
     }
     com.sun.management.GcInfo gc =
         GarbageCollectionNotificationInfo.from((CompositeData) n.getUserData()).getGcInfo();
-    seen(used(gc.getMemoryUsageBeforeGc()));
-    afterCollection.accumulateAndGet(used(gc.getMemoryUsageAfterGc()), Math::max);
+    // A collection that began before the watch started belongs to what came before.
+    if (gc.getStartTime() >= startedAt) {
+      afterCollection.accumulateAndGet(used(gc.getMemoryUsageAfterGc()), Math::max);
+      seen(used(gc.getMemoryUsageBeforeGc()));
+    }
+    reported.incrementAndGet();
   }
 
   /** The heap pools' use in a collection's report. */

@@ -289,7 +289,8 @@ public final class JobRunner {
                                 (a, b) -> a))));
         progress.stepStarted(index, job.steps().size(), step.name());
         Instant stepStart = clock.instant();
-        try (HeapPeak heap = HeapPeak.start()) {
+        HeapPeak heap = HeapPeak.start();
+        try {
           step.step().run(ctx);
           List<RunManifest.Output> stepOutputs =
               withChecksums(checkOutputs(step, ctx, warehouse), warehouse);
@@ -307,9 +308,12 @@ public final class JobRunner {
           progress.stepFinished(index, job.steps().size(), record);
         } catch (Exception | Error e) {
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
-          books.step(step, ctx, RunManifest.FAILED, stepStart, ms, 0, List.of(), null);
+          // A failed step's memory too: where it ran out, its heap says how far it got.
+          books.step(step, ctx, RunManifest.FAILED, stepStart, ms, 0, List.of(), heap);
           progress.stepFailed(index, job.steps().size(), step.name(), ms);
           throw e;
+        } finally {
+          heap.close();
         }
       }
       long version;
@@ -494,8 +498,8 @@ public final class JobRunner {
               ctx.hasPublishCheck(),
               ctx.monitoring(),
               ctx.notWrittenOutputs(),
-              heap == null ? null : heap.mebibytes(),
-              heap == null ? null : heap.afterCollectionMebibytes());
+              heap.mebibytes(),
+              heap.afterCollectionMebibytes());
       steps.add(record);
       return record;
     }

@@ -131,9 +131,10 @@ public record RunManifest(
    * @param notWritten declared outputs the step deliberately did not write this run, with why
    * @param peakHeapMb the most Java heap in use while the step ran, in MiB ({@link
    *     io.proactivecare.npc.jobs.HeapPeak}: the driver's, and in local mode the executors' too);
-   *     null for a failed step and in manifests written before it was recorded
+   *     null in manifests written before it was recorded
    * @param peakHeapAfterGcMb the most Java heap left in use after a collection while the step ran,
-   *     in MiB: nearer the data the step held (0 when no collection ran); null as above
+   *     in MiB: nearer the data the step held; null when no collection ran during the step, and as
+   *     above
    */
   public record StepRecord(
       String name,

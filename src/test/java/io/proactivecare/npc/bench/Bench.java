@@ -596,7 +596,11 @@ public final class Bench {
     return b.toString();
   }
 
-  /** "2,099 / 812": a step's heap in use and after collections at their most, if recorded. */
+  /**
+   * "2,099 / 812": a step's heap in use and after collections at their most, if recorded; "2,830 /
+   * no GC" when no collection ran during the step (the first figure then holds what earlier steps
+   * left).
+   */
   private static String heap(JsonNode step) {
     if (!step.hasNonNull("peak_heap_mb")) {
       return "";
@@ -604,7 +608,7 @@ public final class Bench {
     return String.format("%,d", step.get("peak_heap_mb").asLong())
         + (step.hasNonNull("peak_heap_after_gc_mb")
             ? String.format(" / %,d", step.get("peak_heap_after_gc_mb").asLong())
-            : "");
+            : " / no GC");
   }
 
   /** One size's results as a Markdown table (a row per step, then the peer). */

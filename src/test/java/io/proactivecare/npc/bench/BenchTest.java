@@ -59,11 +59,14 @@ class BenchTest {
                  {"step": "ingest", "wall_s": 6.0, "rows_in": 600, "rows_out": 590,
                   "rows_in_per_s": 100, "peak_heap_mb": 1234, "peak_heap_after_gc_mb": 567},
                  {"step": "frailty", "wall_s": 3.0, "rows_in": 300, "rows_out": 30,
-                  "rows_in_per_s": 100, "peak_heap_mb": null}]}]}
+                  "rows_in_per_s": 100, "peak_heap_mb": null},
+                 {"step": "report", "wall_s": 1.0, "rows_in": 30, "rows_out": 1,
+                  "rows_in_per_s": 30, "peak_heap_mb": 2830, "peak_heap_after_gc_mb": null}]}]}
             """);
     String table = Bench.markdown(size);
     assertTrue(table.contains("| nightly | ingest | 6.0 | 600 | 590 | 100 | 1,234 / 567 |"), table);
     assertTrue(table.contains("| nightly | frailty | 3.0 | 300 | 30 | 100 |  |"), table);
+    assertTrue(table.contains("| nightly | report | 1.0 | 30 | 1 | 30 | 2,830 / no GC |"), table);
     assertTrue(table.contains("| nightly | whole command | 12.5 | | | | 2,345 |"), table);
   }
 

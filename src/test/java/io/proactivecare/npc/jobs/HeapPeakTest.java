@@ -48,10 +48,51 @@ class HeapPeakTest {
               + " MB after");
       assertEquals((peak.bytes() + MB - 1) / MB, peak.mebibytes());
       // A collection ran, and what it left is no more than what it found.
-      assertTrue(peak.afterCollectionBytes() > 0);
-      assertTrue(peak.afterCollectionBytes() <= peak.bytes());
+      assertTrue(peak.afterCollectionBytes().isPresent());
+      assertTrue(peak.afterCollectionBytes().getAsLong() > 0);
+      assertTrue(peak.afterCollectionBytes().getAsLong() <= peak.bytes());
     }
     assertEquals(1, held);
+  }
+
+  /** Once closed, later collections change nothing: 256 MB held through one is not seen. */
+  @Test
+  void aClosedWatchHearsNoMore() throws InterruptedException {
+    System.gc();
+    HeapPeak peak = HeapPeak.start();
+    System.gc();
+    peak.close();
+    long seen = peak.afterCollectionBytes().orElse(-1);
+    byte[] block = new byte[256 * MB];
+    block[block.length - 1] = 1;
+    System.gc();
+    Thread.sleep(300);
+    assertEquals(1, block[block.length - 1]);
+    assertEquals(seen, peak.afterCollectionBytes().orElse(-1));
+    assertTrue(seen < 256L * MB, "after the first collection " + seen / MB + " MB");
+  }
+
+  /** With no collection during the watch there is no figure after one (not a 0). */
+  @Test
+  void noCollectionNoFigureAfterOne() {
+    long before = collections();
+    try (HeapPeak peak = HeapPeak.start()) {
+      java.util.OptionalLong after = peak.afterCollectionBytes();
+      // Tests run beside others: judge only when no collection ran meanwhile.
+      if (collections() == before) {
+        assertTrue(after.isEmpty(), String.valueOf(after));
+        assertEquals(null, peak.afterCollectionMebibytes());
+      }
+    }
+  }
+
+  private static long collections() {
+    long n = 0;
+    for (java.lang.management.GarbageCollectorMXBean gc :
+        ManagementFactory.getGarbageCollectorMXBeans()) {
+      n += gc.getCollectionCount();
+    }
+    return n;
   }
 
   @Test

@@ -475,9 +475,7 @@ class JobRunnerIT {
     // collection no more than that.
     assertTrue(step.peakHeapMb() != null && step.peakHeapMb() > 0, String.valueOf(step));
     assertTrue(
-        step.peakHeapAfterGcMb() != null
-            && step.peakHeapAfterGcMb() >= 0
-            && step.peakHeapAfterGcMb() <= step.peakHeapMb(),
+        step.peakHeapAfterGcMb() == null || step.peakHeapAfterGcMb() <= step.peakHeapMb(),
         String.valueOf(step));
 
     // The later run's manifest names the overriding extract date.
