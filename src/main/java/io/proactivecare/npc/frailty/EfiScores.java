@@ -70,26 +70,32 @@ public final class EfiScores {
       Dataset<Row> periods, Dataset<Row> requests, EfiDefinition definition, boolean detail) {
     Dataset<Row> counted =
         detail ? detailed(periods, requests, definition) : counted(periods, requests);
+    Dataset<Row> out = scored(counted);
+    return detail ? orEmpty(out, Cols.DEFICITS, Outputs.DEFICIT_ENTRY) : out;
+  }
+
+  /** {@code deficit_count} (0 where null), {@code efi_score} and {@code efi_category} from it. */
+  private static Dataset<Row> scored(Dataset<Row> counted) {
     Column n = coalesce(col(Cols.DEFICIT_COUNT), lit(0));
-    Dataset<Row> out =
-        counted
-            .withColumn(Cols.DEFICIT_COUNT, n)
-            .withColumn(Cols.EFI_SCORE, n.cast(DataTypes.DoubleType).divide(EfiDefinition.DEFICITS))
-            .withColumn(Cols.EFI_CATEGORY, category(n));
-    if (detail) {
-      out =
-          out.withColumn(
-              Cols.DEFICITS,
-              coalesce(
-                  col(Cols.DEFICITS),
-                  org.apache
-                      .spark
-                      .sql
-                      .functions
-                      .array()
-                      .cast(DataTypes.createArrayType(Outputs.DEFICIT_ENTRY, false))));
-    }
-    return out;
+    return counted
+        .withColumn(Cols.DEFICIT_COUNT, n)
+        .withColumn(Cols.EFI_SCORE, n.cast(DataTypes.DoubleType).divide(EfiDefinition.DEFICITS))
+        .withColumn(Cols.EFI_CATEGORY, category(n));
+  }
+
+  /** Array column {@code name} with null (no deficit present) made an empty array. */
+  private static Dataset<Row> orEmpty(
+      Dataset<Row> rows, String name, org.apache.spark.sql.types.DataType element) {
+    return rows.withColumn(
+        name,
+        coalesce(
+            col(name),
+            org.apache
+                .spark
+                .sql
+                .functions
+                .array()
+                .cast(DataTypes.createArrayType(element, false))));
   }
 
   /** The numbers of the deficits present, in {@link #numbers}' output. */
@@ -109,22 +115,10 @@ public final class EfiScores {
             .agg(
                 count(lit(1)).cast("int").as(Cols.DEFICIT_COUNT),
                 collect_list(col(Cols.DEFICIT_NO)).as(NUMBERS));
-    Column n = coalesce(col(Cols.DEFICIT_COUNT), lit(0));
-    return requests
-        .join(counted, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")
-        .withColumn(Cols.DEFICIT_COUNT, n)
-        .withColumn(Cols.EFI_SCORE, n.cast(DataTypes.DoubleType).divide(EfiDefinition.DEFICITS))
-        .withColumn(Cols.EFI_CATEGORY, category(n))
-        .withColumn(
-            NUMBERS,
-            coalesce(
-                col(NUMBERS),
-                org.apache
-                    .spark
-                    .sql
-                    .functions
-                    .array()
-                    .cast(DataTypes.createArrayType(DataTypes.IntegerType, false))));
+    return orEmpty(
+        scored(requests.join(counted, new String[] {Cols.PERSON_ID, Cols.AS_OF}, "left")),
+        NUMBERS,
+        DataTypes.IntegerType);
   }
 
   /**

@@ -36,8 +36,8 @@ import javax.management.openmbean.CompositeData;
  * nearer what the step needed, and above it; none when nothing was collected during the step).
  *
  * <p>Collections are reported on a thread of their own, shortly after they end: one that began
- * before the watch started is not counted, and the figures wait briefly for the reports of
- * collections that ended before they are read.
+ * before the watch started is not counted, and closing the watch waits briefly for the reports of
+ * collections that have ended.
  */
 public final class HeapPeak implements AutoCloseable {
   /** How long a reading waits for reports of collections that have already run. */
@@ -74,9 +74,11 @@ public final class HeapPeak implements AutoCloseable {
     return new HeapPeak();
   }
 
-  /** The highest heap in use seen so far, with the heap in use now, in bytes. */
+  /**
+   * The highest heap in use seen so far, with the heap in use now, in bytes. Final once {@link
+   * #close closed}: read the figures of a step after closing its watch.
+   */
   public long bytes() {
-    awaitReports();
     seen(heapInUse());
     return peak.get();
   }
@@ -88,7 +90,6 @@ public final class HeapPeak implements AutoCloseable {
 
   /** The most heap left in use after a collection, in bytes; empty when none was reported. */
   public java.util.OptionalLong afterCollectionBytes() {
-    awaitReports();
     long after = afterCollection.get();
     return after < 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(after);
   }
@@ -103,6 +104,7 @@ public final class HeapPeak implements AutoCloseable {
     return (bytes + (1 << 20) - 1) >> 20;
   }
 
+  /** Waits for the reports of the collections already run (once), then stops listening. */
   @Override
   public void close() {
     awaitReports();

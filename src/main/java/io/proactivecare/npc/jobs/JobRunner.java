@@ -302,6 +302,7 @@ public final class JobRunner {
           check = check.andThen(ctx.publishCheck());
           long rows = stepOutputs.stream().mapToLong(RunManifest.Output::rows).sum();
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
+          heap.close();
           RunManifest.StepRecord record =
               books.step(step, ctx, RunManifest.SUCCEEDED, stepStart, ms, rows, stepOutputs, heap);
           warehouse.writeManifest(books.manifest(RunManifest.RUNNING, 0, "", 0, clock.instant()));
@@ -309,6 +310,7 @@ public final class JobRunner {
         } catch (Exception | Error e) {
           long ms = Duration.between(stepStart, clock.instant()).toMillis();
           // A failed step's memory too: where it ran out, its heap says how far it got.
+          heap.close();
           books.step(step, ctx, RunManifest.FAILED, stepStart, ms, 0, List.of(), heap);
           progress.stepFailed(index, job.steps().size(), step.name(), ms);
           throw e;
