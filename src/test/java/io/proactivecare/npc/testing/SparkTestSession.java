@@ -51,6 +51,9 @@ public final class SparkTestSession {
                   codeGeneration().equals("always") ? "FALLBACK" : "NO_CODEGEN")
               .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
               .config("spark.buffer.pageSize", io.proactivecare.npc.io.SparkSessions.PAGE_SIZE)
+              .config(
+                  io.proactivecare.npc.io.SparkSessions.LOCAL_FILES,
+                  io.proactivecare.npc.io.LocalFiles.class.getName())
               .getOrCreate();
       if (!"true".equals(session.conf().get("spark.sql.ansi.enabled"))) {
         throw new IllegalStateException("tests need ANSI mode so Spark 4's casting rules hold");
