@@ -7,7 +7,9 @@ import io.proactivecare.npc.warehouse.Json;
 import io.proactivecare.npc.warehouse.RunManifest;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,37 +53,64 @@ final class RunsCommand implements Runnable {
       } else {
         long current = w.catalog().version();
         out.println("runs in warehouse " + w.root() + ", newest first");
-        out.printf(
-            "%-40s %-10s %-10s %-9s %-20s %9s  %-16s %-11s %s%n",
-            "RUN",
-            "JOB",
-            "AS OF",
-            "STATUS",
-            "STARTED",
-            "SECONDS",
-            "PUBLISHED",
-            "MONITORING",
-            "STEPS (SECONDS)");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(
+            new String[] {
+              "RUN",
+              "JOB",
+              "AS OF",
+              "STATUS",
+              "STARTED",
+              "SECONDS",
+              "PUBLISHED",
+              "MONITORING",
+              "STEPS (SECONDS)"
+            });
         for (int i = runs.size() - 1; i >= 0 && i >= runs.size() - limit; i--) {
           RunManifest m = runs.get(i);
-          out.printf(
-              "%-40s %-10s %-10s %-9s %-20s %9.1f  %-16s %-11s %s%n",
-              m.runId(),
-              m.job(),
-              m.asOf(),
-              m.displayStatus(),
-              m.startedAt().length() > 19 ? m.startedAt().substring(0, 19) : m.startedAt(),
-              m.durationMs() / 1000.0,
-              m.catalogVersion() == 0
-                  ? "-"
-                  : "v" + m.catalogVersion() + (m.catalogVersion() == current ? " (current)" : ""),
-              Monitoring.summary(m.monitoring()),
-              steps(m));
+          rows.add(
+              new String[] {
+                m.runId(),
+                m.job(),
+                m.asOf(),
+                m.displayStatus(),
+                m.startedAt().length() > 19 ? m.startedAt().substring(0, 19) : m.startedAt(),
+                String.format(Locale.ROOT, "%.1f", m.durationMs() / 1000.0),
+                m.catalogVersion() == 0
+                    ? "-"
+                    : "v"
+                        + m.catalogVersion()
+                        + (m.catalogVersion() == current ? " (current)" : ""),
+                Monitoring.summary(m.monitoring()),
+                steps(m)
+              });
         }
+        rows.forEach(r -> out.println(aligned(rows, r, 5)));
       }
       out.flush();
       return 0;
     }
+  }
+
+  /**
+   * One row of {@code runs list}: each column as wide as its longest value, two spaces between
+   * columns, column {@code right} (the seconds) aligned right, the last (the steps) as it is.
+   */
+  static String aligned(List<String[]> rows, String[] row, int right) {
+    StringBuilder b = new StringBuilder();
+    for (int c = 0; c < row.length; c++) {
+      if (c == row.length - 1) {
+        b.append(row[c]);
+        break;
+      }
+      int width = 0;
+      for (String[] r : rows) {
+        width = Math.max(width, r[c].length());
+      }
+      String pad = " ".repeat(width - row[c].length());
+      b.append(c == right ? pad + row[c] : row[c] + pad).append("  ");
+    }
+    return b.toString();
   }
 
   @Command(
@@ -228,7 +257,7 @@ final class RunsCommand implements Runnable {
 
   /** "ingest 90.3, frailty 25.6 (failed)": each step's duration, in the order they ran. */
   static String steps(RunManifest m) {
-    List<String> parts = new java.util.ArrayList<>();
+    List<String> parts = new ArrayList<>();
     for (RunManifest.StepRecord s : m.steps()) {
       parts.add(
           String.format(java.util.Locale.ROOT, "%s %.1f", s.name(), s.durationMs() / 1000.0)
