@@ -147,7 +147,7 @@ public final class SourceSample {
 
   private static Result parquet(Extract.SourceFile file) {
     Path first = file.parts().get(0);
-    Configuration conf = new Configuration();
+    Configuration conf = io.proactivecare.npc.io.LocalFiles.configuration();
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(first.toUri());
     List<String> columns = new ArrayList<>();
     try (ParquetFileReader footer = ParquetFileReader.open(HadoopInputFile.fromPath(path, conf))) {

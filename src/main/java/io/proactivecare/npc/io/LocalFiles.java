@@ -2,90 +2,70 @@ package io.proactivecare.npc.io;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.EnumSet;
-import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.permission.FsAction;
 import org.apache.hadoop.fs.permission.FsPermission;
 
 /**
  * Hadoop's local file system ({@code file:} paths, the warehouse on one machine) with permissions
  * set through Java, not by starting a process. Without Hadoop's native library, which Spark's jars
- * do not carry, Hadoop sets a folder's permissions by running {@code chmod}: every Parquet write
- * starts several (the job's and each task's temporary folders), 343 processes in the sample's
- * nightly job. The permissions set are the same; where the file system has no POSIX permissions,
- * Hadoop's own way is used. Spark is told to use it with {@code spark.hadoop.fs.file.impl} ({@link
- * SparkSessions}).
+ * do not carry, Hadoop sets the permissions of every folder and file a Parquet write makes by
+ * running {@code chmod} with a four-digit octal mode: 336 processes in the sample's nightly job.
+ * This sets the same mode as that command: the nine permission bits and the sticky bit as given,
+ * and on a folder the set-user-ID and set-group-ID bits kept as they were (GNU chmod keeps them for
+ * a numeric mode of four digits), so a folder shared through its group stays so. Where the file
+ * system has no Unix modes, Hadoop's own way is used. Spark is told to use it with {@code
+ * spark.hadoop.fs.file.impl} ({@link SparkSessions#LOCAL_FILES}).
  */
 public final class LocalFiles extends LocalFileSystem {
+  /** The set-user-ID and set-group-ID bits, which chmod keeps on a folder. */
+  static final int KEPT_ON_FOLDERS = 06000;
+
   public LocalFiles() {
     super(new Raw());
+  }
+
+  /**
+   * A Hadoop configuration for reading local files outside Spark, with this file system: Hadoop
+   * keeps one file system per scheme for the whole JVM, the first one asked for, so every
+   * configuration the engine makes names it.
+   */
+  public static Configuration configuration() {
+    Configuration conf = new Configuration();
+    conf.set(
+        SparkSessions.LOCAL_FILES.substring("spark.hadoop.".length()), LocalFiles.class.getName());
+    return conf;
   }
 
   /** The file system underneath the checksums: Hadoop's, but for how permissions are set. */
   public static final class Raw extends RawLocalFileSystem {
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
-      Set<PosixFilePermission> set = posix(permission);
-      if (set == null) {
+      java.nio.file.Path path = pathToFile(p).toPath();
+      int mode;
+      try {
+        mode =
+            mode(
+                permission,
+                (Integer) Files.getAttribute(path, "unix:mode"),
+                Files.isDirectory(path));
+      } catch (UnsupportedOperationException | IllegalArgumentException e) {
         super.setPermission(p, permission);
         return;
       }
-      try {
-        Files.setPosixFilePermissions(pathToFile(p).toPath(), set);
-      } catch (UnsupportedOperationException e) {
-        super.setPermission(p, permission);
-      }
+      Files.setAttribute(path, "unix:mode", mode);
     }
   }
 
   /**
-   * The POSIX permissions of a Hadoop permission, or null when it carries a sticky bit, which Java
-   * cannot set.
+   * The mode {@code chmod NNNN} (four octal digits, as Hadoop gives it) leaves on a file or folder
+   * whose mode was {@code old}: the permission's bits, and on a folder the old set-user-ID and
+   * set-group-ID bits.
    */
-  static Set<PosixFilePermission> posix(FsPermission permission) {
-    if (permission.getStickyBit()) {
-      return null;
-    }
-    Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
-    add(
-        set,
-        permission.getUserAction(),
-        PosixFilePermission.OWNER_READ,
-        PosixFilePermission.OWNER_WRITE,
-        PosixFilePermission.OWNER_EXECUTE);
-    add(
-        set,
-        permission.getGroupAction(),
-        PosixFilePermission.GROUP_READ,
-        PosixFilePermission.GROUP_WRITE,
-        PosixFilePermission.GROUP_EXECUTE);
-    add(
-        set,
-        permission.getOtherAction(),
-        PosixFilePermission.OTHERS_READ,
-        PosixFilePermission.OTHERS_WRITE,
-        PosixFilePermission.OTHERS_EXECUTE);
-    return set;
-  }
-
-  private static void add(
-      Set<PosixFilePermission> set,
-      FsAction action,
-      PosixFilePermission read,
-      PosixFilePermission write,
-      PosixFilePermission execute) {
-    if (action.implies(FsAction.READ)) {
-      set.add(read);
-    }
-    if (action.implies(FsAction.WRITE)) {
-      set.add(write);
-    }
-    if (action.implies(FsAction.EXECUTE)) {
-      set.add(execute);
-    }
+  static int mode(FsPermission permission, int old, boolean folder) {
+    int bits = permission.toShort() & 01777;
+    return folder ? (old & KEPT_ON_FOLDERS) | bits : bits;
   }
 }

@@ -25,7 +25,7 @@ public final class ParquetRows {
     if (!Files.exists(dir)) {
       return 0;
     }
-    Configuration conf = new Configuration();
+    Configuration conf = LocalFiles.configuration();
     long rows = 0;
     for (Path f : dataFiles(dir)) {
       try (ParquetFileReader reader =

@@ -2,6 +2,8 @@ package io.proactivecare.npc.io;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.SparkSettings;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -22,27 +24,38 @@ public final class SparkSessions {
 
   /**
    * The setting that gives {@code file:} paths to {@link LocalFiles}: folders' permissions set
-   * through Java, not by a {@code chmod} process each (the sample's nightly job 35.7 s against 37.8
-   * s on average, docs/benchmarks.md).
+   * through Java, not by a {@code chmod} process for each folder and file a write makes (the
+   * sample's nightly job 35.7 s against 37.8 s on average, docs/benchmarks.md).
    */
   public static final String LOCAL_FILES = "spark.hadoop.fs.file.impl";
 
   private SparkSessions() {}
 
+  /**
+   * The settings the engine fixes in every session it builds; {@code spark.settings} may override.
+   */
+  static Map<String, String> fixedSettings() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put("spark.sql.session.timeZone", "UTC");
+    m.put("spark.sql.ansi.enabled", "true");
+    m.put("spark.ui.showConsoleProgress", "false");
+    m.put("spark.sql.sources.partitionColumnTypeInference.enabled", "false");
+    // The feature and frailty plans hold many sorts in one task; each takes a memory page up
+    // front, so small pages keep a wide plan within a small executor's memory.
+    m.put("spark.buffer.pageSize", PAGE_SIZE);
+    m.put("spark.sql.inMemoryColumnarStorage.compressed", CACHE_COMPRESSED);
+    m.put(LOCAL_FILES, LocalFiles.class.getName());
+    return m;
+  }
+
   public static SparkSession create(SparkSettings settings) {
     SparkSession.Builder b =
         SparkSession.builder()
             .appName("npc")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.sql.ansi.enabled", "true")
-            .config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()))
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-            // The feature and frailty plans hold many sorts in one task; each takes a memory page
-            // up front, so small pages keep a wide plan within a small executor's memory.
-            .config("spark.buffer.pageSize", PAGE_SIZE)
-            .config("spark.sql.inMemoryColumnarStorage.compressed", CACHE_COMPRESSED)
-            .config(LOCAL_FILES, LocalFiles.class.getName());
+            .config("spark.sql.shuffle.partitions", String.valueOf(settings.shufflePartitions()));
+    for (var e : fixedSettings().entrySet()) {
+      b = b.config(e.getKey(), e.getValue());
+    }
     if (System.getProperty("spark.master") == null) {
       b = b.master(settings.master()).config("spark.ui.enabled", "false");
     }
