@@ -32,9 +32,10 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   /**
-   * The settings the engine fixes in every session it builds; {@code spark.settings} may override.
+   * The settings the engine fixes in every session it builds ({@code spark.settings} may override
+   * them), and the tests' shared session too.
    */
-  static Map<String, String> fixedSettings() {
+  public static Map<String, String> fixedSettings() {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("spark.sql.session.timeZone", "UTC");
     m.put("spark.sql.ansi.enabled", "true");

@@ -30,15 +30,12 @@ public final class SparkTestSession {
 
   public static synchronized SparkSession get() {
     if (session == null) {
-      session =
+      SparkSession.Builder b =
           SparkSession.builder()
               .master("local[2]")
               .appName("npc-tests")
               .config("spark.ui.enabled", "false")
               .config("spark.sql.shuffle.partitions", "2")
-              .config("spark.sql.session.timeZone", "UTC")
-              .config("spark.sql.ansi.enabled", "true")
-              .config("spark.ui.showConsoleProgress", "false")
               // Spark keeps 100 compiled query classes by default; this JVM runs the same
               // pipelines again and again, so with room for them all a query's generated code is
               // compiled once (Janino) and HotSpot's compiled form of it kept: EvaluationIT alone
@@ -48,13 +45,12 @@ public final class SparkTestSession {
               .config("spark.sql.codegen.wholeStage", codeGeneration().equals("always"))
               .config(
                   "spark.sql.codegen.factoryMode",
-                  codeGeneration().equals("always") ? "FALLBACK" : "NO_CODEGEN")
-              .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false")
-              .config("spark.buffer.pageSize", io.proactivecare.npc.io.SparkSessions.PAGE_SIZE)
-              .config(
-                  io.proactivecare.npc.io.SparkSessions.LOCAL_FILES,
-                  io.proactivecare.npc.io.LocalFiles.class.getName())
-              .getOrCreate();
+                  codeGeneration().equals("always") ? "FALLBACK" : "NO_CODEGEN");
+      // The settings every session of the engine has (UTC, ANSI mode, page size, local files...).
+      for (var e : io.proactivecare.npc.io.SparkSessions.fixedSettings().entrySet()) {
+        b = b.config(e.getKey(), e.getValue());
+      }
+      session = b.getOrCreate();
       if (!"true".equals(session.conf().get("spark.sql.ansi.enabled"))) {
         throw new IllegalStateException("tests need ANSI mode so Spark 4's casting rules hold");
       }
