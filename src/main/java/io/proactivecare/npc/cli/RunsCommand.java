@@ -85,7 +85,7 @@ final class RunsCommand implements Runnable {
                 steps(m)
               });
         }
-        rows.forEach(r -> out.println(aligned(rows, r, 5)));
+        aligned(rows, 5).forEach(out::println);
       }
       out.flush();
       return 0;
@@ -93,24 +93,27 @@ final class RunsCommand implements Runnable {
   }
 
   /**
-   * One row of {@code runs list}: each column as wide as its longest value, two spaces between
+   * The lines of {@code runs list}: each column as wide as its longest value, two spaces between
    * columns, column {@code right} (the seconds) aligned right, the last (the steps) as it is.
    */
-  static String aligned(List<String[]> rows, String[] row, int right) {
-    StringBuilder b = new StringBuilder();
-    for (int c = 0; c < row.length; c++) {
-      if (c == row.length - 1) {
-        b.append(row[c]);
-        break;
+  static List<String> aligned(List<String[]> rows, int right) {
+    int columns = rows.get(0).length;
+    int[] widths = new int[columns];
+    for (String[] r : rows) {
+      for (int c = 0; c < columns; c++) {
+        widths[c] = Math.max(widths[c], r[c].length());
       }
-      int width = 0;
-      for (String[] r : rows) {
-        width = Math.max(width, r[c].length());
-      }
-      String pad = " ".repeat(width - row[c].length());
-      b.append(c == right ? pad + row[c] : row[c] + pad).append("  ");
     }
-    return b.toString();
+    List<String> lines = new ArrayList<>();
+    for (String[] r : rows) {
+      StringBuilder b = new StringBuilder();
+      for (int c = 0; c < columns - 1; c++) {
+        String pad = " ".repeat(widths[c] - r[c].length());
+        b.append(c == right ? pad + r[c] : r[c] + pad).append("  ");
+      }
+      lines.add(b.append(r[columns - 1]).toString());
+    }
+    return lines;
   }
 
   @Command(

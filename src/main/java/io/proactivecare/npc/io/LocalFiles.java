@@ -23,6 +23,9 @@ public final class LocalFiles extends LocalFileSystem {
   /** The set-user-ID and set-group-ID bits, which chmod keeps on a folder. */
   static final int KEPT_ON_FOLDERS = 06000;
 
+  /** The Hadoop setting that names the file system of {@code file:} paths. */
+  static final String HADOOP_SETTING = "fs.file.impl";
+
   public LocalFiles() {
     super(new Raw());
   }
@@ -34,8 +37,7 @@ public final class LocalFiles extends LocalFileSystem {
    */
   public static Configuration configuration() {
     Configuration conf = new Configuration();
-    conf.set(
-        SparkSessions.LOCAL_FILES.substring("spark.hadoop.".length()), LocalFiles.class.getName());
+    conf.set(HADOOP_SETTING, LocalFiles.class.getName());
     return conf;
   }
 
@@ -44,17 +46,15 @@ public final class LocalFiles extends LocalFileSystem {
     @Override
     public void setPermission(Path p, FsPermission permission) throws IOException {
       java.nio.file.Path path = pathToFile(p).toPath();
-      int mode;
+      int old;
       try {
-        mode =
-            mode(
-                permission,
-                (Integer) Files.getAttribute(path, "unix:mode"),
-                Files.isDirectory(path));
+        old = (Integer) Files.getAttribute(path, "unix:mode");
       } catch (UnsupportedOperationException | IllegalArgumentException e) {
         super.setPermission(p, permission);
         return;
       }
+      // One look at the file: its mode holds its type too (S_IFDIR for a folder).
+      int mode = mode(permission, old, (old & 0170000) == 0040000);
       Files.setAttribute(path, "unix:mode", mode);
     }
   }

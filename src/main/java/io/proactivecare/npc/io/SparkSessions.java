@@ -27,7 +27,7 @@ public final class SparkSessions {
    * through Java, not by a {@code chmod} process for each folder and file a write makes (the
    * sample's nightly job 35.7 s against 37.8 s on average, docs/benchmarks.md).
    */
-  public static final String LOCAL_FILES = "spark.hadoop.fs.file.impl";
+  public static final String LOCAL_FILES = "spark.hadoop." + LocalFiles.HADOOP_SETTING;
 
   private SparkSessions() {}
 

@@ -314,8 +314,6 @@ public final class JobRunner {
           books.step(step, ctx, RunManifest.FAILED, stepStart, ms, 0, List.of(), heap);
           progress.stepFailed(index, job.steps().size(), step.name(), ms);
           throw e;
-        } finally {
-          heap.close();
         }
       }
       long version;
