@@ -718,13 +718,12 @@ public final class RowValidator {
   }
 
   /**
-   * Whether the whole value matches a contract pattern. Spark's rlike finds the pattern in the
-   * value, and Java's {@code $} also matches before a final line break, so "B86001\n" (a quoted CSV
-   * field; trim removes only spaces) would pass {@code ^[A-Z][0-9]{5}$}: {@code \z} pins the true
-   * end.
+   * Whether the whole value matches a contract pattern ({@link CodePattern}: no regular expression
+   * engine, and the whole value, so "B86001\n", a quoted CSV field that trimming left with its line
+   * break, does not pass {@code ^[A-Z][0-9]{5}$} as it would with Java's {@code $}).
    */
   private static Column matches(Column value, String pattern) {
-    return value.rlike("(?:" + pattern + ")\\z");
+    return CodePattern.compile(pattern).matches(value);
   }
 
   /**

@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * @param required refuse the row when the value is missing (MISSING)
  * @param description one line for docs/data-contracts.md
  * @param codes allowed values (BAD_CODE when another value appears); empty for any
- * @param pattern regular expression every value (or list element) must match (BAD_FORMAT)
+ * @param pattern the form every whole value (or list element) must have (BAD_FORMAT), of the kind
+ *     {@link io.proactivecare.npc.ingest.CodePattern} reads
  * @param patternBy pattern chosen by the value of another column (e.g. by code system)
  * @param patternByColumn the column that chooses the pattern in {@code patternBy}
  * @param min smallest allowed number (OUT_OF_RANGE)
