@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -110,6 +111,7 @@ public final class Bench {
     }
     Bench bench = new Bench(home, dir, seed, javaOpts, peer, evaluation, usualNight);
     ObjectNode results = bench.machine();
+    System.out.print(machineLine(results));
     ArrayNode runs = results.putArray("sizes");
     for (long size : sizes) {
       ObjectNode r = bench.size(size);
@@ -183,6 +185,9 @@ public final class Bench {
     m.put("date", Instant.now().toString());
     m.put("commit", run(List.of("git", "-C", home.toString(), "rev-parse", "--short", "HEAD")));
     m.put("cores", Runtime.getRuntime().availableProcessors());
+    // The processor: the peer and the engine gain or lose differently on different ones (a ratio
+    // of 4.2 on an AMD EPYC machine, 3.0 on an Intel Xeon of the same size; docs/benchmarks.md).
+    m.put("processor", processor(Path.of("/proc/cpuinfo")));
     long memory =
         ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
             .getTotalMemorySize();
@@ -191,6 +196,38 @@ public final class Bench {
     m.put("npc_java_opts", javaOpts);
     m.put("seed", seed);
     return m;
+  }
+
+  /**
+   * The processor's model as Linux names it (the first {@code model name} in {@code cpuinfo}), else
+   * the JVM's architecture.
+   */
+  static String processor(Path cpuinfo) {
+    try (java.util.stream.Stream<String> lines = Files.lines(cpuinfo)) {
+      Optional<String> model =
+          lines
+              .filter(l -> l.startsWith("model name"))
+              .map(l -> l.substring(l.indexOf(':') + 1).trim())
+              .findFirst();
+      if (model.isPresent() && !model.get().isEmpty()) {
+        return model.get();
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
+      // Not Linux, or not readable: the architecture below is all there is to say.
+    }
+    return System.getProperty("os.arch");
+  }
+
+  /** One line naming the machine, date and commit, printed before the tables. */
+  static String machineLine(JsonNode m) {
+    return String.format(
+        "Machine: %d cores (%s), %.1f GiB, Java %s; commit %s, %s%n",
+        m.path("cores").asInt(),
+        m.path("processor").asText(),
+        m.path("memory_gib").asDouble(),
+        m.path("java").asText(),
+        m.path("commit").asText(),
+        m.path("date").asText());
   }
 
   private Path save(ObjectNode results) throws IOException {

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The harness's verdict on a run: which commands failed, so that it exits 1 and says so. */
 class BenchTest {
@@ -101,5 +104,31 @@ class BenchTest {
     String table = Bench.rowsKept(size);
     assertTrue(table.contains("| gp_events | 2,204,965 | 2,202,837 | 2,203,887 | 1,050 |"), table);
     assertTrue(table.contains("| practice_pcn | 11 | 11 | 11 | 0 |"), table);
+  }
+
+  /**
+   * The processor is recorded, read from Linux's cpuinfo, and named in the line before the tables.
+   */
+  @Test
+  void theProcessorIsReadFromCpuinfoAndNamedWithTheMachine(@TempDir Path dir) throws Exception {
+    Path cpuinfo = dir.resolve("cpuinfo");
+    Files.writeString(
+        cpuinfo,
+        "processor\t: 0\nvendor_id\t: GenuineIntel\nmodel name\t: Intel(R) Xeon(R) Processor\n"
+            + "\nprocessor\t: 1\nmodel name\t: Intel(R) Xeon(R) Processor\n");
+    assertEquals("Intel(R) Xeon(R) Processor", Bench.processor(cpuinfo));
+    assertEquals(System.getProperty("os.arch"), Bench.processor(dir.resolve("missing")));
+    ObjectNode m = JSON.createObjectNode();
+    m.put("date", "2026-12-06T07:40:00Z");
+    m.put("commit", "9c871a8");
+    m.put("cores", 2);
+    m.put("processor", "Intel(R) Xeon(R) Processor");
+    m.put("memory_gib", 23.6);
+    m.put("java", "17.0.15");
+    assertEquals(
+        "Machine: 2 cores (Intel(R) Xeon(R) Processor), 23.6 GiB, Java 17.0.15; commit 9c871a8,"
+            + " 2026-12-06T07:40:00Z"
+            + System.lineSeparator(),
+        Bench.machineLine(m));
   }
 }
