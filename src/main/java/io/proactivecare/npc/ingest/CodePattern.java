@@ -14,20 +14,23 @@ import org.apache.spark.sql.types.DataTypes;
  * A contract's format pattern (an ODS code, a SNOMED CT concept id, an ICD-10 code...) matched
  * against a whole value without a regular expression engine.
  *
- * <p>Spark's {@code rlike} copies each value into a Java string and runs {@code java.util.regex} on
- * it: at a million people that was about a fourteenth of the ingest's CPU, over every code of 44
- * million GP events and medicine issues. The contracts' patterns are all one small kind: a sequence
- * of ASCII characters and character classes, each repeated a bounded number of times, and groups of
- * them made optional. This class reads that kind and matches it with a loop over the value's
- * characters (about a fifth of the time, measured in docs/benchmarks.md).
+ * <p>Spark's {@code rlike} runs {@code java.util.regex} with a new matcher on every value: with the
+ * NHS-number shape, about a fourteenth of the ingest's CPU at a million people, over every code of
+ * 44 million GP events and medicine issues. The contracts' patterns are all one small kind: a
+ * sequence of ASCII characters and character classes, each repeated a bounded number of times, and
+ * groups of them made optional. This class reads that kind and matches it with a loop over the
+ * value's characters. The value is still copied into a Java string, as {@code rlike} copies it;
+ * what is saved is the matcher's work, about three quarters of the match's time
+ * (docs/benchmarks.md).
  *
  * <p>The grammar, which {@link #compile} refuses to go beyond (so a new pattern of another kind
  * fails its first test, not a night's run): {@code ^}, then atoms, then an optional {@code $}. An
- * atom is a character other than {@code \ . [ ] ( ) { } ? * + | ^ $}, a class {@code [...]} of
- * characters and ranges ({@code A-Z}; no negation or escapes), or a group {@code (...)} of atoms;
- * each may be followed by {@code {n}}, {@code {m,n}} or {@code ?}. The match is of the whole value,
- * as {@code (?:pattern)\z} (so {@code $} does not let a final line break through, as it would in
- * Java); a null value gives null, as {@code rlike} does.
+ * atom is an ASCII character other than {@code \ . [ ] ( ) { } ? * + | ^ $}, a class {@code [...]}
+ * of ASCII characters and ranges ({@code A-Z}; no negation, escapes, nested classes or {@code &}),
+ * or a group {@code (...)} of atoms; each may be followed by {@code {n}}, {@code {m,n}} (at most
+ * {@value #MAX_REPEAT}) or {@code ?}. The match is of the whole value, as {@code (?:pattern)\z}: a
+ * value ending in a line break does not match, where Java's {@code $} alone would let it through. A
+ * null value gives null, as {@code rlike} does.
  */
 public final class CodePattern implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -36,9 +39,19 @@ public final class CodePattern implements Serializable {
   private record Atom(BitSet chars, List<Atom> group, int min, int max) implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** The most characters one repetition can take: a group's bound, so long values stay quick. */
+    /**
+     * The most characters one repetition can take (a group's bound, so that a long value is not
+     * tried at every length), at most {@link Integer#MAX_VALUE}.
+     */
     long once() {
-      return chars != null ? 1 : group.stream().mapToLong(g -> g.once() * g.max()).sum();
+      if (chars != null) {
+        return 1;
+      }
+      long sum = 0;
+      for (Atom g : group) {
+        sum = Math.min(Integer.MAX_VALUE, sum + Math.min(Integer.MAX_VALUE, g.once() * g.max()));
+      }
+      return sum;
     }
   }
 
@@ -198,12 +211,12 @@ public final class CodePattern implements Serializable {
     }
     while (i < end && p.charAt(i) != ']') {
       char from = p.charAt(i);
-      if (from == '\\' || from == '[' || from > 127) {
+      if (!classMember(from)) {
         throw unsupported(p, i);
       }
       if (i + 2 < end && p.charAt(i + 1) == '-' && p.charAt(i + 2) != ']') {
         char to = p.charAt(i + 2);
-        if (to < from || to > 127 || to == '\\') {
+        if (to < from || !classMember(to)) {
           throw unsupported(p, i);
         }
         chars.set(from, to + 1);
@@ -220,7 +233,21 @@ public final class CodePattern implements Serializable {
     return chars;
   }
 
-  /** {@code {n}}, {@code {m,n}} or {@code ?} after an atom; once when there is none. */
+  /**
+   * A character a class may hold or a range may end with: ASCII, and not one Java gives another
+   * meaning inside a class ({@code \\} escapes, {@code [} nests, {@code &&} intersects).
+   */
+  private static boolean classMember(char c) {
+    return c < 128 && c != '\\' && c != '[' && c != '&';
+  }
+
+  /** The largest repetition count read: codes are short, and it keeps every match quick. */
+  static final int MAX_REPEAT = 255;
+
+  /**
+   * {@code {n}}, {@code {m,n}} (ASCII digits, at most {@link #MAX_REPEAT}) or {@code ?} after an
+   * atom; once when there is none.
+   */
   private static int[] quantifier(String p, int[] at, int end) {
     if (at[0] >= end) {
       return new int[] {1, 1};
@@ -238,17 +265,21 @@ public final class CodePattern implements Serializable {
       throw unsupported(p, at[0]);
     }
     String[] parts = p.substring(at[0] + 1, close).split(",", -1);
-    try {
-      int min = Integer.parseInt(parts[0]);
-      int max = parts.length == 1 ? min : Integer.parseInt(parts[1]);
-      if (parts.length > 2 || min < 0 || max < min) {
-        throw unsupported(p, at[0]);
-      }
-      at[0] = close + 1;
-      return new int[] {min, max};
-    } catch (NumberFormatException e) {
+    if (parts.length > 2 || !count(parts[0]) || !count(parts[parts.length - 1])) {
       throw unsupported(p, at[0]);
     }
+    int min = Integer.parseInt(parts[0]);
+    int max = Integer.parseInt(parts[parts.length - 1]);
+    if (max < min || max > MAX_REPEAT) {
+      throw unsupported(p, at[0]);
+    }
+    at[0] = close + 1;
+    return new int[] {min, max};
+  }
+
+  /** One to three ASCII digits (no sign, no other script's digits). */
+  private static boolean count(String s) {
+    return !s.isEmpty() && s.length() <= 3 && s.chars().allMatch(c -> c >= '0' && c <= '9');
   }
 
   private static IllegalArgumentException unsupported(String pattern, int at) {

@@ -47,9 +47,9 @@ public final class NhsNumber {
 
   /**
    * Ten digits with any spaces and dashes around and between them, and nothing else: the same as
-   * ten digits once spaces and dashes are removed, counted in one loop that makes no new text (the
-   * guard sees every identifier of every row, and a regular expression there was a large share of
-   * the ingest's CPU). A final line break is not a space: "9434765919\n" has not the shape.
+   * ten digits once spaces and dashes are removed, counted in one loop (the guard sees every
+   * identifier of every row, and a regular expression there was a large share of the ingest's CPU).
+   * A final line break is not a space: "9434765919\n" has not the shape.
    */
   static boolean shaped(String value) {
     int digits = 0;

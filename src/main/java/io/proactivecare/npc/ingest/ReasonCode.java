@@ -10,7 +10,7 @@ public enum ReasonCode {
   BAD_CODE("a coded value is not one of the contract's codes"),
   TOO_LONG("a text value is longer than the contract's limit for its column"),
   BAD_FORMAT(
-      "a value (or list element) does not have the contract's form, e.g. an ICD-10 or ODS code: the whole value must match the column's pattern below, from `^` to `$` (a final line break included)"),
+      "a value (or list element) does not have the contract's form, e.g. an ICD-10 or ODS code: the whole value must match the column's pattern below, from `^` to `$`; a value ending in a line break does not"),
   OUT_OF_RANGE(
       "a number or date is outside the plausible range (e.g. a negative cost, a date before ingest.earliest_date)"),
   DATE_ORDER("two dates are in the wrong order, e.g. discharge before admission"),

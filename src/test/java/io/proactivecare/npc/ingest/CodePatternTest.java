@@ -160,6 +160,15 @@ class CodePatternTest {
     for (String p :
         List.of(
             "[0-9]{3}$",
+            "^[A-Z&&B]$",
+            "^[A&&]$",
+            "^[A-[]$",
+            "^A{+2}$",
+            "^A{2,+3}$",
+            "^A{-0}$",
+            "^A{\u0662}$",
+            "^A{256}$",
+            "^A{0,1000}$",
             "^[0-9]+$",
             "^\\d{3}$",
             "^.{3}$",
@@ -175,6 +184,30 @@ class CodePatternTest {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> CodePattern.compile(p), p);
       assertTrue(e.getMessage().startsWith("pattern " + p + " goes beyond"), e.getMessage());
+    }
+  }
+
+  /**
+   * Repetitions at their largest, nested groups whose lengths multiply past a long's range, and
+   * long values against groups: the same answers as Java (once a group's bound overflowed, and each
+   * repetition of a group was a deeper call with no limit on their number).
+   */
+  @Test
+  void largeRepetitionsAndLongValuesAgainstGroupsGiveJavasAnswers() {
+    String as255 = "A".repeat(255);
+    String nested = "^" + "(".repeat(8) + "A{1,255}" + "){1,255}".repeat(8) + "$";
+    Map<String, List<String>> cases = new LinkedHashMap<>();
+    cases.put("^(A){0,255}$", List.of(as255, as255 + "A", ""));
+    cases.put(nested, List.of("A", "AA", "B"));
+    cases.put("^([0-9]{0,255}A)?B$", List.of("0".repeat(40_000), "0".repeat(255) + "AB", "B"));
+    for (Map.Entry<String, List<String>> c : cases.entrySet()) {
+      CodePattern compiled = CodePattern.compile(c.getKey());
+      for (String v : c.getValue()) {
+        assertEquals(
+            regex(c.getKey(), v),
+            compiled.matches(v),
+            () -> c.getKey() + " on " + v.length() + " chars");
+      }
     }
   }
 
@@ -199,6 +232,8 @@ class CodePatternTest {
         SparkTestSession.get()
             .createDataset(values, Encoders.STRING())
             .toDF("v")
+            // Not folded into the plan's local rows: the function runs in tasks, serialised.
+            .repartition(2)
             .select(col("v"), snomed.matches(col("v")), read2.matches(col("v")))
             .collectAsList();
     Map<String, List<Boolean>> got = new LinkedHashMap<>();
