@@ -35,31 +35,34 @@ import org.apache.spark.sql.types.DataTypes;
 public final class CodePattern implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  /** One atom and its repetitions: a set of characters, or a group of atoms. */
-  private record Atom(BitSet chars, List<Atom> group, int min, int max) implements Serializable {
+  /**
+   * One atom and its repetitions: a set of characters, or a group of atoms.
+   *
+   * @param once the most characters one repetition can take, at most {@link Integer#MAX_VALUE}: a
+   *     group's bound, worked out when the pattern is read, so that a long value is not tried at
+   *     every length
+   */
+  private record Atom(BitSet chars, List<Atom> group, int min, int max, long once)
+      implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /**
-     * The most characters one repetition can take (a group's bound, so that a long value is not
-     * tried at every length), at most {@link Integer#MAX_VALUE}.
-     */
-    long once() {
+    static Atom of(BitSet chars, List<Atom> group, int min, int max) {
+      long once = 0;
       if (chars != null) {
-        return 1;
+        once = 1;
+      } else {
+        for (Atom g : group) {
+          once =
+              Math.min(Integer.MAX_VALUE, once + Math.min(Integer.MAX_VALUE, g.once() * g.max()));
+        }
       }
-      long sum = 0;
-      for (Atom g : group) {
-        sum = Math.min(Integer.MAX_VALUE, sum + Math.min(Integer.MAX_VALUE, g.once() * g.max()));
-      }
-      return sum;
+      return new Atom(chars, group, min, max, once);
     }
   }
 
-  private final String pattern;
   private final List<Atom> atoms;
 
-  private CodePattern(String pattern, List<Atom> atoms) {
-    this.pattern = pattern;
+  private CodePattern(List<Atom> atoms) {
     this.atoms = atoms;
   }
 
@@ -74,20 +77,13 @@ public final class CodePattern implements Serializable {
     if (!pattern.startsWith("^")) {
       throw unsupported(pattern, 0);
     }
-    int start = 1;
-    int end =
-        pattern.endsWith("$") && !pattern.endsWith("\\$") ? pattern.length() - 1 : pattern.length();
-    int[] at = {start};
+    int end = pattern.endsWith("$") ? pattern.length() - 1 : pattern.length();
+    int[] at = {1};
     List<Atom> atoms = sequence(pattern, at, end, false);
     if (at[0] != end) {
       throw unsupported(pattern, at[0]);
     }
-    return new CodePattern(pattern, List.copyOf(atoms));
-  }
-
-  /** The pattern as given. */
-  public String pattern() {
-    return pattern;
+    return new CodePattern(List.copyOf(atoms));
   }
 
   /** Whether the whole value matches; null for null. */
@@ -195,7 +191,7 @@ public final class CodePattern implements Serializable {
         at[0]++;
       }
       int[] bounds = quantifier(p, at, end);
-      atoms.add(new Atom(chars, group, bounds[0], bounds[1]));
+      atoms.add(Atom.of(chars, group, bounds[0], bounds[1]));
     }
     if (inGroup) {
       throw unsupported(p, at[0]);
