@@ -6,9 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.proactivecare.npc.Engine;
+import io.proactivecare.npc.frailty.FrailtyStep;
+import io.proactivecare.npc.jobs.JobLoader;
+import io.proactivecare.npc.jobs.JobSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +109,55 @@ class BenchTest {
     String table = Bench.rowsKept(size);
     assertTrue(table.contains("| gp_events | 2,204,965 | 2,202,837 | 2,203,887 | 1,050 |"), table);
     assertTrue(table.contains("| practice_pcn | 11 | 11 | 11 | 0 |"), table);
+  }
+
+  /**
+   * The engine's side of the comparison is one process doing the peer's work: the ingest, then the
+   * frailty step without its trajectory and the features, each writing what its own command writes.
+   */
+  @Test
+  void theAsPeerJobIsTheIngestThenTheCommandsFrailtyAndFeaturesInOneRun(@TempDir Path dir)
+      throws Exception {
+    Path file = dir.resolve("as-peer.yaml");
+    Files.writeString(file, Bench.AS_PEER_JOB);
+    JobSpec job = JobLoader.load(file, Engine.standardSteps());
+    assertEquals(Bench.AS_PEER, job.name());
+    assertEquals(
+        List.of("ingest", "frailty", "features"),
+        job.steps().stream().map(JobSpec.StepSpec::kind).toList());
+    List<JobSpec> commands =
+        List.of(
+            Engine.ingestJob(Optional.empty()),
+            Engine.frailtyJob(false, Optional.empty()),
+            Engine.featuresJob());
+    for (int i = 0; i < commands.size(); i++) {
+      assertEquals(
+          commands.get(i).steps().get(0).outputs(), job.steps().get(i).outputs(), job.name());
+    }
+    assertEquals(
+        FrailtyStep.outputs(false).size(),
+        job.steps().get(1).outputs().size(),
+        "the frailty step writes no trajectory");
+  }
+
+  @Test
+  void theRatioIsTheAsPeerProcessOverThePeersProcess() throws Exception {
+    JsonNode size =
+        JSON.readTree(
+            """
+            {"people": 1000, "jobs": [],
+             "engine_as_peer": [{"job": "as_peer", "exit_code": 0, "wall_s": 30.0,
+               "peak_rss_mb": 900, "steps": []}],
+             "peer": {"exit_code": 0, "wall_s": 10.0, "peak_rss_mb": 500, "engine_s": 30.0,
+               "ratio_engine_to_peer": 3.0, "people_differing": {"efi": 0}}}
+            """);
+    String table = Bench.markdown(size);
+    assertTrue(
+        table.contains(
+            "ingest, eFI at the date and features in one process (as_peer) took 30.0 s against"
+                + " the DuckDB peer's whole process 10.0 s: ratio 3.0."),
+        table);
+    assertTrue(table.contains("| as_peer | whole command | 30.0 | | | | 900 |"), table);
   }
 
   /**
