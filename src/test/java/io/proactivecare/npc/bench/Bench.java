@@ -39,6 +39,9 @@ public final class Bench {
   /** The job of what the DuckDB peer does, which the harness runs as one engine process. */
   static final String AS_PEER = "as_peer";
 
+  /** The size that is the bundled sample-data/, not a generated population. */
+  static final String SAMPLE = "sample";
+
   static final String AS_PEER_JOB =
       """
       # Written by bin/bench: what the DuckDB peer does, in one engine process (docs/benchmarks.md).
@@ -97,7 +100,7 @@ public final class Bench {
     boolean peer = true;
     boolean evaluation = true;
     boolean usualNight = true;
-    List<Long> sizes = new ArrayList<>();
+    List<String> sizes = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -111,7 +114,8 @@ public final class Bench {
           System.out.println(
               "Usage: bin/bench [--dir DIR] [--seed S] [--java-opts OPTS] [--no-peer]"
                   + " [--no-evaluation] [--no-usual-night] [SIZE ...]\n"
-                  + "  SIZE: people to generate (default 100000 250000 500000 1000000);"
+                  + "  SIZE: people to generate (default 100000 250000 500000 1000000), or"
+                  + " sample for the bundled sample-data/ (the README's nightly job);"
                   + " DIR: where populations, warehouses, logs and results/ go (default"
                   + " npc-bench in the temporary folder); OPTS: NPC_JAVA_OPTS of every engine"
                   + " command (default -Xmx8g)\n"
@@ -121,6 +125,7 @@ public final class Bench {
                   + " 2 for a wrong argument. See docs/benchmarks.md.");
           return;
         }
+        case SAMPLE -> sizes.add(SAMPLE);
         default -> {
           if (!a.matches("\\d+")) {
             usage("unknown argument " + a);
@@ -129,18 +134,18 @@ public final class Bench {
           if (people <= 0) {
             usage("a size is a number of people, at least 1, not " + a);
           }
-          sizes.add(people);
+          sizes.add(String.valueOf(people));
         }
       }
     }
     if (sizes.isEmpty()) {
-      sizes = List.of(100_000L, 250_000L, 500_000L, 1_000_000L);
+      sizes = List.of("100000", "250000", "500000", "1000000");
     }
     Bench bench = new Bench(home, dir, seed, javaOpts, peer, evaluation, usualNight);
     ObjectNode results = bench.machine();
     System.out.print(machineLine(results));
     ArrayNode runs = results.putArray("sizes");
-    for (long size : sizes) {
+    for (String size : sizes) {
       ObjectNode r = bench.size(size);
       runs.add(r);
       bench.save(results);
@@ -195,8 +200,8 @@ public final class Bench {
         if (c.path("exit_code").asInt() != 0) {
           out.add(
               String.format(
-                  "%,d people, %s: exit %d (log %s)",
-                  r.path("people").asLong(),
+                  "%s, %s: exit %d (log %s)",
+                  label(r),
                   c.path("job").asText("DuckDB peer"),
                   c.path("exit_code").asInt(),
                   c.path("log").asText()));
@@ -271,11 +276,22 @@ public final class Bench {
     return out;
   }
 
-  private ObjectNode size(long people) throws IOException, InterruptedException {
+  /**
+   * One size's runs: {@code size} is a number of people to generate, or {@value #SAMPLE} for the
+   * bundled sample-data/ (the README's nightly job, with its target of 30 s).
+   */
+  private ObjectNode size(String size) throws IOException, InterruptedException {
     ObjectNode r = JSON.createObjectNode();
-    r.put("people", people);
-    Path extract = dir.resolve("gen-" + people + "-seed" + seed);
-    if (!Files.exists(extract.resolve("extract.yaml"))) {
+    boolean sample = size.equals(SAMPLE);
+    long people = sample ? 0 : Long.parseLong(size);
+    if (sample) {
+      r.put("label", "the bundled sample (sample-data/)");
+    } else {
+      r.put("people", people);
+    }
+    Path extract =
+        sample ? home.resolve("sample-data") : dir.resolve("gen-" + people + "-seed" + seed);
+    if (!sample && !Files.exists(extract.resolve("extract.yaml"))) {
       Path genLog = dir.resolve("generate-" + people + ".log");
       Timed gen =
           timed(
@@ -300,14 +316,14 @@ public final class Bench {
     }
     r.put("extract", extract.toString());
     r.put("extract_bytes", bytes(extract, "truth"));
-    Path warehouse = dir.resolve("wh-" + people);
+    Path warehouse = dir.resolve("wh-" + size);
     deleteTree(warehouse);
-    deleteTree(dir.resolve("wh-" + people + "-publish"));
+    deleteTree(dir.resolve("wh-" + size + "-publish"));
     ArrayNode jobs = r.putArray("jobs");
     List<String> nightly =
         npc(
             warehouse,
-            people,
+            size,
             "run",
             home.resolve("jobs/nightly.yaml").toString(),
             "--extract",
@@ -324,11 +340,11 @@ public final class Bench {
       jobs.add(
           job(
               "evaluation",
-              npc(warehouse, people, "run", home.resolve("jobs/evaluation.yaml").toString()),
+              npc(warehouse, size, "run", home.resolve("jobs/evaluation.yaml").toString()),
               warehouse));
     }
     if (peer) {
-      Path out = dir.resolve("peer-" + people);
+      Path out = dir.resolve("peer-" + size);
       deleteTree(out);
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -341,7 +357,7 @@ public final class Bench {
       cmd.add(out.toString());
       cmd.add("--conf");
       cmd.add(home.resolve("conf").toString());
-      Path peerLog = dir.resolve("peer-" + people + ".log");
+      Path peerLog = dir.resolve("peer-" + size + ".log");
       Timed t = timed(cmd, peerLog);
       ObjectNode p = r.putObject("peer");
       p.put("wall_s", t.seconds());
@@ -356,7 +372,7 @@ public final class Bench {
       // 12-month utilisation among them) on a warehouse of its own, timed whole like the peer's
       // process. Its commands started one by one each pay a JVM's start and warm-up (at a million
       // on one day: 317 s against 298 s in one process, docs/benchmarks.md).
-      Path asPeer = dir.resolve("wh-" + people + "-as-peer");
+      Path asPeer = dir.resolve("wh-" + size + "-as-peer");
       deleteTree(asPeer);
       Path asPeerJob = dir.resolve("as-peer.yaml");
       Files.writeString(asPeerJob, AS_PEER_JOB);
@@ -364,7 +380,7 @@ public final class Bench {
       same.add(
           job(
               AS_PEER,
-              npc(asPeer, people, "run", asPeerJob.toString(), "--extract", extract.toString()),
+              npc(asPeer, size, "run", asPeerJob.toString(), "--extract", extract.toString()),
               asPeer));
       double engine = same.get(0).path("wall_s").asDouble();
       p.put("engine_s", engine);
@@ -390,7 +406,7 @@ public final class Bench {
   }
 
   /** {@code bin/npc ARGS} on this size's warehouse and publish area. */
-  private List<String> npc(Path warehouse, long people, String... args) {
+  private List<String> npc(Path warehouse, String size, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(home.resolve("bin/npc").toString());
     cmd.addAll(List.of(args));
@@ -399,7 +415,7 @@ public final class Bench {
             "--warehouse",
             warehouse.toString(),
             "--set",
-            "publish=" + dir.resolve("wh-" + people + "-publish")));
+            "publish=" + dir.resolve("wh-" + size + "-publish")));
     return cmd;
   }
 
@@ -676,10 +692,17 @@ public final class Bench {
             : " / no GC");
   }
 
+  /** What a size's results are of: "1,000,000 people", or the sample's label. */
+  static String label(JsonNode r) {
+    return r.hasNonNull("label")
+        ? r.get("label").asText()
+        : String.format("%,d people", r.path("people").asLong());
+  }
+
   /** One size's results as a Markdown table (a row per step, then the peer). */
   static String markdown(JsonNode r) {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("%n### %,d people%n%n", r.get("people").asLong()));
+    b.append(String.format("%n### %s%n%n", label(r)));
     b.append(
         "| Job | Step | Wall time (s) | Rows in | Rows out | Rows in per s | Peak memory (MB): a"
             + " step's Java heap in use / after collections, a command's resident |\n");

@@ -44,6 +44,23 @@ class BenchTest {
   }
 
   @Test
+  void theSampleIsNamedByItsLabelInFailuresAndTables() throws Exception {
+    JsonNode results =
+        JSON.readTree(
+            """
+            {"sizes": [{"label": "the bundled sample (sample-data/)",
+              "jobs": [{"job": "nightly", "exit_code": 3, "log": "s.log", "wall_s": 40.0,
+                        "peak_rss_mb": 1500, "steps": []}]}]}
+            """);
+    assertEquals(
+        List.of("the bundled sample (sample-data/), nightly: exit 3 (log s.log)"),
+        Bench.failures(results));
+    String table = Bench.markdown(results.path("sizes").get(0));
+    assertTrue(table.startsWith(String.format("%n### the bundled sample (sample-data/)%n")), table);
+    assertTrue(table.contains("| nightly | whole command (exit 3) | 40.0 | | | | 1,500 |"), table);
+  }
+
+  @Test
   void aRunWhoseCommandsAllRanHasNoFailures() throws Exception {
     JsonNode results =
         JSON.readTree(
