@@ -419,15 +419,6 @@ public final class Bench {
     return cmd;
   }
 
-  private static double stepSeconds(JsonNode job, String step) {
-    for (JsonNode s : job.path("steps")) {
-      if (s.get("step").asText().equals(step)) {
-        return s.get("wall_s").asDouble();
-      }
-    }
-    return 0;
-  }
-
   /** One run of job {@code name}, labelled with its name. */
   private ObjectNode job(String name, List<String> command, Path warehouse)
       throws IOException, InterruptedException {
