@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  *
  * <p>Usage (DIR defaults to npc-bench in the JVM's temporary folder): {@code bin/bench [--dir DIR]
  * [--seed S] [--java-opts OPTS] [--no-peer] [--no-evaluation] [--no-usual-night] [SIZE ...]} (sizes
- * default to 100000 250000 500000 1000000).
+ * default to 100000 250000 500000 1000000; {@value #SAMPLE} is the bundled sample-data/, not
+ * generated, so {@code --seed} does not apply to it).
  */
 public final class Bench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -128,7 +129,7 @@ public final class Bench {
         case SAMPLE -> sizes.add(SAMPLE);
         default -> {
           if (!a.matches("\\d+")) {
-            usage("unknown argument " + a);
+            usage("unknown argument " + a + " (a SIZE is a number of people, or " + SAMPLE + ")");
           }
           long people = whole(a, "a size");
           if (people <= 0) {
@@ -382,11 +383,8 @@ public final class Bench {
               AS_PEER,
               npc(asPeer, size, "run", asPeerJob.toString(), "--extract", extract.toString()),
               asPeer));
-      double engine = same.get(0).path("wall_s").asDouble();
-      p.put("engine_s", engine);
-      // Compared only when every command of the comparison ran: a failed command's time is no
-      // measurement, and its tables may be missing.
-      boolean ran = t.exitCode() == 0 && same.get(0).path("exit_code").asInt() == 0;
+      compare(p, same.get(0));
+      boolean ran = !p.path("ratio_engine_to_peer").isNull();
       // The same answers: people whose eFI or 12-month counts differ between the two (0 each).
       ObjectNode differ = p.putObject("people_differing");
       if (ran) {
@@ -396,13 +394,27 @@ public final class Bench {
           differ.put("error", String.valueOf(e.getMessage()));
         }
       }
-      if (ran && t.seconds() > 0) {
-        p.put("ratio_engine_to_peer", engine / t.seconds());
-      } else {
-        p.putNull("ratio_engine_to_peer");
-      }
     }
     return r;
+  }
+
+  /**
+   * The engine's time against the peer's: {@code engine_s}, the whole wall time of the process
+   * doing the peer's work ({@code asPeer}, the run of {@link #AS_PEER_JOB}), and {@code
+   * ratio_engine_to_peer}, that over the peer's whole wall time; the ratio is null unless both
+   * exited 0 (a failed command's time is no measurement, and its tables may be missing) and the
+   * peer took some time. The answers are compared only when there is a ratio.
+   */
+  static void compare(ObjectNode peer, JsonNode asPeer) {
+    double engine = asPeer.path("wall_s").asDouble();
+    peer.put("engine_s", engine);
+    boolean ran = peer.path("exit_code").asInt() == 0 && asPeer.path("exit_code").asInt() == 0;
+    double peerSeconds = peer.path("wall_s").asDouble();
+    if (ran && peerSeconds > 0) {
+      peer.put("ratio_engine_to_peer", engine / peerSeconds);
+    } else {
+      peer.putNull("ratio_engine_to_peer");
+    }
   }
 
   /** {@code bin/npc ARGS} on this size's warehouse and publish area. */
@@ -741,7 +753,7 @@ public final class Bench {
                 "%nThe engine's ingest, eFI at the date and features in one process (%s) took %.1f"
                     + " s against the DuckDB peer's whole process %.1f s: ratio %.1f.%n",
                 AS_PEER,
-                p.get("engine_s").asDouble(),
+                p.path("engine_s").asDouble(p.path("engine_steps_s").asDouble()),
                 p.get("wall_s").asDouble(),
                 p.get("ratio_engine_to_peer").asDouble()));
         b.append(

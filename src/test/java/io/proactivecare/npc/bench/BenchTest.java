@@ -30,7 +30,7 @@ class BenchTest {
               {"people": 1000,
                "jobs": [{"job": "nightly", "exit_code": 0, "log": "n.log"},
                         {"job": "evaluation", "exit_code": 4, "log": "e.log"}],
-               "engine_as_peer": [{"job": "frailty", "exit_code": 0, "log": "f.log"}],
+               "engine_as_peer": [{"job": "as_peer", "exit_code": 1, "log": "a.log"}],
                "peer": {"exit_code": 1, "log": "p.log"}},
               {"people": 2000,
                "jobs": [{"job": "nightly", "exit_code": 0, "log": "n2.log"}]}
@@ -39,6 +39,7 @@ class BenchTest {
     assertEquals(
         List.of(
             "1,000 people, evaluation: exit 4 (log e.log)",
+            "1,000 people, as_peer: exit 1 (log a.log)",
             "1,000 people, DuckDB peer: exit 1 (log p.log)"),
         Bench.failures(results));
   }
@@ -67,7 +68,7 @@ class BenchTest {
             """
             {"sizes": [{"people": 1000,
               "jobs": [{"job": "nightly", "exit_code": 0}],
-              "engine_as_peer": [{"job": "features", "exit_code": 0}],
+              "engine_as_peer": [{"job": "as_peer", "exit_code": 0}],
               "peer": {"exit_code": 0}}]}
             """);
     assertEquals(List.of(), Bench.failures(results));
@@ -155,6 +156,41 @@ class BenchTest {
         FrailtyStep.outputs(false).size(),
         job.steps().get(1).outputs().size(),
         "the frailty step writes no trajectory");
+    // No step is given options: the frailty step's trajectory is off by default.
+    assertTrue(!Bench.AS_PEER_JOB.contains("with:"), Bench.AS_PEER_JOB);
+  }
+
+  /** The ratio is the one process's whole time over the peer's, and only when both ran. */
+  @Test
+  void theRatioIsGivenOnlyWhenBothProcessesExitedZero() throws Exception {
+    ObjectNode peer = (ObjectNode) JSON.readTree("{\"exit_code\": 0, \"wall_s\": 10.0}");
+    Bench.compare(peer, JSON.readTree("{\"exit_code\": 0, \"wall_s\": 38.0}"));
+    assertEquals(38.0, peer.path("engine_s").asDouble());
+    assertEquals(3.8, peer.path("ratio_engine_to_peer").asDouble(), 1e-12);
+
+    Bench.compare(peer, JSON.readTree("{\"exit_code\": 3, \"wall_s\": 38.0}"));
+    assertTrue(peer.path("ratio_engine_to_peer").isNull(), "the engine's process failed");
+
+    ObjectNode failedPeer = (ObjectNode) JSON.readTree("{\"exit_code\": 1, \"wall_s\": 10.0}");
+    Bench.compare(failedPeer, JSON.readTree("{\"exit_code\": 0, \"wall_s\": 38.0}"));
+    assertTrue(failedPeer.path("ratio_engine_to_peer").isNull(), "the peer failed");
+
+    ObjectNode instant = (ObjectNode) JSON.readTree("{\"exit_code\": 0, \"wall_s\": 0.0}");
+    Bench.compare(instant, JSON.readTree("{\"exit_code\": 0, \"wall_s\": 38.0}"));
+    assertTrue(instant.path("ratio_engine_to_peer").isNull(), "no time to divide by");
+  }
+
+  /** A results file from before the one-process comparison still prints its ratio line. */
+  @Test
+  void olderResultsWithTheSumOfStepsStillPrint() throws Exception {
+    JsonNode size =
+        JSON.readTree(
+            """
+            {"people": 1000, "jobs": [],
+             "peer": {"exit_code": 0, "wall_s": 10.0, "peak_rss_mb": 500, "engine_steps_s": 42.0,
+               "ratio_engine_to_peer": 4.2, "people_differing": {}}}
+            """);
+    assertTrue(Bench.markdown(size).contains("took 42.0 s against"), Bench.markdown(size));
   }
 
   @Test
