@@ -66,21 +66,21 @@ public final class NhsNumber {
     return digits == 10;
   }
 
-  /** {@link #shaped} as a Spark function: a class of its own, for executors to load. */
+  /**
+   * {@link #shaped} as a Spark function, false for null: a class of its own, for executors to load.
+   */
   private static final class Shape implements UDF1<String, Boolean> {
     private static final long serialVersionUID = 1L;
 
     @Override
     public Boolean call(String value) {
-      return value == null ? null : shaped(value);
+      return value != null && shaped(value);
     }
   }
 
   /** True where the value is ten digits once spaces and dashes are removed; never null. */
   public static Column hasShape(Column value) {
-    return when(value.isNull(), lit(false))
-        .otherwise(
-            udf(new Shape(), DataTypes.BooleanType).withName("nhs_number_shape").apply(value));
+    return udf(new Shape(), DataTypes.BooleanType).withName("nhs_number_shape").apply(value);
   }
 
   /**

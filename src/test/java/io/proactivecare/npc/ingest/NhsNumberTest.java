@@ -85,9 +85,10 @@ class NhsNumberTest {
         SparkTestSession.get()
             .createDataset(Arrays.asList((String) null), Encoders.STRING())
             .toDF("v")
-            .select(NhsNumber.looksLikeNhsNumber(col("v")))
+            .select(NhsNumber.looksLikeNhsNumber(col("v")), NhsNumber.hasShape(col("v")))
             .first();
     assertEquals(Boolean.FALSE, nullRow.get(0));
+    assertEquals(Boolean.FALSE, nullRow.get(1));
   }
 
   @Test
