@@ -31,7 +31,7 @@ final class IngestColumns {
    * date (2025-02-30). Strict: "2025-2-3" does not pass "yyyy-MM-dd".
    */
   static Column parseDate(Column text, String pattern) {
-    Column shaped = text.rlike(shapeOf(pattern));
+    Column shaped = shaped(text, shapeOf(pattern));
     int y = pattern.indexOf("yyyy");
     int m = pattern.indexOf("MM");
     int d = pattern.indexOf("dd");
@@ -62,7 +62,27 @@ final class IngestColumns {
 
   /** A whole number, or null when the text is not one. */
   static Column parseInteger(Column text) {
-    return when(text.rlike("^[+-]?[0-9]{1,9}$"), text.try_cast(DataTypes.IntegerType));
+    return when(WHOLE_NUMBER.matches(text), text.try_cast(DataTypes.IntegerType));
+  }
+
+  /** The shape of a whole number {@link #parseInteger} reads: a sign, then one to nine digits. */
+  private static final CodePattern WHOLE_NUMBER = CodePattern.compile("^[+-]?[0-9]{1,9}$");
+
+  /**
+   * Whether the whole text has {@code shape} (from {@link #shapeOf}): matched by {@link
+   * CodePattern}, without a regular expression engine, when the shape is of its kind (every
+   * separator of the date patterns in use is), else by {@code rlike}. A regular expression's {@code
+   * $} would also let a final line break through; text here is already trimmed of blanks ({@link
+   * RowValidator}), so the two agree on it.
+   */
+  static Column shaped(Column text, String shape) {
+    CodePattern whole;
+    try {
+      whole = CodePattern.compile(shape);
+    } catch (IllegalArgumentException beyond) {
+      return text.rlike(shape);
+    }
+    return whole.matches(text);
   }
 
   /** A finite decimal number, or null when the text is not one (nor finite: "1e400" overflows). */
@@ -84,13 +104,17 @@ final class IngestColumns {
 
   /**
    * The regular expression of the exact shape of a numeric date pattern: yyyy-MM-dd →
-   * \d{4}-\d{2}-\d{2}.
+   * ^[0-9][0-9][0-9][0-9][-][0-9][0-9][-][0-9][0-9]$. Each separator is a class of itself where it
+   * can be (an ASCII character with no meaning inside a class), which both {@link CodePattern} and
+   * Java's regular expressions read; any other is quoted, for {@code rlike}.
    */
   static String shapeOf(String pattern) {
     StringBuilder re = new StringBuilder("^");
     for (char ch : pattern.toCharArray()) {
       if (ch == 'y' || ch == 'M' || ch == 'd') {
         re.append("[0-9]");
+      } else if (ch < 128 && "\\[]^&".indexOf(ch) < 0 && !Character.isISOControl(ch)) {
+        re.append('[').append(ch).append(']');
       } else {
         re.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
       }

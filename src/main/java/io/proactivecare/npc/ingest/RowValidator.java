@@ -75,6 +75,13 @@ public final class RowValidator {
    */
   public static final String FLAGS = "_flags";
 
+  /**
+   * Prefix of the typed value of each date and number column, parsed once in {@link #check} and
+   * read from there by every rule, reference and {@link #accepted}: held with the checked rows, so
+   * the write reads a number where it parsed the text again.
+   */
+  static final String TYPED = "_typed_";
+
   private static final String KEY_HASH = "_key_hash";
   private static final String DUPLICATE_AT = "_duplicate_at";
 
@@ -293,6 +300,13 @@ public final class RowValidator {
       LocalDate extractDate,
       IngestSettings settings,
       References refs) {
+    // Each date and number parsed once, for every rule below and for the write.
+    Dataset<Row> parsed = mapped;
+    for (ColumnSpec spec : contract.columns()) {
+      if (parsedOnce(spec)) {
+        parsed = parsed.withColumn(TYPED + spec.name(), parse(spec, dateFormats));
+      }
+    }
     List<Column> rules = new ArrayList<>();
     rules.add(
         reason(
@@ -364,7 +378,7 @@ public final class RowValidator {
       }
     }
     Dataset<Row> checked =
-        mapped
+        parsed
             .withColumn(REASONS, concat(rules.toArray(Column[]::new)))
             .withColumn(FLAGS, flagArray(flags));
     // An invalid code of a lenient column becomes its unknown code (the record keeps the original).
@@ -608,7 +622,7 @@ public final class RowValidator {
     }
     switch (spec.type()) {
       case DATE -> {
-        Column d = IngestColumns.parseDate(v, dateFormat);
+        Column d = col(TYPED + name);
         rules.add(
             reason(
                 v.isNotNull().and(d.isNull()),
@@ -626,10 +640,7 @@ public final class RowValidator {
                     lit(" is before " + settings.earliestDate() + " (ingest.earliest_date)"))));
       }
       case INTEGER, DOUBLE -> {
-        Column n =
-            spec.type() == ColumnType.INTEGER
-                ? IngestColumns.parseInteger(v)
-                : IngestColumns.parseDouble(v);
+        Column n = col(TYPED + name);
         rules.add(
             reason(
                 v.isNotNull().and(n.isNull()),
@@ -769,15 +780,34 @@ public final class RowValidator {
     return v.isNotNull().and(v.isin(spec.codes().toArray()).equalTo(false));
   }
 
-  /** The typed value of a canonical column, as written to the conformed table. */
-  static Column typed(ColumnSpec spec, Map<String, String> dateFormats) {
+  /** Whether {@link #check} parses the column once into {@value #TYPED} + its name. */
+  private static boolean parsedOnce(ColumnSpec spec) {
+    return spec.type() == ColumnType.DATE
+        || spec.type() == ColumnType.INTEGER
+        || spec.type() == ColumnType.DOUBLE;
+  }
+
+  /** A date or number column's text parsed to its type; null where it is not of that type. */
+  private static Column parse(ColumnSpec spec, Map<String, String> dateFormats) {
     Column v = col(spec.name());
     return switch (spec.type()) {
-      case STRING -> v;
       case DATE ->
           IngestColumns.parseDate(v, dateFormats.getOrDefault(spec.name(), IngestColumns.ISO_DATE));
       case INTEGER -> IngestColumns.parseInteger(v);
       case DOUBLE -> IngestColumns.parseDouble(v);
+      default -> throw new IllegalArgumentException(spec.name() + " is not parsed once");
+    };
+  }
+
+  /**
+   * The typed value of a canonical column of checked rows, as written to the conformed table: a
+   * date or number as {@link #check} parsed it, a list split.
+   */
+  static Column typed(ColumnSpec spec, Map<String, String> dateFormats) {
+    Column v = col(spec.name());
+    return switch (spec.type()) {
+      case STRING -> v;
+      case DATE, INTEGER, DOUBLE -> col(TYPED + spec.name());
       case STRING_LIST ->
           when(v.isNull(), array().cast(spec.type().sparkType()))
               .otherwise(IngestColumns.parseList(v));

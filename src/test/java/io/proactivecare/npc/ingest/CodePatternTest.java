@@ -116,15 +116,57 @@ class CodePatternTest {
     assertTrue(patterns.size() >= 9, "patterns found: " + patterns);
     List<String> values = values(20261206L);
     for (String p : patterns) {
-      CodePattern compiled = CodePattern.compile(p);
-      int matched = 0;
-      for (String v : values) {
-        boolean expected = regex(p, v);
-        assertEquals(expected, compiled.matches(v), () -> p + " on '" + v + "'");
-        matched += expected ? 1 : 0;
-      }
+      int matched = matchedAsRegex(p, values);
       // Each pattern is tried on values it takes and values it refuses.
       assertTrue(matched >= 3 && matched < values.size() / 2, p + " matched " + matched);
+    }
+  }
+
+  /** How many of the values the pattern matches, asserting CodePattern agrees on each. */
+  private static int matchedAsRegex(String pattern, List<String> values) {
+    CodePattern compiled = CodePattern.compile(pattern);
+    int matched = 0;
+    for (String v : values) {
+      boolean expected = regex(pattern, v);
+      assertEquals(expected, compiled.matches(v), () -> pattern + " on '" + v + "'");
+      matched += expected ? 1 : 0;
+    }
+    return matched;
+  }
+
+  @Test
+  void theShapesOfDatesAndWholeNumbersMatchAsTheirRegularExpressionsDid() {
+    // The date formats mappings use, and the whole number's shape, each read without a regular
+    // expression (IngestColumns.shaped) and matching what rlike of the same expression matched.
+    List<String> shapes = new ArrayList<>();
+    for (String format :
+        List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyyMMdd", "dd.MM.yyyy", "dd MM yyyy")) {
+      shapes.add(IngestColumns.shapeOf(format));
+    }
+    assertEquals(
+        "^[0-9][0-9][0-9][0-9][-][0-9][0-9][-][0-9][0-9]$", IngestColumns.shapeOf("yyyy-MM-dd"));
+    shapes.add("^[+-]?[0-9]{1,9}$");
+    List<String> values = new ArrayList<>(values(7L).subList(0, 2000));
+    values.addAll(
+        List.of(
+            "2025-03-31",
+            "2025-3-31",
+            "2025-03-31 ",
+            "2025-03-31\n",
+            "31/03/2025",
+            "31-03-2025",
+            "20250331",
+            "31.03.2025",
+            "31x03x2025",
+            "31 03 2025",
+            "+123456789",
+            "-12",
+            "1234567890",
+            "12a",
+            "+",
+            "0"));
+    for (String shape : shapes) {
+      assertTrue(matchedAsRegex(shape, values) >= 1, shape + " matched nothing");
     }
   }
 
