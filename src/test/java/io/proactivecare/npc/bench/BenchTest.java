@@ -62,6 +62,27 @@ class BenchTest {
   }
 
   @Test
+  void theSamplesPeopleComeFromTheGeneratorsLineAndAreNamedInItsLabel(@TempDir Path dir)
+      throws Exception {
+    // The bundled sample's own extract.yaml, as the harness reads it.
+    assertEquals(
+        Optional.of(5000L),
+        Bench.generatedPeople(Path.of("sample-data", "extract.yaml").toAbsolutePath()));
+    Path handMade = dir.resolve("extract.yaml");
+    Files.writeString(
+        handMade, "extract_date: 2025-03-31\n# npc generate --people 7 said elsewhere\n");
+    assertEquals(Optional.empty(), Bench.generatedPeople(handMade));
+    assertEquals(Optional.empty(), Bench.generatedPeople(dir.resolve("missing.yaml")));
+    JsonNode withPeople =
+        JSON.readTree("{\"label\": \"the bundled sample (sample-data/)\", \"people\": 5000}");
+    assertEquals("the bundled sample (sample-data/), 5,000 people", Bench.label(withPeople));
+    assertEquals(
+        "the bundled sample (sample-data/)",
+        Bench.label(JSON.readTree("{\"label\": \"the bundled sample (sample-data/)\"}")));
+    assertEquals("1,000,000 people", Bench.label(JSON.readTree("{\"people\": 1000000}")));
+  }
+
+  @Test
   void aRunWhoseCommandsAllRanHasNoFailures() throws Exception {
     JsonNode results =
         JSON.readTree(
