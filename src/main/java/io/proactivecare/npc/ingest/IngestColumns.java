@@ -71,9 +71,12 @@ final class IngestColumns {
   /**
    * Whether the whole text has {@code shape} (from {@link #shapeOf}): matched by {@link
    * CodePattern}, without a regular expression engine, when the shape is of its kind (every
-   * separator of the date patterns in use is), else by {@code rlike}. A regular expression's {@code
-   * $} would also let a final line break through; text here is already trimmed of blanks ({@link
-   * RowValidator}), so the two agree on it.
+   * separator a mapping's date format may hold is), else by {@code rlike}. The whole text: a value
+   * ending in a line break is not of the shape, where {@code rlike}'s {@code $} let one final line
+   * break through (and a date format other than ISO then read the date from its fixed places and
+   * ignored it). Provider values are trimmed of spaces, tabs and line ends first ({@link
+   * RowValidator}), so only a Unicode line separator left at the end of a value, or a mapping's
+   * constant or translation that ends in a line break, is refused now where it once passed.
    */
   static Column shaped(Column text, String shape) {
     CodePattern whole;

@@ -291,7 +291,9 @@ public final class RowValidator {
 
   /**
    * Adds {@value #REASONS} and {@value #FLAGS}: the row rules of the contract, then references. Row
-   * by row, with the references broadcast: nothing is shuffled.
+   * by row, with the references broadcast: nothing is shuffled. Also adds each date and number's
+   * typed value ({@value #TYPED} + its name), which the rules, the references and {@link #accepted}
+   * read; no output carries it.
    */
   public static Dataset<Row> check(
       Dataset<Row> mapped,
@@ -622,7 +624,7 @@ public final class RowValidator {
     }
     switch (spec.type()) {
       case DATE -> {
-        Column d = col(TYPED + name);
+        Column d = parsedValue(spec, Map.of(name, dateFormat));
         rules.add(
             reason(
                 v.isNotNull().and(d.isNull()),
@@ -640,7 +642,7 @@ public final class RowValidator {
                     lit(" is before " + settings.earliestDate() + " (ingest.earliest_date)"))));
       }
       case INTEGER, DOUBLE -> {
-        Column n = col(TYPED + name);
+        Column n = parsedValue(spec, Map.of());
         rules.add(
             reason(
                 v.isNotNull().and(n.isNull()),
@@ -780,11 +782,21 @@ public final class RowValidator {
     return v.isNotNull().and(v.isin(spec.codes().toArray()).equalTo(false));
   }
 
-  /** Whether {@link #check} parses the column once into {@value #TYPED} + its name. */
+  /**
+   * Whether {@link #check} parses the column once into {@value #TYPED} + its name: a date or
+   * number, unless lenient (its bad values are rewritten to its unknown code after the rules, and
+   * the write must type the rewritten text).
+   */
   private static boolean parsedOnce(ColumnSpec spec) {
-    return spec.type() == ColumnType.DATE
-        || spec.type() == ColumnType.INTEGER
-        || spec.type() == ColumnType.DOUBLE;
+    return (spec.type() == ColumnType.DATE
+            || spec.type() == ColumnType.INTEGER
+            || spec.type() == ColumnType.DOUBLE)
+        && spec.unknownCode().isEmpty();
+  }
+
+  /** A date or number column's typed value: parsed once by {@link #check}, else parsed here. */
+  private static Column parsedValue(ColumnSpec spec, Map<String, String> dateFormats) {
+    return parsedOnce(spec) ? col(TYPED + spec.name()) : parse(spec, dateFormats);
   }
 
   /** A date or number column's text parsed to its type; null where it is not of that type. */
@@ -800,21 +812,21 @@ public final class RowValidator {
   }
 
   /**
-   * The typed value of a canonical column of checked rows, as written to the conformed table: a
-   * date or number as {@link #check} parsed it, a list split.
+   * The typed value of a canonical column of rows {@link #check} gave, as written to the conformed
+   * table: a date or number as it parsed it, a list split.
    */
   static Column typed(ColumnSpec spec, Map<String, String> dateFormats) {
     Column v = col(spec.name());
     return switch (spec.type()) {
       case STRING -> v;
-      case DATE, INTEGER, DOUBLE -> col(TYPED + spec.name());
+      case DATE, INTEGER, DOUBLE -> parsedValue(spec, dateFormats);
       case STRING_LIST ->
           when(v.isNull(), array().cast(spec.type().sparkType()))
               .otherwise(IngestColumns.parseList(v));
     };
   }
 
-  /** The accepted rows, typed to the contract's schema. */
+  /** The accepted rows of rows {@link #check} gave, typed to the contract's schema. */
   public static Dataset<Row> accepted(
       Dataset<Row> validated, TableContract contract, Map<String, String> dateFormats) {
     return validated

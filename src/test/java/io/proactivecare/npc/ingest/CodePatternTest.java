@@ -137,7 +137,8 @@ class CodePatternTest {
   @Test
   void theShapesOfDatesAndWholeNumbersMatchAsTheirRegularExpressionsDid() {
     // The date formats mappings use, and the whole number's shape, each read without a regular
-    // expression (IngestColumns.shaped) and matching what rlike of the same expression matched.
+    // expression (IngestColumns.shaped) and matching Java's regular expression of the same shape
+    // over the whole value (\z: a final line break does not pass, where rlike's $ let it).
     List<String> shapes = new ArrayList<>();
     for (String format :
         List.of("yyyy-MM-dd", "dd/MM/yyyy", "yyyyMMdd", "dd.MM.yyyy", "dd MM yyyy")) {
