@@ -69,23 +69,16 @@ final class IngestColumns {
   private static final CodePattern WHOLE_NUMBER = CodePattern.compile("^[+-]?[0-9]{1,9}$");
 
   /**
-   * Whether the whole text has {@code shape} (from {@link #shapeOf}): matched by {@link
-   * CodePattern}, without a regular expression engine, when the shape is of its kind (every
-   * separator a mapping's date format may hold is), else by {@code rlike}. The whole text: a value
-   * ending in a line break is not of the shape, where {@code rlike}'s {@code $} let one final line
-   * break through (and a date format other than ISO then read the date from its fixed places and
-   * ignored it). Provider values are trimmed of spaces, tabs and line ends first ({@link
-   * RowValidator}), so only a Unicode line separator left at the end of a value, or a mapping's
-   * constant or translation that ends in a line break, is refused now where it once passed.
+   * Whether the whole text has {@code shape} (from {@link #shapeOf}), matched by {@link
+   * CodePattern} without a regular expression engine. The whole text: a value ending in a line
+   * break is not of the shape, where {@code rlike}'s {@code $} let one final line break through
+   * (and a date format other than ISO then read the date from its fixed places and ignored it).
+   * Provider values are trimmed of spaces, tabs and line ends first ({@link RowValidator}), so only
+   * a Unicode line separator left at the end of a value, or a mapping's constant or translation
+   * that ends in a line break, is refused now where it once passed.
    */
   static Column shaped(Column text, String shape) {
-    CodePattern whole;
-    try {
-      whole = CodePattern.compile(shape);
-    } catch (IllegalArgumentException beyond) {
-      return text.rlike(shape);
-    }
-    return whole.matches(text);
+    return CodePattern.compile(shape).matches(text);
   }
 
   /** A finite decimal number, or null when the text is not one (nor finite: "1e400" overflows). */
@@ -106,21 +99,14 @@ final class IngestColumns {
   }
 
   /**
-   * The regular expression of the exact shape of a numeric date pattern: yyyy-MM-dd →
-   * ^[0-9][0-9][0-9][0-9][-][0-9][0-9][-][0-9][0-9]$. Each separator is a class of itself where it
-   * can be (an ASCII character with no meaning inside a class), which both {@link CodePattern} and
-   * Java's regular expressions read; any other is quoted, for {@code rlike}.
+   * The exact shape of a numeric date pattern, for {@link CodePattern}: yyyy-MM-dd →
+   * ^[0-9][0-9][0-9][0-9][-][0-9][0-9][-][0-9][0-9]$, each separator a class of itself (a mapping's
+   * date format holds only y, M, d, '-', '/', '.' and ' ': MappingLoader refuses others).
    */
   static String shapeOf(String pattern) {
     StringBuilder re = new StringBuilder("^");
     for (char ch : pattern.toCharArray()) {
-      if (ch == 'y' || ch == 'M' || ch == 'd') {
-        re.append("[0-9]");
-      } else if (ch < 128 && "\\[]^&".indexOf(ch) < 0 && !Character.isISOControl(ch)) {
-        re.append('[').append(ch).append(']');
-      } else {
-        re.append(java.util.regex.Pattern.quote(String.valueOf(ch)));
-      }
+      re.append(ch == 'y' || ch == 'M' || ch == 'd' ? "[0-9]" : "[" + ch + "]");
     }
     return re.append('$').toString();
   }
