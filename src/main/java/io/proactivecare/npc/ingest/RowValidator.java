@@ -303,12 +303,13 @@ public final class RowValidator {
       IngestSettings settings,
       References refs) {
     // Each date and number parsed once, for every rule below and for the write.
-    Dataset<Row> parsed = mapped;
+    Map<String, Column> typedValues = new java.util.LinkedHashMap<>();
     for (ColumnSpec spec : contract.columns()) {
       if (parsedOnce(spec)) {
-        parsed = parsed.withColumn(TYPED + spec.name(), parse(spec, dateFormats));
+        typedValues.put(TYPED + spec.name(), parse(spec, dateFormatOf(spec, dateFormats)));
       }
     }
+    Dataset<Row> parsed = mapped.withColumns(typedValues);
     List<Column> rules = new ArrayList<>();
     rules.add(
         reason(
@@ -317,9 +318,7 @@ public final class RowValidator {
             null,
             lit("the row could not be split into the header's fields")));
     for (ColumnSpec spec : contract.columns()) {
-      rules.addAll(
-          columnRules(
-              spec, dateFormats.getOrDefault(spec.name(), IngestColumns.ISO_DATE), settings));
+      rules.addAll(columnRules(spec, dateFormatOf(spec, dateFormats), settings));
     }
     for (List<String> pair : contract.dateOrder()) {
       Column a = typed(contract.column(pair.get(0)), dateFormats);
@@ -624,7 +623,7 @@ public final class RowValidator {
     }
     switch (spec.type()) {
       case DATE -> {
-        Column d = parsedValue(spec, Map.of(name, dateFormat));
+        Column d = parsedValue(spec, dateFormat);
         rules.add(
             reason(
                 v.isNotNull().and(d.isNull()),
@@ -642,7 +641,7 @@ public final class RowValidator {
                     lit(" is before " + settings.earliestDate() + " (ingest.earliest_date)"))));
       }
       case INTEGER, DOUBLE -> {
-        Column n = parsedValue(spec, Map.of());
+        Column n = parsedValue(spec, dateFormat);
         rules.add(
             reason(
                 v.isNotNull().and(n.isNull()),
@@ -795,20 +794,24 @@ public final class RowValidator {
   }
 
   /** A date or number column's typed value: parsed once by {@link #check}, else parsed here. */
-  private static Column parsedValue(ColumnSpec spec, Map<String, String> dateFormats) {
-    return parsedOnce(spec) ? col(TYPED + spec.name()) : parse(spec, dateFormats);
+  private static Column parsedValue(ColumnSpec spec, String dateFormat) {
+    return parsedOnce(spec) ? col(TYPED + spec.name()) : parse(spec, dateFormat);
   }
 
   /** A date or number column's text parsed to its type; null where it is not of that type. */
-  private static Column parse(ColumnSpec spec, Map<String, String> dateFormats) {
+  private static Column parse(ColumnSpec spec, String dateFormat) {
     Column v = col(spec.name());
     return switch (spec.type()) {
-      case DATE ->
-          IngestColumns.parseDate(v, dateFormats.getOrDefault(spec.name(), IngestColumns.ISO_DATE));
+      case DATE -> IngestColumns.parseDate(v, dateFormat);
       case INTEGER -> IngestColumns.parseInteger(v);
       case DOUBLE -> IngestColumns.parseDouble(v);
       default -> throw new IllegalArgumentException(spec.name() + " is not parsed once");
     };
+  }
+
+  /** The date format of a column's text: its mapping's, else ISO (unused for other types). */
+  private static String dateFormatOf(ColumnSpec spec, Map<String, String> dateFormats) {
+    return dateFormats.getOrDefault(spec.name(), IngestColumns.ISO_DATE);
   }
 
   /**
@@ -819,7 +822,7 @@ public final class RowValidator {
     Column v = col(spec.name());
     return switch (spec.type()) {
       case STRING -> v;
-      case DATE, INTEGER, DOUBLE -> parsedValue(spec, dateFormats);
+      case DATE, INTEGER, DOUBLE -> parsedValue(spec, dateFormatOf(spec, dateFormats));
       case STRING_LIST ->
           when(v.isNull(), array().cast(spec.type().sparkType()))
               .otherwise(IngestColumns.parseList(v));
