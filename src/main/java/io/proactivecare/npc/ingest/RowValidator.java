@@ -15,7 +15,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.transform;
@@ -60,7 +59,10 @@ import org.apache.spark.sql.types.StructType;
  * </ol>
  */
 public final class RowValidator {
-  /** array of struct(code, column, detail): every rule the row fails; empty when accepted. */
+  /**
+   * array of struct(code, column, detail): every rule the row fails, in rule order; null when it
+   * fails none (an accepted row, most rows), so an accepted row builds and holds no array.
+   */
   public static final String REASONS = "_reasons";
 
   /**
@@ -71,7 +73,7 @@ public final class RowValidator {
 
   /**
    * array of struct(code, column): what was noted about an accepted row without refusing it (a
-   * {@link RowFlag}); counted into the run's notes.
+   * {@link RowFlag}); counted into the run's notes. Null when nothing was noted.
    */
   public static final String FLAGS = "_flags";
 
@@ -310,7 +312,7 @@ public final class RowValidator {
       }
     }
     Dataset<Row> parsed = mapped.withColumns(typedValues);
-    List<Column> rules = new ArrayList<>();
+    List<Rule> rules = new ArrayList<>();
     rules.add(
         reason(
             col(SourceReader.CORRUPT).isNotNull(),
@@ -372,16 +374,15 @@ public final class RowValidator {
                   lit(" is before year_of_birth "),
                   col(Cols.YEAR_OF_BIRTH))));
     }
-    List<Column> flags = new ArrayList<>();
+    List<Rule> flags = new ArrayList<>();
     for (ColumnSpec spec : contract.columns()) {
       if (spec.unknownCode().isPresent()) {
         flags.add(flag(badCode(spec), RowFlag.SET_TO_UNKNOWN, spec.name()));
       }
     }
     Dataset<Row> checked =
-        parsed
-            .withColumn(REASONS, concat(rules.toArray(Column[]::new)))
-            .withColumn(FLAGS, flagArray(flags));
+        parsed.withColumns(
+            Map.of(REASONS, held(rules).cast(REASON_TYPE), FLAGS, held(flags).cast(FLAG_TYPE)));
     // An invalid code of a lenient column becomes its unknown code (the record keeps the original).
     for (ColumnSpec spec : contract.columns()) {
       if (spec.unknownCode().isPresent()) {
@@ -411,8 +412,7 @@ public final class RowValidator {
    */
   public static Dataset<Row> laterDuplicates(Dataset<Row> checked, TableContract contract) {
     Column[] key = contract.keyOrAllColumns().stream().map(k -> col(k)).toArray(Column[]::new);
-    Dataset<Row> valid =
-        checked.filter(size(col(REASONS)).equalTo(0)).withColumn(KEY_HASH, xxhash64(key));
+    Dataset<Row> valid = checked.filter(col(REASONS).isNull()).withColumn(KEY_HASH, xxhash64(key));
     Dataset<Row> repeated = repeatedHashes(valid);
     return valid
         .join(broadcast(repeated), KEY_HASH)
@@ -503,8 +503,8 @@ public final class RowValidator {
         .join(broadcast(later), col(SourceReader.POSITION).equalTo(col(DUPLICATE_AT)), "left")
         .withColumn(
             REASONS,
-            concat(
-                col(REASONS),
+            appended(
+                REASONS,
                 reason(
                     col(DUPLICATE_AT).isNotNull(),
                     ReasonCode.DUPLICATE,
@@ -580,8 +580,8 @@ public final class RowValidator {
     Dataset<Row> out =
         joined.withColumn(
             REASONS,
-            concat(
-                col(REASONS),
+            appended(
+                REASONS,
                 reason(
                     missing,
                     ref.code(),
@@ -593,16 +593,15 @@ public final class RowValidator {
       out =
           out.withColumn(
               FLAGS,
-              concat(
-                  col(FLAGS),
-                  flag(afterDeath, RowFlag.AFTER_DEATH, contract.activityDate().get())));
+              appended(
+                  FLAGS, flag(afterDeath, RowFlag.AFTER_DEATH, contract.activityDate().get())));
     }
     return out.drop(REF, REF_HIT, REF_DEATH);
   }
 
-  private static List<Column> columnRules(
+  private static List<Rule> columnRules(
       ColumnSpec spec, String dateFormat, IngestSettings settings) {
-    List<Column> rules = new ArrayList<>();
+    List<Rule> rules = new ArrayList<>();
     String name = spec.name();
     Column v = col(name);
     if (spec.required()) {
@@ -739,40 +738,63 @@ public final class RowValidator {
   }
 
   /**
-   * A one-reason array where {@code failed} holds, else an empty one; a row's reasons are the
-   * {@code concat} of these. (Not {@code filter(array(...), x -> x is not null)}: a higher-order
-   * function is evaluated without code generation, and so then is every rule inside it, which made
-   * validation several times slower.)
+   * A rule of a row: where it holds ({@code true}; false or null elsewhere) and the one-entry array
+   * it adds to the row's {@value #REASONS} or {@value #FLAGS} there.
    */
-  private static Column reason(Column failed, ReasonCode code, String column, Column detail) {
-    return when(
-            failed.equalTo(true),
-            array(
+  private record Rule(Column holds, Column entry, DataType type) {}
+
+  /** A rule that refuses the row where {@code failed} is true (null counts as false). */
+  private static Rule reason(Column failed, ReasonCode code, String column, Column detail) {
+    return new Rule(
+        failed.equalTo(true),
+        array(
                 struct(
                     lit(code.name()).as("code"),
                     lit(column).cast(DataTypes.StringType).as("column"),
-                    detail.cast(DataTypes.StringType).as("detail"))))
-        .otherwise(array().cast(REASON_TYPE))
-        .cast(REASON_TYPE);
+                    detail.cast(DataTypes.StringType).as("detail")))
+            .cast(REASON_TYPE),
+        REASON_TYPE);
   }
 
-  /** A one-flag array where {@code noted} holds, else an empty one (see {@link #reason}). */
-  private static Column flag(Column noted, RowFlag code, String column) {
-    return when(
-            noted.equalTo(true),
-            array(
+  /**
+   * A rule that notes {@code code} on the row where {@code noted} is true (see {@link #reason}).
+   */
+  private static Rule flag(Column noted, RowFlag code, String column) {
+    return new Rule(
+        noted.equalTo(true),
+        array(
                 struct(
                     lit(code.name()).as("code"),
-                    lit(column).cast(DataTypes.StringType).as("column"))))
-        .otherwise(array().cast(FLAG_TYPE))
-        .cast(FLAG_TYPE);
+                    lit(column).cast(DataTypes.StringType).as("column")))
+            .cast(FLAG_TYPE),
+        FLAG_TYPE);
   }
 
-  /** The flags that hold, as a typed array (empty when none is given). */
-  private static Column flagArray(List<Column> flags) {
-    return flags.isEmpty()
-        ? array().cast(FLAG_TYPE)
-        : concat(flags.toArray(Column[]::new)).cast(FLAG_TYPE);
+  /**
+   * The entries of the rules that hold, in rule order; null where none holds. A row that passes
+   * every rule, nearly every row, evaluates the rules' conditions and builds no array; one that
+   * fails builds the {@code concat} of each rule's entry or an empty array. (Not {@code
+   * filter(array(...), x -> x is not null)}: a higher-order function is evaluated without code
+   * generation, and so then is every rule inside it, which made validation several times slower.)
+   */
+  private static Column held(List<Rule> rules) {
+    if (rules.isEmpty()) {
+      return lit(null);
+    }
+    Column any = null;
+    List<Column> entries = new ArrayList<>();
+    for (Rule r : rules) {
+      any = any == null ? r.holds() : any.or(r.holds());
+      entries.add(when(r.holds(), r.entry()).otherwise(array().cast(r.type())));
+    }
+    return when(any, concat(entries.toArray(Column[]::new)));
+  }
+
+  /** Column {@code name} (an array, null when empty) with the rule's entry added where it holds. */
+  private static Column appended(String name, Rule rule) {
+    Column empty = array().cast(rule.type());
+    return when(rule.holds(), concat(coalesce(col(name), empty), rule.entry()))
+        .otherwise(col(name));
   }
 
   /** A present value of a coded column that is not one of its codes. */
@@ -833,7 +855,7 @@ public final class RowValidator {
   public static Dataset<Row> accepted(
       Dataset<Row> validated, TableContract contract, Map<String, String> dateFormats) {
     return validated
-        .filter(size(col(REASONS)).equalTo(0))
+        .filter(col(REASONS).isNull())
         .select(
             contract.columns().stream()
                 .map(c -> typed(c, dateFormats).cast(c.type().sparkType()).as(c.name()))
@@ -848,7 +870,7 @@ public final class RowValidator {
       Dataset<Row> validated, TableContract contract, SourceMapping mapping) {
     Column first = element_at(col(REASONS), 1);
     return validated
-        .filter(size(col(REASONS)).gt(0))
+        .filter(col(REASONS).isNotNull())
         .select(
             col(SourceReader.FILE).as(Cols.SOURCE_FILE),
             col(SourceReader.ROW).as(Cols.ROW_NUMBER),

@@ -162,7 +162,7 @@ public final class RuleCheck {
     for (Row r :
         validated.select(col(SourceReader.ROW), col(RowValidator.REASONS)).collectAsList()) {
       List<String> codes = new ArrayList<>();
-      for (Row reason : r.<Row>getList(1)) {
+      for (Row reason : r.isNullAt(1) ? List.<Row>of() : r.<Row>getList(1)) {
         String column = reason.getAs("column");
         codes.add(column == null ? reason.getAs("code") : reason.getAs("code") + ":" + column);
       }
