@@ -382,7 +382,7 @@ public final class RowValidator {
     }
     Dataset<Row> checked =
         parsed.withColumns(
-            Map.of(REASONS, held(rules).cast(REASON_TYPE), FLAGS, held(flags).cast(FLAG_TYPE)));
+            Map.of(REASONS, held(rules, REASON_TYPE), FLAGS, held(flags, FLAG_TYPE)));
     // An invalid code of a lenient column becomes its unknown code (the record keeps the original).
     for (ColumnSpec spec : contract.columns()) {
       if (spec.unknownCode().isPresent()) {
@@ -771,15 +771,16 @@ public final class RowValidator {
   }
 
   /**
-   * The entries of the rules that hold, in rule order; null where none holds. A row that passes
-   * every rule, nearly every row, evaluates the rules' conditions and builds no array; one that
-   * fails builds the {@code concat} of each rule's entry or an empty array. (Not {@code
-   * filter(array(...), x -> x is not null)}: a higher-order function is evaluated without code
-   * generation, and so then is every rule inside it, which made validation several times slower.)
+   * The entries of the rules that hold, in rule order, as an array of {@code type}; null where none
+   * holds. A row that passes every rule, nearly every row, evaluates the rules' conditions and
+   * builds no array; one that fails builds the {@code concat} of each rule's entry or an empty
+   * array. (Not {@code filter(array(...), x -> x is not null)}: a higher-order function is
+   * evaluated without code generation, and so then is every rule inside it, which made validation
+   * several times slower.)
    */
-  private static Column held(List<Rule> rules) {
+  private static Column held(List<Rule> rules, DataType type) {
     if (rules.isEmpty()) {
-      return lit(null);
+      return lit(null).cast(type);
     }
     Column any = null;
     List<Column> entries = new ArrayList<>();
