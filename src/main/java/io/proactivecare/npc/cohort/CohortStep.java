@@ -153,7 +153,7 @@ public final class CohortStep implements Step {
   }
 
   private static Dataset<Row> read(StepContext ctx, Path path) {
-    return ctx.spark().read().parquet(path.toString());
+    return io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), path);
   }
 
   /** The table {@code name} at exactly {@code date}: a cohort never mixes dates. */

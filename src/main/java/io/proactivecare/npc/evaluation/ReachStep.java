@@ -68,7 +68,9 @@ public final class ReachStep implements Step {
       EvaluationStep.write(ctx, asOf, csv, MEASURES, Measures.SCHEMA, List.of());
       return;
     }
-    Dataset<Row> eligibility = ctx.spark().read().parquet(paths.toArray(String[]::new));
+    Dataset<Row> eligibility =
+        io.proactivecare.npc.io.ParquetRows.read(
+            ctx.spark(), paths.stream().map(java.nio.file.Path::of).toList());
     Dataset<Row> enrolments = Conformed.of(ctx).required("enrolments");
     List<Row> exact = Reach.counts(Reach.people(eligibility, enrolments, asOf, s)).collectAsList();
     Reach.Published controlled = Reach.control(exact, s.minGroupSize());

@@ -77,7 +77,7 @@ public final class FeaturesStep implements Step {
     Dataset<Row> periods;
     if (published.isPresent()) {
       ctx.read(published.get());
-      periods = ctx.spark().read().parquet(published.get().path().toString());
+      periods = io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), published.get().path());
     } else {
       periods =
           DeficitPeriods.compute(

@@ -59,6 +59,6 @@ public final class Conformed {
               + ": nothing after an extract is known",
           "pass --as-of " + t.versionKey() + " or earlier, or ingest a newer extract");
     }
-    return ctx.spark().read().parquet(t.path().toString());
+    return io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), t.path());
   }
 }

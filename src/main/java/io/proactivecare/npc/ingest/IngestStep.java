@@ -705,15 +705,15 @@ public final class IngestStep implements Step {
 
   private static RowValidator.References updateReferences(
       SparkSession spark, StepContext ctx, TableContract contract, RowValidator.References refs) {
-    String path = ctx.outputDir(conformed(contract.name())).toString();
+    Path dir = ctx.outputDir(conformed(contract.name()));
     if (contract == Contracts.GP_REGISTRATIONS) {
       return new RowValidator.References(
-          Optional.of(spark.read().parquet(path).select(Cols.PERSON_ID, Cols.DATE_OF_DEATH)),
+          Optional.of(ParquetRows.read(spark, dir).select(Cols.PERSON_ID, Cols.DATE_OF_DEATH)),
           refs.practices(),
           refs.pcns());
     }
     if (contract == Contracts.PRACTICE_PCN) {
-      Dataset<Row> ref = spark.read().parquet(path);
+      Dataset<Row> ref = ParquetRows.read(spark, dir);
       return new RowValidator.References(
           refs.persons(),
           Optional.of(ref.select(Cols.PRACTICE_CODE)),

@@ -187,7 +187,7 @@ public final class ContentChecksum {
     for (Map.Entry<String, Path> e : folders.entrySet()) {
       if (ParquetRows.isTable(e.getValue())) {
         names.add(e.getKey());
-        tables.add(spark.get().read().parquet(e.getValue().toString()));
+        tables.add(ParquetRows.read(spark.get(), e.getValue()));
       }
     }
     List<String> sums = ofAll(tables);

@@ -307,7 +307,8 @@ public final class StepContext {
         .mode(org.apache.spark.sql.SaveMode.ErrorIfExists)
         .parquet(dir.toString());
     produced(name, versionKey, io.proactivecare.npc.io.ParquetRows.count(dir), watched.checksum());
-    return spark().read().parquet(dir.toString());
+    // Read back with the schema it was written with: no Spark job to discover it.
+    return spark().read().schema(data.schema()).parquet(dir.toString());
   }
 
   /**

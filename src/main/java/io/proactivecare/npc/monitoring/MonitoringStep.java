@@ -242,7 +242,7 @@ public final class MonitoringStep implements Step {
   }
 
   private static Dataset<Row> read(StepContext ctx, Path path) {
-    return ctx.spark().read().parquet(path.toString());
+    return io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), path);
   }
 
   private static void readme(Path dir, LocalDate date) {

@@ -126,7 +126,8 @@ public final class ReportStep implements Step {
   /** A small aggregate table's rows, each its columns by name. */
   private static List<Map<String, Object>> rows(StepContext ctx, Path path) {
     List<Map<String, Object>> out = new ArrayList<>();
-    org.apache.spark.sql.Dataset<Row> d = ctx.spark().read().parquet(path.toString());
+    org.apache.spark.sql.Dataset<Row> d =
+        io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), path);
     String[] columns = d.columns();
     for (Row r : d.collectAsList()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -192,9 +193,7 @@ public final class ReportStep implements Step {
       return Optional.empty();
     }
     List<Row> ids =
-        ctx.spark()
-            .read()
-            .parquet(scores.get().path().toString())
+        io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), scores.get().path())
             .select(col(Scoring.MODEL_ID))
             .distinct()
             .orderBy(col(Scoring.MODEL_ID))

@@ -65,10 +65,7 @@ public final class RiskScoreStep implements Step {
     return ctx.publishedBefore(SCORES, date.plusDays(1))
         .flatMap(
             t ->
-                ctx
-                    .spark()
-                    .read()
-                    .parquet(t.path().toString())
+                io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), t.path())
                     .select(Scoring.MODEL_ID)
                     .limit(1)
                     .collectAsList()
@@ -138,7 +135,7 @@ public final class RiskScoreStep implements Step {
                         "put a features step before this step in the job, or run npc features"
                             + " --as-of "
                             + ctx.asOf()));
-    Dataset<Row> features = ctx.spark().read().parquet(table.path().toString());
+    Dataset<Row> features = io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), table.path());
     ctx.write(
         SCORES,
         ctx.asOf().toString(),

@@ -38,9 +38,7 @@ public final class Sql {
   /** Registers every view in {@code spark} over its version's Parquet files. */
   public static void register(SparkSession spark, Warehouse warehouse, List<Views.View> views) {
     for (Views.View v : views) {
-      spark
-          .read()
-          .parquet(warehouse.resolve(v.path()).toString())
+      io.proactivecare.npc.io.ParquetRows.read(spark, warehouse.resolve(v.path()))
           .createOrReplaceTempView(v.name());
     }
   }
