@@ -5,12 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import tech.tablesaw.api.StringColumn;
-import tech.tablesaw.api.Table;
 
 /**
  * Writes small tables as CSV files for people (per-PCN lists, published aggregates): a header row,
- * then one row per record, every field as text, quoted where needed (Tablesaw's writer).
+ * then one row per record, every field as text, quoted where needed (univocity's CSV writer, the
+ * one Spark and Tablesaw use; Tablesaw's own table is not built for it, as its class scans the
+ * whole class path when first used, over a second in every run that writes a CSV).
  */
 public final class CsvTables {
   private CsvTables() {}
@@ -20,31 +20,23 @@ public final class CsvTables {
    * {@code file}.
    */
   public static void write(Path file, List<String> header, List<List<String>> rows) {
-    StringColumn[] columns = new StringColumn[header.size()];
-    for (int i = 0; i < header.size(); i++) {
-      columns[i] = StringColumn.create(header.get(i));
-    }
+    // Every row checked before the file is opened, so a bad one leaves no file half written.
     for (List<String> row : rows) {
-      if (row.size() != header.size()) {
-        throw new IllegalArgumentException(
-            "row of " + row.size() + " fields for " + header.size() + " columns: " + header);
-      }
-      for (int i = 0; i < header.size(); i++) {
-        String v = row.get(i);
-        columns[i].append(v == null ? "" : v);
-      }
+      requireWidth(row, header);
     }
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      Table.create(file.getFileName().toString(), columns).write().csv(file.toFile());
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+    stream(file, header, rows.iterator());
+  }
+
+  private static void requireWidth(List<String> row, List<String> header) {
+    if (row.size() != header.size()) {
+      throw new IllegalArgumentException(
+          "row of " + row.size() + " fields for " + header.size() + " columns: " + header);
     }
   }
 
   /**
    * Writes {@code rows} to {@code file} as they come, without holding them all (e.g. a query's
-   * result): the same quoting as {@link #write}, a null written as an empty field.
+   * result); a null is written as an empty field.
    */
   public static void stream(Path file, List<String> header, java.util.Iterator<List<String>> rows) {
     try {
@@ -57,10 +49,7 @@ public final class CsvTables {
         csv.writeHeaders(header);
         while (rows.hasNext()) {
           List<String> row = rows.next();
-          if (row.size() != header.size()) {
-            throw new IllegalArgumentException(
-                "row of " + row.size() + " fields for " + header.size() + " columns: " + header);
-          }
+          requireWidth(row, header);
           csv.writeRow(row);
         }
         csv.close();
