@@ -54,7 +54,7 @@ public final class ReachStep implements Step {
     LocalDate asOf = ctx.asOf();
     EvaluationSettings s = ctx.config().evaluation();
     Path csv = ctx.stage("aggregate/" + asOf + "/evaluation");
-    List<String> paths = listings(ctx, asOf);
+    List<java.nio.file.Path> paths = listings(ctx, asOf);
     if (paths.isEmpty()) {
       ctx.note(
           "reach: no published "
@@ -68,9 +68,7 @@ public final class ReachStep implements Step {
       EvaluationStep.write(ctx, asOf, csv, MEASURES, Measures.SCHEMA, List.of());
       return;
     }
-    Dataset<Row> eligibility =
-        io.proactivecare.npc.io.ParquetRows.read(
-            ctx.spark(), paths.stream().map(java.nio.file.Path::of).toList());
+    Dataset<Row> eligibility = io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), paths);
     Dataset<Row> enrolments = Conformed.of(ctx).required("enrolments");
     List<Row> exact = Reach.counts(Reach.people(eligibility, enrolments, asOf, s)).collectAsList();
     Reach.Published controlled = Reach.control(exact, s.minGroupSize());
@@ -95,17 +93,16 @@ public final class ReachStep implements Step {
    * The folders of every {@code cohort/eligibility} version keyed on or before {@code asOf}: the
    * published ones, and this run's if an earlier step wrote the date. One note names the range.
    */
-  private static List<String> listings(StepContext ctx, LocalDate asOf) {
+  private static List<java.nio.file.Path> listings(StepContext ctx, LocalDate asOf) {
     Map<String, Catalog.TableVersion> versions = ctx.publishedVersions(CohortStep.ELIGIBILITY);
     List<String> keys =
         versions.keySet().stream().filter(k -> LocalDate.parse(k).isBefore(asOf)).sorted().toList();
-    List<String> paths = new ArrayList<>();
+    List<java.nio.file.Path> paths = new ArrayList<>();
     for (String k : keys) {
-      paths.add(ctx.warehouse().resolve(versions.get(k).path()).toString());
+      paths.add(ctx.warehouse().resolve(versions.get(k).path()));
     }
     // The as-of date's own version: this run's if a cohort step wrote it, else the published one.
-    ctx.inputAt(CohortStep.ELIGIBILITY, asOf.toString())
-        .ifPresent(t -> paths.add(t.path().toString()));
+    ctx.inputAt(CohortStep.ELIGIBILITY, asOf.toString()).ifPresent(t -> paths.add(t.path()));
     if (!keys.isEmpty()) {
       ctx.note(
           "read "
