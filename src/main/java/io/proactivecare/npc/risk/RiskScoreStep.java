@@ -86,6 +86,7 @@ public final class RiskScoreStep implements Step {
         current.isEmpty() ? Optional.empty() : backfillOf(ctx.asOf(), scored);
     Optional<String> then = backfill.flatMap(d -> modelThen(ctx, registry, d));
     RiskModel model;
+    boolean fromRegistry = true;
     if (then.isPresent()) {
       // A backfill: the model current then, whatever is current now; nothing to check at publish.
       model = registry.load(then.get());
@@ -112,6 +113,7 @@ public final class RiskScoreStep implements Step {
                           + current.get()
                           + " (npc risk promote makes it current)"));
     } else if (trained.isPresent()) {
+      fromRegistry = false;
       ctx.read(trained.get());
       model = ModelRegistry.read(trained.get().path(), trained.get().versionKey());
     } else {
@@ -120,6 +122,11 @@ public final class RiskScoreStep implements Step {
               + " trained one",
           "run npc risk train first, or put a risk_train step before this step in the job"
               + " (jobs/nightly.yaml has one)");
+    }
+    if (fromRegistry) {
+      // A model from the registry is recorded among the step's inputs, as one trained by this run
+      // is, so the manifest names the model whichever way it came (when the catalog holds it).
+      ctx.inputAt(ModelRegistry.OUTPUT, model.id());
     }
     // The run publishes these scores only if this model is still current then; a first model
     // becomes current in that same publish (two runs may have trained one each).

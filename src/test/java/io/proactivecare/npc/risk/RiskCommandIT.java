@@ -145,7 +145,12 @@ class RiskCommandIT {
             .models().stream().map(ModelRegistry.Entry::id).toList(),
         "models registered after training the same model again");
 
-    Dataset<Row> b = scores(runId(ok("risk", "score", "--as-of", DATE)));
+    String second = runId(ok("risk", "score", "--as-of", DATE));
+    // The model read from the registry is among the run's inputs, as a model trained by the run
+    // is: the manifest names the model that scored.
+    Npc.Result shown = ok("runs", "show", second);
+    assertTrue(shown.out().contains("read risk/model version " + firstId), shown.out());
+    Dataset<Row> b = scores(second);
     Dataset<Row> left = a.drop(Cols.AS_OF);
     Dataset<Row> right = b.drop(Cols.AS_OF);
     assertEquals(0, left.exceptAll(right).count(), "second scoring differs");
