@@ -201,6 +201,75 @@ class BenchTest {
     assertTrue(instant.path("ratio_engine_to_peer").isNull(), "no time to divide by");
   }
 
+  /**
+   * Each size is judged against the targets that apply to it: a million (10 minutes a nightly job,
+   * the bar of 3 against the peer), the bundled sample (30 s a nightly job), none at other sizes; a
+   * failed command is not judged.
+   */
+  @Test
+  void theTargetsAreJudgedAtTheSizesTheyAreSetFor() throws Exception {
+    JsonNode million =
+        JSON.readTree(
+            """
+            {"people": 1000000, "jobs": [
+               {"job": "nightly", "exit_code": 0, "wall_s": 518.1, "peak_rss_mb": 7000, "steps": []},
+               {"job": "nightly (usual night)", "exit_code": 0, "wall_s": 612.0,
+                "peak_rss_mb": 7000, "steps": []},
+               {"job": "evaluation", "exit_code": 0, "wall_s": 900.0, "peak_rss_mb": 7000,
+                "steps": []}],
+             "peer": {"exit_code": 0, "wall_s": 87.8, "peak_rss_mb": 8900, "engine_s": 263.0,
+               "ratio_engine_to_peer": 2.95, "people_differing": {"efi": 0}}}
+            """);
+    JsonNode judged = Bench.targets(million, "-Xmx8g");
+    assertEquals(3, judged.size(), judged.toString());
+    assertEquals(
+        "nightly: the whole command under 600 s (-Xmx8g)", judged.get(0).get("target").asText());
+    assertEquals("518.1 s", judged.get(0).get("measured").asText());
+    assertTrue(judged.get(0).get("met").asBoolean());
+    assertEquals(false, judged.get(1).get("met").asBoolean(), "612 s is over 10 minutes");
+    assertEquals("2.95", judged.get(2).get("measured").asText());
+    assertTrue(judged.get(2).get("met").asBoolean(), "2.95 is below 3");
+    ((ObjectNode) million).set("targets", judged);
+    String table = Bench.markdown(million);
+    assertTrue(
+        table.contains(
+            String.format(
+                "Against the targets:%n- nightly: the whole command under 600 s (-Xmx8g): 518.1 s,"
+                    + " met%n- nightly (usual night): the whole command under 600 s (-Xmx8g):"
+                    + " 612.0 s, NOT met%n")),
+        table);
+    assertTrue(table.contains("ratio 2.95."), table);
+
+    JsonNode sample =
+        JSON.readTree(
+            """
+            {"label": "the bundled sample (sample-data/)", "people": 5000, "jobs": [
+               {"job": "nightly", "exit_code": 0, "wall_s": 53.5, "peak_rss_mb": 3700, "steps": []},
+               {"job": "nightly (usual night)", "exit_code": 3, "wall_s": 2.0, "peak_rss_mb": 900,
+                "steps": []}],
+             "peer": {"exit_code": 0, "wall_s": 2.0, "peak_rss_mb": 200, "engine_s": 28.6,
+               "ratio_engine_to_peer": 14.3, "people_differing": {}}}
+            """);
+    JsonNode onSample = Bench.targets(sample, "-Xmx8g");
+    assertEquals(2, onSample.size(), "no ratio bar on the sample: " + onSample);
+    assertEquals("nightly: the whole command under 30 s", onSample.get(0).get("target").asText());
+    assertEquals(false, onSample.get(0).get("met").asBoolean());
+    assertEquals("exit 3", onSample.get(1).get("measured").asText());
+    assertTrue(onSample.get(1).get("met").isNull(), "a failed command is not judged");
+    assertTrue(
+        Bench.markdown(sample).contains("ratio 14.30 (the bar of 3 is set at a million people)."),
+        Bench.markdown(sample));
+
+    JsonNode other =
+        JSON.readTree(
+            """
+            {"people": 100000, "jobs": [{"job": "nightly", "exit_code": 0, "wall_s": 99.0,
+              "peak_rss_mb": 2000, "steps": []}]}
+            """);
+    assertEquals(0, Bench.targets(other, "-Xmx8g").size());
+    assertTrue(!Bench.markdown(other).contains("Against the targets"));
+  }
+
   /** A results file from before the one-process comparison still prints its ratio line. */
   @Test
   void olderResultsWithTheSumOfStepsStillPrint() throws Exception {
@@ -229,7 +298,8 @@ class BenchTest {
     assertTrue(
         table.contains(
             "ingest, eFI at the date and features in one process (as_peer) took 30.0 s against"
-                + " the DuckDB peer's whole process 10.0 s: ratio 3.0."),
+                + " the DuckDB peer's whole process 10.0 s: ratio 3.00 (the bar of 3 is set at a"
+                + " million people)."),
         table);
     assertTrue(table.contains("| as_peer | whole command | 30.0 | | | | 900 |"), table);
   }
