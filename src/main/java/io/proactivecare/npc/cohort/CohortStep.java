@@ -9,6 +9,7 @@ import io.proactivecare.npc.disclosure.AggregateCsv;
 import io.proactivecare.npc.disclosure.Disclosure;
 import io.proactivecare.npc.features.FeaturesStep;
 import io.proactivecare.npc.ingest.Conformed;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -153,7 +154,7 @@ public final class CohortStep implements Step {
   }
 
   private static Dataset<Row> read(StepContext ctx, Path path) {
-    return io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), path);
+    return ParquetRows.read(ctx.spark(), path);
   }
 
   /** The table {@code name} at exactly {@code date}: a cohort never mixes dates. */

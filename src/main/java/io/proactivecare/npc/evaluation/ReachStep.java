@@ -4,6 +4,7 @@ import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.config.EvaluationSettings;
 import io.proactivecare.npc.disclosure.Measures;
 import io.proactivecare.npc.ingest.Conformed;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -54,7 +55,7 @@ public final class ReachStep implements Step {
     LocalDate asOf = ctx.asOf();
     EvaluationSettings s = ctx.config().evaluation();
     Path csv = ctx.stage("aggregate/" + asOf + "/evaluation");
-    List<java.nio.file.Path> paths = listings(ctx, asOf);
+    List<Path> paths = listings(ctx, asOf);
     if (paths.isEmpty()) {
       ctx.note(
           "reach: no published "
@@ -68,7 +69,7 @@ public final class ReachStep implements Step {
       EvaluationStep.write(ctx, asOf, csv, MEASURES, Measures.SCHEMA, List.of());
       return;
     }
-    Dataset<Row> eligibility = io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), paths);
+    Dataset<Row> eligibility = ParquetRows.read(ctx.spark(), paths);
     Dataset<Row> enrolments = Conformed.of(ctx).required("enrolments");
     List<Row> exact = Reach.counts(Reach.people(eligibility, enrolments, asOf, s)).collectAsList();
     Reach.Published controlled = Reach.control(exact, s.minGroupSize());
@@ -93,11 +94,11 @@ public final class ReachStep implements Step {
    * The folders of every {@code cohort/eligibility} version keyed on or before {@code asOf}: the
    * published ones, and this run's if an earlier step wrote the date. One note names the range.
    */
-  private static List<java.nio.file.Path> listings(StepContext ctx, LocalDate asOf) {
+  private static List<Path> listings(StepContext ctx, LocalDate asOf) {
     Map<String, Catalog.TableVersion> versions = ctx.publishedVersions(CohortStep.ELIGIBILITY);
     List<String> keys =
         versions.keySet().stream().filter(k -> LocalDate.parse(k).isBefore(asOf)).sorted().toList();
-    List<java.nio.file.Path> paths = new ArrayList<>();
+    List<Path> paths = new ArrayList<>();
     for (String k : keys) {
       paths.add(ctx.warehouse().resolve(versions.get(k).path()));
     }

@@ -7,6 +7,7 @@ import io.proactivecare.npc.frailty.FrailtyStep;
 import io.proactivecare.npc.frailty.HfrsCodelist;
 import io.proactivecare.npc.frailty.Polypharmacy;
 import io.proactivecare.npc.ingest.Conformed;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -77,7 +78,7 @@ public final class FeaturesStep implements Step {
     Dataset<Row> periods;
     if (published.isPresent()) {
       ctx.read(published.get());
-      periods = io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), published.get().path());
+      periods = ParquetRows.read(ctx.spark(), published.get().path());
     } else {
       periods =
           DeficitPeriods.compute(

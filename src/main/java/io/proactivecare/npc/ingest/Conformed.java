@@ -1,6 +1,7 @@
 package io.proactivecare.npc.ingest;
 
 import io.proactivecare.npc.config.Errors;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.StepContext;
 import java.time.LocalDate;
 import java.util.Optional;
@@ -59,6 +60,6 @@ public final class Conformed {
               + ": nothing after an extract is known",
           "pass --as-of " + t.versionKey() + " or earlier, or ingest a newer extract");
     }
-    return io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), t.path());
+    return ParquetRows.read(ctx.spark(), t.path());
   }
 }

@@ -10,6 +10,7 @@ import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.MonitoringSettings;
 import io.proactivecare.npc.disclosure.AggregateReadme;
 import io.proactivecare.npc.ingest.Conformed;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -242,7 +243,7 @@ public final class MonitoringStep implements Step {
   }
 
   private static Dataset<Row> read(StepContext ctx, Path path) {
-    return io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), path);
+    return ParquetRows.read(ctx.spark(), path);
   }
 
   private static void readme(Path dir, LocalDate date) {

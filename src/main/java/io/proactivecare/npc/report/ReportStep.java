@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.proactivecare.npc.cohort.CohortStep;
 import io.proactivecare.npc.evaluation.EvaluationStep;
 import io.proactivecare.npc.ingest.IngestStep;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -126,8 +127,7 @@ public final class ReportStep implements Step {
   /** A small aggregate table's rows, each its columns by name. */
   private static List<Map<String, Object>> rows(StepContext ctx, Path path) {
     List<Map<String, Object>> out = new ArrayList<>();
-    org.apache.spark.sql.Dataset<Row> d =
-        io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), path);
+    org.apache.spark.sql.Dataset<Row> d = ParquetRows.read(ctx.spark(), path);
     String[] columns = d.columns();
     for (Row r : d.collectAsList()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -193,7 +193,7 @@ public final class ReportStep implements Step {
       return Optional.empty();
     }
     List<Row> ids =
-        io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), scores.get().path())
+        ParquetRows.read(ctx.spark(), scores.get().path())
             .select(col(Scoring.MODEL_ID))
             .distinct()
             .orderBy(col(Scoring.MODEL_ID))

@@ -2,6 +2,7 @@ package io.proactivecare.npc.risk;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.features.FeaturesStep;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.jobs.SimpleKind;
 import io.proactivecare.npc.jobs.Step;
 import io.proactivecare.npc.jobs.StepContext;
@@ -65,7 +66,7 @@ public final class RiskScoreStep implements Step {
     return ctx.publishedBefore(SCORES, date.plusDays(1))
         .flatMap(
             t ->
-                io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), t.path())
+                ParquetRows.read(ctx.spark(), t.path())
                     .select(Scoring.MODEL_ID)
                     .limit(1)
                     .collectAsList()
@@ -86,10 +87,10 @@ public final class RiskScoreStep implements Step {
         current.isEmpty() ? Optional.empty() : backfillOf(ctx.asOf(), scored);
     Optional<String> then = backfill.flatMap(d -> modelThen(ctx, registry, d));
     RiskModel model;
-    boolean fromRegistry = true;
     if (then.isPresent()) {
       // A backfill: the model current then, whatever is current now; nothing to check at publish.
       model = registry.load(then.get());
+      ctx.inputAt(ModelRegistry.OUTPUT, model.id());
       ctx.note(
           "backfill of "
               + ctx.asOf()
@@ -102,6 +103,8 @@ public final class RiskScoreStep implements Step {
                   : " (the current model is " + current.get() + ")"));
     } else if (current.isPresent()) {
       model = registry.load(current.get());
+      // Among the step's inputs, as a model trained by this run is (when the catalog holds it).
+      ctx.inputAt(ModelRegistry.OUTPUT, model.id());
       trained
           .filter(t -> !t.versionKey().equals(current.get()))
           .ifPresent(
@@ -113,7 +116,6 @@ public final class RiskScoreStep implements Step {
                           + current.get()
                           + " (npc risk promote makes it current)"));
     } else if (trained.isPresent()) {
-      fromRegistry = false;
       ctx.read(trained.get());
       model = ModelRegistry.read(trained.get().path(), trained.get().versionKey());
     } else {
@@ -122,11 +124,6 @@ public final class RiskScoreStep implements Step {
               + " trained one",
           "run npc risk train first, or put a risk_train step before this step in the job"
               + " (jobs/nightly.yaml has one)");
-    }
-    if (fromRegistry) {
-      // A model from the registry is recorded among the step's inputs, as one trained by this run
-      // is, so the manifest names the model whichever way it came (when the catalog holds it).
-      ctx.inputAt(ModelRegistry.OUTPUT, model.id());
     }
     // The run publishes these scores only if this model is still current then; a first model
     // becomes current in that same publish (two runs may have trained one each).
@@ -142,7 +139,7 @@ public final class RiskScoreStep implements Step {
                         "put a features step before this step in the job, or run npc features"
                             + " --as-of "
                             + ctx.asOf()));
-    Dataset<Row> features = io.proactivecare.npc.io.ParquetRows.read(ctx.spark(), table.path());
+    Dataset<Row> features = ParquetRows.read(ctx.spark(), table.path());
     ctx.write(
         SCORES,
         ctx.asOf().toString(),

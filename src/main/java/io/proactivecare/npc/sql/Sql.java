@@ -2,6 +2,7 @@ package io.proactivecare.npc.sql;
 
 import io.proactivecare.npc.config.Errors;
 import io.proactivecare.npc.config.NpcException;
+import io.proactivecare.npc.io.ParquetRows;
 import io.proactivecare.npc.warehouse.Warehouse;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -38,8 +39,7 @@ public final class Sql {
   /** Registers every view in {@code spark} over its version's Parquet files. */
   public static void register(SparkSession spark, Warehouse warehouse, List<Views.View> views) {
     for (Views.View v : views) {
-      io.proactivecare.npc.io.ParquetRows.read(spark, warehouse.resolve(v.path()))
-          .createOrReplaceTempView(v.name());
+      ParquetRows.read(spark, warehouse.resolve(v.path())).createOrReplaceTempView(v.name());
     }
   }
 
